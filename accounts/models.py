@@ -1,0 +1,302 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from stdnum import iban as stdnum_iban
+
+from accounts import validators
+
+
+class Civility(models.TextChoices):
+    MADAME = "mme", "Madame"
+    MONSIEUR = "m", "Monsieur"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("Un utilisateur a besoin d'une adresse e-mail.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Anyone who logs in: company and provider users, and Constructys staff (is_staff)."""
+
+    email = models.EmailField("adresse e-mail", unique=True)
+    civility = models.CharField("civilité", max_length=3, choices=Civility.choices, blank=True)
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    function = models.CharField("fonction", max_length=150, blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    is_staff = models.BooleanField(
+        "équipe Constructys", default=False, help_text="Peut se connecter à l'administration (back office)."
+    )
+    is_active = models.BooleanField("actif", default=True)
+    date_joined = models.DateTimeField("inscrit le", default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = "utilisateur"
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name.upper()}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+
+class OrganisationKind(models.TextChoices):
+    COMPANY = "company", "Entreprise adhérente"
+    PROVIDER = "provider", "Organisme de formation"
+
+
+class Organisation(models.Model):
+    """A legal entity (SIREN): a member company or a training provider."""
+
+    kind = models.CharField("type", max_length=10, choices=OrganisationKind.choices)
+    name = models.CharField("raison sociale", max_length=200)
+    siren = models.CharField("SIREN", max_length=9, unique=True, validators=[validators.validate_siren])
+    member_number = models.CharField(
+        "numéro d'adhérent",
+        max_length=6,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validators.validate_member_number],
+        help_text="6 chiffres, pour les entreprises adhérentes.",
+    )
+    contact_email = models.EmailField(
+        "adresse de contact enregistrée", blank=True, help_text="Reçoit les alertes de sécurité du compte."
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "organisation"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="company", member_number__isnull=False)
+                | models.Q(kind="provider", member_number__isnull=True),
+                name="organisation_member_number_for_companies_only",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Region(models.TextChoices):
+    ARA = "ARA", "Auvergne-Rhône-Alpes"
+    BFC = "BFC", "Bourgogne-Franche-Comté"
+    BRE = "BRE", "Bretagne"
+    CVL = "CVL", "Centre-Val de Loire"
+    COR = "COR", "Corse"
+    GES = "GES", "Grand Est"
+    HDF = "HDF", "Hauts-de-France"
+    IDF = "IDF", "Île-de-France"
+    NOR = "NOR", "Normandie"
+    NAQ = "NAQ", "Nouvelle-Aquitaine"
+    OCC = "OCC", "Occitanie"
+    PDL = "PDL", "Pays de la Loire"
+    PAC = "PAC", "Provence-Alpes-Côte d'Azur"
+    DOM = "DOM", "Outre-mer"
+
+
+class EstablishmentQuerySet(models.QuerySet):
+    def for_user(self, user, roles=None):
+        """Establishments where the user has an active membership (optionally with one of `roles`)."""
+        memberships = Membership.objects.filter(user=user)
+        if roles is not None:
+            memberships = memberships.filter(role__in=roles)
+        return self.filter(pk__in=memberships.values("establishment_id"))
+
+
+class Establishment(models.Model):
+    """One site (SIRET) of an organisation; bank details, NDA and UAI belong here."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="establishments", verbose_name="organisation"
+    )
+    siret = models.CharField("SIRET", max_length=14, unique=True, validators=[validators.validate_siret])
+    name = models.CharField("raison sociale", max_length=200)
+    sign = models.CharField("enseigne", max_length=200, blank=True)
+    address_line1 = models.CharField("adresse", max_length=200, blank=True)
+    address_line2 = models.CharField("complément d'adresse", max_length=200, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
+    region = models.CharField("région", max_length=3, choices=Region.choices, blank=True)
+    is_head_office = models.BooleanField("siège", default=False)
+    nda = models.CharField(
+        "NDA",
+        max_length=11,
+        blank=True,
+        validators=[validators.validate_nda],
+        help_text="Déclaration d'activité.",
+    )
+    uai = models.CharField("UAI", max_length=8, blank=True, validators=[validators.validate_uai])
+    iban = models.CharField("IBAN", max_length=34, blank=True, validators=[validators.validate_iban])
+    bic = models.CharField("BIC", max_length=11, blank=True, validators=[validators.validate_bic])
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = EstablishmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "établissement"
+        ordering = ["name", "siret"]
+        indexes = [models.Index(fields=["postal_code"]), models.Index(fields=["uai"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.siret})"
+
+    def clean(self):
+        super().clean()
+        self.siret = validators.compact_digits(self.siret)
+        self.iban = stdnum_iban.compact(self.iban) if self.iban else ""
+        self.uai = self.uai.upper()
+        if self.organisation_id and not self.siret.startswith(self.organisation.siren):
+            raise ValidationError({"siret": "Le SIRET doit commencer par le SIREN de l'organisation."})
+
+    @property
+    def is_cfa(self) -> bool:
+        return bool(self.uai)
+
+    @property
+    def masked_iban(self) -> str:
+        return f"•••• {self.iban[-4:]}" if self.iban else ""
+
+    @property
+    def formatted_iban(self) -> str:
+        return stdnum_iban.format(self.iban) if self.iban else ""
+
+
+class Portal(models.TextChoices):
+    EGESTION = "egestion", "eGestion"
+    OGESTION = "ogestion", "oGestion"
+
+
+class Role(models.TextChoices):
+    COMPANY_MANAGER = "company_manager", "Gestionnaire du compte"
+    COMPANY_USER = "company_user", "Utilisateur"
+    PROVIDER_REFERENT = "provider_referent", "Référent portail OF"
+    PROVIDER_USER = "provider_user", "Utilisateur portail OF"
+
+
+PORTAL_ROLES = {
+    Portal.EGESTION: (Role.COMPANY_MANAGER, Role.COMPANY_USER),
+    Portal.OGESTION: (Role.PROVIDER_REFERENT, Role.PROVIDER_USER),
+}
+ADMIN_ROLES = (Role.COMPANY_MANAGER, Role.PROVIDER_REFERENT)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_portal(self, portal):
+        return self.filter(role__in=PORTAL_ROLES[portal])
+
+
+class ActiveMembershipManager(models.Manager.from_queryset(MembershipQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(is_active=True, user__is_active=True)
+
+
+class Membership(models.Model):
+    """A user's access to one establishment, with the role that says what they may do there.
+
+    Memberships are deactivated, never deleted, so that who had access stays known. The default manager only
+    sees active ones (of active users); `include_inactive` sees all.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="modifiée par"
+    )
+
+    objects = ActiveMembershipManager()
+    include_inactive = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rattachement"
+        base_manager_name = "include_inactive"
+        default_manager_name = "include_inactive"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "establishment"], name="membership_unique_user_establishment"
+            )
+        ]
+        indexes = [models.Index(fields=["establishment", "role"])]
+
+    def __str__(self):
+        return f"{self.user} — {self.establishment} ({self.get_role_display()})"
+
+    @property
+    def portal(self) -> str:
+        return Portal.EGESTION if self.role in PORTAL_ROLES[Portal.EGESTION] else Portal.OGESTION
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+
+class Person(models.Model):
+    """A person an organisation declares: employee, trainee, apprentice or mentor. Most have no login."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="persons", verbose_name="employeur"
+    )
+    civility = models.CharField("civilité", max_length=3, choices=Civility.choices, blank=True)
+    last_name = models.CharField("nom", max_length=150)
+    first_name = models.CharField("prénom", max_length=150)
+    birth_date = models.DateField("date de naissance", null=True, blank=True)
+    nir = models.CharField(
+        "NIR", max_length=13, blank=True, help_text="13 premiers caractères du n° de sécurité sociale."
+    )
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    address_line1 = models.CharField("adresse", max_length=200, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
+    job_title = models.CharField("emploi occupé", max_length=200, blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "personne"
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["organisation", "last_name", "first_name"])]
+
+    def __str__(self):
+        return f"{self.last_name.upper()} {self.first_name}"

@@ -1,0 +1,14 @@
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("constructys")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Periodic work, in one place. The worker's heartbeat lets /sante/ say whether background work is running.
+app.conf.beat_schedule = {
+    "worker-heartbeat": {"task": "common.tasks.record_heartbeat", "schedule": 60.0},
+}

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from common import views as common_views
+
+admin.site.site_header = "Constructys — back office"
+admin.site.site_title = "Constructys"
+admin.site.index_title = "Gestion des dossiers et des registres"
+
+urlpatterns = [
+    path("", common_views.landing, name="landing"),
+    path("connexion/", common_views.login_router, name="login"),
+    path("sante/", common_views.health, name="health"),
+    path("egestion/", include("egestion.urls")),
+    path("ogestion/", include("ogestion.urls")),
+    path("comptes/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,228 @@
+import hashlib
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import PORTAL_ROLES, Establishment, Membership, Person, Portal
+
+
+class Scheme(models.TextChoices):
+    """Funding schemes ("dispositifs de formation"); the code is what the lists show."""
+
+    PLAN = "PLAN", "Plan de développement des compétences"
+    ALTE = "ALTE", "Contrat d'apprentissage"
+    CPRO = "CPRO", "Contrat de professionnalisation"
+    PROA = "PROA", "Reconversion ou promotion par alternance (Pro-A)"
+    FNE = "FNE", "FNE-Formation"
+    TUTO = "TUTO", "Formation tuteur / maître d'apprentissage"
+
+
+class DossierStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Transmis"
+    RECEIVED = "received", "Reçu"
+    INCOMPLETE = "incomplete", "Incomplet"
+    ACCEPTED = "accepted", "En cours"
+    REFUSED = "refused", "Refusé"
+    CLOSED = "closed", "Soldé"
+    CANCELLED = "cancelled", "Annulé"
+
+
+# "HISTORIQUE" holds the dossiers nothing more will happen to; the rest is "EN COURS".
+FINISHED_STATUSES = (DossierStatus.REFUSED, DossierStatus.CLOSED, DossierStatus.CANCELLED)
+
+
+def _visible_establishment_ids(user, portal):
+    return Membership.objects.filter(user=user, role__in=PORTAL_ROLES[portal]).values("establishment_id")
+
+
+class DossierQuerySet(models.QuerySet):
+    def for_company_user(self, user):
+        """What a company user sees: dossiers of the employer establishments they are attached to."""
+        return self.filter(employer_establishment__in=_visible_establishment_ids(user, Portal.EGESTION))
+
+    def for_provider_user(self, user):
+        """What a provider user sees: dossiers trained by the provider establishments they are attached to."""
+        return self.filter(provider_establishment__in=_visible_establishment_ids(user, Portal.OGESTION))
+
+    def open(self):
+        return self.exclude(status__in=FINISHED_STATUSES)
+
+    def finished(self):
+        return self.filter(status__in=FINISHED_STATUSES)
+
+
+class Dossier(models.Model):
+    """The case of one funded training: who employs, who trains, who is trained, and what was paid."""
+
+    number = models.CharField("n° de dossier", max_length=20, unique=True)
+    request_number = models.CharField("n° de demande", max_length=12, db_index=True)
+    scheme = models.CharField("dispositif", max_length=4, choices=Scheme.choices)
+    status = models.CharField(
+        "état", max_length=10, choices=DossierStatus.choices, default=DossierStatus.SUBMITTED
+    )
+    title = models.CharField("intitulé de la formation", max_length=255)
+    start_date = models.DateField("date de début de formation")
+    end_date = models.DateField("date de fin de formation")
+    employer_establishment = models.ForeignKey(
+        Establishment,
+        on_delete=models.PROTECT,
+        related_name="employer_dossiers",
+        verbose_name="établissement employeur",
+    )
+    provider_establishment = models.ForeignKey(
+        Establishment,
+        on_delete=models.PROTECT,
+        related_name="provider_dossiers",
+        null=True,
+        blank=True,
+        verbose_name="organisme de formation",
+    )
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_dossiers",
+        limit_choices_to={"is_staff": True},
+        verbose_name="gestionnaire Constructys",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_dossiers",
+        verbose_name="créé par",
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dossier de formation"
+        verbose_name_plural = "dossiers de formation"
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="dossier_dates_in_order"
+            )
+        ]
+        indexes = [
+            # The company list: one establishment's dossiers, open or finished, latest first.
+            models.Index(
+                fields=["employer_establishment", "status", "-start_date"], name="dossier_employer_list"
+            ),
+            models.Index(
+                fields=["provider_establishment", "status", "-start_date"], name="dossier_provider_list"
+            ),
+            models.Index(fields=["case_manager", "status"], name="dossier_case_manager_queue"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} — {self.title}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+
+class Enrolment(models.Model):
+    """A trainee ("stagiaire", or the apprentice) enrolled in a dossier."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="enrolments")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="enrolments", verbose_name="stagiaire"
+    )
+    created_at = models.DateTimeField("inscrit le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "inscription"
+        ordering = ["person__last_name", "person__first_name"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "person"], name="enrolment_unique_person")]
+
+    def __str__(self):
+        return f"{self.person} — {self.dossier.number}"
+
+
+class DocumentDirection(models.TextChoices):
+    ISSUED = "issued", "Émis par Constructys"
+    RECEIVED = "received", "Reçu de l'entreprise"
+
+
+class DocumentKind(models.TextChoices):
+    FUNDING_AGREEMENT = "funding_agreement", "Accord de prise en charge"
+    REMITTANCE_ADVICE = "remittance_advice", "Avis de virement"
+    CERFA = "cerfa", "CERFA signé"
+    TRAINING_AGREEMENT = "training_agreement", "Convention de formation"
+    INVOICE = "invoice", "Facture"
+    ATTENDANCE = "attendance", "Attestation d'assiduité"
+    OTHER = "other", "Autre document"
+
+
+def document_upload_to(instance, filename):
+    # The stored name is generated: the user's file name is kept only as `original_name` for display.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"documents/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{suffix}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def for_company_user(self, user):
+        return self.filter(
+            Q(dossier__in=Dossier.objects.for_company_user(user))
+            | Q(establishment__in=_visible_establishment_ids(user, Portal.EGESTION))
+        )
+
+    def for_provider_user(self, user):
+        return self.filter(
+            Q(dossier__in=Dossier.objects.for_provider_user(user))
+            | Q(establishment__in=_visible_establishment_ids(user, Portal.OGESTION))
+        )
+
+
+class Document(models.Model):
+    """A file on a dossier (issued by Constructys or received from the company) or on an establishment."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="documents", null=True, blank=True
+    )
+    establishment = models.ForeignKey(
+        Establishment, on_delete=models.CASCADE, related_name="documents", null=True, blank=True
+    )
+    direction = models.CharField("sens", max_length=8, choices=DocumentDirection.choices)
+    kind = models.CharField("type", max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+    name = models.CharField("nom du document", max_length=255)
+    file = models.FileField("fichier", upload_to=document_upload_to, max_length=255)
+    content_type = models.CharField("type de contenu", max_length=100, default="application/pdf")
+    size = models.PositiveIntegerField("taille (octets)", default=0)
+    checksum = models.CharField("empreinte SHA-256", max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="déposé par"
+    )
+    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "document"
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dossier__isnull=False) | Q(establishment__isnull=False),
+                name="document_has_an_owner",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["dossier", "direction", "-uploaded_at"], name="document_dossier_tab"),
+            models.Index(fields=["establishment", "-uploaded_at"], name="document_establishment"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def checksum_of(content: bytes) -> str:
+        return hashlib.sha256(content).hexdigest()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EgestionConfig(AppConfig):
+    name = "egestion"
+    verbose_name = "eGestion"

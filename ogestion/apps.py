@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OgestionConfig(AppConfig):
+    name = "ogestion"
+    verbose_name = "oGestion"

@@ -1,0 +1,41 @@
+from common.menus import MenuEntry
+
+MENU = [
+    MenuEntry("home", "Accueil", "home", ""),
+    MenuEntry(
+        "users",
+        "Gérer mes utilisateurs",
+        "users",
+        "utilisateurs/",
+        upcoming="Le référent pourra ici créer les comptes de ses collègues et choisir leurs établissements.",
+        admin_only=True,
+    ),
+    MenuEntry(
+        "dossiers",
+        "Suivre mes dossiers de formation",
+        "folder",
+        "dossiers/",
+        upcoming="Vous suivrez ici vos dossiers de formation et téléchargerez vos accords de prise en charge.",
+    ),
+    MenuEntry(
+        "payments",
+        "Consulter mes règlements",
+        "euro",
+        "reglements/",
+        upcoming="Vous consulterez ici vos règlements et vos avis de virement, par établissement.",
+    ),
+    MenuEntry(
+        "establishments",
+        "Voir mes établissements / mes avis de virement",
+        "building",
+        "etablissements/",
+        upcoming="Vous consulterez ici vos établissements, leurs coordonnées bancaires et leurs avis de virement.",
+    ),
+    MenuEntry(
+        "terms",
+        "RGPD et CGU",
+        "shield",
+        "rgpd-cgu/",
+        upcoming="Vous pourrez relire ici le règlement sur la protection des données et les conditions d'utilisation.",
+    ),
+]

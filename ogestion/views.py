@@ -1,0 +1,20 @@
+from allauth.account.views import LoginView
+from django.shortcuts import render
+from django.urls import reverse_lazy
+
+from accounts.access import portal_member_required
+from accounts.models import Portal
+
+ogestion_required = portal_member_required(Portal.OGESTION)
+
+
+class OgestionLoginView(LoginView):
+    template_name = "ogestion/login.html"
+    success_url = reverse_lazy("ogestion:home")
+
+
+@ogestion_required
+def home(request):
+    establishments = [m.establishment for m in request.memberships]
+    missing_iban = [establishment for establishment in establishments if not establishment.iban]
+    return render(request, "ogestion/home.html", {"establishments_missing_iban": missing_iban})
