@@ -254,9 +254,7 @@ class Membership(models.Model):
         base_manager_name = "include_inactive"
         default_manager_name = "include_inactive"
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "establishment"], name="membership_unique_user_establishment"
-            )
+            models.UniqueConstraint(fields=["user", "establishment"], name="membership_unique_user_establishment")
         ]
         indexes = [models.Index(fields=["establishment", "role"])]
 

@@ -27,9 +27,7 @@ def compact_digits(value: str) -> str:
 
 def _raise_for(exc: StdnumError, label: str, length: int) -> None:
     if isinstance(exc, InvalidChecksum):
-        raise ValidationError(
-            f"Le {label} saisi n'est pas valide : sa clé de contrôle est erronée.", code="checksum"
-        )
+        raise ValidationError(f"Le {label} saisi n'est pas valide : sa clé de contrôle est erronée.", code="checksum")
     if isinstance(exc, (InvalidLength, InvalidFormat)):
         raise ValidationError(f"Le {label} doit comporter {length} chiffres.", code="format")
     raise ValidationError(f"Le {label} saisi n'est pas valide.", code="invalid")
@@ -56,9 +54,7 @@ def validate_member_number(value: str) -> None:
 
 def validate_nda(value: str) -> None:
     if not re.fullmatch(r"\d{11}", value or ""):
-        raise ValidationError(
-            "Le numéro de déclaration d'activité (NDA) comporte 11 chiffres.", code="format"
-        )
+        raise ValidationError("Le numéro de déclaration d'activité (NDA) comporte 11 chiffres.", code="format")
 
 
 def uai_check_letter(digits: str) -> str:
@@ -90,9 +86,7 @@ def validate_bic(value: str) -> None:
     try:
         iso9362.validate(value)
     except StdnumError:
-        raise ValidationError(
-            "Le BIC comporte 8 ou 11 caractères (ex. : BNPAFRPPXXX).", code="format"
-        ) from None
+        raise ValidationError("Le BIC comporte 8 ou 11 caractères (ex. : BNPAFRPPXXX).", code="format") from None
 
 
 def luhn_complete(digits: str) -> str:

@@ -60,9 +60,7 @@ class Dossier(models.Model):
     number = models.CharField("n° de dossier", max_length=20, unique=True)
     request_number = models.CharField("n° de demande", max_length=12, db_index=True)
     scheme = models.CharField("dispositif", max_length=4, choices=Scheme.choices)
-    status = models.CharField(
-        "état", max_length=10, choices=DossierStatus.choices, default=DossierStatus.SUBMITTED
-    )
+    status = models.CharField("état", max_length=10, choices=DossierStatus.choices, default=DossierStatus.SUBMITTED)
     title = models.CharField("intitulé de la formation", max_length=255)
     start_date = models.DateField("date de début de formation")
     end_date = models.DateField("date de fin de formation")
@@ -107,18 +105,12 @@ class Dossier(models.Model):
         verbose_name_plural = "dossiers de formation"
         ordering = ["-start_date", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="dossier_dates_in_order"
-            )
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="dossier_dates_in_order")
         ]
         indexes = [
             # The company list: one establishment's dossiers, open or finished, latest first.
-            models.Index(
-                fields=["employer_establishment", "status", "-start_date"], name="dossier_employer_list"
-            ),
-            models.Index(
-                fields=["provider_establishment", "status", "-start_date"], name="dossier_provider_list"
-            ),
+            models.Index(fields=["employer_establishment", "status", "-start_date"], name="dossier_employer_list"),
+            models.Index(fields=["provider_establishment", "status", "-start_date"], name="dossier_provider_list"),
             models.Index(fields=["case_manager", "status"], name="dossier_case_manager_queue"),
         ]
 
@@ -134,9 +126,7 @@ class Enrolment(models.Model):
     """A trainee ("stagiaire", or the apprentice) enrolled in a dossier."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="enrolments")
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="enrolments", verbose_name="stagiaire"
-    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrolments", verbose_name="stagiaire")
     created_at = models.DateTimeField("inscrit le", auto_now_add=True)
 
     class Meta:
@@ -186,9 +176,7 @@ class DocumentQuerySet(models.QuerySet):
 class Document(models.Model):
     """A file on a dossier (issued by Constructys or received from the company) or on an establishment."""
 
-    dossier = models.ForeignKey(
-        Dossier, on_delete=models.CASCADE, related_name="documents", null=True, blank=True
-    )
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents", null=True, blank=True)
     establishment = models.ForeignKey(
         Establishment, on_delete=models.CASCADE, related_name="documents", null=True, blank=True
     )

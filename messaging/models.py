@@ -65,3 +65,6 @@ class MessageRead(models.Model):
         verbose_name = "lecture de message"
         constraints = [models.UniqueConstraint(fields=["message", "user"], name="message_read_once_per_user")]
         indexes = [models.Index(fields=["user", "message"], name="message_read_by_user")]
+
+    def __str__(self):
+        return f"{self.user} a lu « {self.message} »"
