@@ -3,8 +3,9 @@
 import re
 
 from django.core.exceptions import ValidationError
+from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
-from stdnum import iso9362, luhn
+from stdnum import luhn
 from stdnum.exceptions import (
     InvalidChecksum,
     InvalidComponent,
@@ -84,7 +85,7 @@ def validate_iban(value: str) -> None:
 
 def validate_bic(value: str) -> None:
     try:
-        iso9362.validate(value)
+        stdnum_bic.validate(value)
     except StdnumError:
         raise ValidationError("Le BIC comporte 8 ou 11 caractères (ex. : BNPAFRPPXXX).", code="format") from None
 

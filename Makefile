@@ -1,0 +1,25 @@
+.PHONY: run test services stop lint format seed bench
+
+# Set up and run the whole portal (web, Celery worker and beat, PostgreSQL, Redis) with demo data.
+run:
+	scripts/run.sh
+
+# Set up and run every test (ruff, migrations check, pytest with browser tests).
+test:
+	scripts/test.sh $(ARGS)
+
+services:
+	scripts/services.sh start
+
+stop:
+	scripts/services.sh stop
+
+format:
+	.venv/bin/ruff format . && .venv/bin/ruff check --fix .
+
+seed:
+	.venv/bin/python manage.py seed_demo
+
+# Large volumes for the benchmarks under bench/ (200 000 dossiers, 1 000 000 messages).
+bench:
+	.venv/bin/python manage.py seed_demo --scale 200000

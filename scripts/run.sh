@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make run`: install what is missing, start PostgreSQL and Redis, migrate, load the demo data, then run the web
+# server, a Celery worker and Celery beat together. Ctrl-C stops everything this command started.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/services.sh"
+cd "$ROOT_DIR"
+
+install_all
+start_services
+trap stop_started_services EXIT
+
+PY="$UV_PROJECT_ENVIRONMENT/bin/python"
+say "Applying migrations"
+"$PY" manage.py migrate --no-input
+say "Loading the demo data (idempotent)"
+"$PY" manage.py seed_demo
+"$PY" manage.py collectstatic --no-input -v 0
+
+PORT="${PORT:-8000}"
+export PORT SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
+cat <<MSG
+
+  Le portail Constructys démarre :
+    eGestion (entreprises)          $SITE_URL/egestion/
+    oGestion (organismes de formation) $SITE_URL/ogestion/
+    Back office (Django admin)      $SITE_URL/admin/
+    Santé des services              $SITE_URL/sante/
+  Identifiants de démonstration : voir le tableau ci-dessus (mot de passe commun).
+  E-mails envoyés : dans ce terminal et en fichiers .eml dans $LOCAL_DIR/mail/
+  Ctrl-C arrête le serveur web, le worker et beat Celery, PostgreSQL et Redis.
+
+MSG
+"$UV_PROJECT_ENVIRONMENT/bin/honcho" -f Procfile.dev start

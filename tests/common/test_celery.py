@@ -1,0 +1,41 @@
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core.cache import cache
+
+from common.tasks import HEARTBEAT_CACHE_KEY, record_heartbeat
+from config.celery import app
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker, in a thread, consuming from the test Redis broker.
+
+    Transactional: the worker's Django fixup closes database connections when it starts, and it reads what the
+    test committed through its own connection.
+    """
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10) as worker:
+        yield worker
+
+
+@pytest.mark.celery_worker
+def test_worker_runs_the_heartbeat_through_redis_and_health_reports_it(celery_worker, client):
+    assert cache.get(HEARTBEAT_CACHE_KEY) is None
+    before = client.get("/sante/")
+    assert before.status_code == 200
+    assert before.json()["celery_heartbeat_age_seconds"] is None
+
+    result = record_heartbeat.delay()
+    beat_time = result.get(timeout=20)
+
+    assert cache.get(HEARTBEAT_CACHE_KEY) == pytest.approx(beat_time)
+    after = client.get("/sante/")
+    assert after.status_code == 200
+    assert after.json()["celery_heartbeat_age_seconds"] < 5
+
+
+def test_beat_schedules_the_heartbeat_every_minute():
+    schedule = app.conf.beat_schedule["worker-heartbeat"]
+
+    assert schedule["task"] == "common.tasks.record_heartbeat"
+    assert schedule["schedule"] == 60.0

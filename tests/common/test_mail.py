@@ -1,0 +1,22 @@
+from email import message_from_bytes
+
+from django.core.mail import EmailMultiAlternatives
+
+from common.mail import DevelopmentEmailBackend
+
+
+def test_development_backend_keeps_each_email_as_an_eml_file(settings, tmp_path, capsys):
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    email = EmailMultiAlternatives("Bienvenue", "Bonjour,\nVotre compte est créé.", to=["marie.petit@example.fr"])
+    email.attach_alternative("<p>Bonjour,</p><p>Votre compte est créé.</p>", "text/html")
+
+    sent = DevelopmentEmailBackend().send_messages([email])
+
+    assert sent == 1
+    files = list((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 1
+    parsed = message_from_bytes(files[0].read_bytes())
+    assert parsed["To"] == "marie.petit@example.fr"
+    assert parsed["Subject"] == "Bienvenue"
+    assert parsed.is_multipart()
+    assert "Bienvenue" in capsys.readouterr().out
