@@ -19,13 +19,13 @@ class MenuEntry:
     admin_only: bool = False
 
 
-def upcoming_urls(menu, portal_required, template):
-    """URL patterns for the menu entries whose feature comes later, each rendering `template`."""
+def upcoming_urls(menu, portal_required, portal_base):
+    """URL patterns for the menu entries whose feature comes later, each a page in the portal's layout."""
 
     def make_view(entry):
         @portal_required
         def view(request):
-            return render(request, template, {"entry": entry}, status=200)
+            return render(request, "portal/upcoming.html", {"entry": entry, "portal_base": portal_base})
 
         view.__name__ = f"upcoming_{entry.url_name}"
         return view

@@ -9,5 +9,5 @@ app_name = "egestion"
 urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", views.EgestionLoginView.as_view(), name="login"),
-    *upcoming_urls(MENU, views.egestion_required, "egestion/upcoming.html"),
+    *upcoming_urls(MENU, views.egestion_required, "egestion/base.html"),
 ]

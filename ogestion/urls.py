@@ -9,5 +9,5 @@ app_name = "ogestion"
 urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", views.OgestionLoginView.as_view(), name="login"),
-    *upcoming_urls(MENU, views.ogestion_required, "ogestion/upcoming.html"),
+    *upcoming_urls(MENU, views.ogestion_required, "ogestion/base.html"),
 ]
