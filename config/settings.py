@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "payments",
     "egestion",
     "ogestion",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,529 @@
+"""Builds the small demo world described in demo/data.py, idempotently.
+
+Every object is looked up by its natural key (SIREN, SIRET, email, dossier number, payment reference...) and
+only created or updated when it is missing or differs: a second run writes nothing. Timestamps the models fill
+automatically (auto_now_add) are backdated once, when the object is created.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.utils import timezone
+
+from accounts.models import Establishment, Membership, Organisation, Person, User
+from demo import data, identifiers
+from demo.pdf import euros, render_pdf
+from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier, DossierStatus, Enrolment, Scheme
+from messaging.models import Message, MessageRead, SenderSide
+from payments.models import Payment, PaymentLine, PaymentMode
+
+CASE_MANAGER_GROUP = "Gestionnaire"
+
+# Amount granted per trainee, when no payment says otherwise (for the funding agreement letters).
+GRANTED_PER_TRAINEE = {
+    Scheme.PLAN: Decimal("1200.00"),
+    Scheme.ALTE: Decimal("7450.00"),
+    Scheme.CPRO: Decimal("9600.00"),
+    Scheme.PROA: Decimal("8200.00"),
+    Scheme.FNE: Decimal("1500.00"),
+    Scheme.TUTO: Decimal("230.00"),
+}
+
+
+def upsert(model, lookup: dict, values: dict):
+    """Get by `lookup` and bring `values` up to date, or create: writes only what differs. Returns (obj, created).
+
+    New and changed objects are validated with full_clean(), so the demo data passes the same checks as forms.
+    """
+    manager = model._base_manager
+    obj = manager.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        return obj, True
+    changed = []
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        current = getattr(obj, field.attname)
+        wanted = value.pk if isinstance(value, models.Model) else value
+        if current != wanted:
+            setattr(obj, name, value)
+            changed.append(name)
+    if changed:
+        obj.full_clean()
+        obj.save(update_fields=changed)
+    return obj, False
+
+
+def at(day: datetime.date, hour: int = 9, minute: int = 30) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def fr_date(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+class DemoWorld:
+    def __init__(self, log=print):
+        self.log = log
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.orgs: dict[str, Organisation] = {}
+        self.sites: dict[str, Establishment] = {}
+        self.users: dict[str, User] = {}
+        self.persons: dict[str, list[Person]] = {}
+        self.dossiers: dict[int, Dossier] = {}
+        self.rendered = 0
+
+    @transaction.atomic
+    def build(self):
+        self.case_manager_group()
+        self.organisations()
+        self.establishments()
+        self.user_accounts()
+        self.memberships()
+        self.trainees()
+        self.training_dossiers()
+        self.messages()
+        self.payments()
+        self.documents()
+        return self
+
+    # --- registries and accounts -----------------------------------------------------------------------------
+
+    def case_manager_group(self):
+        group, _ = Group.objects.get_or_create(name=CASE_MANAGER_GROUP)
+        perms = Permission.objects.filter(
+            models.Q(content_type__app_label__in=["dossiers", "messaging", "payments"])
+            & (models.Q(codename__startswith="view_") | models.Q(codename__startswith="change_"))
+            | models.Q(content_type__app_label="accounts", codename__startswith="view_")
+        )
+        if set(group.permissions.all()) != set(perms):
+            group.permissions.set(perms)
+        self.group = group
+
+    def organisations(self):
+        for org in data.ORGANISATIONS:
+            self.orgs[org.key], _ = upsert(
+                Organisation,
+                {"siren": identifiers.siren(org.siren_base)},
+                {
+                    "kind": org.kind,
+                    "name": org.name,
+                    "member_number": org.member_number,
+                    "contact_email": org.contact_email,
+                },
+            )
+
+    def establishments(self):
+        for site in data.SITES:
+            organisation = self.orgs[site.org]
+            self.sites[site.key], _ = upsert(
+                Establishment,
+                {"siret": identifiers.siret(organisation.siren, site.nic)},
+                {
+                    "organisation": organisation,
+                    "name": site.name,
+                    "sign": site.sign,
+                    "address_line1": site.address,
+                    "address_line2": site.address2,
+                    "postal_code": site.postal_code,
+                    "city": site.city,
+                    "region": site.region,
+                    "is_head_office": site.head_office,
+                    "nda": site.nda,
+                    "uai": identifiers.uai(site.uai_digits) if site.uai_digits else "",
+                    "iban": identifiers.french_iban(*site.bank) if site.bank else "",
+                    "bic": site.bic,
+                },
+            )
+
+    def user_accounts(self):
+        for spec in data.USERS:
+            user = User.objects.filter(email__iexact=spec.email).first() or User(email=spec.email)
+            wanted = {
+                "civility": spec.civility,
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "function": spec.function,
+                "phone": spec.phone,
+                "is_staff": spec.is_staff,
+                "is_superuser": spec.is_superuser,
+                "is_active": True,
+            }
+            changed = [name for name, value in wanted.items() if getattr(user, name) != value]
+            for name in changed:
+                setattr(user, name, wanted[name])
+            if not user.check_password(data.PASSWORD):  # also resets a demo password someone changed
+                user.set_password(data.PASSWORD)
+                changed.append("password")
+            if user.pk is None:
+                user.full_clean()
+                user.save()
+            elif changed:
+                user.save(update_fields=changed)
+            if spec.is_staff and not spec.is_superuser and not user.groups.filter(pk=self.group.pk).exists():
+                user.groups.add(self.group)
+            self.users[spec.key] = user
+
+    def memberships(self):
+        for spec in data.USERS:
+            for site_key, role in spec.memberships:
+                upsert(
+                    Membership,
+                    {"user": self.users[spec.key], "establishment": self.sites[site_key]},
+                    {"role": role, "is_active": True},
+                )
+
+    def trainees(self):
+        for org_key, trainees in data.TRAINEES.items():
+            organisation = self.orgs[org_key]
+            self.persons[org_key] = []
+            for index, t in enumerate(trainees):
+                sex = "1" if t.civility == "m" else "2"
+                person, _ = upsert(
+                    Person,
+                    {
+                        "organisation": organisation,
+                        "last_name": t.last_name.upper(),
+                        "first_name": t.first_name,
+                        "birth_date": t.birth_date,
+                    },
+                    {
+                        "civility": t.civility,
+                        "nir": f"{sex}{t.birth_date:%y%m}{t.postal_code[:2]}{120 + index:03d}{101 + index:03d}",
+                        "email": "",
+                        "postal_code": t.postal_code,
+                        "city": t.city,
+                        "address_line1": f"{3 + 7 * index} RUE DES ARTISANS",
+                        "job_title": t.job_title,
+                    },
+                )
+                self.persons[org_key].append(person)
+
+    # --- dossiers and messages ---------------------------------------------------------------------------------
+
+    def anchor(self, spec) -> datetime.date:
+        """When the company filed the request: about six weeks before the training, never in the future."""
+        return min(spec.start - datetime.timedelta(days=40), self.today - datetime.timedelta(days=25))
+
+    def training_dossiers(self):
+        for spec in data.DOSSIERS:
+            employer = self.sites[spec.employer]
+            dossier, created = upsert(
+                Dossier,
+                {"number": spec.number},
+                {
+                    "request_number": spec.request_number,
+                    "scheme": spec.scheme,
+                    "status": spec.status,
+                    "title": spec.title,
+                    "start_date": spec.start,
+                    "end_date": spec.end,
+                    "employer_establishment": employer,
+                    "provider_establishment": self.sites[spec.provider] if spec.provider else None,
+                    "case_manager": self.users[spec.case_manager] if spec.case_manager else None,
+                    "created_by": self.users[spec.created_by] if spec.created_by else None,
+                },
+            )
+            if created:
+                stamp = at(self.anchor(spec), 10, 15)
+                Dossier.objects.filter(pk=dossier.pk).update(created_at=stamp, updated_at=stamp)
+            org_key = next(s.org for s in data.SITES if s.key == spec.employer)
+            for index in spec.trainees:
+                enrolment, created = Enrolment.objects.get_or_create(
+                    dossier=dossier, person=self.persons[org_key][index]
+                )
+                if created:
+                    Enrolment.objects.filter(pk=enrolment.pk).update(created_at=at(self.anchor(spec), 10, 20))
+            self.dossiers[spec.seq] = dossier
+
+    def thread_times(self, spec, count) -> list[datetime.datetime]:
+        """Spread a thread over the dossier's life, up to a couple of hours ago."""
+        first = self.anchor(spec)
+        spans = {
+            DossierStatus.SUBMITTED: 0,
+            DossierStatus.RECEIVED: 4,
+            DossierStatus.INCOMPLETE: 12,
+            DossierStatus.ACCEPTED: 30,
+            DossierStatus.REFUSED: 21,
+            DossierStatus.CANCELLED: 18,
+            DossierStatus.CLOSED: (spec.end - first).days + 75,
+        }
+        span = spans[spec.status]
+        latest = self.now - datetime.timedelta(hours=2)
+        times = []
+        for i in range(count):
+            day = first + datetime.timedelta(days=span * (i + 1) // count)
+            times.append(min(at(day, 9 + 2 * i, 5 + 11 * i), latest - datetime.timedelta(minutes=10 * (count - i))))
+        return times
+
+    def company_readers(self, spec) -> list[User]:
+        """The company users who see this dossier (attached to its employer establishment)."""
+        return [
+            self.users[user.key]
+            for user in data.USERS
+            if any(site_key == spec.employer for site_key, _ in user.memberships)
+        ]
+
+    def messages(self):
+        for spec in data.DOSSIERS:
+            dossier = self.dossiers[spec.seq]
+            thread = data.THREADS[spec.status]
+            times = self.thread_times(spec, len(thread))
+            last_constructys = max((i for i, (side, _, _) in enumerate(thread) if side == "constructys"), default=None)
+            for i, ((side, title, body), when) in enumerate(zip(thread, times, strict=True)):
+                if side == "company":
+                    author = self.users[spec.created_by] if spec.created_by else None
+                else:
+                    author = dossier.case_manager or self.users["gestionnaire"]
+                message, created = upsert(
+                    Message,
+                    {"dossier": dossier, "title": title},
+                    {
+                        "sender_side": SenderSide.COMPANY if side == "company" else SenderSide.CONSTRUCTYS,
+                        "author": author,
+                        "body": body,
+                    },
+                )
+                if created:
+                    Message.objects.filter(pk=message.pk).update(created_at=when)
+                stays_unread = spec.unread and i == last_constructys
+                for reader in self.company_readers(spec):
+                    if reader == author or stays_unread:
+                        continue
+                    read, created = MessageRead.objects.get_or_create(message=message, user=reader)
+                    if created:
+                        read_at = min(when + datetime.timedelta(hours=20), self.now)
+                        MessageRead.objects.filter(pk=read.pk).update(read_at=read_at)
+
+    # --- payments ----------------------------------------------------------------------------------------------
+
+    def payments(self):
+        self.payment_objects = {}
+        for spec in data.PAYMENTS:
+            beneficiary = self.sites[spec.beneficiary]
+            total = sum((line.amount for line in spec.lines), Decimal("0.00"))
+            payment, created = upsert(
+                Payment,
+                {"reference": spec.reference},
+                {
+                    "paid_on": spec.paid_on,
+                    "beneficiary": beneficiary,
+                    "iban_paid": beneficiary.iban,
+                    "mode": PaymentMode.TRANSFER,
+                    "total_amount": total,
+                },
+            )
+            if created:
+                Payment.objects.filter(pk=payment.pk).update(created_at=at(spec.paid_on, 7, 0))
+            for line in spec.lines:
+                dossier = self.dossiers[line.dossier]
+                upsert(
+                    PaymentLine,
+                    {"payment": payment, "invoice_number": line.invoice_number},
+                    {
+                        "dossier": dossier,
+                        "invoice_date": line.invoice_date,
+                        "period_start": line.period_start,
+                        "period_end": line.period_end,
+                        "scheme": dossier.scheme,
+                        "training_title": dossier.title,
+                        "amount": line.amount,
+                    },
+                )
+            self.payment_objects[spec.reference] = payment
+
+    # --- documents (real PDFs) --------------------------------------------------------------------------------
+
+    def document(self, *, lookup: dict, direction, uploaded_at, uploaded_by, render) -> Document:
+        """The Document for `lookup`; its PDF is rendered only when the document or its file is missing."""
+        document = Document.objects.filter(**lookup).first()
+        if document is not None and document.file and document.file.storage.exists(document.file.name):
+            return document
+        content = render()
+        self.rendered += 1
+        if document is None:
+            document = Document(**lookup, direction=direction, uploaded_by=uploaded_by)
+        document.file.save(lookup["name"], ContentFile(content), save=False)
+        document.content_type = "application/pdf"
+        document.size = len(content)
+        document.checksum = Document.checksum_of(content)
+        document.full_clean()
+        document.save()
+        Document.objects.filter(pk=document.pk).update(uploaded_at=uploaded_at)
+        return document
+
+    def documents(self):
+        for spec in data.DOSSIERS:
+            dossier = self.dossiers[spec.seq]
+            decided = at(self.anchor(spec) + datetime.timedelta(days=9), 14, 0)
+            if spec.status in (DossierStatus.ACCEPTED, DossierStatus.CLOSED):
+                self.document(
+                    lookup={
+                        "dossier": dossier,
+                        "establishment": None,
+                        "kind": DocumentKind.FUNDING_AGREEMENT,
+                        "name": f"Accord de prise en charge - {dossier.number}.pdf",
+                    },
+                    direction=DocumentDirection.ISSUED,
+                    uploaded_at=min(decided, self.now),
+                    uploaded_by=dossier.case_manager,
+                    render=lambda d=dossier: self.render_funding_agreement(d),
+                )
+            if spec.scheme == Scheme.ALTE and spec.status != DossierStatus.SUBMITTED:
+                for enrolment in dossier.enrolments.select_related("person"):
+                    person = enrolment.person
+                    self.document(
+                        lookup={
+                            "dossier": dossier,
+                            "establishment": None,
+                            "kind": DocumentKind.CERFA,
+                            "name": f"CERFA FA13 signé - {person.last_name} {person.first_name}.pdf",
+                        },
+                        direction=DocumentDirection.RECEIVED,
+                        uploaded_at=at(self.anchor(spec), 16, 40),
+                        uploaded_by=dossier.created_by,
+                        render=lambda d=dossier, p=person: self.render_cerfa(d, p),
+                    )
+            if spec.scheme in (Scheme.PLAN, Scheme.FNE) and spec.status in (
+                DossierStatus.ACCEPTED,
+                DossierStatus.CLOSED,
+                DossierStatus.INCOMPLETE,
+            ):
+                self.document(
+                    lookup={
+                        "dossier": dossier,
+                        "establishment": None,
+                        "kind": DocumentKind.TRAINING_AGREEMENT,
+                        "name": f"Convention de formation - {dossier.number}.pdf",
+                    },
+                    direction=DocumentDirection.RECEIVED,
+                    uploaded_at=at(self.anchor(spec), 17, 5),
+                    uploaded_by=dossier.created_by,
+                    render=lambda d=dossier: self.render_training_agreement(d),
+                )
+        for spec in data.PAYMENTS:
+            payment = self.payment_objects[spec.reference]
+            advice = self.document(
+                lookup={
+                    "dossier": None,
+                    "establishment": payment.beneficiary,
+                    "kind": DocumentKind.REMITTANCE_ADVICE,
+                    "name": f"Avis de virement - {payment.reference}.pdf",
+                },
+                direction=DocumentDirection.ISSUED,
+                uploaded_at=at(spec.paid_on, 18, 0),
+                uploaded_by=None,
+                render=lambda p=payment: self.render_remittance_advice(p),
+            )
+            if payment.remittance_advice_id != advice.pk:
+                payment.remittance_advice = advice
+                payment.save(update_fields=["remittance_advice"])
+
+    def trainee_names(self, dossier) -> str:
+        return ", ".join(str(e.person) for e in dossier.enrolments.select_related("person"))
+
+    def granted_amount(self, dossier) -> Decimal:
+        paid = dossier.payment_lines.aggregate(total=models.Sum("amount"))["total"]
+        return paid or GRANTED_PER_TRAINEE[dossier.scheme] * max(dossier.enrolments.count(), 1)
+
+    def render_funding_agreement(self, dossier) -> bytes:
+        employer, provider = dossier.employer_establishment, dossier.provider_establishment
+        return render_pdf(
+            title="Accord de prise en charge",
+            subtitle=f"Dossier n° {dossier.number} - demande n° {dossier.request_number}",
+            facts=[
+                ("Entreprise", f"{employer.name} (SIRET {employer.siret})"),
+                ("Adresse", f"{employer.address_line1}, {employer.postal_code} {employer.city}"),
+                ("Dispositif", f"{dossier.scheme} - {dossier.get_scheme_display()}"),
+                ("Formation", dossier.title),
+                ("Organisme de formation", f"{provider.name} (SIRET {provider.siret})" if provider else "-"),
+                ("Période", f"du {fr_date(dossier.start_date)} au {fr_date(dossier.end_date)}"),
+                ("Stagiaire(s)", self.trainee_names(dossier)),
+                ("Montant accordé TTC", euros(self.granted_amount(dossier))),
+            ],
+            paragraphs=[
+                "Constructys accorde la prise en charge de l'action de formation ci-dessus, dans la limite du "
+                "montant indiqué et sous réserve de la réalisation effective de la formation.",
+                "Le règlement interviendra sur présentation des factures accompagnées des attestations "
+                "d'assiduité. En cas de subrogation, l'organisme de formation est réglé directement.",
+            ],
+            signature=f"Votre gestionnaire : {dossier.case_manager or 'Constructys'}",
+            footer=f"Accord de prise en charge - dossier {dossier.number}",
+        )
+
+    def render_cerfa(self, dossier, person) -> bytes:
+        employer, cfa = dossier.employer_establishment, dossier.provider_establishment
+        return render_pdf(
+            title="Contrat d'apprentissage - CERFA FA13",
+            subtitle=f"Exemplaire signé par les parties - dossier n° {dossier.number}",
+            facts=[
+                ("Employeur", f"{employer.name} - SIRET {employer.siret}"),
+                ("Apprenti(e)", f"{person} - né(e) le {fr_date(person.birth_date)}"),
+                ("Emploi occupé", person.job_title),
+                ("Diplôme ou titre visé", dossier.title),
+                ("CFA", f"{cfa.name} - UAI {cfa.uai or 'non renseigné'}" if cfa else "-"),
+                ("Début du contrat", fr_date(dossier.start_date)),
+                ("Fin du contrat", fr_date(dossier.end_date)),
+            ],
+            paragraphs=["Fait en trois exemplaires. Signatures de l'employeur, de l'apprenti(e) et du CFA."],
+            signature="Document déposé par l'entreprise sur eGestion",
+            footer=f"CERFA FA13 - dossier {dossier.number}",
+        )
+
+    def render_training_agreement(self, dossier) -> bytes:
+        employer, provider = dossier.employer_establishment, dossier.provider_establishment
+        return render_pdf(
+            title="Convention de formation professionnelle",
+            subtitle=f"Dossier n° {dossier.number}",
+            facts=[
+                ("Entre", f"{employer.name} (SIRET {employer.siret})"),
+                ("Et", f"{provider.name}, déclaration d'activité n° {provider.nda or '-'}" if provider else "-"),
+                ("Intitulé", dossier.title),
+                ("Dates", f"du {fr_date(dossier.start_date)} au {fr_date(dossier.end_date)}"),
+                ("Stagiaire(s)", self.trainee_names(dossier)),
+                ("Coût TTC", euros(self.granted_amount(dossier))),
+            ],
+            paragraphs=["Convention établie en application des articles L. 6353-1 et suivants du Code du travail."],
+            signature="Document déposé par l'entreprise sur eGestion",
+            footer=f"Convention de formation - dossier {dossier.number}",
+        )
+
+    def render_remittance_advice(self, payment) -> bytes:
+        beneficiary = payment.beneficiary
+        lines = payment.lines.select_related("dossier").order_by("invoice_date", "invoice_number")
+        return render_pdf(
+            title="Avis de virement",
+            subtitle=f"Règlement n° {payment.reference} du {fr_date(payment.paid_on)}",
+            facts=[
+                ("Bénéficiaire", beneficiary.name),
+                ("SIRET", beneficiary.siret),
+                ("Adresse", f"{beneficiary.address_line1} - {beneficiary.postal_code} {beneficiary.city}"),
+                ("IBAN crédité", beneficiary.formatted_iban or payment.iban_paid),
+                ("Mode", payment.get_mode_display()),
+                ("Montant total TTC", euros(payment.total_amount)),
+            ],
+            headers=["Date facture", "Réf.", "Du", "Au", "N° dossier", "Dispositif", "Intitulé", "Montant TTC"],
+            rows=[
+                [
+                    fr_date(line.invoice_date),
+                    line.invoice_number,
+                    fr_date(line.period_start),
+                    fr_date(line.period_end),
+                    line.dossier.number,
+                    line.scheme,
+                    line.training_title,
+                    euros(line.amount),
+                ]
+                for line in lines
+            ],
+            total=euros(payment.total_amount),
+            paragraphs=["Ce virement règle les factures ci-dessus. Conservez cet avis avec vos pièces comptables."],
+            signature="Le service comptabilité de Constructys",
+            footer=f"Avis de virement {payment.reference}",
+        )

@@ -1,0 +1,209 @@
+import hashlib
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+
+from accounts.models import Establishment, Membership, Organisation, Person, Role, User
+from demo import data
+from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier, DossierStatus, Enrolment, Scheme
+from messaging.models import Message, MessageRead
+from payments.models import Payment, PaymentLine
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    Organisation,
+    Establishment,
+    User,
+    Membership,
+    Person,
+    Dossier,
+    Enrolment,
+    Message,
+    MessageRead,
+    Document,
+    Payment,
+    PaymentLine,
+    Group,
+]
+
+
+def seed(**options) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def counts() -> dict:
+    return {model.__name__: model._base_manager.count() for model in MODELS}
+
+
+@pytest.fixture
+def world():
+    return seed()
+
+
+def memberships_of(email):
+    return Membership.objects.filter(user__email=email).select_related("establishment__organisation")
+
+
+def test_running_twice_duplicates_nothing_and_renders_no_pdf_again(settings):
+    first_output = seed()
+    after_first = counts()
+    files = {d.pk: (d.file.name, d.checksum) for d in Document.objects.all()}
+    stamps = dict(Dossier.objects.values_list("number", "updated_at"))
+
+    second_output = seed()
+
+    assert counts() == after_first
+    assert {d.pk: (d.file.name, d.checksum) for d in Document.objects.all()} == files
+    assert dict(Dossier.objects.values_list("number", "updated_at")) == stamps
+    assert "(39 PDF généré(s)" in first_output
+    assert "(0 PDF généré(s)" in second_output
+    assert after_first["Dossier"] >= 25
+    assert after_first["Payment"] >= 6
+    # The summary lists every demo login and the portals' addresses.
+    for user in data.USERS:
+        if user.listed:
+            assert user.email in second_output
+    assert data.PASSWORD in second_output
+    for path in ("/egestion/", "/ogestion/", "/admin/"):
+        assert f"{settings.SITE_URL}{path}" in second_output
+
+
+def test_every_demo_login_exists_with_its_role(world):
+    for spec in data.USERS:
+        user = User.objects.get(email=spec.email)
+        assert user.check_password("Constructys-2026!"), spec.email
+        assert user.is_active
+
+    entreprise = memberships_of("entreprise@demo.constructys.fr")
+    assert {m.role for m in entreprise} == {Role.COMPANY_MANAGER}
+    bso = Organisation.objects.get(name="BATIMENTS DU SUD-OUEST")
+    assert {m.establishment for m in entreprise} == set(bso.establishments.all())
+    assert bso.establishments.count() == 3
+
+    salarie = memberships_of("salarie@demo.constructys.fr")
+    assert [(m.role, m.establishment.organisation) for m in salarie] == [(Role.COMPANY_USER, bso)]
+
+    multi = memberships_of("multi@demo.constructys.fr")
+    assert {m.role for m in multi} == {Role.COMPANY_USER}
+    assert len({m.establishment.organisation_id for m in multi}) == 2
+
+    referent = memberships_of("referent@demo.constructys.fr")
+    assert {m.role for m in referent} == {Role.PROVIDER_REFERENT}
+    assert len({m.establishment.organisation_id for m in referent}) == 2
+    assert all(m.establishment.organisation.kind == "provider" for m in referent)
+
+    of = memberships_of("of@demo.constructys.fr")
+    assert of and {m.role for m in of} == {Role.PROVIDER_USER}
+
+    gestionnaire = User.objects.get(email="gestionnaire@demo.constructys.fr")
+    assert gestionnaire.is_staff and not gestionnaire.is_superuser
+    assert gestionnaire.groups.filter(name="Gestionnaire").exists()
+    assert gestionnaire.has_perm("dossiers.change_dossier")
+    assert gestionnaire.has_perm("messaging.view_message")
+    assert gestionnaire.has_perm("payments.change_payment")
+    assert gestionnaire.has_perm("accounts.view_establishment")
+    assert not gestionnaire.has_perm("accounts.change_establishment")
+    assert not gestionnaire.has_perm("dossiers.delete_dossier")
+    assert not gestionnaire.memberships.exists()
+
+    admin = User.objects.get(email="admin@demo.constructys.fr")
+    assert admin.is_staff and admin.is_superuser
+
+
+def test_registries_pass_the_model_validators(world):
+    for model in (Organisation, Establishment, Person, Dossier, Payment, PaymentLine, Document):
+        for obj in model.objects.all():
+            obj.full_clean()
+    assert Organisation.objects.filter(kind="company").count() == 3
+    assert Organisation.objects.filter(kind="provider").count() == 3
+    assert Establishment.objects.exclude(uai="").exists()
+    provider_sites = Establishment.objects.filter(organisation__kind="provider")
+    assert provider_sites.filter(iban="").count() == 1
+
+
+def test_dossiers_cover_every_status_and_scheme_with_enrolments(world):
+    demo = Dossier.objects.filter(number__startswith="9920")
+    assert set(demo.values_list("status", flat=True)) == set(DossierStatus.values)
+    assert set(demo.values_list("scheme", flat=True)) == set(Scheme.values)
+    for dossier in demo:
+        assert 1 <= dossier.enrolments.count() <= 3
+        assert dossier.end_date >= dossier.start_date
+        assert all(
+            e.person.organisation == dossier.employer_establishment.organisation for e in dossier.enrolments.all()
+        )
+    assert demo.filter(case_manager__email="gestionnaire@demo.constructys.fr").exists()
+
+
+def test_company_and_provider_demo_users_share_dossiers_and_the_company_has_unread_messages(world):
+    entreprise = User.objects.get(email="entreprise@demo.constructys.fr")
+    referent = User.objects.get(email="referent@demo.constructys.fr")
+
+    shared = Dossier.objects.for_company_user(entreprise) & Dossier.objects.for_provider_user(referent)
+
+    assert shared.exists()
+    unread = Message.objects.for_company_user(entreprise).unread_by(entreprise)
+    assert 1 <= unread.count() <= 5
+    assert Message.objects.for_company_user(entreprise).count() > unread.count()
+    assert Message.objects.filter(sender_side="company").exists()
+    assert Message.objects.filter(sender_side="constructys").exists()
+
+
+def test_payments_total_their_lines_and_come_with_a_remittance_advice(world):
+    payments = Payment.objects.all()
+    assert payments.count() >= 6
+    assert payments.filter(beneficiary__organisation__kind="company").exists()
+    for payment in payments:
+        assert 1 <= payment.lines.count() <= 4
+        assert payment.total_amount == payment.lines_total()
+        advice = payment.remittance_advice
+        assert advice.kind == DocumentKind.REMITTANCE_ADVICE
+        assert advice.direction == DocumentDirection.ISSUED
+        assert advice.establishment == payment.beneficiary
+        assert advice.name == f"Avis de virement - {payment.reference}.pdf"
+
+
+def test_documents_are_real_pdfs_in_storage(world):
+    documents = Document.objects.all()
+    assert set(documents.values_list("kind", flat=True)) >= {
+        DocumentKind.FUNDING_AGREEMENT,
+        DocumentKind.CERFA,
+        DocumentKind.REMITTANCE_ADVICE,
+    }
+    for document in documents:
+        assert default_storage.exists(document.file.name)
+        with default_storage.open(document.file.name, "rb") as handle:
+            content = handle.read()
+        assert content.startswith(b"%PDF")
+        assert document.size == len(content)
+        assert document.checksum == hashlib.sha256(content).hexdigest()
+
+
+def test_scale_adds_n_dossiers_and_five_messages_each_and_only_once():
+    output = seed(scale=50)
+
+    bench = Dossier.objects.filter(number__startswith="77")
+    assert bench.count() == 50
+    assert Enrolment.objects.filter(dossier__in=bench).count() == 50
+    assert Message.objects.filter(dossier__in=bench).count() == 250
+    assert MessageRead.objects.filter(message__dossier__in=bench).exists()
+    assert Payment.objects.filter(reference__startswith="VIRB").count() == 5
+    for payment in Payment.objects.filter(reference__startswith="VIRB"):
+        assert payment.total_amount == payment.lines_total()
+    for model in (Organisation, Establishment, Dossier, Message, PaymentLine):
+        for obj in model.objects.order_by("-pk")[:20]:
+            obj.full_clean()
+    assert "messages" in output and "analyze" in output
+    # The demo world is still there, untouched.
+    assert Dossier.objects.filter(number__startswith="9920").count() == len(data.DOSSIERS)
+
+    before = counts()
+    again = seed(scale=50)
+
+    assert counts() == before
+    assert "rien n'est ajouté" in again
