@@ -236,8 +236,11 @@ class Membership(models.Model):
     sees active ones (of active users); `include_inactive` sees all.
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="memberships")
+    # Each foreign key leads a composite index or constraint below.
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", db_index=False)
+    establishment = models.ForeignKey(
+        Establishment, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)

@@ -5,6 +5,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import PORTAL_ROLES, Establishment, Membership, Person, Portal
 
@@ -69,6 +70,7 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="employer_dossiers",
         verbose_name="établissement employeur",
+        db_index=False,  # dossier_employer_list starts with it
     )
     provider_establishment = models.ForeignKey(
         Establishment,
@@ -77,6 +79,7 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         verbose_name="organisme de formation",
+        db_index=False,  # dossier_provider_list starts with it
     )
     case_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -86,6 +89,7 @@ class Dossier(models.Model):
         related_name="managed_dossiers",
         limit_choices_to={"is_staff": True},
         verbose_name="gestionnaire Constructys",
+        db_index=False,  # dossier_case_manager_queue starts with it
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -95,7 +99,7 @@ class Dossier(models.Model):
         related_name="created_dossiers",
         verbose_name="créé par",
     )
-    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = DossierQuerySet.as_manager()
@@ -176,9 +180,12 @@ class DocumentQuerySet(models.QuerySet):
 class Document(models.Model):
     """A file on a dossier (issued by Constructys or received from the company) or on an establishment."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents", null=True, blank=True)
+    # Both owners lead a composite index below.
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="documents", null=True, blank=True, db_index=False
+    )
     establishment = models.ForeignKey(
-        Establishment, on_delete=models.CASCADE, related_name="documents", null=True, blank=True
+        Establishment, on_delete=models.CASCADE, related_name="documents", null=True, blank=True, db_index=False
     )
     direction = models.CharField("sens", max_length=8, choices=DocumentDirection.choices)
     kind = models.CharField("type", max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)
@@ -190,7 +197,7 @@ class Document(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="déposé par"
     )
-    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+    uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
 
     objects = DocumentQuerySet.as_manager()
 

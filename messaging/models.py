@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from dossiers.models import Dossier
 
@@ -29,7 +30,8 @@ class MessageQuerySet(models.QuerySet):
 class Message(models.Model):
     """One message of a dossier's thread between the company and its Constructys case manager."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="messages")
+    # Indexed by message_dossier_thread below, whose first column is the dossier.
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="messages", db_index=False)
     sender_side = models.CharField("envoyé par", max_length=12, choices=SenderSide.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -41,7 +43,7 @@ class Message(models.Model):
     )
     title = models.CharField("titre", max_length=200)
     body = models.TextField("contenu")
-    created_at = models.DateTimeField("envoyé le", auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField("envoyé le", default=timezone.now, db_index=True)
 
     objects = MessageQuerySet.as_manager()
 
@@ -57,9 +59,12 @@ class Message(models.Model):
 class MessageRead(models.Model):
     """That one user has opened one message; deleting the row marks it unread again for that user only."""
 
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reads")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_reads")
-    read_at = models.DateTimeField("lu le", auto_now_add=True)
+    # Both foreign keys lead a composite index below.
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reads", db_index=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_reads", db_index=False
+    )
+    read_at = models.DateTimeField("lu le", default=timezone.now)
 
     class Meta:
         verbose_name = "lecture de message"

@@ -64,7 +64,6 @@ class PaymentLine(models.Model):
     class Meta:
         verbose_name = "ligne de règlement"
         ordering = ["invoice_date", "id"]
-        indexes = [models.Index(fields=["dossier"], name="payment_line_dossier")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")),
