@@ -48,7 +48,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_only_postgresql_is_accepted():
-    result = run_manage("check", env={"DATABASE_URL": "sqlite:///db.sqlite3"})
+    result = run_manage("check", env={"DATABASE_URL": "mysql://portal@127.0.0.1/constructys"})
 
     assert result.returncode != 0
     assert "PostgreSQL only" in result.stderr
