@@ -301,3 +301,123 @@ class Person(models.Model):
 
     def __str__(self):
         return f"{self.last_name.upper()} {self.first_name}"
+
+
+class AccountEventKind(models.TextChoices):
+    SIGNUP = "signup", "Inscription"
+    EMAIL_CONFIRMED = "email_confirmed", "Adresse e-mail confirmée"
+    PASSWORD_SET = "password_set", "Mot de passe créé"
+    PASSWORD_RESET = "password_reset", "Mot de passe réinitialisé"
+    MANAGER_CLAIMED = "manager_claimed", "Devenu gestionnaire du compte"
+    MANAGER_TRANSFERRED = "manager_transferred", "Rôle de gestionnaire transmis"
+    ACCESS_REQUESTED = "access_requested", "Accès demandé (gestionnaire existant)"
+    USER_CREATED = "user_created", "Utilisateur créé"
+    INVITED = "invited", "Invitation envoyée"
+    ACTIVATION_SENT = "activation_sent", "E-mail d'activation envoyé"
+    ROLE_CHANGED = "role_changed", "Profil modifié"
+    ESTABLISHMENTS_CHANGED = "establishments_changed", "Établissements modifiés"
+    DEACTIVATED = "deactivated", "Désactivé"
+    REACTIVATED = "reactivated", "Réactivé"
+    CONSENT_ACCEPTED = "consent_accepted", "RGPD et CGU acceptés"
+    CONSENT_REFUSED = "consent_refused", "RGPD et CGU refusés"
+
+
+class AccountEvent(models.Model):
+    """What happened to an account, by whom and when: kept for staff, never edited."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_events", verbose_name="compte")
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="par"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="organisation"
+    )
+    kind = models.CharField("événement", max_length=30, choices=AccountEventKind.choices)
+    details = models.JSONField("détails", default=dict, blank=True)
+    created_at = models.DateTimeField("le", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "événement de compte"
+        verbose_name_plural = "événements de compte"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="account_event_user")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.user}"
+
+
+class AccountTokenPurpose(models.TextChoices):
+    SIGNUP = "signup", "Confirmation d'inscription"
+    INVITATION = "invitation", "Invitation"
+    ACTIVATION = "activation", "Activation de compte"
+
+
+class AccountToken(models.Model):
+    """A single-use, expiring "Créer mon mot de passe" link. Only the token's SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_tokens")
+    purpose = models.CharField("objet", max_length=12, choices=AccountTokenPurpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    expires_at = models.DateTimeField("expire le")
+    used_at = models.DateTimeField("utilisé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lien de création de mot de passe"
+        verbose_name_plural = "liens de création de mot de passe"
+        indexes = [models.Index(fields=["user", "purpose"], name="account_token_user")]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} — {self.user}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()
+
+
+class ConsentKind(models.TextChoices):
+    RGPD = "rgpd", "Règlement général sur la protection des données"
+    CGU = "cgu", "Conditions générales d'utilisation"
+
+
+class ConsentVersionQuerySet(models.QuerySet):
+    def current(self):
+        """The latest published version of each kind."""
+        return self.filter(published_at__lte=timezone.now()).order_by("kind", "-published_at").distinct("kind")
+
+
+class ConsentVersion(models.Model):
+    """One version of the RGPD or CGU text; a new published version must be accepted again by everyone."""
+
+    kind = models.CharField("texte", max_length=4, choices=ConsentKind.choices)
+    version = models.CharField("version", max_length=20)
+    title = models.CharField("titre", max_length=200)
+    body = models.TextField("texte", help_text="Texte simple ; les lignes vides séparent les paragraphes.")
+    published_at = models.DateTimeField("en vigueur le", default=timezone.now)
+
+    objects = ConsentVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "version RGPD / CGU"
+        verbose_name_plural = "versions RGPD / CGU"
+        ordering = ["kind", "-published_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "version"], name="consent_version_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — version {self.version}"
+
+
+class Consent(models.Model):
+    """A user accepted one version of a text."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents", db_index=False)
+    version = models.ForeignKey(ConsentVersion, on_delete=models.PROTECT, related_name="consents")
+    accepted_at = models.DateTimeField("accepté le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "acceptation RGPD / CGU"
+        verbose_name_plural = "acceptations RGPD / CGU"
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="consent_once_per_version")]
+
+    def __str__(self):
+        return f"{self.user} — {self.version}"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("sante/", common_views.health, name="health"),
     path("egestion/", include("egestion.urls")),
     path("ogestion/", include("ogestion.urls")),
+    path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.test import Client, TestCase
 
 # Playwright's sync API keeps an asyncio loop in the main thread; the ORM calls the tests make around it are
 # still synchronous and safe.
@@ -18,6 +19,20 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+class OnCommitClient(Client):
+    """A test client that runs the on-commit callbacks of each request (emails, tasks), as a real request would:
+    the test's own transaction never commits, so they would otherwise never run."""
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
+
+
+@pytest.fixture
+def client():
+    return OnCommitClient()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("mot-de-passe/<str:token>/", views.create_password, name="create_password"),
+    path("mot-de-passe/<str:token>/nouveau-lien/", views.resend_link, name="resend_link"),
+]

@@ -1,0 +1,25 @@
+"""Emails in HTML and plain text, from three templates: emails/<name>_subject.txt, <name>.txt, <name>.html."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+
+
+def build_email(name: str, context: dict, to: list[str], headers: dict | None = None) -> EmailMultiAlternatives:
+    context = {"site_url": settings.SITE_URL, "regional_contacts_url": settings.REGIONAL_CONTACTS_URL, **context}
+    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=f"Constructys - {subject}",
+        body=render_to_string(f"emails/{name}.txt", context),
+        to=to,
+        headers=headers or {},
+    )
+    message.attach_alternative(render_to_string(f"emails/{name}.html", context), "text/html")
+    return message
+
+
+def send_email_on_commit(name: str, context: dict, to: list[str], headers: dict | None = None) -> None:
+    """Build now, send once the surrounding transaction commits: a rolled-back change sends nothing."""
+    message = build_email(name, context, to, headers)
+    transaction.on_commit(message.send)
