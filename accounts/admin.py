@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.models import Establishment, Membership, Organisation, Person, User
+from accounts.models import AccountEvent, Consent, ConsentVersion, Establishment, Membership, Organisation, Person, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -11,6 +11,19 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["establishment"]
     fields = ["establishment", "role", "is_active", "updated_by"]
     readonly_fields = ["updated_by"]
+
+
+class AccountEventInline(admin.TabularInline):
+    model = AccountEvent
+    fk_name = "user"
+    fields = ["created_at", "kind", "actor", "organisation", "details"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -26,7 +39,7 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, AccountEventInline]
 
 
 class EstablishmentInline(admin.TabularInline):
@@ -73,3 +86,39 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["last_name", "first_name", "nir", "email"]
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(admin.ModelAdmin):
+    """The account history, read-only: staff see who did what to which account and when."""
+
+    list_display = ["created_at", "kind", "user", "actor", "organisation"]
+    list_filter = ["kind"]
+    search_fields = ["user__email", "user__last_name", "actor__email", "organisation__name", "organisation__siren"]
+    list_select_related = ["user", "actor", "organisation"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConsentVersion)
+class ConsentVersionAdmin(admin.ModelAdmin):
+    list_display = ["kind", "version", "title", "published_at"]
+    list_filter = ["kind"]
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ["user", "version", "accepted_at"]
+    list_filter = ["version"]
+    search_fields = ["user__email"]
+    list_select_related = ["user", "version"]
+    raw_id_fields = ["user"]

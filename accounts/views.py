@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import CreatePasswordForm
+from accounts.models import ConsentVersion
 
 
 @login_not_required
@@ -44,3 +45,13 @@ def resend_link(request, token):
         services.send_password_link(user, account_token.purpose, portal=services.portal_of_user(user))
     messages.info(request, "Si ce lien était expiré, un nouveau lien vient d'être envoyé à l'adresse du compte.")
     return redirect("landing")
+
+
+def terms(request):
+    """The RGPD and CGU texts in force, readable at any time from the portal menu."""
+    portal = request.resolver_match.app_name
+    return render(
+        request,
+        "accounts/terms.html",
+        {"versions": ConsentVersion.objects.current(), "portal_base": f"{portal}/base.html"},
+    )

@@ -66,4 +66,5 @@ MENU = [
         upcoming="Le gestionnaire du compte pourra ici inviter ses collègues et gérer leurs accès.",
         admin_only=True,
     ),
+    MenuEntry("terms", "RGPD et CGU", "shield", "rgpd-cgu/"),
 ]

@@ -31,11 +31,5 @@ MENU = [
         "etablissements/",
         upcoming="Vous consulterez ici vos établissements, leurs coordonnées bancaires et leurs avis de virement.",
     ),
-    MenuEntry(
-        "terms",
-        "RGPD et CGU",
-        "shield",
-        "rgpd-cgu/",
-        upcoming="Vous pourrez relire ici le règlement sur la protection des données et les conditions d'utilisation.",
-    ),
+    MenuEntry("terms", "RGPD et CGU", "shield", "rgpd-cgu/"),
 ]
