@@ -14,6 +14,8 @@ say "Applying migrations"
 "$PY" manage.py migrate --no-input
 say "Loading the demo data (idempotent)"
 "$PY" manage.py seed_demo
+say "Loading the CERFA referentials (sample files)"
+"$PY" manage.py load_referentials --sample
 "$PY" manage.py collectstatic --no-input -v 0
 
 PORT="${PORT:-8000}"
