@@ -1,8 +1,63 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.urls import reverse
+
+from accounts import services
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # The same words whether the address has an account or not (no account enumeration).
+        "email_password_mismatch": "L’adresse e-mail ou le mot de passe sont incorrects.",
+        "too_many_login_attempts": (
+            "Trop de tentatives de connexion : par sécurité, la connexion à ce compte est bloquée pendant quelques "
+            "minutes. Réessayez plus tard, ou utilisez « J'ai oublié mon mot de passe »."
+        ),
+    }
+
     def is_open_for_signup(self, request):
         # Nobody signs up through allauth's generic form: companies have their own SIRET + member-number
         # sign-up, and provider accounts are created by a référent or by Constructys.
         return False
+
+    def send_mail(self, template_prefix, email, context):
+        # allauth's emails (templates/account/email/, templates/mfa/email/) extend emails/base.html like ours.
+        context = {
+            "site_url": settings.SITE_URL,
+            "regional_contacts_url": settings.REGIONAL_CONTACTS_URL,
+            **context,
+        }
+        if allauth_context.request is None and self.request is not None:
+            # Sent from an on-commit callback that ran after the request (allauth's mfa notices; the tests' client
+            # runs them so): allauth renders with the request of its context.
+            with allauth_context.request_context(self.request):
+                return super().send_mail(template_prefix, email, context)
+        return super().send_mail(template_prefix, email, context)
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        """Security notices (password changed, two-factor authentication turned on...) name the account and link
+        to the space the user works in."""
+        if user.is_staff and not user.memberships.exists():
+            place = {"portal_label": "back office", "login_url": f"{settings.SITE_URL}{reverse('admin:login')}"}
+        else:
+            portal = services.portal_of_user(user)
+            place = {"portal_label": services.PORTAL_LABELS[portal], "login_url": services.portal_login_url(portal)}
+        super().send_notification_mail(template_prefix, user, {"user": user, **place, **(context or {})}, email)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": (
+            "La double authentification est obligatoire pour les équipes Constructys : elle ne peut pas être "
+            "désactivée."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator):
+        # Staff need their authenticator app to reach the admin (accounts.middleware.StaffTOTPRequiredMiddleware).
+        return not (authenticator.type == Authenticator.Type.TOTP and authenticator.user.is_staff)

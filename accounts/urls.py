@@ -7,4 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("mot-de-passe/<str:token>/", views.create_password, name="create_password"),
     path("mot-de-passe/<str:token>/nouveau-lien/", views.resend_link, name="resend_link"),
+    path("conditions/", views.consent, name="consent"),
 ]

@@ -1,16 +1,26 @@
-"""Account pages shared by both portals: the "Créer mon mot de passe" link and the RGPD / CGU acceptance."""
+"""Account pages shared by both portals: the "Créer mon mot de passe" link, the RGPD / CGU acceptance, and the
+back office's login (allauth's, so that staff enter their second factor)."""
 
+from functools import wraps
+from urllib.parse import urlencode
+
+from allauth.account.views import LoginView
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import CreatePasswordForm
-from accounts.models import ConsentVersion
+from accounts.middleware import remember_consents
+from accounts.models import ConsentKind, ConsentVersion, Membership
 
 
 @login_not_required
@@ -55,3 +65,119 @@ def terms(request):
         "accounts/terms.html",
         {"versions": ConsentVersion.objects.current(), "portal_base": f"{portal}/base.html"},
     )
+
+
+# --- RGPD and CGU at first login (and after a new version) ------------------------------------------------------
+
+
+def _safe_next(request) -> str:
+    next_url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
+
+
+def _portal_of(next_url, user) -> str:
+    """The portal the user came from: the one of the page they asked for, else the one they work in."""
+    for portal in settings.PORTAL_MENUS:
+        if next_url.startswith(reverse(f"{portal}:home")):
+            return portal
+    return services.portal_of_user(user)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def consent(request):
+    """The texts in force with "Refuser" and "Accepter". Accepting records who accepted which version and when,
+    then goes on to the page asked for; refusing logs out, back to the login page of the portal."""
+    user = request.user
+    next_url = _safe_next(request)
+    pending = services.versions_to_accept(user)
+    if not pending:
+        remember_consents(request)
+        return redirect(next_url or f"{_portal_of(next_url, user)}:home")
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision == "accept":
+            shown = set(request.POST.getlist("version"))
+            accepted = [version for version in pending if str(version.pk) in shown]
+            if accepted:
+                services.accept_consents(user, accepted)
+            if len(accepted) == len(pending):
+                remember_consents(request)
+                return redirect(next_url or f"{_portal_of(next_url, user)}:home")
+            # A new version came out while the page was open: show the texts again.
+            return redirect(f"{reverse('accounts:consent')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
+        if decision == "refuse":
+            services.refuse_consents(user, pending)
+            login_url = reverse(f"{_portal_of(next_url, user)}:login")
+            logout(request)
+            messages.info(
+                request,
+                "Vous avez refusé le RGPD et les CGU : l'accès à votre espace nécessite de les accepter. "
+                "Vous pourrez les relire à votre prochaine connexion.",
+            )
+            return redirect(login_url)
+    membership = (
+        Membership.objects.filter(user=user)
+        .select_related("establishment")
+        .order_by("establishment__name", "establishment__siret")
+        .first()
+    )
+    return render(
+        request,
+        "accounts/consent.html",
+        {
+            # The RGPD first, then the CGU, as in the user guide.
+            "versions": sorted(ConsentVersion.objects.current(), key=lambda v: v.kind != ConsentKind.RGPD),
+            "pending": pending,
+            "establishment": membership.establishment if membership else None,
+            "next_url": next_url,
+        },
+    )
+
+
+# --- Back office login ----------------------------------------------------------------------------------------
+
+
+class StaffLoginView(LoginView):
+    """allauth's login for the back office: after the password, staff with an authenticator app enter its code."""
+
+    template_name = "account/staff_login.html"
+    success_url = reverse_lazy("admin:index")
+
+
+def admin_login(admin_site_login):
+    """Replace the admin's own login form (which would skip the second factor) with allauth's, as allauth's
+    secure_admin_login does; it is not used as is because it sends visitors to settings.LOGIN_URL, whose router
+    sends /admin/ back to the admin's login.
+
+    A visitor gets StaffLoginView at /admin/login/; logged-in staff are sent to the index (the admin's own form is
+    never used: a POST to it would log in another account with a password alone); any other logged-in user is told
+    that the back office is for Constructys staff (403).
+    """
+    if getattr(admin_site_login, "is_allauth_admin_login", False):
+        return admin_site_login  # config.urls imported again
+    staff_login = StaffLoginView.as_view()
+
+    @wraps(admin_site_login)
+    def view(request, extra_context=None):
+        user = request.user
+        if not user.is_authenticated:
+            return staff_login(request)
+        if not (user.is_active and user.is_staff):
+            return render(request, "account/staff_only.html", status=403)
+        return redirect("admin:index")
+
+    view.is_allauth_admin_login = True
+    return login_not_required(never_cache(view))
+
+
+# --- Too many attempts (allauth's rate limits answer 429 with this page) -------------------------------------
+
+
+@login_not_required
+def too_many_requests(request, exception=None):
+    return render(request, "account/too_many_requests.html", status=429)

@@ -35,11 +35,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_htmx",
     "template_partials",
     "common",
+    "referentials",
     "accounts",
     "dossiers",
     "messaging",
@@ -60,6 +63,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Portal pages wait for the current RGPD and CGU to be accepted; staff reach the admin only with TOTP set up.
+    "accounts.middleware.ConsentRequiredMiddleware",
+    "accounts.middleware.StaffTOTPRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -132,6 +138,29 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "landing"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Constructys - "
+# A reset request never tells whether the address has an account; the reset page checks AUTH_PASSWORD_VALIDATORS.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"reset_password_from_key": "accounts.allauth_forms.ResetPasswordKeyForm"}
+# Emails after a password reset or change ("password_reset", "password_changed"...), in templates/account/email/.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Counted in the cache (Redis): "amount/period/per" where per is the IP, the key (the e-mail typed) or the user.
+# After 5 failed logins for one address in 5 minutes, even the right password is refused until the period ends.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "5/5m/key,30/5m/ip",
+    "reset_password": "20/m/ip,3/5m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
+
+# Second factor (django-allauth mfa): an authenticator app (TOTP) with recovery codes; pages under /comptes/2fa/.
+# Mandatory for staff before they reach the admin (accounts.middleware.StaffTOTPRequiredMiddleware).
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Constructys"
+# Accept the code of the previous or next 30-second period too (phone clocks drift).
+MFA_TOTP_TOLERANCE = 1
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

@@ -1,11 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import admin_login
 from common import views as common_views
 
 admin.site.site_header = "Constructys — back office"
 admin.site.site_title = "Constructys"
 admin.site.index_title = "Gestion des dossiers et des registres"
+# Staff log in through allauth, so that the second factor (TOTP) is asked; see accounts.views.admin_login.
+admin.site.login = admin_login(admin.site.login)
+
+# allauth's rate limits (too many logins, reset requests...) answer with this page.
+handler429 = "accounts.views.too_many_requests"
 
 urlpatterns = [
     path("", common_views.landing, name="landing"),

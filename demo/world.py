@@ -8,6 +8,9 @@ automatically (auto_now_add) are backdated once, when the object is created.
 import datetime
 from decimal import Decimal
 
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import decrypt, encrypt
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.db import models, transaction
@@ -21,6 +24,21 @@ from messaging.models import Message, MessageRead, SenderSide
 from payments.models import Payment, PaymentLine, PaymentMode
 
 CASE_MANAGER_GROUP = "Gestionnaire"
+
+# The authenticator app (TOTP) secret of every demo staff account, fixed so that a demo can be followed from the
+# README: add it to an authenticator app, or print the current code with `manage.py demo_totp <email>`.
+DEMO_TOTP_SECRET = "DEMOCONSTRUCTYSBACKOFFICETOTP234"
+
+
+def demo_staff_emails() -> list[str]:
+    return [spec.email for spec in data.USERS if spec.is_staff]
+
+
+def demo_totp_uri(email: str) -> str:
+    """The otpauth:// address (what the QR code holds) of a demo staff account."""
+    user = User(email=email)
+    return get_mfa_adapter().build_totp_url(user, DEMO_TOTP_SECRET)
+
 
 # Amount granted per trainee, when no payment says otherwise (for the funding agreement letters).
 GRANTED_PER_TRAINEE = {
@@ -85,6 +103,7 @@ class DemoWorld:
         self.organisations()
         self.establishments()
         self.user_accounts()
+        self.staff_authenticators()
         self.memberships()
         self.trainees()
         self.training_dossiers()
@@ -169,6 +188,27 @@ class DemoWorld:
             if spec.is_staff and not spec.is_superuser and not user.groups.filter(pk=self.group.pk).exists():
                 user.groups.add(self.group)
             self.users[spec.key] = user
+
+    def staff_authenticators(self):
+        """Staff need an authenticator app to reach the admin: the demo ones share DEMO_TOTP_SECRET."""
+        for spec in data.USERS:
+            if not spec.is_staff:
+                continue
+            user = self.users[spec.key]
+            authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+            if authenticator is None:
+                Authenticator.objects.create(
+                    user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(DEMO_TOTP_SECRET)}
+                )
+            elif decrypt(authenticator.data.get("secret", "")) != DEMO_TOTP_SECRET:  # someone set up their own
+                authenticator.data = {**authenticator.data, "secret": encrypt(DEMO_TOTP_SECRET)}
+                authenticator.save(update_fields=["data"])
+        self.log("Double authentification du back office (comptes de démonstration de l'équipe Constructys) :")
+        self.log(f"  clé TOTP commune : {DEMO_TOTP_SECRET}")
+        for spec in data.USERS:
+            if spec.is_staff and spec.listed:
+                self.log(f"  {spec.email} : {demo_totp_uri(spec.email)}")
+        self.log("  code du moment : .venv/bin/python manage.py demo_totp <email>")
 
     def memberships(self):
         for spec in data.USERS:

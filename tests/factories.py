@@ -16,10 +16,14 @@ import hashlib
 from decimal import Decimal
 
 import factory
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt as mfa_encrypt
 from django.core.files.base import ContentFile
 
 from accounts.models import (
     Civility,
+    Consent,
+    ConsentVersion,
     Establishment,
     Membership,
     Organisation,
@@ -36,6 +40,16 @@ from messaging.models import Message, MessageRead, SenderSide
 from payments.models import Payment, PaymentLine, PaymentMode
 
 DEFAULT_PASSWORD = "Motdepasse-123!"
+# The authenticator app (TOTP) secret of staff users: tests compute the current code with totp_code().
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET) -> str:
+    """The code an authenticator app shows now for `secret`."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
 
 
 def _fr(provider, **kwargs):
@@ -120,6 +134,10 @@ TRAININGS = [
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A user who has accepted the RGPD and CGU in force (`consented=False` for one who has not, as at a first
+    login); a staff user also has an authenticator app with the secret TEST_TOTP_SECRET (`totp=False` for none),
+    as the admin requires."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -135,6 +153,21 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = _fr("last_name")
     function = "Responsable formation"
     phone = factory.Sequence(lambda n: f"05{n % 10**8:08d}")
+
+    @factory.post_generation
+    def consented(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            Consent.objects.bulk_create(
+                [Consent(user=self, version=version) for version in ConsentVersion.objects.current()],
+                ignore_conflicts=True,
+            )
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        if create and (extracted or (extracted is None and self.is_staff)):
+            Authenticator.objects.create(
+                user=self, type=Authenticator.Type.TOTP, data={"secret": mfa_encrypt(TEST_TOTP_SECRET)}
+            )
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -14,6 +14,7 @@ from tests.factories import (
     ProviderEstablishmentFactory,
     ProviderFactory,
     UserFactory,
+    totp_code,
 )
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -88,12 +89,15 @@ def test_wrong_password_keeps_the_user_on_the_login_page_with_an_error(page, pro
 
 
 def test_case_manager_logs_in_to_the_back_office(page):
+    # A staff factory user has an authenticator app with TEST_TOTP_SECRET: the code is asked after the password.
     UserFactory(email="gestionnaire@constructys.fr", is_staff=True, is_superuser=True)
 
     page.goto("/admin/")
-    page.locator("input[name=username]").fill("gestionnaire@constructys.fr")
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("input[type=submit]").click()
+    page.locator("input[name=login]").fill("gestionnaire@constructys.fr")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_label("Code de vérification").fill(totp_code())
+    page.get_by_role("button", name="Valider").click()
 
     expect(page.get_by_text("Gestion des dossiers et des registres")).to_be_visible()
     expect(page.get_by_role("link", name="Dossiers de formation").first).to_be_visible()

@@ -180,6 +180,11 @@ def test_portal_home_runs_a_constant_number_of_queries(client, company_manager, 
 
 
 def test_admin_login_page_is_reachable_and_staff_get_in(client):
+    # allauth's login form, then the code of the authenticator app (tests/accounts/test_mfa.py).
+    login_page = client.get("/admin/login/")
+    assert login_page.status_code == 200
+    assert 'name="login"' in login_page.text
+    # A staff factory user has an authenticator app (TOTP), which the admin requires of staff.
     staff = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(staff)
 

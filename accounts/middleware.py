@@ -1,0 +1,123 @@
+"""Gates applied to every request once the user is known.
+
+- ConsentRequiredMiddleware: a portal page waits until the user has accepted the RGPD and CGU texts in force.
+- StaffTOTPRequiredMiddleware: Constructys staff reach the admin only once an authenticator app (TOTP) protects
+  their account; the admin login itself goes through allauth (see accounts.views.admin_login), so that the code is
+  asked at every login.
+"""
+
+from urllib.parse import urlencode
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.cache import cache
+from django.db.models import Min
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts import services
+from accounts.models import ConsentVersion
+
+CURRENT_VERSIONS_CACHE_KEY = "accounts:consent-versions:current"
+CURRENT_VERSIONS_CACHE_SECONDS = 300
+# The ids of the versions in force when the user was last found up to date: while they are still the current
+# ones, a portal page costs no query at all for the consent check.
+SESSION_KEY = "accounts_consented_versions"
+# Pages of a portal that stay open before acceptance: its login page and the read-only RGPD/CGU page.
+UNGATED_URL_NAMES = {"login", "terms"}
+
+
+def current_version_ids() -> list[int]:
+    """The ids of the versions in force, cached until the next scheduled publication (at most 5 minutes);
+    saving or deleting a version in the admin forgets the cached answer (accounts.receivers)."""
+    ids = cache.get(CURRENT_VERSIONS_CACHE_KEY)
+    if ids is None:
+        now = timezone.now()
+        ids = sorted(ConsentVersion.objects.current().values_list("pk", flat=True))
+        upcoming = ConsentVersion.objects.filter(published_at__gt=now).aggregate(first=Min("published_at"))["first"]
+        timeout = CURRENT_VERSIONS_CACHE_SECONDS
+        if upcoming is not None:
+            timeout = max(1, min(timeout, int((upcoming - now).total_seconds()) + 1))
+        cache.set(CURRENT_VERSIONS_CACHE_KEY, ids, timeout)
+    return ids
+
+
+def forget_current_version_ids() -> None:
+    cache.delete(CURRENT_VERSIONS_CACHE_KEY)
+
+
+def remember_consents(request, version_ids=None) -> None:
+    """Mark the session as up to date with the versions in force (after a check or an acceptance)."""
+    request.session[SESSION_KEY] = current_version_ids() if version_ids is None else version_ids
+
+
+def _redirect(request, url):
+    if request.headers.get("HX-Request") == "true":
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+class ConsentRequiredMiddleware:
+    """Send an authenticated user who has not accepted the current RGPD and CGU from a portal page to the consent
+    page (accounts:consent), which brings them back to the page they asked for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        match = request.resolver_match
+        if (
+            user is None
+            or not user.is_authenticated
+            or match is None
+            or match.app_name not in settings.PORTAL_MENUS
+            or match.url_name in UNGATED_URL_NAMES
+        ):
+            return None
+        current = current_version_ids()
+        if request.session.get(SESSION_KEY) == current:
+            return None
+        if services.versions_to_accept(user):
+            next_url = request.get_full_path() if request.method == "GET" else reverse(f"{match.app_name}:home")
+            return _redirect(request, f"{reverse('accounts:consent')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
+        remember_consents(request, current)
+        return None
+
+
+class StaffTOTPRequiredMiddleware:
+    """A staff user whose account has no authenticator app yet is sent from the admin to its activation page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        match = request.resolver_match
+        if (
+            user is None
+            or not user.is_authenticated
+            or not user.is_staff
+            or match is None
+            or match.namespace != "admin"
+            or match.url_name in ("login", "logout")
+        ):
+            return None
+        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            return None
+        messages.warning(
+            request,
+            "La double authentification est obligatoire pour accéder au back office : activez-la avec une "
+            "application d'authentification (Google Authenticator, Microsoft Authenticator, FreeOTP…).",
+        )
+        return _redirect(request, reverse("mfa_activate_totp"))

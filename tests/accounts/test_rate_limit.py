@@ -1,0 +1,99 @@
+"""Login attempts are limited per address (and per IP), and no error tells whether an address has an account."""
+
+import re
+
+import pytest
+from django.conf import settings
+
+from accounts.models import Role
+from tests.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
+
+LOGIN_URL = "/egestion/connexion/"
+WRONG = "Pas-le-bon-1!"
+MISMATCH = "L’adresse e-mail ou le mot de passe sont incorrects."
+TOO_MANY = "Trop de tentatives de connexion"
+
+
+@pytest.fixture
+def manager():
+    user = UserFactory(email="marie.petit@entreprise-test.fr")
+    MembershipFactory(user=user, role=Role.COMPANY_MANAGER)
+    return user
+
+
+def login(client, email, password):
+    return client.post(LOGIN_URL, {"login": email, "password": password})
+
+
+def error_block(response) -> str:
+    return re.search(r'<div class="alert alert--error"[^>]*>.*?</div>\s*</div>', response.text, re.S).group(0)
+
+
+def test_the_limits_are_explicit_and_counted_in_redis():
+    assert settings.ACCOUNT_RATE_LIMITS["login_failed"] == "5/5m/key,30/5m/ip"
+    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_after_five_failures_even_the_right_password_is_refused(client, manager):
+    for _ in range(5):
+        response = login(client, manager.email, WRONG)
+        assert MISMATCH in response.text
+
+    response = login(client, manager.email, DEFAULT_PASSWORD)
+
+    assert response.status_code == 200
+    assert TOO_MANY in response.text
+    assert "réessayez plus tard" in response.text.lower()
+    assert not response.wsgi_request.user.is_authenticated
+    assert client.get("/egestion/").status_code == 302
+
+
+def test_the_limit_is_per_address_other_accounts_still_log_in(client, manager):
+    other = UserFactory()
+    MembershipFactory(user=other, role=Role.COMPANY_MANAGER)
+    for _ in range(5):
+        login(client, manager.email, WRONG)
+
+    response = login(client, other.email, DEFAULT_PASSWORD)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/egestion/"
+
+
+def test_the_address_is_matched_whatever_its_case(client, manager):
+    for _ in range(5):
+        login(client, manager.email.upper(), WRONG)
+
+    assert TOO_MANY in login(client, manager.email, DEFAULT_PASSWORD).text
+
+
+def test_successful_logins_do_not_count(client, manager):
+    for _ in range(6):
+        assert login(client, manager.email, DEFAULT_PASSWORD).status_code == 302
+        client.logout()
+
+
+def test_unknown_address_and_wrong_password_get_the_same_error(client, manager):
+    wrong_password = login(client, manager.email, WRONG)
+    unknown_address = login(client, "personne@entreprise-test.fr", WRONG)
+
+    assert wrong_password.status_code == unknown_address.status_code == 200
+    assert error_block(wrong_password) == error_block(unknown_address)
+    assert MISMATCH in error_block(wrong_password)
+
+
+def test_unknown_addresses_are_limited_the_same_way(client, manager):
+    """Otherwise the limit itself would tell which addresses have an account."""
+    for _ in range(5):
+        login(client, "personne@entreprise-test.fr", WRONG)
+        login(client, manager.email, WRONG)
+
+    assert error_block(login(client, "personne@entreprise-test.fr", WRONG)) == error_block(
+        login(client, manager.email, WRONG)
+    )
+    assert TOO_MANY in login(client, manager.email, WRONG).text
+
+
+def test_each_test_starts_with_no_failure_counted(client, manager):
+    """The autouse fixture clears the cache: the failures of the tests above do not leak here."""
+    assert login(client, manager.email, DEFAULT_PASSWORD).status_code == 302
