@@ -1,0 +1,144 @@
+"""The remuneration time axis of §5.7: years of execution, age bands, legal (and BTP branch) minimum rates, and the
+rows the wizard pre-fills."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_CEILING, Decimal
+
+from .codes import AGE_BAND_THRESHOLDS, BTP_MINIMUM_RATES, LEGAL_MINIMUM_RATES, smic_monthly
+from .dates import ONE_DAY, add_years, age_on, birthday, first_day_of_next_month
+from .fields import remuneration_id
+
+MAX_YEARS = 4
+
+
+def band_of_age(age: int) -> int:
+    """0 = under 18 (under-16 paid as 16-17), 1 = 18-20, 2 = 21-25, 3 = 26 and over."""
+    return sum(age >= threshold for threshold in AGE_BAND_THRESHOLDS)
+
+
+def legal_rate(year: int, band: int) -> Decimal:
+    return LEGAL_MINIMUM_RATES[min(year, MAX_YEARS)][band]
+
+
+def btp_rate(year: int, band: int) -> Decimal:
+    """Branch minimum = max(legal grid, BTP grid); the 100 % legal rate from 26 prevails."""
+    return max(legal_rate(year, band), BTP_MINIMUM_RATES[min(year, MAX_YEARS)][min(band, 2)])
+
+
+def minimum_amount(rate: Decimal, reference: Decimal) -> Decimal:
+    """Monthly minimum: rate % of the reference, rounded up to the cent (as the government tool does)."""
+    return (rate * reference / 100).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+
+
+def year_window(start: date, end: date, year: int) -> tuple[date, date]:
+    """First and last day of the year of execution `year` (1…4): anniversaries of the start, not calendar or school
+    years; the 4th year runs to the end of the contract, even beyond 12 months."""
+    first = add_years(start, year - 1)
+    last = add_years(start, year) - ONE_DAY
+    if year == MAX_YEARS:
+        last = max(last, end)
+    return first, last
+
+
+def contract_years(start: date, end: date) -> list[int]:
+    """The years of execution a contract covers."""
+    return [year for year in range(1, MAX_YEARS + 1) if year_window(start, end, year)[0] <= end]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The contract's time axis for one apprentice."""
+
+    birth: date
+    start: date
+    end: date
+
+    def year_of(self, day: date) -> int:
+        """Year of execution (1…4) of a day: anniversaries of the start; the 4th year runs to the end."""
+        year = 1
+        while year < MAX_YEARS and add_years(self.start, year) <= day:
+            year += 1
+        return year
+
+    def year_window(self, year: int) -> tuple[date, date]:
+        return year_window(self.start, self.end, year)
+
+    def years(self) -> list[int]:
+        return contract_years(self.start, self.end)
+
+    def band_change_dates(self) -> list[date]:
+        """Days on which a new age band applies: the 1st of the month after the 18th, 21st and 26th birthdays."""
+        return [first_day_of_next_month(birthday(self.birth, age)) for age in AGE_BAND_THRESHOLDS]
+
+    def band_on(self, day: date) -> int:
+        """The band of the age at start, then the new band from the 1st of the month following the birthday."""
+        changed = sum(change <= day for change in self.band_change_dates())
+        return max(band_of_age(age_on(self.birth, self.start)), changed)
+
+    def breakpoints(self, first: date, last: date) -> list[date]:
+        """The days of [first, last] ∩ [start, end] at which the year or the band may change (first one included);
+        the minimum rate is constant between two of them."""
+        first, last = max(first, self.start), min(last, self.end)
+        if last < first:
+            return []
+        changes = [add_years(self.start, year) for year in range(1, MAX_YEARS)] + self.band_change_dates()
+        return [first] + sorted({day for day in changes if first < day <= last})
+
+    def minimum_rate(self, first: date, last: date, *, btp: bool = False) -> Decimal | None:
+        """The highest minimum rate applicable on any day of [first, last] (None when outside the contract)."""
+        grid = btp_rate if btp else legal_rate
+        rates = [grid(self.year_of(day), self.band_on(day)) for day in self.breakpoints(first, last)]
+        return max(rates) if rates else None
+
+    def smc_minimum_rate(self, first: date, last: date) -> Decimal | None:
+        """The highest legal rate on the days of [first, last] when the apprentice is in the 21+ bands (where the
+        SMC applies if more favourable); None when there is no such day."""
+        rates = [
+            legal_rate(self.year_of(day), band)
+            for day in self.breakpoints(first, last)
+            if (band := self.band_on(day)) >= 2
+        ]
+        return max(rates) if rates else None
+
+
+@dataclass(frozen=True)
+class RemunerationRow:
+    year: int
+    period: int
+    du: date
+    au: date
+    taux: Decimal
+    base: str
+
+    def as_payload(self) -> dict[str, str]:
+        return {
+            remuneration_id(self.year, self.period, "du"): self.du.isoformat(),
+            remuneration_id(self.year, self.period, "au"): self.au.isoformat(),
+            remuneration_id(self.year, self.period, "taux"): str(self.taux),
+            remuneration_id(self.year, self.period, "base"): self.base,
+        }
+
+
+def suggest_rows(
+    birth: date, start: date, end: date, *, smc: Decimal | None = None, mayotte: bool = False
+) -> list[RemunerationRow]:
+    """The rows the wizard pre-fills (§5.7 "Auto-generation"): one per year covered, split in two periods when the
+    age band changes during the year; rate = legal minimum; base = SMC when the apprentice is 21 or older in the
+    period and the SMC exceeds the SMIC in force at the start."""
+    timeline = Timeline(birth, start, end)
+    smic = smic_monthly(start, mayotte=mayotte)
+    smc_is_better = smc is not None and smic is not None and smc > smic
+    rows = []
+    for year in timeline.years():
+        first, last = timeline.year_window(year)
+        last = min(last, end)
+        cut = next((day for day in timeline.band_change_dates() if first < day <= last), None)
+        periods = [(first, last)] if cut is None else [(first, cut - ONE_DAY), (cut, last)]
+        for period, (du, au) in enumerate(periods, start=1):
+            rate = timeline.minimum_rate(du, au) or Decimal(0)
+            base = "SMC" if smc_is_better and timeline.band_on(du) >= 2 else "SMIC"
+            rows.append(RemunerationRow(year, period, du, au, rate, base))
+    return rows
