@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "dossiers",
     "messaging",
     "payments",
+    "funding",
     "egestion",
     "ogestion",
     "demo",
