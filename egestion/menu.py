@@ -14,7 +14,6 @@ MENU = [
         "Faire une demande de prise en charge",
         "send",
         "demandes/",
-        upcoming="Vous pourrez saisir ici vos contrats d'apprentissage (CERFA) et vos demandes de prise en charge.",
     ),
     MenuEntry(
         "dossiers",
