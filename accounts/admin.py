@@ -1,7 +1,27 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
-from accounts.models import AccountEvent, Consent, ConsentVersion, Establishment, Membership, Organisation, Person, User
+from accounts import services
+from accounts.admin_forms import CreateReferentForm
+from accounts.models import (
+    AccountEvent,
+    Consent,
+    ConsentVersion,
+    Establishment,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Portal,
+    Role,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -40,6 +60,43 @@ class UserAdmin(DjangoUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     inlines = [MembershipInline, AccountEventInline]
+    actions = ["resend_activation_email"]
+
+    @admin.display(description="mot de passe créé", boolean=True)
+    def password_created(self, obj):
+        return obj.has_usable_password()
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "password_created"]
+
+    @admin.action(description="Renvoyer l'e-mail d'activation", permissions=["change"])
+    def resend_activation_email(self, request, queryset):
+        """A new "Créer mon mot de passe" link for each selected account that has no password yet (the previous
+        link stops working); accounts with a password, deactivated ones and staff are skipped."""
+        sent, skipped = [], []
+        for user in queryset.order_by("email"):
+            if user.is_staff:
+                skipped.append(user.email)
+                continue
+            try:
+                services.resend_password_link(actor=request.user, user=user)
+            except ValidationError:
+                skipped.append(user.email)
+            else:
+                sent.append(user.email)
+        if sent:
+            self.message_user(
+                request,
+                f"E-mail d'activation renvoyé à {len(sent)} utilisateur(s) : {', '.join(sent)}.",
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                f"Pas d'e-mail pour {', '.join(skipped)} : mot de passe déjà créé, compte désactivé ou équipe "
+                "Constructys.",
+                messages.WARNING,
+            )
 
 
 class EstablishmentInline(admin.TabularInline):
@@ -51,10 +108,77 @@ class EstablishmentInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    """A training provider's page has a "Créer un référent" button (templates/admin/accounts/organisation/): staff
+    create its first oGestion référent, who then manages the other users in oGestion."""
+
     list_display = ["name", "kind", "siren", "member_number"]
     list_filter = ["kind"]
     search_fields = ["name", "siren", "member_number"]
     inlines = [EstablishmentInline]
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/creer-referent/",
+                self.admin_site.admin_view(self.create_referent_view),
+                name="accounts_organisation_create_referent",
+            ),
+            *super().get_urls(),
+        ]
+
+    def create_referent_view(self, request, object_id):
+        organisation = self.get_object(request, unquote(object_id))
+        if organisation is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if (
+            organisation.kind != OrganisationKind.PROVIDER
+            or not self.has_change_permission(request, organisation)
+            or not request.user.has_perm("accounts.add_user")
+        ):
+            raise PermissionDenied
+        form = CreateReferentForm(request.POST or None, organisation=organisation)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = services.add_user(
+                    actor=request.user,
+                    organisation=organisation,
+                    portal=Portal.OGESTION,
+                    email=data["email"],
+                    establishments=data["establishments"],
+                    role=Role.PROVIDER_REFERENT,
+                    civility=data["civility"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if user.has_usable_password():
+                    message = f"{user} ({user.email}) est référent de {organisation} ; il a été prévenu par e-mail."
+                else:
+                    message = (
+                        f"{user} ({user.email}) est référent de {organisation} : l'e-mail d'activation lui a été "
+                        "envoyé."
+                    )
+                self.message_user(request, message, messages.SUCCESS)
+                return redirect(reverse("admin:accounts_organisation_change", args=[organisation.pk]))
+        referents = User.objects.filter(
+            pk__in=Membership.objects.filter(
+                establishment__organisation=organisation, role=Role.PROVIDER_REFERENT
+            ).values("user_id")
+        ).order_by("last_name", "first_name")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Créer un référent — {organisation}",
+            "opts": self.opts,
+            "original": organisation,
+            "form": form,
+            "referents": referents,
+            "hours": settings.ACCOUNT_TOKEN_HOURS,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/accounts/organisation/create_referent.html", context)
 
 
 @admin.register(Establishment)

@@ -7,7 +7,6 @@ MENU = [
         "Gérer mes utilisateurs",
         "users",
         "utilisateurs/",
-        upcoming="Le référent pourra ici créer les comptes de ses collègues et choisir leurs établissements.",
         admin_only=True,
     ),
     MenuEntry(

@@ -2,7 +2,7 @@ from django.urls import path
 
 from accounts import views as accounts_views
 from common.menus import upcoming_urls
-from ogestion import views
+from ogestion import user_views, views
 from ogestion.menu import MENU
 from ogestion.views import ogestion_required
 
@@ -12,5 +12,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", views.OgestionLoginView.as_view(), name="login"),
     path("rgpd-cgu/", ogestion_required(accounts_views.terms), name="terms"),
+    # Gérer mes utilisateurs (référents only)
+    path("utilisateurs/", user_views.users, name="users"),
+    path("utilisateurs/salaries/", user_views.persons, name="user_persons"),
+    path("utilisateurs/nouveau/", user_views.user_create, name="user_create"),
+    path("utilisateurs/<int:pk>/", user_views.user_sheet, name="user"),
+    path("utilisateurs/<int:pk>/activation/", user_views.user_resend_activation, name="user_resend_activation"),
+    path("utilisateurs/<int:pk>/desactiver/", user_views.user_deactivate, name="user_deactivate"),
+    path("utilisateurs/<int:pk>/reactiver/", user_views.user_reactivate, name="user_reactivate"),
     *upcoming_urls(MENU, views.ogestion_required, "ogestion/base.html"),
 ]

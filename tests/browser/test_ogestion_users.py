@@ -1,0 +1,135 @@
+"""Gérer mes utilisateurs in headless Chromium: a référent creates a colleague's account with the two-step sheet,
+the colleague opens the activation email's link, creates a password and logs in to oGestion."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accounts.models import ConsentKind, ConsentVersion, Membership, Role, User
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    MembershipFactory,
+    ProviderEstablishmentFactory,
+    ProviderFactory,
+    UserFactory,
+)
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+NEW_PASSWORD = "Chantier-Solide-42!"
+
+
+@pytest.fixture
+def provider():
+    # Browser tests run on a database flushed between tests: publish the RGPD and CGU texts, as in production, so
+    # that a brand-new account meets them at its first login (the référent, made by UserFactory, accepted them).
+    for kind, title in ((ConsentKind.RGPD, "RGPD"), (ConsentKind.CGU, "CGU")):
+        ConsentVersion.objects.create(kind=kind, version="1", title=title, body="Texte.", published_at=timezone.now())
+    organisation = ProviderFactory(name="CHAMBRE DE METIERS ET DE L'ARTISANAT OCCITANIE")
+    toulouse, albi, cahors = (
+        ProviderEstablishmentFactory(organisation=organisation, name=f"CMA OCCITANIE {city}", city=city)
+        for city in ("TOULOUSE", "ALBI", "CAHORS")
+    )
+    referent = UserFactory(email="jing.tian@cma-occitanie.fr", first_name="Jing", last_name="Tian")
+    for establishment in (toulouse, albi):
+        MembershipFactory(user=referent, establishment=establishment, role=Role.PROVIDER_REFERENT)
+    return referent, (toulouse, albi, cahors)
+
+
+def log_in(page, email, password=DEFAULT_PASSWORD):
+    page.goto("/ogestion/connexion/")
+    page.locator("input[name=login]").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).not_to_have_url(re.compile(r"/connexion/"))
+
+
+def accept_terms_if_asked(page):
+    """At a first login the RGPD and CGU may be asked for ("Refuser" / "Accepter"): accept them."""
+    accept = page.get_by_role("button", name="Accepter")
+    if accept.is_visible():
+        accept.click()
+        expect(accept).to_be_hidden()
+
+
+def test_referent_creates_a_user_who_activates_the_account_and_logs_in(page, provider):
+    referent, (toulouse, albi, cahors) = provider
+    log_in(page, referent.email)
+    accept_terms_if_asked(page)
+
+    # Gérer mes utilisateurs → "+" → Sélection d'un salarié → "+" (nobody in the list fits) → the sheet.
+    page.get_by_role("navigation").get_by_role("link", name="Gérer mes utilisateurs").click()
+    expect(page.get_by_role("heading", name="Gérer les utilisateurs")).to_be_visible()
+    expect(page.get_by_role("cell", name="jing.tian@cma-occitanie.fr")).to_be_visible()
+    page.get_by_role("link", name="Créer un utilisateur").first.click()
+    expect(page.get_by_role("heading", name="Sélection d'un salarié")).to_be_visible()
+    page.get_by_role("link", name="Nouvel utilisateur").first.click()
+    expect(page.get_by_role("heading", name="Création d'un utilisateur")).to_be_visible()
+
+    page.get_by_label("Civilité").select_option(label="Madame")
+    page.get_by_label("Nom", exact=True).fill("Niboteur")
+    page.get_by_label("Prénom").fill("Natasha")
+    page.get_by_label("Email").fill("natasha.niboteur@cma-occitanie.fr")
+    page.get_by_label("Utilisateur portail OF").uncheck()
+    expect(page.get_by_label(f"Affecter {toulouse.name}")).not_to_be_checked()  # nothing is granted by default
+    page.get_by_label(f"Affecter {albi.name}").check()
+    page.get_by_role("button", name="Valider").click()
+    expect(page.get_by_text("Le profil « Utilisateur portail OF » est à cocher obligatoirement.").first).to_be_visible()
+    assert mail.outbox == []
+
+    page.get_by_label("Utilisateur portail OF").check()
+    expect(page.get_by_label(f"Affecter {cahors.name}")).to_have_count(0)
+    page.get_by_role("link", name=re.compile(r"Voir tous")).click()  # htmx swaps the table, the typing stays
+    page.get_by_label(f"Affecter {cahors.name}").check()
+    expect(page.get_by_label(f"Affecter {albi.name}")).to_be_checked()
+    expect(page.get_by_label("Nom", exact=True)).to_have_value("Niboteur")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "ogestion-user-sheet.png", full_page=True)
+    page.get_by_role("button", name="Valider").click()
+
+    expect(page.get_by_text("a été envoyé à natasha.niboteur@cma-occitanie.fr")).to_be_visible()
+    expect(page.get_by_role("heading", name="Fiche utilisateur")).to_be_visible()
+    user = User.objects.get(email="natasha.niboteur@cma-occitanie.fr")
+    assert set(Membership.objects.filter(user=user).values_list("establishment", "role")) == {
+        (albi.pk, Role.PROVIDER_USER),
+        (cahors.pk, Role.PROVIDER_USER),
+    }
+    [email] = mail.outbox
+    assert "Voici votre identifiant : natasha.niboteur@cma-occitanie.fr" in email.body
+    link = re.search(r"https?://[^\s\"]+/comptes/mot-de-passe/[^\s\"/]+/", email.body).group(0)
+    page.get_by_role("link", name="Retour à la liste").click()
+    expect(page.get_by_role("cell", name="natasha.niboteur@cma-occitanie.fr")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "ogestion-users.png", full_page=True)
+    page.get_by_label("Nom", exact=True).fill("nibot")
+    page.get_by_role("button", name="Rechercher").click()  # htmx replaces the results only
+    expect(page).to_have_url(re.compile(r"nom=nibot"))
+    expect(page.get_by_role("cell", name="jing.tian@cma-occitanie.fr")).to_have_count(0)
+    expect(page.get_by_role("cell", name="natasha.niboteur@cma-occitanie.fr")).to_be_visible()
+    expect(page.locator("#user-results")).to_have_count(1)
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    # The new colleague opens the link: a weak password is refused rule by rule, then a good one is saved.
+    page.goto(re.sub(r"^https?://[^/]+", "", link))
+    expect(page.get_by_role("heading", name="Créer mon mot de passe")).to_be_visible()
+    page.get_by_label("Saisissez le nouveau mot de passe").fill("court")
+    page.get_by_label("Confirmez le nouveau mot de passe").fill("court")
+    page.get_by_role("button", name="Valider").click()
+    expect(page.get_by_text("Le mot de passe doit contenir au moins une majuscule.")).to_be_visible()
+    expect(page.get_by_text("Le mot de passe doit contenir au moins un chiffre.")).to_be_visible()
+    page.get_by_label("Saisissez le nouveau mot de passe").fill(NEW_PASSWORD)
+    page.get_by_label("Confirmez le nouveau mot de passe").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Valider").click()
+    expect(page).to_have_url(re.compile(r"/ogestion/connexion/$"))
+    expect(page.get_by_text("Votre mot de passe est enregistré")).to_be_visible()
+    assert "natasha.niboteur@cma-occitanie.fr" in mail.outbox[-1].body  # the confirmation reminds the login
+
+    log_in(page, "natasha.niboteur@cma-occitanie.fr", NEW_PASSWORD)
+    accept_terms_if_asked(page)
+    expect(page).to_have_url(re.compile(r"/ogestion/$"))
+    expect(page.get_by_role("heading", name="Bienvenue dans votre espace oGestion")).to_be_visible()
+    navigation = page.get_by_role("navigation")
+    expect(navigation.get_by_role("link", name="Suivre mes dossiers de formation")).to_be_visible()
+    expect(navigation.get_by_role("link", name="Gérer mes utilisateurs")).to_have_count(0)
