@@ -8,10 +8,10 @@ from django.template.loader import render_to_string
 
 def build_email(name: str, context: dict, to: list[str], headers: dict | None = None) -> EmailMultiAlternatives:
     context = {"site_url": settings.SITE_URL, "regional_contacts_url": settings.REGIONAL_CONTACTS_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
+    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context, using="text").split())
     message = EmailMultiAlternatives(
         subject=f"Constructys - {subject}",
-        body=render_to_string(f"emails/{name}.txt", context),
+        body=render_to_string(f"emails/{name}.txt", context, using="text"),
         to=to,
         headers=headers or {},
     )

@@ -91,6 +91,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text emails: the same templates, without HTML escaping (an apostrophe stays an apostrophe).
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 DATABASES = {

@@ -35,18 +35,25 @@ class DossierStatus(models.TextChoices):
 FINISHED_STATUSES = (DossierStatus.REFUSED, DossierStatus.CLOSED, DossierStatus.CANCELLED)
 
 
-def _visible_establishment_ids(user, portal):
-    return Membership.objects.filter(user=user, role__in=PORTAL_ROLES[portal]).values("establishment_id")
+def _visible_establishment_ids(user, portal, establishments=None):
+    """The establishments the user is attached to in `portal`; with `establishments` (ids), only those of them:
+    narrowing to one entity never widens the scope."""
+    memberships = Membership.objects.filter(user=user, role__in=PORTAL_ROLES[portal])
+    if establishments is not None:
+        memberships = memberships.filter(establishment_id__in=list(establishments))
+    return memberships.values("establishment_id")
 
 
 class DossierQuerySet(models.QuerySet):
-    def for_company_user(self, user):
-        """What a company user sees: dossiers of the employer establishments they are attached to."""
-        return self.filter(employer_establishment__in=_visible_establishment_ids(user, Portal.EGESTION))
+    def for_company_user(self, user, establishments=None):
+        """What a company user sees: dossiers of the employer establishments they are attached to (only those of
+        `establishments`, ids, when the view is narrowed to some entities)."""
+        return self.filter(employer_establishment__in=_visible_establishment_ids(user, Portal.EGESTION, establishments))
 
-    def for_provider_user(self, user):
-        """What a provider user sees: dossiers trained by the provider establishments they are attached to."""
-        return self.filter(provider_establishment__in=_visible_establishment_ids(user, Portal.OGESTION))
+    def for_provider_user(self, user, establishments=None):
+        """What a provider user sees: dossiers trained by the provider establishments they are attached to (only
+        those of `establishments`, ids, when given)."""
+        return self.filter(provider_establishment__in=_visible_establishment_ids(user, Portal.OGESTION, establishments))
 
     def open(self):
         return self.exclude(status__in=FINISHED_STATUSES)
@@ -164,16 +171,16 @@ def document_upload_to(instance, filename):
 
 
 class DocumentQuerySet(models.QuerySet):
-    def for_company_user(self, user):
+    def for_company_user(self, user, establishments=None):
         return self.filter(
-            Q(dossier__in=Dossier.objects.for_company_user(user))
-            | Q(establishment__in=_visible_establishment_ids(user, Portal.EGESTION))
+            Q(dossier__in=Dossier.objects.for_company_user(user, establishments))
+            | Q(establishment__in=_visible_establishment_ids(user, Portal.EGESTION, establishments))
         )
 
-    def for_provider_user(self, user):
+    def for_provider_user(self, user, establishments=None):
         return self.filter(
-            Q(dossier__in=Dossier.objects.for_provider_user(user))
-            | Q(establishment__in=_visible_establishment_ids(user, Portal.OGESTION))
+            Q(dossier__in=Dossier.objects.for_provider_user(user, establishments))
+            | Q(establishment__in=_visible_establishment_ids(user, Portal.OGESTION, establishments))
         )
 
 

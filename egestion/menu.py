@@ -62,7 +62,6 @@ MENU = [
         "Gérer les utilisateurs",
         "users",
         "utilisateurs/",
-        upcoming="Le gestionnaire du compte pourra ici inviter ses collègues et gérer leurs accès.",
         admin_only=True,
     ),
     MenuEntry("terms", "RGPD et CGU", "shield", "rgpd-cgu/"),

@@ -11,8 +11,9 @@ class SenderSide(models.TextChoices):
 
 
 class MessageQuerySet(models.QuerySet):
-    def for_company_user(self, user):
-        return self.filter(dossier__in=Dossier.objects.for_company_user(user))
+    def for_company_user(self, user, establishments=None):
+        """Messages of the dossiers the company user sees (narrowed to `establishments`, ids, when given)."""
+        return self.filter(dossier__in=Dossier.objects.for_company_user(user, establishments))
 
     def unread_by(self, user):
         """Messages the user did not write and has not opened (read state is per user)."""

@@ -20,3 +20,20 @@ def test_development_backend_keeps_each_email_as_an_eml_file(settings, tmp_path,
     assert parsed["Subject"] == "Bienvenue"
     assert parsed.is_multipart()
     assert "Bienvenue" in capsys.readouterr().out
+
+
+def test_plain_text_emails_are_not_html_escaped_but_html_ones_are():
+    from types import SimpleNamespace
+
+    from common.emails import build_email
+
+    organisation = SimpleNamespace(name="L'ATELIER <BTP>", siren="732829320")
+    manager = SimpleNamespace(get_full_name=lambda: "Marie PETIT", email="marie@example.fr")
+
+    email = build_email(
+        "manager_registered", {"organisation": organisation, "manager": manager}, ["contact@example.fr"]
+    )
+
+    assert "L'ATELIER <BTP>" in email.subject
+    assert "L'ATELIER <BTP>" in email.body
+    assert "L&#x27;ATELIER &lt;BTP&gt;" in email.alternatives[0][0]
