@@ -161,6 +161,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
+    # eGestion's self-service sign-up sends an email each time.
+    "signup": "10/h/ip",
+    "signup_email": "3/h/key",
 }
 
 # Second factor (django-allauth mfa): an authenticator app (TOTP) with recovery codes; pages under /comptes/2fa/.

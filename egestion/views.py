@@ -1,4 +1,6 @@
 from allauth.account.views import LoginView
+from allauth.core import ratelimit
+from allauth.decorators import rate_limit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -39,12 +41,16 @@ def home(request):
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limit(action="signup")
 def signup(request):
     """A company's employee creates their account with a SIRET of the company and its member number; the email
     that follows confirms the address and leads to "Créer mon mot de passe"."""
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # Every sign-up sends an email: bounded per address (and per IP, see the decorator).
+        if not ratelimit.consume(request, action="signup_email", key=data["email"].lower()):
+            return ratelimit.respond_429(request)
         try:
             services.register_company_user(
                 siret=data["siret"],

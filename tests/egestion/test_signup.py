@@ -263,3 +263,13 @@ def test_a_company_without_active_manager_is_said_so(client, establishments):
 
     assert response.status_code == 403
     assert "pas de gestionnaire du compte actif" in text(response)
+
+
+def test_sign_ups_for_one_address_are_rate_limited_so_nobody_is_flooded_with_emails(client, establishments):
+    establishment = establishments[0]
+    data = {"email": "cible@exemple.fr", "email_confirmation": "cible@exemple.fr"}
+
+    answers = [sign_up(client, establishment, **data).status_code for _ in range(4)]
+
+    assert answers == [302, 302, 302, 429]
+    assert len(emails_to("cible@exemple.fr")) == 3
