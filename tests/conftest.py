@@ -41,6 +41,22 @@ def _db_for_every_test(db):
 
 
 @pytest.fixture(autouse=True)
+def _terms_in_force(_db_for_every_test):
+    """The RGPD and CGU texts a migration publishes: tests that flush the database (browser tests) remove them,
+    so every test starts from the state production is in."""
+    from django.utils import timezone
+
+    from accounts.models import ConsentKind, ConsentVersion
+
+    for kind in ConsentKind:
+        ConsentVersion.objects.get_or_create(
+            kind=kind,
+            version="1",
+            defaults={"title": kind.label, "body": f"{kind.label}.", "published_at": timezone.now()},
+        )
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache_and_media(settings, tmp_path):
     from django.core.cache import cache
 

@@ -133,6 +133,13 @@ TRAININGS = [
 # --- accounts ----------------------------------------------------------------------------------------------
 
 
+def accept_current_terms(user):
+    """What a user's first login does on the RGPD/CGU page, for accounts made through a flow in a test."""
+    Consent.objects.bulk_create(
+        [Consent(user=user, version=version) for version in ConsentVersion.objects.current()], ignore_conflicts=True
+    )
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     """A user who has accepted the RGPD and CGU in force (`consented=False` for one who has not, as at a first
     login); a staff user also has an authenticator app with the secret TEST_TOTP_SECRET (`totp=False` for none),
@@ -157,10 +164,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def consented(self, create, extracted, **kwargs):
         if create and extracted is not False:
-            Consent.objects.bulk_create(
-                [Consent(user=self, version=version) for version in ConsentVersion.objects.current()],
-                ignore_conflicts=True,
-            )
+            accept_current_terms(self)
 
     @factory.post_generation
     def totp(self, create, extracted, **kwargs):

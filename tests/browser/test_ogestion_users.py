@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import ConsentKind, ConsentVersion, Membership, Role, User
+from accounts.models import Membership, Role, User
 from tests.factories import (
     DEFAULT_PASSWORD,
     MembershipFactory,
@@ -24,10 +23,8 @@ NEW_PASSWORD = "Chantier-Solide-42!"
 
 @pytest.fixture
 def provider():
-    # Browser tests run on a database flushed between tests: publish the RGPD and CGU texts, as in production, so
-    # that a brand-new account meets them at its first login (the référent, made by UserFactory, accepted them).
-    for kind, title in ((ConsentKind.RGPD, "RGPD"), (ConsentKind.CGU, "CGU")):
-        ConsentVersion.objects.create(kind=kind, version="1", title=title, body="Texte.", published_at=timezone.now())
+    # The RGPD and CGU texts are in force (tests/conftest.py): a brand-new account meets them at its first login
+    # (the référent, made by UserFactory, accepted them).
     organisation = ProviderFactory(name="CHAMBRE DE METIERS ET DE L'ARTISANAT OCCITANIE")
     toulouse, albi, cahors = (
         ProviderEstablishmentFactory(organisation=organisation, name=f"CMA OCCITANIE {city}", city=city)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import AccountEvent, AccountEventKind, AccountToken, Membership, Role, User
 from tests.egestion.utils import GOOD_PASSWORD, emails_to, link_in, signup_data, text
-from tests.factories import CompanyFactory, EstablishmentFactory, UserFactory
+from tests.factories import CompanyFactory, EstablishmentFactory, UserFactory, accept_current_terms
 
 SIGNUP_URL = "/egestion/inscription/"
 
@@ -218,6 +218,7 @@ def test_a_second_sign_up_waits_for_the_manager_and_its_page_names_the_manager(c
     assert "/egestion/utilisateurs/" in request_email.body
     assert not emails_to("contact@batir.fr")
 
+    accept_current_terms(user)
     client.force_login(user)
     response = client.get("/egestion/")
 
@@ -248,6 +249,7 @@ def test_the_manager_grants_access_to_a_waiting_sign_up(client, manager, establi
     assert [m.establishment for m in Membership.objects.filter(user=user)] == [establishments[1]]
     [granted] = emails_to(user.email)
     assert "BATIR ENSEMBLE" in granted.body
+    accept_current_terms(user)
     client.force_login(user)
     assert client.get("/egestion/").status_code == 200
 

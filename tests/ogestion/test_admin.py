@@ -11,6 +11,7 @@ from tests.factories import (
     ProviderEstablishmentFactory,
     ProviderFactory,
     UserFactory,
+    accept_current_terms,
 )
 from tests.ogestion.conftest import link_in
 
@@ -74,6 +75,7 @@ def test_staff_create_the_first_referent_and_the_activation_email_goes_out(staff
     staff_client.logout()
     assert staff_client.get(link_in(email)).status_code == 200
     # The new référent manages the provider's users in oGestion.
+    accept_current_terms(referent)
     staff_client.force_login(referent)
     assert staff_client.get(reverse("ogestion:users")).status_code == 200
 

@@ -8,7 +8,13 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import AccountToken, Membership, Role, User
-from tests.factories import MembershipFactory, PersonFactory, ProviderEstablishmentFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    PersonFactory,
+    ProviderEstablishmentFactory,
+    UserFactory,
+    accept_current_terms,
+)
 from tests.ogestion.conftest import link_in
 
 GOOD_PASSWORD = "Chantier-Solide-42!"
@@ -208,6 +214,7 @@ def test_both_profiles_make_a_referent_with_several_establishments(referent_clie
     # As a référent, the new user may manage users too.
     user.set_password(GOOD_PASSWORD)
     user.save()
+    accept_current_terms(user)
     referent_client.force_login(user)
     assert referent_client.get(reverse("ogestion:users")).status_code == 200
 
