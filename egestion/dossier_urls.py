@@ -1,0 +1,3 @@
+"""URLs of the dossier tracking and messaging pages, in the egestion namespace (included by egestion/urls.py)."""
+
+urlpatterns = []
