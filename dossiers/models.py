@@ -205,6 +205,15 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="déposé par"
     )
     uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
+    # A file attached to a message of the dossier's thread (it is also one of the dossier's documents).
+    message = models.ForeignKey(
+        "messaging.Message",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name="message",
+    )
 
     objects = DocumentQuerySet.as_manager()
 

@@ -7,7 +7,6 @@ MENU = [
         "Messagerie",
         "mail",
         "messagerie/",
-        upcoming="Vous retrouverez ici les messages de tous vos dossiers, avec un filtre sur les messages non lus.",
     ),
     MenuEntry(
         "requests",
@@ -20,7 +19,6 @@ MENU = [
         "Suivre les dossiers de formation",
         "folder",
         "dossiers/",
-        upcoming="Vous suivrez ici vos dossiers en cours et leur historique sur 6 ans.",
     ),
     MenuEntry(
         "payments",

@@ -14,7 +14,6 @@ MENU = [
         "Suivre mes dossiers de formation",
         "folder",
         "dossiers/",
-        upcoming="Vous suivrez ici vos dossiers de formation et téléchargerez vos accords de prise en charge.",
     ),
     MenuEntry(
         "payments",

@@ -1,0 +1,241 @@
+"""The dossier lists of both portals: scoping, filters, sorting and tab counts, out of the views.
+
+Every queryset starts from Dossier.objects.for_company_user / for_provider_user (the one scoping function of each
+audience), narrowed to the establishments the header's switcher shows. The lists run a constant number of queries:
+one for the tab counts, one for the page's count, one for the page's rows (+ one prefetch per related list).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from accounts.models import Person
+from dossiers.models import FINISHED_STATUSES, Document, DocumentDirection, DocumentKind, Dossier, Enrolment, Scheme
+from messaging.models import Message
+
+PAGE_SIZE = 25
+# Closed dossiers stay visible to the company for 6 years after the end of the training.
+HISTORY_YEARS = 6
+
+
+def history_cutoff(today=None) -> datetime.date:
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year - HISTORY_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - HISTORY_YEARS, day=28)
+
+
+# --- filters ------------------------------------------------------------------------------------------------------
+
+
+class _DossierFilterForm(forms.Form):
+    dispositif = forms.ChoiceField(label="Dispositif", required=False)
+    numero = forms.CharField(label="N° de dossier", required=False, max_length=20)
+    etablissement = forms.TypedChoiceField(label="Établissement", required=False, coerce=int, empty_value=None)
+    debut = forms.DateField(
+        label="Début de formation à partir du", required=False, widget=forms.DateInput({"type": "date"})
+    )
+    fin = forms.DateField(label="Fin de formation jusqu'au", required=False, widget=forms.DateInput({"type": "date"}))
+
+    def __init__(self, data, establishments):
+        super().__init__(data)
+        self.fields["dispositif"].choices = [("", "Tous")] + [(s.value, f"{s.value} — {s.label}") for s in Scheme]
+        self.fields["etablissement"].choices = [("", "Tous")] + [
+            (e.pk, f"{e.name} — {e.siret}") for e in establishments
+        ]
+
+    def values(self) -> dict:
+        """The valid filters (an invalid one is ignored, with its error shown)."""
+        self.is_valid()
+        return {name: value for name, value in getattr(self, "cleaned_data", {}).items() if value not in (None, "")}
+
+
+class CompanyDossierFilterForm(_DossierFilterForm):
+    demande = forms.CharField(label="N° de demande", required=False, max_length=12)
+    createur = forms.CharField(label="Créé par", required=False, max_length=100)
+
+    field_order = ["dispositif", "demande", "numero", "etablissement", "debut", "fin", "createur"]
+
+
+class ProviderDossierFilterForm(_DossierFilterForm):
+    stagiaire = forms.CharField(label="Nom du stagiaire", required=False, max_length=100)
+
+    field_order = ["dispositif", "etablissement", "debut", "fin", "stagiaire", "numero"]
+
+
+def _apply_common_filters(queryset, values, establishment_field):
+    if "dispositif" in values:
+        queryset = queryset.filter(scheme=values["dispositif"])
+    if "numero" in values:
+        queryset = queryset.filter(number__startswith=values["numero"].strip())
+    if "etablissement" in values:
+        queryset = queryset.filter(**{f"{establishment_field}_id": values["etablissement"]})
+    if "debut" in values:
+        queryset = queryset.filter(start_date__gte=values["debut"])
+    if "fin" in values:
+        queryset = queryset.filter(end_date__lte=values["fin"])
+    return queryset
+
+
+# --- sorting ------------------------------------------------------------------------------------------------------
+
+COMPANY_SORTS = {
+    "numero": ("number",),
+    "demande": ("request_number", "number"),
+    "dispositif": ("scheme", "number"),
+    "siret": ("employer_establishment__siret", "number"),
+    "cp": ("employer_establishment__postal_code", "number"),
+    "ville": ("employer_establishment__city", "number"),
+    "du": ("start_date", "id"),
+    "au": ("end_date", "id"),
+    "etat": ("status", "number"),
+    "organisme": ("provider_establishment__name", "number"),
+}
+PROVIDER_SORTS = {
+    "numero": ("number",),
+    "entreprise": ("employer_establishment__name", "number"),
+    "dispositif": ("scheme", "number"),
+    "du": ("start_date", "id"),
+}
+DEFAULT_SORT = "-du"
+
+
+def order_by_sort(queryset, sort: str, allowed: dict):
+    """`sort` is a column key, "-" first for descending; an unknown key falls back to the latest first."""
+    key = sort.lstrip("-")
+    if key not in allowed:
+        sort, key = DEFAULT_SORT, DEFAULT_SORT.lstrip("-")
+    prefix = "-" if sort.startswith("-") else ""
+    return queryset.order_by(*(prefix + field for field in allowed[key])), sort
+
+
+# --- the lists ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DossierList:
+    queryset: object  # the filtered, sorted dossiers of the current tab
+    form: forms.Form
+    tab: str
+    counts: dict
+    sort: str
+    labels: dict
+
+    @property
+    def tabs(self):
+        """(key, label, count) of each tab, for the tab bar."""
+        return [(key, label, self.counts[key]) for key, label in self.labels.items()]
+
+
+def company_scope(user, establishment_ids):
+    """The dossiers a company user sees: their establishments' dossiers, closed ones for 6 years only."""
+    return Dossier.objects.for_company_user(user, establishment_ids).exclude(
+        status__in=FINISHED_STATUSES, end_date__lt=history_cutoff()
+    )
+
+
+COMPANY_TABS = {"en-cours": "En cours", "historique": "Historique"}
+
+
+def company_dossier_list(user, establishment_ids, establishments, params) -> DossierList:
+    form = CompanyDossierFilterForm(params, establishments)
+    values = form.values()
+    queryset = _apply_common_filters(company_scope(user, establishment_ids), values, "employer_establishment")
+    if "demande" in values:
+        queryset = queryset.filter(request_number__startswith=values["demande"].strip())
+    if "createur" in values:
+        for word in values["createur"].split():
+            queryset = queryset.filter(
+                Q(created_by__last_name__icontains=word)
+                | Q(created_by__first_name__icontains=word)
+                | Q(created_by__email__icontains=word)
+            )
+    finished = Q(status__in=FINISHED_STATUSES)
+    counts = queryset.aggregate(
+        **{"en-cours": Count("pk", filter=~finished), "historique": Count("pk", filter=finished)}
+    )
+    tab = params.get("onglet") if params.get("onglet") in COMPANY_TABS else "en-cours"
+    queryset = queryset.filter(finished) if tab == "historique" else queryset.exclude(finished)
+    queryset = queryset.select_related("employer_establishment", "provider_establishment")
+    queryset, sort = order_by_sort(queryset, params.get("tri", DEFAULT_SORT), COMPANY_SORTS)
+    return DossierList(queryset, form, tab, counts, sort, COMPANY_TABS)
+
+
+PROVIDER_TABS = {"en-cours": "En cours", "soldes": "Soldés", "total": "Total"}
+
+
+def funding_agreements_prefetch():
+    return Prefetch(
+        "documents",
+        queryset=Document.objects.filter(
+            direction=DocumentDirection.ISSUED, kind=DocumentKind.FUNDING_AGREEMENT
+        ).order_by("-uploaded_at", "-id"),
+        to_attr="funding_agreements",
+    )
+
+
+def provider_dossier_list(user, establishment_ids, establishments, params) -> DossierList:
+    form = ProviderDossierFilterForm(params, establishments)
+    values = form.values()
+    queryset = _apply_common_filters(
+        Dossier.objects.for_provider_user(user, establishment_ids), values, "provider_establishment"
+    )
+    if "stagiaire" in values:
+        names = Person.objects.all()
+        for word in values["stagiaire"].split():
+            names = names.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
+        queryset = queryset.filter(pk__in=Enrolment.objects.filter(person__in=names).values("dossier_id"))
+    finished = Q(status__in=FINISHED_STATUSES)
+    counts = queryset.aggregate(
+        **{"en-cours": Count("pk", filter=~finished), "soldes": Count("pk", filter=finished), "total": Count("pk")}
+    )
+    tab = params.get("onglet") if params.get("onglet") in PROVIDER_TABS else "en-cours"
+    if tab == "en-cours":
+        queryset = queryset.exclude(finished)
+    elif tab == "soldes":
+        queryset = queryset.filter(finished)
+    queryset = queryset.select_related("employer_establishment", "provider_establishment").prefetch_related(
+        Prefetch("enrolments", queryset=Enrolment.objects.select_related("person")),
+        funding_agreements_prefetch(),
+    )
+    queryset, sort = order_by_sort(queryset, params.get("tri", DEFAULT_SORT), PROVIDER_SORTS)
+    return DossierList(queryset, form, tab, counts, sort, PROVIDER_TABS)
+
+
+# --- one dossier --------------------------------------------------------------------------------------------------
+
+
+def company_dossier(user, establishment_ids, number):
+    """The dossier of that number among the user's, or None."""
+    return (
+        company_scope(user, establishment_ids)
+        .select_related("employer_establishment", "provider_establishment")
+        .filter(number=number)
+        .first()
+    )
+
+
+def unread_count(dossier, user) -> int:
+    return Message.objects.filter(dossier=dossier).unread_by(user).count()
+
+
+def provider_dossier(user, establishment_ids, number):
+    return (
+        Dossier.objects.for_provider_user(user, establishment_ids)
+        .select_related("employer_establishment", "provider_establishment")
+        .filter(number=number)
+        .first()
+    )
+
+
+def dossier_messages(dossier, user):
+    return (
+        Message.objects.filter(dossier=dossier)
+        .with_read_state(user)
+        .select_related("dossier")
+        .order_by("-created_at", "-id")
+    )
