@@ -11,7 +11,7 @@ those sizes (the busiest ones when none is that big).
 
 import argparse
 
-from harness import report, setup_django, time_page
+from harness import accept_current_terms, report, setup_django, time_page
 
 
 def closest(queryset, field, size):
@@ -51,7 +51,7 @@ def main():
     from django.test import Client
     from django.test.utils import override_settings
 
-    from accounts.models import Consent, ConsentVersion, Role
+    from accounts.models import Role
     from dossiers.models import Dossier
     from dossiers.selectors import company_scope
 
@@ -64,12 +64,8 @@ def main():
     provider_user = user_of(
         provider["provider_establishment__organisation"], [Role.PROVIDER_REFERENT, Role.PROVIDER_USER]
     )
-    # The bench accounts may predate the RGPD/CGU texts in force: accept them, as their first login would.
     for user in (company_user, provider_user):
-        Consent.objects.bulk_create(
-            [Consent(user=user, version=version) for version in ConsentVersion.objects.current()],
-            ignore_conflicts=True,
-        )
+        accept_current_terms(user)
     busiest = (
         company_scope(company_user, None)
         .annotate(thread=Count("messages"))

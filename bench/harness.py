@@ -22,6 +22,15 @@ def setup_django():
     django.setup()
 
 
+def accept_current_terms(user):
+    """Benchmark accounts may predate the RGPD/CGU texts in force: accept them, as their first login would."""
+    from accounts.models import Consent, ConsentVersion
+
+    Consent.objects.bulk_create(
+        [Consent(user=user, version=version) for version in ConsentVersion.objects.current()], ignore_conflicts=True
+    )
+
+
 def percentile(samples, fraction):
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]

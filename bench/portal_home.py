@@ -9,7 +9,7 @@ user's scope: the busiest benchmark company user is the worst case.
 
 import argparse
 
-from harness import report, setup_django, time_page
+from harness import accept_current_terms, report, setup_django, time_page
 
 
 def main():
@@ -37,6 +37,7 @@ def main():
                 if url == "/egestion/"
                 else Dossier.objects.for_provider_user(user)
             ).count()
+            accept_current_terms(user)
             client = Client()
             client.force_login(user)
             samples, queries = time_page(client, url, runs=args.runs)
