@@ -9,6 +9,8 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
+from dossiers.cerfa.codes import CFD_NOT_FOUND, CFD_NOT_FOUND_LABEL
+
 # Spec §4.6.
 CFD_RE = re.compile(r"^[A-Z0-9]{3}\d{3}[A-Z0-9]{2}$")
 RNCP_RE = re.compile(r"^RNCP\d{3,5}$")
@@ -20,7 +22,7 @@ IDCC_NONE = "9999"  # no collective agreement
 IDCC_NEGOTIATING = "9998"  # agreement being negotiated
 
 # What the wizard offers when the certification the apprentice prepares is not in the referential (user guide).
-CERTIFICATION_NOT_FOUND = ("99", "Certification non trouvée")
+CERTIFICATION_NOT_FOUND = (CFD_NOT_FOUND, CFD_NOT_FOUND_LABEL)
 
 # Spec §3.7, the 10103*14 table: the codes `formation_diplome_vise_code` accepts.
 DIPLOMA_TYPES = {

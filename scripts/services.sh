@@ -47,6 +47,8 @@ install_system_packages() {
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   # WeasyPrint renders with Pango; DejaVu is the PDFs' font.
   ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+  # HarfBuzz-Subset embeds only the glyphs a PDF uses (WeasyPrint warns without it).
+  ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing+=(libharfbuzz-subset0)
   [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
   if [ "$want_browser" = "browser" ]; then
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)

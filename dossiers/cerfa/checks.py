@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import identifiers
-from .codes import CODES
+from .codes import CFD_NOT_FOUND, CODES
 from .fields import FORMAT_RULES, Field
 from .normalise import decimal_places, is_empty, parse_bool, parse_date, parse_decimal, parse_int
 
@@ -20,6 +20,7 @@ _NAME_RE = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿŒœŸ '’´ˆ`-]+$")
 _EMAIL_RE = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
 _PHONE_FR_RE = re.compile(r"^\+33[1-9]\d{8}$")
 _PHONE_OTHER_RE = re.compile(r"^\+(?!33)[1-9]\d{6,14}$")
+_CFD_RE = re.compile(r"^[A-Z0-9]{3}\d{3}[A-Z0-9]{2}$")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class FieldError:
 def _matches(pattern: str) -> Callable[[str], bool]:
     compiled = re.compile(pattern)
     return lambda value: bool(compiled.match(value))
+
+
+def _is_cfd(value: str) -> bool:
+    return bool(_CFD_RE.match(value))
 
 
 def _is_name(value: str) -> bool:
@@ -71,8 +76,9 @@ FORMATS: dict[str, tuple[Callable[[str], bool], str]] = {
     ),
     "rncp": (_matches(r"^RNCP\d{3,5}$"), "Le code RNCP s'écrit « RNCP » suivi de 3 à 5 chiffres (ex. : RNCP34862)."),
     "cfd": (
-        _matches(r"^[A-Z0-9]{3}\d{3}[A-Z0-9]{2}$"),
-        "Le code diplôme (code formation diplôme de l'Éducation nationale) comporte 8 caractères (ex. : 50023214).",
+        lambda value: value == CFD_NOT_FOUND or _is_cfd(value),
+        "Le code diplôme (code formation diplôme de l'Éducation nationale) comporte 8 caractères (ex. : 50023214) ; "
+        f"{CFD_NOT_FOUND} si le diplôme n'est pas trouvé.",
     ),
     "email": (_is_email, "Saisissez une adresse électronique valide (ex. : nom@domaine.fr), de 80 caractères au plus."),
     "telephone": (

@@ -251,6 +251,11 @@ def _prefixes(codes: str, targets: tuple[str, ...]) -> dict[str, tuple[str, ...]
 
 # §3.7: first 3 characters of the code diplôme (CFD) → expected *14 diploma code(s) (W-DIPLOME-PREFIX).
 # Legacy targets are read with the *14 table: 71 → 73, 74 → 75 or 76.
+# The code the portal records when the diploma is not in the referential (user guide: "99 – Certification non
+# trouvée"). It is accepted in place of a CFD, and the checks that read a CFD's structure skip it.
+CFD_NOT_FOUND = "99"
+CFD_NOT_FOUND_LABEL = "Certification non trouvée"
+
 CFD_PREFIX_DIPLOMA: dict[str, tuple[str, ...]] = {
     **_prefixes("010 013", ("35",)),
     **_prefixes("100", ("80",)),

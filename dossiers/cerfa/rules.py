@@ -15,6 +15,7 @@ from typing import Any
 from . import codes
 from .codes import (
     AVENANT_TYPES,
+    CFD_NOT_FOUND,
     CFD_PREFIX_DIPLOMA,
     DDETS_EMPLOYER_TYPES,
     DEPARTEMENTS_COM,
@@ -1228,6 +1229,8 @@ def w_diplome_prefix(ctx: Context) -> Iterator[Finding]:
 @rule("W-CFD-RNCP", needs=("formation_code_diplome", "formation_code_rncp"), warning=True)
 def w_cfd_rncp(ctx: Context) -> Iterator[Finding]:
     lookup = ctx.referentials.cfd_rncp_linked
+    if ctx.v("formation_code_diplome") == CFD_NOT_FOUND:
+        return  # no diploma code to compare
     if lookup is not None and lookup(ctx.v("formation_code_diplome"), ctx.v("formation_code_rncp")) is False:
         yield (
             "formation_code_diplome",

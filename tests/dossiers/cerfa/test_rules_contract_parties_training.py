@@ -299,3 +299,22 @@ def test_special_idcc_codes_are_never_looked_up():
 
 def test_without_referentials_the_lookups_are_skipped():
     assert adult().is_valid
+
+
+def test_a_diploma_not_found_is_recorded_as_99_and_its_structure_is_not_checked():
+    result = validate(
+        {**minor_payload(), "formation_code_diplome": "99"},
+        today=TODAY,
+        referentials=Referentials(cfd_rncp_linked=lambda cfd, rncp: False),
+    )
+
+    assert result.is_valid
+    assert "formation_code_diplome" not in result.warnings
+    assert "formation_diplome_vise_code" not in result.warnings
+
+
+@pytest.mark.parametrize("code", ["9", "999", "099"])
+def test_only_the_exact_not_found_code_stands_in_for_a_diploma_code(code):
+    result = minor(formation_code_diplome=code)
+
+    assert result.rule_ids["formation_code_diplome"] == ["FMT-CFD"]
