@@ -1,0 +1,195 @@
+"""The filled CERFA FA13 (contrat d'apprentissage, 10103*14) as a PDF, rendered by WeasyPrint.
+
+Every section of dossiers.cerfa.SECTIONS in the printed order, every field with its printed label; codes as
+"code – libellé", booleans "oui"/"non", dates dd/mm/yyyy, amounts "1 234,56 €", the remuneration as a table of
+years × periods. From a draft, a "BROUILLON — non transmis" band on every page; from a dossier, its numbers.
+The back-office block ("Cadre réservé…") is always printed empty. Text only (no image, no web font, no network):
+the text can be extracted and the rendering stays well under a second.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from dossiers.cerfa import FIELDS, SECTIONS, Field, fields_in, ignored_fields, label_for, normalise
+from dossiers.cerfa.fields import ORDINALS, REMUNERATION_PERIODS, REMUNERATION_YEARS, remuneration_id
+from dossiers.cerfa.normalise import (
+    LIEU_FORMATION_COPY,
+    REPRESENTANT_ADDRESS_COPY,
+    parse_date,
+    parse_decimal,
+)
+
+TITLE = "CONTRAT D'APPRENTISSAGE — cerfa n° 10103*14"
+DRAFT_BAND = "BROUILLON — non transmis"
+RESERVED_SECTION = "depot"
+# Labels longer than this take a whole row of the section's table; the others go two by two.
+WIDE_LABEL = 70
+NBSP = "\u00a0"
+
+
+def format_decimal(number: Decimal, places: int | None = None) -> str:
+    """Decimal(1234.5) -> '1 234,5' (places=None: as few as needed), French separators, no-break spaces."""
+    if places is None:
+        text = format(number.normalize(), "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    else:
+        text = f"{number:.{places}f}"
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, fraction = text.partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return sign + NBSP.join(groups or ["0"]) + (f",{fraction}" if fraction else "")
+
+
+def format_amount(value: Any) -> str:
+    number = parse_decimal(value)
+    return f"{format_decimal(number, 2)}{NBSP}€" if number is not None else str(value)
+
+
+def format_value(field: Field, value: Any) -> str:
+    """How a value is printed on the form ("" for an empty one); an unparseable value is printed as typed."""
+    if value is None or value == "":
+        return ""
+    if field.type == "bool":
+        return "oui" if value is True else "non" if value is False else str(value)
+    if field.type == "date":
+        day = parse_date(value)
+        return day.strftime("%d/%m/%Y") if day else str(value)
+    if field.codes:
+        code = str(value)
+        label = label_for(field.codes, code)
+        if not label or label == code:
+            return code
+        # Codes that are words ("prive", "SMIC") are already in their label: the label alone reads better.
+        return label if code.isalpha() and len(code) > 2 else f"{code} – {label}"
+    if field.type == "decimal":
+        if "€" in field.label:
+            return format_amount(value)
+        number = parse_decimal(value)
+        if number is None:
+            return str(value)
+        return f"{format_decimal(number)}{NBSP}%" if "(%)" in field.label else format_decimal(number)
+    if field.type == "int":
+        number = parse_decimal(value)
+        return format_decimal(number) if number is not None and field.id == "employeur_effectif" else str(value)
+    return str(value)
+
+
+def printed_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload as the form shows it: normalised (derived fields filled, copies made), without the answers that
+    the other answers make irrelevant (e.g. a representative for an apprentice of age)."""
+    normalised = normalise(data)
+    copies: set[str] = set()
+    if normalised.get("representant_legal_meme_adresse") is True:
+        copies |= set(REPRESENTANT_ADDRESS_COPY)
+    if normalised.get("formation_cfa_est_lieu_principal") is True:
+        copies |= set(LIEU_FORMATION_COPY)
+    for field_id in ignored_fields(normalised) - copies:
+        normalised.pop(field_id, None)
+    return normalised
+
+
+def idcc_title(idcc: Any) -> str:
+    """The agreement's title from the KALI referential, for the derived "libellé" of the form."""
+    if not idcc:
+        return ""
+    from referentials.models import CollectiveAgreement
+
+    return CollectiveAgreement.objects.filter(idcc=str(idcc)).values_list("title", flat=True).first() or ""
+
+
+def _field_rows(fields: list[Field], values: Mapping[str, Any]) -> list[list[dict[str, Any]]]:
+    """Rows of one or two cells {label, value, wide}: long labels (attestations) take a whole row."""
+    rows: list[list[dict[str, Any]]] = []
+    pending: list[dict[str, Any]] = []
+    for field in fields:
+        cell = {"id": field.id, "label": field.label, "value": format_value(field, values.get(field.id))}
+        if len(field.label) > WIDE_LABEL or field.must_be_true:
+            if pending:
+                rows.append(pending)
+                pending = []
+            rows.append([{**cell, "wide": True}])
+            continue
+        pending.append(cell)
+        if len(pending) == 2:
+            rows.append(pending)
+            pending = []
+    if pending:
+        rows.append(pending)
+    return rows
+
+
+def _remuneration_rows(values: Mapping[str, Any]) -> list[dict[str, str]]:
+    rows = []
+    for year in REMUNERATION_YEARS:
+        for period in REMUNERATION_PERIODS:
+            cells = {
+                part: format_value(
+                    FIELDS[remuneration_id(year, period, part)], values.get(remuneration_id(year, period, part))
+                )
+                for part in ("du", "au", "taux", "base")
+            }
+            rows.append({"year": f"{ORDINALS[year]} année", "period": str(period), **cells})
+    return rows
+
+
+def cerfa_context(data: Mapping[str, Any], *, establishment=None, dossier=None) -> dict[str, Any]:
+    values = printed_data(data)
+    if not values.get("employeur_libelle_idcc"):
+        values["employeur_libelle_idcc"] = idcc_title(values.get("employeur_code_idcc"))
+    sections = []
+    for section_id, title in SECTIONS.items():
+        fields = fields_in(section_id)
+        section: dict[str, Any] = {"id": section_id, "title": title}
+        if section_id == "remuneration":
+            section["remuneration"] = _remuneration_rows(values)
+        elif section_id == RESERVED_SECTION:
+            section["reserved"] = True
+            section["rows"] = _field_rows(fields, {})
+        else:
+            section["rows"] = _field_rows(fields, values)
+        sections.append(section)
+    submitted_at = None
+    funding_request = getattr(dossier, "funding_request", None) if dossier is not None else None
+    if funding_request is not None and funding_request.submitted_at:
+        submitted_at = timezone.localtime(funding_request.submitted_at)
+    return {
+        "title": TITLE,
+        "draft": dossier is None,
+        "draft_band": DRAFT_BAND,
+        "dossier": dossier,
+        "submitted_at": submitted_at,
+        "establishment": establishment,
+        "printed_on": timezone.localdate(),
+        "sections": sections,
+    }
+
+
+def render_cerfa_html(data: Mapping[str, Any], *, establishment=None, dossier=None) -> str:
+    return render_to_string("funding/cerfa_pdf.html", cerfa_context(data, establishment=establishment, dossier=dossier))
+
+
+def render_cerfa_pdf(data: Mapping[str, Any], *, establishment=None, dossier=None) -> bytes:
+    """The filled CERFA as PDF bytes: a draft's (`dossier=None`: "BROUILLON — non transmis" on every page) or a
+    transmitted dossier's (its numbers in the header). `establishment`: the employer, named in the header."""
+    # WeasyPrint logs each rendering step at INFO.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    from weasyprint import HTML  # imported here: loading WeasyPrint is slow and only this code needs it
+
+    html = render_cerfa_html(data, establishment=establishment, dossier=dossier)
+    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+
+
+def _no_fetch(url, *args, **kwargs):
+    """The template references no file: nothing is ever fetched (no network, no local file read)."""
+    raise ValueError(f"La fiche CERFA ne charge aucune ressource externe ({url}).")
