@@ -1,8 +1,924 @@
-from django.shortcuts import render
+"""Faire une demande de prise en charge: the drafts and transmitted requests, and the CERFA FA13 wizard.
 
+Every draft URL loads the draft among those of the user's establishments (another company's draft answers 404; a
+transmitted one leads to its confirmation). Every step saves what was typed before doing anything else (Précédent,
+SAUVEGARDER, Suivant, a look-up, "+"), and saving never refuses a value: the rule engine's messages say what to fix,
+and only the transmission requires a valid request. wizard.js also saves the form a moment after each change.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Person
+from dossiers.cerfa import CODES, FIELDS, Timeline, suggest_rows
+from dossiers.cerfa.codes import MAYOTTE_POSTCODE_PREFIX
+from dossiers.cerfa.fields import ORDINALS, REMUNERATION_PERIODS, REMUNERATION_YEARS, remuneration_id
+from dossiers.cerfa.normalise import parse_date, parse_decimal
+from egestion import funding_forms as wizard
 from egestion.views import egestion_required
+from funding import services
+from funding.models import FundingRequest, RequestDocument, RequestDocumentKind, RequestKind, RequestStatus
+from funding.pdf import render_cerfa_pdf
+from funding.referentials import validate_request
+from funding.transmission import DOCUMENTS_KEY, REQUIRED_DOCUMENTS, submission_problems, submit_request
+from referentials.codes import CERTIFICATION_NOT_FOUND, normalise_idcc
+from referentials.models import CollectiveAgreement, Diploma, RncpCertification, TrainingCentre
+
+REQUESTS_PER_PAGE = 20
+LOOKUP_LIMIT = 20
+AUTOSAVE_HEADER = "X-Wizard-Autosave"
+# The pieces the documents step offers to upload, in this order.
+UPLOAD_KINDS = (RequestDocumentKind.SIGNED_CERFA, RequestDocumentKind.TRAINING_AGREEMENT, RequestDocumentKind.OTHER)
+
+
+# --- scoping ------------------------------------------------------------------------------------------------------
+
+
+def user_requests(request):
+    return FundingRequest.objects.for_company_user(request.user).select_related("employer_establishment__organisation")
+
+
+def draft_view(view):
+    """Load the draft of the URL among the user's establishments' drafts: 404 otherwise, and the confirmation page
+    for a request that has been transmitted."""
+
+    @egestion_required
+    @wraps(view)
+    def wrapper(request, public_id, *args, **kwargs):
+        draft = user_requests(request).drafts().filter(public_id=public_id).first()
+        if draft is None:
+            if user_requests(request).filter(public_id=public_id, status=RequestStatus.SUBMITTED).exists():
+                return redirect("egestion:request_submitted", public_id=public_id)
+            raise Http404("Aucun brouillon ne correspond à cette adresse.")
+        return view(request, draft, *args, **kwargs)
+
+    return wrapper
+
+
+def step_url(draft, slug, anchor="", **params) -> str:
+    url = reverse("egestion:request_step", kwargs={"public_id": draft.public_id, "step": slug})
+    if params:
+        url += "?" + urlencode(params)
+    return url + (f"#{anchor}" if anchor else "")
+
+
+# --- Faire une demande de prise en charge: the list, a new request ----------------------------------------------
+
+TABS = {"transmises": "Demandes transmises", "brouillons": "Brouillons"}
+
+
+def apprentice_name(data: dict) -> str:
+    return " ".join(filter(None, [(data.get("apprenti_nom_naissance") or "").upper(), data.get("apprenti_prenom")]))
 
 
 @egestion_required
 def request_list(request):
-    return render(request, "egestion/funding/request_list.html", {})
+    """The "DEMANDES TRANSMISES" and "BROUILLONS" tabs, for the establishments the user is looking at; without a
+    tab chosen, the drafts when there are some."""
+    scoped = FundingRequest.objects.for_company_user(request.user, establishments=request.establishment_ids)
+    drafts, submitted = scoped.drafts(), scoped.filter(status=RequestStatus.SUBMITTED)
+    counts = {"brouillons": drafts.count(), "transmises": submitted.count()}
+    tab = request.GET.get("onglet", "")
+    if tab not in TABS:
+        tab = "brouillons" if counts["brouillons"] or not counts["transmises"] else "transmises"
+    shown = drafts if tab == "brouillons" else submitted.order_by("-submitted_at", "-id")
+    page = Paginator(
+        shown.select_related("employer_establishment", "created_by", "dossier"), REQUESTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    for funding_request in page.object_list:
+        funding_request.apprentice = apprentice_name(funding_request.data)
+    context = {"tab": tab, "tabs": TABS.items(), "counts": counts, "page": page}
+    return render(request, "egestion/funding/request_list.html", context)
+
+
+@egestion_required
+def request_new(request):
+    """ "+": choose the type of request."""
+    return render(request, "egestion/funding/request_new.html", {"active_menu": "requests"})
+
+
+def _user_establishments(request):
+    seen = {}
+    for membership in request.memberships:
+        seen.setdefault(membership.establishment_id, membership.establishment)
+    return list(seen.values())
+
+
+@egestion_required
+@require_http_methods(["GET", "POST"])
+def request_new_apprenticeship(request):
+    """Contrat d'apprentissage: choose the employer establishment (one of the user's), then "Suivant" creates the
+    draft, prefilled from the establishment, and opens the first step."""
+    establishments = _user_establishments(request)
+    error = ""
+    chosen_id = request.POST.get("etablissement", "")
+    if request.method == "POST":
+        if chosen_id:
+            establishment = next((e for e in establishments if str(e.pk) == chosen_id), None)
+            if establishment is None:
+                raise Http404("Cet établissement n'est pas l'un des vôtres.")
+            draft = services.create_draft(
+                user=request.user,
+                establishment=establishment,
+                kind=RequestKind.APPRENTICESHIP,
+                initial_data=wizard.initial_draft_data(establishment),
+            )
+            return redirect(step_url(draft, wizard.FIRST_STEP))
+        error = "Sélectionnez l'établissement pour lequel le contrat d'apprentissage est saisi."
+    elif len(establishments) == 1:
+        chosen_id = str(establishments[0].pk)
+    return render(
+        request,
+        "egestion/funding/request_establishment.html",
+        {"establishments": establishments, "chosen_id": chosen_id, "error": error, "active_menu": "requests"},
+        status=400 if error else 200,
+    )
+
+
+@draft_view
+def request_resume(request, draft):
+    """ "Reprendre": the step the user saved last."""
+    slug = draft.current_step if draft.current_step in wizard.STEPS_BY_SLUG else wizard.FIRST_STEP
+    return redirect(step_url(draft, slug))
+
+
+@draft_view
+@require_http_methods(["GET", "POST"])
+def request_delete(request, draft):
+    if request.method == "POST":
+        services.delete_draft(draft)
+        messages.success(request, "Le brouillon a été supprimé.")
+        return redirect(reverse("egestion:requests") + "?onglet=brouillons")
+    context = {"draft": draft, "apprentice": apprentice_name(draft.data), "active_menu": "requests"}
+    return render(request, "egestion/funding/request_delete.html", context)
+
+
+# --- the wizard: what a step shows -------------------------------------------------------------------------------
+
+
+@dataclass
+class WizardField:
+    id: str
+    label: str  # next to the field, in the context of its group
+    full_label: str  # in the error summary: the CERFA's label
+    bound: object
+    required: bool
+    help: str = ""
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    readonly: bool = False
+    kind: str = "input"  # input, radios, checkbox
+    datalist: list = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.id}_0" if self.kind == "radios" else self.id
+
+
+@dataclass
+class WizardGroup:
+    group: wizard.Group
+    fields: list
+    visible: bool
+    lookups: list = field(default_factory=list)
+    has_values: bool = False
+
+    @property
+    def key(self):
+        return self.group.key
+
+    @property
+    def title(self):
+        return self.group.title
+
+    @property
+    def intro(self):
+        return self.group.intro
+
+    @property
+    def condition(self):
+        return self.group.condition
+
+    @property
+    def optional_block(self):
+        return self.group.optional_block
+
+
+@dataclass
+class LookupItem:
+    value: str
+    title: str
+    detail: str = ""
+    badge: str = ""
+    disabled: bool = False
+
+
+@dataclass
+class Lookup:
+    key: str  # a person target, "cfa", "diplome" or "rncp"
+    label: str
+    url: str
+    placeholder: str = ""
+    terms: str = ""
+    searched: bool = False
+    results: list = field(default_factory=list)
+    selected: str = ""
+    can_create: bool = False
+    clear_label: str = ""
+    empty_message: str = ""
+
+    @property
+    def is_person(self) -> bool:
+        return self.key in wizard.PERSON_TARGETS
+
+
+LOOKUP_LABELS = {
+    "cfa": ("Rechercher le CFA par UAI ou par nom", "Ex. : 0312101R ou BTP CFA Toulouse"),
+    "diplome": ("Rechercher le code diplôme", "Ex. : 50023211 ou CAP maçon"),
+    "rncp": ("Rechercher le code RNCP", "Ex. : RNCP37651 ou maçon"),
+}
+NO_CFA_MESSAGE = (
+    "Aucun CFA ne correspond. Le CFA doit obligatoirement avoir un code UAI : sans UAI, vous ne pouvez pas "
+    "transmettre votre dossier. Contactez votre Constructys régional (coordonnées sur la page d'accueil eGestion)."
+)
+
+
+# Conditional fields whose condition is not already the condition of their group: their help says when they are asked.
+UNCONDITIONAL_GROUP_FIELDS = frozenset(
+    field_id
+    for step in wizard.STEPS
+    for group in step.groups
+    if not group.condition and not group.optional_block and group.key != "remuneration"
+    for field_id in group.fields
+)
+_MAITRE_SUFFIX = re.compile(r" du maître d'apprentissage n°\d$")
+
+
+def short_label(label: str) -> str:
+    """The label next to a field, where its group gives the context: "Adresse du CFA responsable : voie" → "Voie",
+    "Prénom du maître d'apprentissage n°1" → "Prénom"."""
+    if label.startswith("Adresse ") and " : " in label:
+        part = label.split(" : ", 1)[1]
+        return part[:1].upper() + part[1:]
+    return _MAITRE_SUFFIX.sub("", label)
+
+
+def field_anchor(field_id: str) -> str:
+    cerfa_field = FIELDS.get(field_id)
+    if cerfa_field is None:
+        return field_id
+    if (cerfa_field.type == "bool" and not cerfa_field.must_be_true) or wizard.uses_radios(cerfa_field):
+        return f"{field_id}_0"
+    return field_id
+
+
+def readonly_fields(draft, slug) -> frozenset[str]:
+    if slug == "employeur":
+        return wizard.establishment_readonly(draft.employer_establishment)
+    if slug == "formation":
+        return frozenset(wizard.CFA_FIELDS)
+    return frozenset()
+
+
+def saved_steps(draft) -> list[str]:
+    saved = draft.data.get(wizard.SAVED_STEPS_KEY) or []
+    return saved if isinstance(saved, list) else []
+
+
+def suggested_remuneration(data: dict) -> dict[str, str]:
+    """The remuneration rows at the legal minimum (suggest_rows), when the birth date and the contract dates allow."""
+    birth = parse_date(data.get("apprenti_date_naissance"))
+    start = parse_date(data.get("contrat_date_debut_execution"))
+    end = parse_date(data.get("contrat_date_fin"))
+    if not (birth and start and end) or end <= start or birth >= start:
+        return {}
+    smc = parse_decimal(data.get("contrat_smc_montant"))
+    mayotte = str(data.get("employeur_adresse_code_postal") or "").startswith(MAYOTTE_POSTCODE_PREFIX)
+    values = {}
+    for row in suggest_rows(birth, start, end, smc=smc, mayotte=mayotte):
+        values.update(row.as_payload())
+    return values
+
+
+def remuneration_rows(form_fields: dict, data: dict) -> list[dict]:
+    """The table of the contract step: years × periods, each with its four fields and the legal minimum rate."""
+    birth = parse_date(data.get("apprenti_date_naissance"))
+    start = parse_date(data.get("contrat_date_debut_execution"))
+    end = parse_date(data.get("contrat_date_fin"))
+    timeline = Timeline(birth, start, end) if birth and start and end and start < end else None
+    rows = []
+    for year in REMUNERATION_YEARS:
+        for period in REMUNERATION_PERIODS:
+            cells = {part: form_fields[remuneration_id(year, period, part)] for part in ("du", "au", "taux", "base")}
+            minimum = None
+            du = parse_date(cells["du"].bound.value())
+            au = parse_date(cells["au"].bound.value())
+            if timeline and du and au and du <= au:
+                rate = timeline.minimum_rate(du, au)
+                minimum = rate.normalize() if isinstance(rate, Decimal) else None
+            rows.append(
+                {
+                    "year": year,
+                    "period": period,
+                    "ordinal": ORDINALS[year],
+                    "cells": cells,
+                    "minimum": minimum,
+                    "errors": [message for cell in cells.values() for message in cell.errors],
+                }
+            )
+    return rows
+
+
+def person_lookup(draft, target: str, terms: str) -> list[LookupItem]:
+    """The company's persons (of the draft's employer organisation) whose names hold every word typed (all of them,
+    by name, for blank terms): one query, at most LOOKUP_LIMIT."""
+    persons = Person.objects.filter(organisation_id=draft.employer_establishment.organisation_id)
+    for word in terms.split()[:5]:
+        persons = persons.filter(Q(last_name__unaccent__icontains=word) | Q(first_name__unaccent__icontains=word))
+    items = []
+    for person in persons.order_by("last_name", "first_name", "pk")[:LOOKUP_LIMIT]:
+        details = [
+            f"né(e) le {person.birth_date:%d/%m/%Y}" if person.birth_date else "",
+            person.job_title,
+            person.email,
+            person.city,
+        ]
+        items.append(LookupItem(f"person:{target}:{person.pk}", str(person), " · ".join(filter(None, details))))
+    return items
+
+
+def referential_lookup(kind: str, terms: str) -> list[LookupItem]:
+    """CFAs, diplomas or RNCP certifications matching the terms: one query (`.search()`), none for blank terms."""
+    if kind == "cfa":
+        return [
+            LookupItem(
+                f"cfa:{centre.uai}",
+                centre.name,
+                " · ".join(
+                    filter(None, [f"UAI {centre.uai}", f"SIRET {centre.siret}" if centre.siret else "", centre.address])
+                ),
+                badge="" if centre.is_active else "Fermé",
+                disabled=not centre.is_active,
+            )
+            for centre in TrainingCentre.objects.search(terms, limit=LOOKUP_LIMIT)
+        ]
+    if kind == "diplome":
+        items = [
+            LookupItem(
+                f"diplome:{diploma.cfd}",
+                diploma.title,
+                " · ".join(
+                    filter(
+                        None,
+                        [
+                            f"Code {diploma.cfd}",
+                            diploma.short_title,
+                            f"niveau {diploma.level}" if diploma.level else "",
+                        ],
+                    )
+                ),
+                badge=f"Fermé le {diploma.closed_on:%d/%m/%Y}" if diploma.closed_on else "",
+            )
+            for diploma in Diploma.objects.search(terms, limit=LOOKUP_LIMIT)
+        ]
+        code, label = CERTIFICATION_NOT_FOUND
+        items.append(LookupItem(f"diplome:{code}", f"{code} – {label}", "Si le diplôme n'est pas dans la liste"))
+        return items
+    if kind == "rncp":
+        return [
+            LookupItem(
+                f"rncp:{certification.code}",
+                certification.title,
+                " · ".join(filter(None, [certification.code, certification.short_title])),
+                badge="" if certification.is_active else "Inactive",
+                disabled=not certification.is_active,
+            )
+            for certification in RncpCertification.objects.search(terms, limit=LOOKUP_LIMIT)
+        ]
+    raise Http404
+
+
+def build_lookup(draft, key: str, *, terms: str = "", searched: bool = False, person_names=None) -> Lookup:
+    url = reverse("egestion:request_lookup", kwargs={"public_id": draft.public_id, "kind": key})
+    data = draft.data
+    if key in wizard.PERSON_TARGETS:
+        who = wizard.PERSON_TARGETS[key]
+        person_id = data.get(wizard.person_key(key))
+        lookup = Lookup(
+            key,
+            f"Rechercher {who} par son nom",
+            url,
+            placeholder="Nom ou prénom",
+            can_create=True,
+            clear_label=f"Retirer {who}",
+            selected=(person_names or {}).get(person_id, "") if person_id else "",
+            empty_message="Aucune personne de votre entreprise ne correspond : créez-la avec « Créer une personne ».",
+        )
+    else:
+        label, placeholder = LOOKUP_LABELS[key]
+        lookup = Lookup(key, label, url, placeholder=placeholder)
+        if key == "cfa":
+            lookup.empty_message = NO_CFA_MESSAGE
+            if data.get("cfa_uai"):
+                lookup.selected = f"{data.get('cfa_denomination') or ''} (UAI {data['cfa_uai']})"
+                lookup.clear_label = "Changer de CFA"
+        else:
+            lookup.empty_message = "Aucun résultat : vérifiez le code ou essayez avec des mots de l'intitulé."
+    lookup.terms = terms
+    lookup.searched = searched
+    if searched:
+        if lookup.is_person:
+            lookup.results = person_lookup(draft, key, terms)
+        else:
+            lookup.results = referential_lookup(key, terms)
+    return lookup
+
+
+def step_context(request, draft, step: wizard.Step, *, extra=None) -> dict:
+    data = draft.data
+    result = validate_request(draft)
+    slug = step.slug
+    show_errors = slug in saved_steps(draft) or bool(request.GET.get("verifier"))
+    readonly = readonly_fields(draft, slug)
+    conditions = wizard.conditions(data)
+    form = wizard.StepForm(step, data, readonly=readonly)
+    remuneration_proposed = False
+    if slug == "contrat" and not any(data.get(field_id) for field_id in wizard.REMUNERATION_FIELDS):
+        suggestion = suggested_remuneration(data)
+        form.initial.update(suggestion)
+        remuneration_proposed = bool(suggestion)
+
+    errors = result.errors if show_errors else {}
+    warnings = result.warnings if show_errors else {}
+    wizard_fields = {}
+    for field_id in step.field_ids:
+        cerfa_field = FIELDS[field_id]
+        widget = form.fields[field_id].widget
+        kind = (
+            "checkbox"
+            if cerfa_field.type == "bool" and cerfa_field.must_be_true
+            else "radios"
+            if widget.input_type == "radio"
+            else "input"
+        )
+        help_text = cerfa_field.help
+        if cerfa_field.requirement == "C" and cerfa_field.condition and field_id in UNCONDITIONAL_GROUP_FIELDS:
+            help_text = " ".join(filter(None, [help_text, f"Obligatoire si : {cerfa_field.condition}."]))
+        if field_id == "employeur_code_idcc" and data.get("employeur_libelle_idcc"):
+            help_text = " ".join(filter(None, [f"Convention : {data['employeur_libelle_idcc']}.", help_text]))
+        described = [f"{field_id}-help"] if help_text else []
+        described.append(f"{field_id}-error")
+        if warnings.get(field_id):
+            described.append(f"{field_id}-warning")
+        widget.attrs["aria-describedby"] = " ".join(described)
+        if errors.get(field_id):
+            widget.attrs["aria-invalid"] = "true"
+        if cerfa_field.required and kind == "input":
+            widget.attrs["aria-required"] = "true"
+        if field_id.startswith("remuneration_"):
+            widget.attrs["aria-label"] = cerfa_field.label
+        wizard_fields[field_id] = WizardField(
+            id=field_id,
+            label=short_label(cerfa_field.label),
+            full_label=cerfa_field.label,
+            bound=form[field_id],
+            required=cerfa_field.required,
+            help=help_text,
+            errors=errors.get(field_id, []),
+            warnings=warnings.get(field_id, []),
+            readonly=field_id in readonly,
+            kind=kind,
+            datalist=CODES[cerfa_field.codes].codes if cerfa_field.codes and not cerfa_field.closed_list else [],
+        )
+
+    person_ids = [data.get(wizard.person_key(key)) for group in step.groups for key in group.lookups]
+    person_ids = [pk for pk in person_ids if isinstance(pk, int)]
+    person_names = {}
+    if person_ids:
+        persons = Person.objects.filter(organisation_id=draft.employer_establishment.organisation_id, pk__in=person_ids)
+        person_names = {person.pk: str(person) for person in persons}
+
+    searched_key = request.GET.get("recherche", "")
+    groups = []
+    for group in step.groups:
+        fields = [wizard_fields[field_id] for field_id in group.fields]
+        has_errors = any(f.errors for f in fields)
+        visible = not group.condition or conditions.get(group.condition, False) or has_errors
+        lookups = [
+            build_lookup(
+                draft,
+                key,
+                terms=request.GET.get("q", "") if key == searched_key else "",
+                searched=key == searched_key,
+                person_names=person_names,
+            )
+            for key in group.lookups
+        ]
+        has_values = any(data.get(field_id) not in (None, "") for field_id in group.fields)
+        groups.append(WizardGroup(group, fields, visible, lookups, has_values))
+
+    summary = [
+        (f.full_label, message, f.anchor)
+        for group in groups
+        for f in group.fields
+        if group.visible
+        for message in f.errors[:1]
+    ]
+    steps = []
+    saved = saved_steps(draft)
+    for other in wizard.STEPS:
+        incomplete = other.slug in saved and any(field_id in result.errors for field_id in other.field_ids)
+        steps.append(
+            {"step": other, "current": other.slug == slug, "saved": other.slug in saved, "incomplete": incomplete}
+        )
+    context = {
+        "draft": draft,
+        "step": step,
+        "steps": steps,
+        "step_number": wizard.step_index(slug) + 1,
+        "step_count": len(wizard.STEPS),
+        "previous_step": wizard.previous_step(slug),
+        "next_step": wizard.next_step(slug),
+        "groups": groups,
+        "fields": wizard_fields,
+        "summary": summary,
+        "conditions": conditions,
+        "apprentice": apprentice_name(data),
+        "active_menu": "requests",
+        "remuneration_proposed": remuneration_proposed,
+        "fait_le": parse_date(data.get("contrat_date_conclusion")),
+        "is_valid": result.is_valid,
+        "warning_count": sum(len(messages_) for messages_ in result.warnings.values()),
+    }
+    if slug == "contrat":
+        context["remuneration"] = remuneration_rows(wizard_fields, data)
+    if extra:
+        context.update(extra)
+    return context
+
+
+def documents_context(draft, upload_errors=None) -> dict:
+    documents = list(draft.documents.all())
+    required = REQUIRED_DOCUMENTS.get(draft.kind, [])
+    blocks = []
+    for kind in UPLOAD_KINDS:
+        blocks.append(
+            {
+                "kind": kind,
+                "label": RequestDocumentKind(kind).label,
+                "required": kind in required,
+                "documents": [document for document in documents if document.kind == kind],
+                "errors": (upload_errors or {}).get(kind, []),
+            }
+        )
+    return {"blocks": blocks, "upload_errors": upload_errors or {}}
+
+
+def problems_context(draft) -> list[dict]:
+    """submission_problems(), each with a link to the step and field to correct."""
+    problems = []
+    for key, messages_ in submission_problems(draft).items():
+        if isinstance(messages_, str):
+            messages_ = [messages_]
+        if key in FIELDS or key in wizard.STEP_OF_FIELD:
+            slug = wizard.STEP_OF_FIELD.get(key, "validation")
+            label = FIELDS[key].label if key in FIELDS else key
+            url = step_url(draft, slug, field_anchor(key), verifier=1)
+        else:  # DOCUMENTS_KEY: the required documents missing
+            slug = "documents"
+            label = "Documents" if key == DOCUMENTS_KEY else key
+            url = step_url(draft, "documents")
+        problems.append(
+            {"label": label, "messages": list(messages_), "url": url, "step": wizard.STEPS_BY_SLUG[slug].title}
+        )
+    return problems
+
+
+# --- the wizard: saving and the actions ---------------------------------------------------------------------------
+
+
+def derived_values(draft, slug: str, values: dict) -> dict:
+    """What the portal fills itself when a step is saved: the establishment's registry fields, the collective
+    agreement's title, "Fait le" = the conclusion date, the remuneration rows when there are none."""
+    derived = {}
+    merged = {**draft.data, **values}  # what the draft will hold (a field the POST did not carry keeps its value)
+    if slug == "employeur":
+        establishment_values = wizard.establishment_values(draft.employer_establishment)
+        for field_id in wizard.establishment_readonly(draft.employer_establishment):
+            derived[field_id] = establishment_values.get(field_id) or None
+        idcc = merged.get("employeur_code_idcc")
+        title = None
+        if idcc:
+            title = (
+                CollectiveAgreement.objects.filter(idcc=normalise_idcc(idcc)).values_list("title", flat=True).first()
+            )
+        derived["employeur_libelle_idcc"] = title
+    if slug in ("contrat", "validation"):
+        derived["signature_fait_le"] = merged.get("contrat_date_conclusion")
+    if slug == "contrat" and not any(merged.get(field_id) for field_id in wizard.REMUNERATION_FIELDS):
+        # No row at all: they are proposed at the legal minimum as soon as the dates allow.
+        derived.update(suggested_remuneration(merged))
+    return derived
+
+
+def save_step(draft, step: wizard.Step, post, *, mark_saved: bool = True, going_to: str = ""):
+    """Save the step's fields from the POST; `going_to`: the step the user goes to, where "Reprendre" will open."""
+    readonly = readonly_fields(draft, step.slug)
+    values = wizard.values_from_post(step, post, readonly=readonly)
+    values.update(derived_values(draft, step.slug, values))
+    if mark_saved and step.slug not in saved_steps(draft):
+        values[wizard.SAVED_STEPS_KEY] = [*saved_steps(draft), step.slug]
+    establishment = draft.employer_establishment
+    saved = services.save_draft(draft, values, step=going_to or step.slug)
+    saved.employer_establishment = establishment  # already loaded, with its organisation
+    return saved
+
+
+def apply_selection(draft, value: str) -> tuple[dict, str]:
+    """A look-up result chosen ("select" button): the values it copies into the draft, and what to tell the user.
+    A person of another organisation, or an unknown referential entry, answers 404."""
+    kind, _, key = value.partition(":")
+    data = draft.data
+    if kind == "person":
+        target, _, pk = key.partition(":")
+        if target not in wizard.PERSON_TARGETS or not pk.isdigit():
+            raise Http404
+        person = get_object_or_404(Person, pk=int(pk), organisation_id=draft.employer_establishment.organisation_id)
+        message = f"{person} est sélectionné(e) comme {wizard.PERSON_TARGETS[target]}."
+        return wizard.person_values(target, person), message
+    if kind == "cfa":
+        centre = get_object_or_404(TrainingCentre, uai=key, is_active=True)
+        return wizard.cfa_values(centre), f"CFA sélectionné : {centre.name} (UAI {centre.uai})."
+    if kind == "diplome":
+        code, label = CERTIFICATION_NOT_FOUND
+        if key == code:
+            return (
+                {"formation_code_diplome": code},
+                f"Code diplôme : {code} – {label}. Précisez le diplôme ou titre visé et son intitulé précis.",
+            )
+        diploma = get_object_or_404(Diploma, cfd=key)
+        values = wizard.diploma_values(diploma)
+        if not data.get("formation_code_rncp"):
+            linked = list(
+                RncpCertification.objects.filter(diploma_links__diploma=diploma, is_active=True).values_list(
+                    "code", flat=True
+                )[:2]
+            )
+            if len(linked) == 1:
+                values["formation_code_rncp"] = linked[0]
+        return values, f"Diplôme sélectionné : {diploma.cfd} – {diploma.title}."
+    if kind == "rncp":
+        certification = get_object_or_404(RncpCertification, code=key, is_active=True)
+        values = wizard.rncp_values(certification, keep_title=bool(data.get("formation_intitule_precis")))
+        return values, f"Certification sélectionnée : {certification.code} – {certification.title}."
+    raise Http404
+
+
+def clear_selection(key: str) -> tuple[dict, str]:
+    if key in wizard.PERSON_TARGETS:
+        return wizard.cleared_person(key), f"{wizard.PERSON_TARGETS[key].capitalize()} a été retiré(e) de la demande."
+    if key == "cfa":
+        return dict.fromkeys(wizard.CFA_FIELDS), "Le CFA a été retiré : recherchez-en un autre."
+    raise Http404
+
+
+def autosave_response(draft, step):
+    result = validate_request(draft)
+    errors = result.for_fields(step.field_ids)
+    return JsonResponse(
+        {
+            "saved": True,
+            "message": f"Brouillon enregistré à {timezone.localtime():%H:%M}.",
+            "conditions": wizard.conditions(draft.data),
+            "errors": errors.errors,
+            "warnings": errors.warnings,
+        }
+    )
+
+
+def handle_documents(request, draft) -> dict:
+    """Attach every file chosen on the documents step; the errors per kind (a refused file changes nothing)."""
+    errors = {}
+    for kind in UPLOAD_KINDS:
+        uploaded = request.FILES.get(f"document_{kind}")
+        if uploaded is None:
+            continue
+        try:
+            services.attach_document(draft, kind=kind, uploaded_file=uploaded, user=request.user)
+        except ValidationError as error:
+            errors[kind] = error.messages
+        else:
+            messages.success(request, f"Le document « {uploaded.name} » est chargé.")
+    return errors
+
+
+@draft_view
+@require_http_methods(["GET", "POST"])
+def request_step(request, draft, step):
+    step = wizard.STEPS_BY_SLUG[step]
+    template = f"egestion/funding/step_{step.slug}.html" if not step.groups else "egestion/funding/step.html"
+    if request.method == "GET":
+        extra = {}
+        if step.slug == "documents":
+            extra = documents_context(draft)
+        elif step.slug == "transmettre":
+            extra = {"problems": problems_context(draft)}
+        return render(request, template, step_context(request, draft, step, extra=extra))
+
+    action = request.POST.get("action", "save")
+    if request.headers.get(AUTOSAVE_HEADER):
+        if not step.groups:
+            return JsonResponse({"saved": False})
+        draft = save_step(draft, step, request.POST, mark_saved=False)
+        return autosave_response(draft, step)
+
+    if step.slug == "documents":
+        if action.startswith("remove-document:"):
+            pk = action.partition(":")[2]
+            document = get_object_or_404(RequestDocument, pk=pk if pk.isdigit() else 0, request=draft)
+            services.remove_document(document)
+            messages.success(request, f"Le document « {document.name} » a été retiré.")
+            return redirect(step_url(draft, step.slug))
+        upload_errors = handle_documents(request, draft)
+        if upload_errors:
+            extra = documents_context(draft, upload_errors)
+            return render(request, template, step_context(request, draft, step, extra=extra))
+    elif step.slug == "transmettre" and action == "transmit":
+        try:
+            submit_request(draft, user=request.user)
+        except ValidationError as error:
+            extra = {"problems": problems_context(draft), "transmit_errors": error.messages}
+            return render(request, template, step_context(request, draft, step, extra=extra), status=400)
+        return redirect("egestion:request_submitted", public_id=draft.public_id)
+
+    before = wizard.conditions(draft.data)
+    verb, _, argument = action.partition(":")
+    going_to = {
+        "next": wizard.next_step(step.slug),
+        "previous": wizard.previous_step(step.slug),
+        "goto": argument if argument in wizard.STEPS_BY_SLUG else None,
+    }.get(verb)
+    draft = save_step(draft, step, request.POST, going_to=going_to or step.slug)
+
+    if verb == "next":
+        after = wizard.conditions(draft.data)
+        appeared = [
+            group
+            for group in step.groups
+            if group.condition and after.get(group.condition) and not before.get(group.condition)
+        ]
+        if appeared:  # without JavaScript, a block this step now asks: shown before moving on
+            services.save_draft(draft, {}, step=step.slug)
+            titles = ", ".join(group.title for group in appeared)
+            messages.info(request, f"Brouillon enregistré. Complétez maintenant : {titles}.")
+            return redirect(step_url(draft, step.slug, f"groupe-{appeared[0].key}"))
+        return redirect(step_url(draft, wizard.next_step(step.slug) or step.slug))
+    if verb == "previous":
+        return redirect(step_url(draft, wizard.previous_step(step.slug) or step.slug))
+    if verb == "goto" and argument in wizard.STEPS_BY_SLUG:
+        return redirect(step_url(draft, argument))
+    if verb == "search":
+        terms = request.POST.get(f"q_{argument}", "").strip()
+        return redirect(step_url(draft, step.slug, f"lookup-{argument}", recherche=argument, q=terms))
+    if verb == "select" or request.POST.get("select"):
+        values, message = apply_selection(draft, request.POST.get("select", argument))
+        draft = services.save_draft(draft, values, step=step.slug)
+        messages.success(request, message)
+        return redirect(step_url(draft, step.slug, f"groupe-{_group_of_lookup(step, values)}"))
+    if verb == "clear":
+        values, message = clear_selection(argument)
+        services.save_draft(draft, values, step=step.slug)
+        messages.success(request, message)
+        return redirect(step_url(draft, step.slug, f"lookup-{argument}"))
+    if verb == "new-person" and argument in wizard.PERSON_TARGETS:
+        url = reverse("egestion:request_person_new", kwargs={"public_id": draft.public_id})
+        return redirect(f"{url}?{urlencode({'cible': argument})}")
+    if verb == "suggest-remuneration":
+        suggestion = suggested_remuneration(draft.data)
+        if suggestion:
+            services.save_draft(draft, {**dict.fromkeys(wizard.REMUNERATION_FIELDS), **suggestion}, step=step.slug)
+            messages.success(request, "Les lignes de rémunération ont été recalculées au minimum légal.")
+        else:
+            messages.error(
+                request,
+                "Pour calculer la rémunération, renseignez la date de naissance de l'apprenti(e) et les dates de "
+                "début et de fin du contrat.",
+            )
+        return redirect(step_url(draft, step.slug, "groupe-remuneration"))
+    if verb != "upload":  # a document uploaded has said so already
+        messages.success(request, "Brouillon enregistré.")
+    return redirect(step_url(draft, step.slug))
+
+
+def _group_of_lookup(step, values) -> str:
+    for group in step.groups:
+        if any(field_id in values for field_id in group.fields):
+            return group.key
+    return step.groups[0].key if step.groups else ""
+
+
+@draft_view
+def request_lookup(request, draft, kind):
+    """The results of a look-up, as the htmx partial that lists them (without JavaScript, the step page with them)."""
+    terms = (request.GET.get("q") or request.GET.get(f"q_{kind}") or "").strip()
+    if kind not in wizard.PERSON_TARGETS and kind not in LOOKUP_LABELS:
+        raise Http404
+    if not request.headers.get("HX-Request"):
+        slug = wizard.PERSON_TARGET_STEP.get(kind, "formation")
+        return redirect(step_url(draft, slug, f"lookup-{kind}", recherche=kind, q=terms))
+    lookup = build_lookup(draft, kind, terms=terms, searched=True)
+    return render(request, "egestion/funding/includes/lookup_results.html", {"lookup": lookup})
+
+
+@draft_view
+@require_http_methods(["GET", "POST"])
+def request_person_new(request, draft):
+    """ "+": create a person of the company and choose them at once for the draft."""
+    target = request.GET.get("cible", "")
+    if target not in wizard.PERSON_TARGETS:
+        raise Http404
+    slug = wizard.PERSON_TARGET_STEP[target]
+    form = wizard.PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = form.save(commit=False)
+        person.organisation_id = draft.employer_establishment.organisation_id
+        person.save()
+        services.save_draft(draft, wizard.person_values(target, person), step=slug)
+        messages.success(request, f"{person} est créé(e) et sélectionné(e) comme {wizard.PERSON_TARGETS[target]}.")
+        return redirect(step_url(draft, slug, f"lookup-{target}"))
+    context = {
+        "draft": draft,
+        "form": form,
+        "target": target,
+        "who": wizard.PERSON_TARGETS[target],
+        "back_url": step_url(draft, slug, f"lookup-{target}"),
+        "active_menu": "requests",
+    }
+    return render(request, "egestion/funding/person_new.html", context, status=400 if form.errors else 200)
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+def pdf_filename(funding_request) -> str:
+    name = apprentice_name(funding_request.data).replace(" ", "-") or "brouillon"
+    return f"cerfa-contrat-apprentissage-{name}.pdf"
+
+
+@draft_view
+def request_pdf(request, draft):
+    """The CERFA filled from the draft, to be printed and signed."""
+    content = render_cerfa_pdf(draft.data, establishment=draft.employer_establishment)
+    return pdf_response(content, pdf_filename(draft))
+
+
+@draft_view
+def request_document(request, draft, pk):
+    document = get_object_or_404(RequestDocument, pk=pk, request=draft)
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.name, content_type=document.content_type
+    )
+
+
+def submitted_request(request, public_id):
+    return get_object_or_404(
+        user_requests(request).filter(status=RequestStatus.SUBMITTED).select_related("dossier"), public_id=public_id
+    )
+
+
+@egestion_required
+def request_submitted(request, public_id):
+    """The confirmation of a transmitted request: its dossier and request numbers."""
+    funding_request = submitted_request(request, public_id)
+    context = {
+        "funding_request": funding_request,
+        "dossier": funding_request.dossier,
+        "apprentice": apprentice_name(funding_request.data),
+        "active_menu": "requests",
+    }
+    return render(request, "egestion/funding/request_submitted.html", context)
+
+
+@egestion_required
+def request_submitted_pdf(request, public_id):
+    funding_request = submitted_request(request, public_id)
+    content = render_cerfa_pdf(
+        funding_request.data, establishment=funding_request.employer_establishment, dossier=funding_request.dossier
+    )
+    return pdf_response(content, pdf_filename(funding_request))

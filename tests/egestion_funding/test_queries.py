@@ -1,0 +1,48 @@
+"""Each step page reads a constant number of queries, whatever the draft holds (persons chosen, documents)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from egestion.funding_forms import STEP_SLUGS
+from funding import services
+from tests.factories import PersonFactory, minimal_pdf
+
+from .utils import step_url
+
+# Session, user, RGPD/CGU versions, memberships, the draft, then the step's own reads (validation against the
+# referentials, the persons chosen, the documents...): a small bound for every step.
+MAX_STEP_QUERIES = 20
+TARGETS = ("employeur", "apprenti", "maitre1", "maitre2")
+
+
+def count(client, url):
+    client.get(url)  # warm: the session and the consent versions are read once
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def add(draft, company, user, persons, documents):
+    chosen = [PersonFactory(organisation=company) for _ in range(persons)]
+    services.save_draft(
+        draft, {f"{target}_person_id": person.pk for target, person in zip(TARGETS, chosen, strict=False)}
+    )
+    for index in range(documents):
+        upload = SimpleUploadedFile(f"piece-{index}.pdf", minimal_pdf(), "application/pdf")
+        services.attach_document(draft, kind="other", uploaded_file=upload, user=user)
+
+
+@pytest.mark.parametrize("step", STEP_SLUGS)
+def test_a_step_reads_a_constant_number_of_queries(logged_in, complete_draft, company, user, step):
+    if step in ("documents", "transmettre"):
+        pytest.importorskip("funding.transmission")
+    url = step_url(complete_draft, step)
+    add(complete_draft, company, user, persons=4, documents=1)
+    few = count(logged_in, url)
+    add(complete_draft, company, user, persons=4, documents=5)
+    many = count(logged_in, url)
+    assert few == many
+    assert many <= MAX_STEP_QUERIES
