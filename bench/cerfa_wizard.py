@@ -111,6 +111,12 @@ def main():
             report(f"step {step}", samples, queries)
             verdict(f"step {step}", samples, STEP_TARGET_P50_MS, over_steps)
 
+        # The filled CERFA to sign (WeasyPrint): reported, no target of the issue.
+        samples, queries = time_page(
+            client, f"/egestion/demandes/{draft.public_id}/cerfa.pdf", runs=max(args.runs // 5, 3)
+        )
+        report("CERFA PDF (WeasyPrint)", samples, queries)
+
         htmx = Client(headers={"HX-Request": "true"})
         htmx.force_login(user)
         print(f"-- look-ups (htmx partial, GET), target: median under {LOOKUP_TARGET_P50_MS} ms")
