@@ -6,6 +6,8 @@ from django import forms
 class AmountField(forms.DecimalField):
     """An amount in euros as people type it: "1 234 567,89", "1234567.89", "1 234 567 €"."""
 
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
     def to_python(self, value):
         if isinstance(value, str):
             value = value.replace("€", "")
