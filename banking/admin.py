@@ -26,7 +26,6 @@ class BankDetailsRequestAdmin(admin.ModelAdmin):
         "requested_at",
         "decided_by",
         "decided_at",
-        "rejection_reason",
     ]
     exclude = ["rib"]
     actions = ["validate_requests", "reject_requests"]
@@ -36,6 +35,12 @@ class BankDetailsRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # The reason of a refusal is typed while the request waits, then kept as it was sent.
+        if obj is not None and obj.status != RequestStatus.PENDING:
+            return [*self.readonly_fields, "rejection_reason"]
+        return self.readonly_fields
 
     @admin.display(description="Coordonnées actuelles")
     def current_bank_details(self, obj):
@@ -75,7 +80,11 @@ class BankDetailsRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Refuser les demandes sélectionnées")
     def reject_requests(self, request, queryset):
-        self._decide(request, queryset, services.reject_request, "{count} demande(s) refusée(s).")
+        def reject(bank_request, user):
+            # The reason typed on the request's page (if any) goes into the email to the référent.
+            return services.reject_request(bank_request, user, bank_request.rejection_reason)
+
+        self._decide(request, queryset, reject, "{count} demande(s) refusée(s).")
 
 
 @admin.register(BankDetailsChange)

@@ -1,12 +1,15 @@
 """The bank-details change workflow, called by the oGestion establishment page and by the admin's actions."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from stdnum import iban as stdnum_iban
 
 from accounts.models import Establishment
 from banking.models import BankDetailsChange, BankDetailsRequest, RequestStatus
+from common.emails import send_email_on_commit
 from dossiers.models import Document, DocumentDirection, DocumentKind
 from dossiers.uploads import CheckedUpload
 
@@ -76,6 +79,7 @@ def validate_request(request: BankDetailsRequest, staff_user) -> BankDetailsChan
     request.status = RequestStatus.VALIDATED
     request.decided_by, request.decided_at = staff_user, timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
+    _notify_decision(request, establishment)
     return change
 
 
@@ -88,4 +92,20 @@ def reject_request(request: BankDetailsRequest, staff_user, reason: str = "") ->
     request.decided_by, request.decided_at = staff_user, timezone.now()
     request.rejection_reason = reason[:255]
     request.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
+    _notify_decision(request, request.establishment)
     return request
+
+
+def _notify_decision(request: BankDetailsRequest, establishment: Establishment) -> None:
+    """Tell the référent who sent the request what accounting decided (HTML + text, once committed)."""
+    send_email_on_commit(
+        "bank_details_decided",
+        {
+            "validated": request.status == RequestStatus.VALIDATED,
+            "establishment": establishment,
+            "iban_end": request.iban[-4:],
+            "reason": request.rejection_reason,
+            "establishment_url": settings.SITE_URL + reverse("ogestion:establishment", args=[establishment.pk]),
+        },
+        [request.requested_by.email],
+    )

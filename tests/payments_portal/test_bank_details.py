@@ -89,11 +89,14 @@ def _pending(referent, establishment):
     return services.submit_request(establishment, referent, iban=NEW_IBAN, bic=NEW_BIC, rib=check_upload(rib()))
 
 
-def test_validation_replaces_the_details_and_keeps_the_history(referent, provider_establishment):
+def test_validation_replaces_the_details_and_keeps_the_history(
+    referent, provider_establishment, mailoutbox, django_capture_on_commit_callbacks
+):
     old_iban, old_bic = provider_establishment.iban, provider_establishment.bic
     staff = UserFactory(staff=True)
     request = _pending(referent, provider_establishment)
-    change = services.validate_request(request, staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        change = services.validate_request(request, staff)
     provider_establishment.refresh_from_db()
     assert (provider_establishment.iban, provider_establishment.bic) == (NEW_IBAN, NEW_BIC)
     assert (change.old_iban, change.old_bic, change.new_iban, change.changed_by) == (old_iban, old_bic, NEW_IBAN, staff)
@@ -101,15 +104,23 @@ def test_validation_replaces_the_details_and_keeps_the_history(referent, provide
     assert request.status == RequestStatus.VALIDATED and request.decided_by == staff
     with pytest.raises(ValidationError):
         services.validate_request(request, staff)
+    [email] = mailoutbox
+    assert email.to == [referent.email]
+    assert email.subject == "Constructys - Vos coordonnées bancaires ont été mises à jour"
+    assert f"se termine par {NEW_IBAN[-4:]}" in email.body
+    assert f"se termine par <strong>{NEW_IBAN[-4:]}</strong>" in email.alternatives[0].content
 
 
-def test_rejection_leaves_the_details(referent, provider_establishment):
+def test_rejection_leaves_the_details(referent, provider_establishment, mailoutbox, django_capture_on_commit_callbacks):
     old_iban = provider_establishment.iban
     request = _pending(referent, provider_establishment)
-    services.reject_request(request, UserFactory(staff=True), "RIB illisible")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject_request(request, UserFactory(staff=True), "RIB illisible")
     provider_establishment.refresh_from_db()
     assert provider_establishment.iban == old_iban
     assert not BankDetailsChange.objects.exists()
+    [email] = mailoutbox
+    assert "n'a pas été acceptée" in email.subject and "Motif : RIB illisible" in email.body
 
 
 def test_admin_action_validates_and_the_rib_is_downloadable(client, referent, provider_establishment):
@@ -131,3 +142,19 @@ def test_a_referent_of_another_establishment_cannot_request(client, provider_est
     other = MembershipFactory(role=Role.PROVIDER_REFERENT).user
     client.force_login(other)
     assert client.get(reverse("ogestion:bank_details_request", args=[provider_establishment.pk])).status_code == 404
+
+
+def test_admin_refusal_sends_the_reason_typed_on_the_request(client, referent, provider_establishment, mailoutbox):
+    request = _pending(referent, provider_establishment)
+    request.rejection_reason = "Le RIB ne correspond pas à la raison sociale."
+    request.save()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    # The test client runs the on-commit callbacks (the email) of each request.
+    client.post(
+        reverse("admin:banking_bankdetailsrequest_changelist"),
+        {"action": "reject_requests", "_selected_action": [request.pk]},
+    )
+    request.refresh_from_db()
+    assert request.status == RequestStatus.REJECTED
+    [email] = mailoutbox
+    assert "Motif : Le RIB ne correspond pas à la raison sociale." in email.body

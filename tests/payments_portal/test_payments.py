@@ -177,6 +177,8 @@ def test_dossier_reglements_tab_columns(client, provider_user, provider_establis
         assert column in html
     assert "VIR550" in html and "1 163,75 €" in html and "Virement" in html
     assert f"({provider_establishment.siret}) - {provider_establishment.postal_code} / " in html
+    # The IBAN paid is masked in the list: its last four characters only.
+    assert f"•••• {provider_establishment.iban[-4:]}" in html and provider_establishment.iban not in html
 
 
 def test_egestion_shows_the_payments_made_to_the_company(client, company_user, company_establishment):
