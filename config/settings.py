@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "messaging",
     "payments",
     "funding",
+    "banking",
+    "contributions",
     "egestion",
     "ogestion",
     "demo",

@@ -110,6 +110,7 @@ class DemoWorld:
         self.messages()
         self.payments()
         self.documents()
+        self.member_account()
         return self
 
     # --- registries and accounts -----------------------------------------------------------------------------
@@ -567,3 +568,39 @@ class DemoWorld:
             signature="Le service comptabilité de Constructys",
             footer=f"Avis de virement {payment.reference}",
         )
+
+    # --- member account (contributions) ----------------------------------------------------------------------
+
+    def member_account(self):
+        """Rates of the 2024 and 2025 returns (as the admin configures them), BSO Toulouse's 2024 return and its
+        payments to Constructys; 2025 is left for the visitor to declare."""
+        from contributions.models import ContributionPayment, ContributionRate, ContributionReturn, RateBase
+        from contributions.services import Figures, submit_return
+
+        for year in (2024, 2025):
+            for position, (label, base, rate, low, high) in enumerate(
+                [
+                    ("Contribution légale", RateBase.PAYROLL, "0.550", None, 10),
+                    ("Contribution légale", RateBase.PAYROLL, "1.000", 11, None),
+                    ("Contribution conventionnelle", RateBase.PAYROLL, "0.200", None, None),
+                    ("Contribution CPF-CDD", RateBase.FIXED_TERM_PAYROLL, "1.000", None, None),
+                ]
+            ):
+                upsert(
+                    ContributionRate,
+                    {"year": year, "label": label, "min_headcount": low, "max_headcount": high},
+                    {"base": base, "rate": Decimal(rate), "position": position},
+                )
+        site = self.sites["bso-toulouse"]
+        figures = Figures(headcount=42, payroll=Decimal("1684250.00"), fixed_term_payroll=Decimal("96400.00"))
+        if not ContributionReturn.objects.filter(establishment=site, year=2024).exists():
+            submit_return(site, self.users["entreprise"], 2024, figures)
+        for reference, paid_on, amount in [
+            ("CT2024-104217-1", datetime.date(2025, 2, 28), Decimal("12000.00")),
+            ("CT2024-104217-2", datetime.date(2025, 9, 15), Decimal("8000.00")),
+        ]:
+            upsert(
+                ContributionPayment,
+                {"reference": reference},
+                {"establishment": site, "year": 2024, "paid_on": paid_on, "amount": amount},
+            )

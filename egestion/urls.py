@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 from common.menus import upcoming_urls
-from egestion import dossier_urls, funding_urls, user_views, views
+from egestion import contribution_urls, dossier_urls, funding_urls, payment_urls, user_views, views
 from egestion.menu import MENU
 from egestion.views import egestion_required
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("inscription/envoyee/", views.signup_done, name="signup_done"),
     path("entite/", views.choose_entity, name="entity"),
     path("", include(dossier_urls.urlpatterns)),
+    path("", include(payment_urls.urlpatterns)),
+    path("", include(contribution_urls.urlpatterns)),
     path("rgpd-cgu/", egestion_required(accounts_views.terms), name="terms"),
     # Gérer les utilisateurs (the company's manager only)
     path("utilisateurs/", user_views.users, name="users"),

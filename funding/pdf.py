@@ -182,14 +182,18 @@ def render_cerfa_html(data: Mapping[str, Any], *, establishment=None, dossier=No
 def render_cerfa_pdf(data: Mapping[str, Any], *, establishment=None, dossier=None) -> bytes:
     """The filled CERFA as PDF bytes: a draft's (`dossier=None`: "BROUILLON — non transmis" on every page) or a
     transmitted dossier's (its numbers in the header). `establishment`: the employer, named in the header."""
+    return html_to_pdf(render_cerfa_html(data, establishment=establishment, dossier=dossier))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Any self-contained HTML page (inline CSS, no image, no web font) as PDF bytes, rendered by WeasyPrint."""
     # WeasyPrint logs each rendering step at INFO.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import HTML  # imported here: loading WeasyPrint is slow and only this code needs it
 
-    html = render_cerfa_html(data, establishment=establishment, dossier=dossier)
     return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
 
 
 def _no_fetch(url, *args, **kwargs):
     """The template references no file: nothing is ever fetched (no network, no local file read)."""
-    raise ValueError(f"La fiche CERFA ne charge aucune ressource externe ({url}).")
+    raise ValueError(f"Le PDF ne charge aucune ressource externe ({url}).")

@@ -20,14 +20,12 @@ MENU = [
         "Consulter mes règlements",
         "euro",
         "reglements/",
-        upcoming="Vous consulterez ici vos règlements et vos avis de virement, par établissement.",
     ),
     MenuEntry(
         "establishments",
         "Voir mes établissements / mes avis de virement",
         "building",
         "etablissements/",
-        upcoming="Vous consulterez ici vos établissements, leurs coordonnées bancaires et leurs avis de virement.",
     ),
     MenuEntry("terms", "RGPD et CGU", "shield", "rgpd-cgu/"),
 ]

@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 from common.menus import upcoming_urls
-from ogestion import dossier_urls, user_views, views
+from ogestion import dossier_urls, payment_urls, user_views, views
 from ogestion.menu import MENU
 from ogestion.views import ogestion_required
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", views.OgestionLoginView.as_view(), name="login"),
     path("", include(dossier_urls.urlpatterns)),
+    path("", include(payment_urls.urlpatterns)),
     path("rgpd-cgu/", ogestion_required(accounts_views.terms), name="terms"),
     # Gérer mes utilisateurs (référents only)
     path("utilisateurs/", user_views.users, name="users"),

@@ -1,0 +1,103 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from banking import services
+from banking.models import BankDetailsChange, BankDetailsRequest, RequestStatus
+from dossiers.downloads import document_response
+
+
+@admin.register(BankDetailsRequest)
+class BankDetailsRequestAdmin(admin.ModelAdmin):
+    list_display = ["establishment", "iban", "bic", "status", "requested_by", "requested_at", "rib_link"]
+    list_filter = ["status"]
+    list_select_related = ["establishment", "requested_by"]
+    search_fields = ["establishment__name", "establishment__siret", "iban"]
+    readonly_fields = [
+        "establishment",
+        "current_bank_details",
+        "iban",
+        "bic",
+        "rib_link",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+    ]
+    exclude = ["rib"]
+    actions = ["validate_requests", "reject_requests"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # The reason of a refusal is typed while the request waits, then kept as it was sent.
+        if obj is not None and obj.status != RequestStatus.PENDING:
+            return [*self.readonly_fields, "rejection_reason"]
+        return self.readonly_fields
+
+    @admin.display(description="Coordonnées actuelles")
+    def current_bank_details(self, obj):
+        return f"{obj.establishment.formatted_iban or 'aucun IBAN'} — {obj.establishment.bic or 'aucun BIC'}"
+
+    @admin.display(description="RIB")
+    def rib_link(self, obj):
+        url = reverse("admin:banking_bankdetailsrequest_rib", args=[obj.pk])
+        return format_html('<a href="{}">Télécharger le RIB</a>', url)
+
+    def get_urls(self):
+        urls = [
+            path("<int:pk>/rib/", self.admin_site.admin_view(self.rib_view), name="banking_bankdetailsrequest_rib"),
+        ]
+        return urls + super().get_urls()
+
+    def rib_view(self, request, pk):
+        if not self.has_view_permission(request):
+            return self.admin_site.login(request)
+        bank_request = get_object_or_404(BankDetailsRequest.objects.select_related("rib"), pk=pk)
+        return document_response(bank_request.rib)
+
+    def _decide(self, request, queryset, decide, done_message):
+        done = 0
+        for bank_request in queryset.filter(status=RequestStatus.PENDING):
+            try:
+                decide(bank_request, request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{bank_request} : {' '.join(error.messages)}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, done_message.format(count=done), messages.SUCCESS)
+
+    @admin.action(description="Valider les demandes sélectionnées (remplace l'IBAN et le BIC)")
+    def validate_requests(self, request, queryset):
+        self._decide(request, queryset, services.validate_request, "{count} demande(s) validée(s).")
+
+    @admin.action(description="Refuser les demandes sélectionnées")
+    def reject_requests(self, request, queryset):
+        def reject(bank_request, user):
+            # The reason typed on the request's page (if any) goes into the email to the référent.
+            return services.reject_request(bank_request, user, bank_request.rejection_reason)
+
+        self._decide(request, queryset, reject, "{count} demande(s) refusée(s).")
+
+
+@admin.register(BankDetailsChange)
+class BankDetailsChangeAdmin(admin.ModelAdmin):
+    list_display = ["establishment", "old_iban", "new_iban", "new_bic", "changed_by", "changed_at"]
+    list_select_related = ["establishment", "changed_by"]
+    search_fields = ["establishment__name", "establishment__siret"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

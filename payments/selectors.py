@@ -1,0 +1,154 @@
+"""What the portals show of payments and establishments: scoping, filters, sorting, out of the views.
+
+Both portals read the same way ("same list and detail logic"): a user sees the payments made to the establishments
+they are attached to in that portal (oGestion: a provider's, eGestion: a company's), narrowed to the establishments of
+the header's switcher. Anything else is not found. Lists run a constant number of queries: the page's count and its
+rows (establishments and the remittance advice joined).
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import Prefetch, Q
+
+from accounts.models import Establishment, Membership
+from dossiers.models import Document, DocumentKind
+from payments.models import Payment, PaymentLine
+
+PAGE_SIZE = 25
+
+
+def visible_establishments(user, portal, establishment_ids=None):
+    """The establishments `user` is attached to (active membership) in `portal`; only those of `establishment_ids`
+    when given (the header's switcher narrows, never widens)."""
+    memberships = Membership.objects.for_portal(portal).filter(user=user)
+    if establishment_ids is not None:
+        memberships = memberships.filter(establishment_id__in=list(establishment_ids))
+    return Establishment.objects.filter(pk__in=memberships.values("establishment_id"))
+
+
+def payments_for(user, portal, establishment_ids=None):
+    return Payment.objects.filter(beneficiary__in=visible_establishments(user, portal, establishment_ids))
+
+
+def sorted_by(queryset, sort: str, allowed: dict, default: str):
+    """`sort` is a column key, "-" first for descending; an unknown key falls back to `default`."""
+    if sort.lstrip("-") not in allowed:
+        sort = default
+    prefix = "-" if sort.startswith("-") else ""
+    return queryset.order_by(*(prefix + field for field in allowed[sort.lstrip("-")])), sort
+
+
+# --- Consulter mes règlements ---------------------------------------------------------------------------------
+
+PAYMENT_SORTS = {
+    "date": ("paid_on", "id"),
+    "reference": ("reference",),
+    "etablissement": ("beneficiary__name", "paid_on", "id"),
+    "siret": ("beneficiary__siret", "paid_on", "id"),
+}
+PAYMENT_DEFAULT_SORT = "-date"
+PAYMENT_COLUMNS = [
+    ("date", "Date"),
+    ("reference", "Référence"),
+    (None, "Avis de virement"),
+    ("etablissement", "Établissement"),
+    ("siret", "SIRET"),
+]
+
+
+class PaymentFilterForm(forms.Form):
+    etablissement = forms.TypedChoiceField(label="Établissement", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data, establishments):
+        super().__init__(data)
+        self.fields["etablissement"].choices = [("", "Tous mes établissements")] + [
+            (e.pk, f"{e.name} — {e.siret}") for e in establishments
+        ]
+
+
+@dataclass
+class PaymentList:
+    queryset: object
+    form: PaymentFilterForm
+    sort: str
+    columns: list
+
+
+def payment_list(user, portal, establishment_ids, establishments, params) -> PaymentList:
+    form = PaymentFilterForm(params, establishments)
+    queryset = payments_for(user, portal, establishment_ids).select_related("beneficiary", "remittance_advice")
+    if form.is_valid() and form.cleaned_data["etablissement"]:
+        queryset = queryset.filter(beneficiary_id=form.cleaned_data["etablissement"])
+    queryset, sort = sorted_by(queryset, params.get("tri", PAYMENT_DEFAULT_SORT), PAYMENT_SORTS, PAYMENT_DEFAULT_SORT)
+    return PaymentList(queryset, form, sort, PAYMENT_COLUMNS)
+
+
+def payment_detail(user, portal, establishment_ids, pk):
+    """The payment with its lines (and their dossiers), or None outside the user's scope."""
+    lines = PaymentLine.objects.select_related("dossier").order_by("invoice_date", "id")
+    return (
+        payments_for(user, portal, establishment_ids)
+        .select_related("beneficiary", "remittance_advice")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def remittance_advice(user, portal, establishment_ids, payment_pk):
+    """The remittance advice of a payment in scope (a Document on the beneficiary establishment), or None."""
+    payment = payments_for(user, portal, establishment_ids).filter(pk=payment_pk).first()
+    if payment is None or payment.remittance_advice_id is None:
+        return None
+    return remittance_advices(payment.beneficiary_id).filter(pk=payment.remittance_advice_id).first()
+
+
+# --- Voir mes établissements / mes avis de virement -----------------------------------------------------------
+
+
+class EstablishmentSearchForm(forms.Form):
+    numero = forms.IntegerField(label="N°", required=False, min_value=1)
+    raison_sociale = forms.CharField(label="Raison sociale", required=False, max_length=200)
+    siret = forms.CharField(label="SIRET", required=False, max_length=14)
+    nda = forms.CharField(label="NDA", required=False, max_length=11)
+    enseigne = forms.CharField(label="Enseigne", required=False, max_length=200)
+
+    def __init__(self, data, *, with_nda=True):
+        super().__init__(data)
+        if not with_nda:
+            del self.fields["nda"]
+
+
+ESTABLISHMENT_FILTERS = {
+    "numero": "pk",
+    "raison_sociale": "name__icontains",
+    "siret": "siret__startswith",
+    "nda": "nda__startswith",
+    "enseigne": "sign__icontains",
+}
+
+
+def establishment_list(user, portal, establishment_ids, params, *, with_nda=True):
+    """(form, queryset) of the user's establishments matching the search, by name."""
+    form = EstablishmentSearchForm(params, with_nda=with_nda)
+    queryset = visible_establishments(user, portal, establishment_ids).order_by("name", "siret")
+    if form.is_valid():
+        conditions = Q()
+        for name, lookup in ESTABLISHMENT_FILTERS.items():
+            value = form.cleaned_data.get(name)
+            if value not in (None, ""):
+                conditions &= Q(**{lookup: value.strip() if isinstance(value, str) else value})
+        queryset = queryset.filter(conditions)
+    return form, queryset
+
+
+def establishment_detail(user, portal, establishment_ids, pk):
+    return visible_establishments(user, portal, establishment_ids).select_related("organisation").filter(pk=pk).first()
+
+
+def remittance_advices(establishment_id):
+    """The remittance advices filed on an establishment, latest first."""
+    return Document.objects.filter(establishment_id=establishment_id, kind=DocumentKind.REMITTANCE_ADVICE).order_by(
+        "-uploaded_at", "-id"
+    )
