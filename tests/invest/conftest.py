@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
+from demo.invest import CATEGORIES
 from invest.models import Campaign, ExpenseCategory, InvestmentRequest, RequestLine, TermsVersion
 from invest.services import accept_terms, recompute_totals
 from tests.factories import MembershipFactory, ProviderEstablishmentFactory, UserFactory
@@ -17,6 +18,13 @@ from tests.factories import MembershipFactory, ProviderEstablishmentFactory, Use
 @pytest.fixture(autouse=True)
 def _own_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
+def _categories():
+    """The categories a migration publishes: browser tests flush the database, so make sure they are here."""
+    for position, name in enumerate(CATEGORIES, start=1):
+        ExpenseCategory.objects.get_or_create(name=name, defaults={"position": position})
 
 
 @pytest.fixture
