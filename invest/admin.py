@@ -5,6 +5,7 @@ through invest.services (which emails the CFA); a campaign's requests export to 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Q, Sum
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -53,7 +54,7 @@ class ExpenseCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["year", "title", "opens_at", "closes_at", "envelope_display", "export_link"]
+    list_display = ["year", "title", "opens_at", "closes_at", "envelope_display", "amounts", "export_link"]
     filter_horizontal = ["categories"]
     fieldsets = [
         (None, {"fields": ["year", "title", "opens_at", "closes_at"]}),
@@ -64,6 +65,22 @@ class CampaignAdmin(admin.ModelAdmin):
     @admin.display(description="enveloppe")
     def envelope_display(self, obj):
         return euros(obj.envelope)
+
+    @admin.display(description="accordé / demandé")
+    def amounts(self, obj):
+        return f"{euros(obj.granted_total or 0)} / {euros(obj.requested_total or 0)}"
+
+    def get_queryset(self, request):
+        # What the case managers granted against the envelope, and what the transmitted requests ask for.
+        transmitted = ~Q(requests__status=RequestStatus.DRAFT)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                granted_total=Sum("requests__granted_amount"),
+                requested_total=Sum(F("requests__total_ttc") - F("requests__co_financing"), filter=transmitted),
+            )
+        )
 
     @admin.display(description="demandes")
     def export_link(self, obj):

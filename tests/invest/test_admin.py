@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from accounts.models import Region
 from invest import services
 from invest.models import RequestStatus
+from invest.templatetags.invest import euros
 from tests.factories import UserFactory
 from tests.invest.test_requests import ready
 
@@ -126,3 +127,10 @@ def test_the_cfa_sees_the_granted_amount(client, case_manager, world, submitted)
     client.force_login(world.referent)
     page = client.get(reverse("invest:request", args=[submitted.pk]))
     assert "87\u00a0518,50\u00a0€" in page.text
+
+
+def test_the_campaign_list_shows_what_was_granted_against_the_envelope(client, case_manager, submitted):
+    services.decide(submitted, accepted=True, staff_user=case_manager, granted_amount=Decimal("50000"))
+    page = client.get(reverse("admin:invest_campaign_changelist"))
+    assert "2\u00a0000\u00a0000,00\u00a0€" in page.text
+    assert f"50\u00a0000,00\u00a0€ / {euros(submitted.requested_amount)}" in page.text
