@@ -118,3 +118,9 @@ def test_a_cfa_files_a_request_that_a_case_manager_accepts(
     page.goto(request_url)
     expect(page.get_by_text("Acceptée").first).to_be_visible()
     expect(page.locator(".invest-granted")).to_have_text("30 000,00 €")
+
+    page.get_by_role("link", name="Campagne et mes demandes").click()
+    row = page.get_by_role("row", name=re.compile(investment.reference))
+    expect(row).to_contain_text("Acceptée")
+    expect(row).to_contain_text("30 000,00 €")
+    page.screenshot(path=SCREENSHOTS / "digit-invest-home.png", full_page=True)
