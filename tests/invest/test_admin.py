@@ -134,3 +134,17 @@ def test_the_campaign_list_shows_what_was_granted_against_the_envelope(client, c
     page = client.get(reverse("admin:invest_campaign_changelist"))
     assert "2\u00a0000\u00a0000,00\u00a0€" in page.text
     assert f"50\u00a0000,00\u00a0€ / {euros(submitted.requested_amount)}" in page.text
+
+
+def test_a_case_manager_needs_the_change_permission_to_decide(client, submitted):
+    from django.contrib.auth.models import Permission
+
+    viewer = UserFactory(staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_investmentrequest"))
+    client.force_login(viewer)
+    url = reverse("admin:invest_investmentrequest_decision", args=[submitted.pk])
+    assert client.get(url).status_code == 403
+    viewer.user_permissions.add(Permission.objects.get(codename="change_investmentrequest"))
+    client.post(url, {"decision": "accept", "granted_amount": "1000"})
+    submitted.refresh_from_db()
+    assert submitted.status == RequestStatus.ACCEPTED and submitted.decided_by == viewer

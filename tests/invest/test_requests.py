@@ -273,3 +273,15 @@ def test_a_draft_can_be_deleted(logged_in, world, campaign):
     response = logged_in.post(reverse("invest:request_delete", args=[investment.pk]))
     assert response["Location"] == reverse("invest:home")
     assert not InvestmentRequest.objects.exists()
+
+
+def test_a_missing_field_is_named_in_french(logged_in, world, campaign):
+    category = ExpenseCategory.objects.first()
+    response = logged_in.post(
+        reverse("invest:request_new"),
+        form_data(category, world.cfa, title="", lines=[("Imprimante", "0", "abc", "20.00")]),
+    )
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire." in response.text
+    assert "Saisissez un nombre." in response.text
+    assert not InvestmentRequest.objects.exists()
