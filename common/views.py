@@ -32,6 +32,8 @@ def login_router(request):
         target = reverse("ogestion:login")
     elif next_url.startswith("/egestion/"):
         target = reverse("egestion:login")
+    elif next_url.startswith("/digit-invest/"):
+        target = reverse("invest:login")
     else:
         return redirect("landing")
     return redirect(f"{target}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")

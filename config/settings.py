@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "ogestion",
     "demo",
 ]
+# Digit Invest (the CFAs' investment-request campaign).
+INSTALLED_APPS += ["invest"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -246,6 +248,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_DIR / "celerybeat-schedule")
 
 # The left-hand menu of each portal (see common/menus.py).
 PORTAL_MENUS = {"egestion": "egestion.menu.MENU", "ogestion": "ogestion.menu.MENU"}
+PORTAL_MENUS["invest"] = "invest.menu.MENU"
 
 # Links shown to users.
 REGIONAL_CONTACTS_URL = env_str("REGIONAL_CONTACTS_URL", "https://www.constructys.fr/vos-contacts/")

@@ -118,7 +118,7 @@ class DemoWorld:
     def case_manager_group(self):
         group, _ = Group.objects.get_or_create(name=CASE_MANAGER_GROUP)
         perms = Permission.objects.filter(
-            models.Q(content_type__app_label__in=["dossiers", "messaging", "payments"])
+            models.Q(content_type__app_label__in=["dossiers", "messaging", "payments", "invest"])
             & (models.Q(codename__startswith="view_") | models.Q(codename__startswith="change_"))
             | models.Q(content_type__app_label="accounts", codename__startswith="view_")
         )

@@ -54,12 +54,12 @@ def _csv_stream(rows):
         yield writer.writerow([value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value for value in row])
 
 
-def _xlsx_bytes(rows) -> bytes:
+def _xlsx_bytes(rows, headers=HEADERS, sheet_title="Dossiers") -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Dossiers")
-    sheet.append(HEADERS)
+    sheet = workbook.create_sheet(sheet_title)
+    sheet.append(headers)
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()

@@ -30,6 +30,16 @@ class CheckedUpload:
         # The name only carries the extension: document_upload_to generates the stored name.
         return ContentFile(self.content, name=f"upload{SIGNATURES[self.content_type][1]}")
 
+    def stored_fields(self) -> dict:
+        """The fields of a stored file's model (name, file, content type, size, checksum), ready for create()."""
+        return {
+            "name": self.original_name,
+            "file": self.as_content_file(),
+            "content_type": self.content_type,
+            "size": self.size,
+            "checksum": self.checksum,
+        }
+
 
 def sniff_content_type(head: bytes) -> str | None:
     for content_type, (signature, _) in SIGNATURES.items():

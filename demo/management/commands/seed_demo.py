@@ -48,6 +48,9 @@ class Command(BaseCommand):
             raise CommandError("--scale must be a positive number of dossiers.")
         started = time.monotonic()
         world = DemoWorld(log=self.stdout.write).build()
+        from demo.invest import seed_invest
+
+        seed_invest(world)
         self.stdout.write(
             f"Monde de démonstration prêt en {time.monotonic() - started:.1f} s "
             f"({world.rendered} PDF généré(s) pendant cette exécution)."
@@ -87,5 +90,6 @@ class Command(BaseCommand):
             ("eGestion (entreprises)", "/egestion/"),
             ("oGestion (organismes de formation)", "/ogestion/"),
             ("Administration (back office)", "/admin/"),
+            ("Digit Invest (CFA, comptes oGestion)", "/digit-invest/"),
         ]:
             out(f"  {label:<36} {base}{path}")

@@ -1,0 +1,141 @@
+"""Digit Invest in the demo: an open 2026 campaign with its categories, rules and resources, the terms in force,
+and two requests of BTP CFA (Claire Roussel, referent@demo.constructys.fr): one transmitted, waiting for a case
+manager's decision, one accepted with its granted amount. Idempotent like the rest of the demo: a second run
+writes nothing (the PDF quotes are rendered once)."""
+
+import datetime
+import hashlib
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from demo.pdf import euros, render_pdf
+from demo.world import at, upsert
+from invest.models import (
+    DEFAULT_CONTACT_EMAIL,
+    Campaign,
+    ExpenseCategory,
+    InvestmentRequest,
+    Quote,
+    RequestLine,
+    RequestStatus,
+    TermsVersion,
+)
+from invest.services import recompute_totals
+
+CATEGORIES = ["Équipements pédagogiques", "Équipements numériques", "Ingénierie pédagogique", "Locaux et aménagements"]
+OPENS, CLOSES = datetime.date(2026, 1, 12), datetime.date(2026, 12, 31)
+
+# (CFA site, title, category, status, granted, lines (designation, quantity, unit price HT, VAT rate), co-financing)
+REQUESTS = [
+    (
+        "cfa-toulouse",
+        "Plateau technique de maçonnerie connectée",
+        "Équipements pédagogiques",
+        RequestStatus.SUBMITTED,
+        None,
+        [
+            ("Bétonnière pédagogique instrumentée", "2", "12450.00", "20.00"),
+            ("Capteurs et tablettes", "8", "890.50", "20.00"),
+        ],
+        Decimal("5000.00"),
+    ),
+    (
+        "cfa-nord",
+        "Salle de réalité virtuelle sécurité chantier",
+        "Équipements numériques",
+        RequestStatus.ACCEPTED,
+        Decimal("38500.00"),
+        [
+            ("Casques de réalité virtuelle", "12", "1490.00", "20.00"),
+            ("Licences simulateur travail en hauteur", "12", "1850.00", "20.00"),
+        ],
+        Decimal("0.00"),
+    ),
+]
+
+
+def _campaign(world) -> Campaign:
+    campaign = Campaign.objects.filter(year=2026).first()
+    now = timezone.now()
+    values = {"envelope": Decimal("2500000.00"), "max_amount_per_request": Decimal("150000.00")}
+    if campaign is None or not campaign.is_open(now):
+        # Open "now", whatever the machine's date: the demo is meant to be tried.
+        values["opens_at"] = min(at(OPENS, 9, 0), now - datetime.timedelta(days=30))
+        values["closes_at"] = max(at(CLOSES, 18, 0), now + datetime.timedelta(days=60))
+    campaign, _ = upsert(
+        Campaign,
+        {"year": 2026},
+        {
+            **values,
+            "title": "Campagne d'investissement des CFA",
+            "required_documents": "Devis détaillé de chaque équipement\nPlan de financement signé",
+            "faq_url": "https://www.constructys.fr/digit-invest/faq",
+            "procedure_url": "https://www.constructys.fr/digit-invest/procedure",
+            "calendar_url": "https://www.constructys.fr/digit-invest/calendrier",
+            "contact_email": DEFAULT_CONTACT_EMAIL,
+        },
+    )
+    categories = [
+        ExpenseCategory.objects.get_or_create(name=name, defaults={"position": n})[0]
+        for n, name in enumerate(CATEGORIES, start=1)
+    ]
+    if set(campaign.categories.all()) != set(categories):
+        campaign.categories.set(categories)
+    return campaign
+
+
+def _quote(world, investment, lines):
+    if investment.quotes.exists():
+        return
+    content = render_pdf(
+        title="Devis",
+        subtitle=investment.title,
+        facts=[("Client", investment.establishment.name), ("UAI", investment.establishment.uai)],
+        headers=["Désignation", "Quantité", "Montant HT"],
+        rows=[[d, q, euros(Decimal(q) * Decimal(p))] for d, q, p, _ in lines],
+        total=euros(investment.total_ht),
+        signature="Le service commercial du fournisseur",
+    )
+    quote = Quote(request=investment, name=f"Devis - {investment.title}.pdf", uploaded_by=investment.created_by)
+    quote.file.save(quote.name, ContentFile(content), save=False)
+    quote.content_type, quote.size = "application/pdf", len(content)
+    quote.checksum = hashlib.sha256(content).hexdigest()
+    quote.save()
+
+
+@transaction.atomic
+def seed_invest(world) -> None:
+    TermsVersion.objects.get_or_create(
+        version="1", defaults={"body": "Conditions générales d'utilisation de Digit Invest."}
+    )
+    campaign = _campaign(world)
+    referent = world.users["referent"]
+    categories = {c.name: c for c in ExpenseCategory.objects.all()}
+    for site, title, category, status, granted, lines, co_financing in REQUESTS:
+        investment, created = upsert(
+            InvestmentRequest,
+            {"campaign": campaign, "establishment": world.sites[site], "title": title},
+            {"created_by": referent, "category": categories[category], "co_financing": co_financing},
+        )
+        if created:
+            for designation, quantity, price, rate in lines:
+                RequestLine.objects.create(
+                    request=investment,
+                    designation=designation,
+                    quantity=Decimal(quantity),
+                    unit_price_ht=Decimal(price),
+                    vat_rate=Decimal(rate),
+                )
+            recompute_totals(investment)
+            decided = granted is not None
+            InvestmentRequest.objects.filter(pk=investment.pk).update(
+                status=status,
+                submitted_at=campaign.opens_at + datetime.timedelta(days=20),
+                granted_amount=granted,
+                decided_at=campaign.opens_at + datetime.timedelta(days=45) if decided else None,
+                decided_by=world.users["gestionnaire"] if decided else None,
+            )
+        _quote(world, investment, lines)

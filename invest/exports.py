@@ -1,0 +1,64 @@
+"""A campaign's requests as an XLSX workbook for the back office (dossiers.exports writes the workbook)."""
+
+from django.http import HttpResponse
+from django.utils import timezone
+
+from dossiers.exports import CHUNK, _xlsx_bytes
+
+HEADERS = [
+    "N° de demande",
+    "Campagne",
+    "CFA",
+    "UAI",
+    "SIRET",
+    "Région",
+    "Projet",
+    "Catégorie",
+    "Total HT",
+    "TVA",
+    "Total TTC",
+    "Cofinancements",
+    "Montant demandé",
+    "Statut",
+    "Transmise le",
+    "Montant accordé",
+    "Motif du refus",
+    "Créée par",
+]
+
+
+def request_rows(queryset):
+    queryset = queryset.select_related("campaign", "establishment", "category", "created_by").order_by("id")
+    for item in queryset.iterator(chunk_size=CHUNK):
+        establishment = item.establishment
+        yield [
+            item.reference,
+            item.campaign.year,
+            establishment.name,
+            establishment.uai,
+            establishment.siret,
+            establishment.get_region_display(),
+            item.title,
+            item.category.name,
+            item.total_ht,
+            item.total_vat,
+            item.total_ttc,
+            item.co_financing,
+            item.requested_amount,
+            item.get_status_display(),
+            timezone.localtime(item.submitted_at).replace(tzinfo=None) if item.submitted_at else None,
+            item.granted_amount,
+            item.refusal_reason,
+            item.created_by.email,
+        ]
+
+
+def requests_xlsx_response(queryset, name: str) -> HttpResponse:
+    response = HttpResponse(
+        _xlsx_bytes(request_rows(queryset), headers=HEADERS, sheet_title="Demandes"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
