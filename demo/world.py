@@ -110,6 +110,7 @@ class DemoWorld:
         self.messages()
         self.payments()
         self.documents()
+        self.funding_rules()
         return self
 
     # --- registries and accounts -----------------------------------------------------------------------------
@@ -567,3 +568,29 @@ class DemoWorld:
             signature="Le service comptabilité de Constructys",
             footer=f"Avis de virement {payment.reference}",
         )
+
+    # --- funding rules of the skills-plan estimate (issue 9) -----------------------------------------------------
+
+    # € HT per hour and trainee, % of the teaching cost, € of annex costs per hour and trainee, by company size.
+    DEMO_FUNDING_RULES = {
+        "lt11": ("45", "100", "8"),
+        "11-49": ("35", "100", "6"),
+        "50-299": ("25", "80", "4"),
+        "300+": ("15", "50", "0"),
+    }
+
+    def funding_rules(self):
+        """The rules the plan request's estimate reads, for this year and the next (staff edit them in the admin)."""
+        from funding.models import FundingRule
+
+        for year in (self.today.year, self.today.year + 1):
+            for size, (ceiling, rate, annex) in self.DEMO_FUNDING_RULES.items():
+                upsert(
+                    FundingRule,
+                    {"year": year, "scheme": "PLAN", "company_size": size},
+                    {
+                        "hourly_ceiling": Decimal(ceiling),
+                        "funding_rate": Decimal(rate),
+                        "annex_hourly_ceiling": Decimal(annex),
+                    },
+                )
