@@ -81,6 +81,11 @@ urlpatterns = [
         "<uuid:public_id>/plan/stagiaires/<int:pk>/retirer/", plan_views.plan_trainee_remove, name="plan_trainee_remove"
     ),
     path("<uuid:public_id>/plan/modules/<int:pk>/", plan_views.plan_module, name="plan_module"),
+    path(
+        "<uuid:public_id>/plan/modules/<int:pk>/estimation/",
+        plan_views.plan_module_estimate,
+        name="plan_module_estimate",
+    ),
     path("<uuid:public_id>/plan/modules/<int:pk>/supprimer/", plan_views.plan_module_delete, name="plan_module_delete"),
     path("<uuid:public_id>/plan/recherche/<plan_lookup:kind>/", plan_views.plan_lookup, name="plan_lookup"),
     path("<uuid:public_id>/plan/<plan_step:step>/", plan_views.plan_step, name="plan_step"),

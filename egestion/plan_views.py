@@ -468,6 +468,9 @@ def _module_page(request, draft, module, form, content, *, provider_form=None, s
             )
         ],
         "line": next((line for line in estimate.modules if line.module.pk == module.pk), None),
+        "estimate_url": reverse(
+            "egestion:plan_module_estimate", kwargs={"public_id": draft.public_id, "pk": module.pk}
+        ),
         "estimate": estimate,
         "back_url": plan_url(draft, "modules", f"module-{module.pk}"),
         "active_menu": "requests",
@@ -580,3 +583,23 @@ def plan_lookup(request, draft, kind):
         return redirect(plan_url(draft, slug, f"lookup-{kind}", recherche=kind, q=terms))
     lookup = trainee_lookup(draft, terms, True) if kind == "stagiaire" else provider_lookup(draft, None, terms, True)
     return render(request, "egestion/funding/includes/lookup_results.html", {"lookup": lookup})
+
+
+@plan_draft
+@require_http_methods(["POST"])
+def plan_module_estimate(request, draft, pk):
+    """htmx: the module's estimate from the form as it is being filled (nothing saved); a value the form refuses
+    leaves the last estimate shown."""
+    module, content = _load_module(draft, pk)
+    form = plan_forms.ModuleForm(
+        request.POST, instance=module, trainees=content.trainees, selected=content.trainees_of(module)
+    )
+    if form.is_valid():  # the module (not saved) and its trainees as typed
+        content.module_trainees[module.pk] = form.cleaned_data["trainees"]
+    else:
+        module, content = _load_module(draft, pk)
+    estimate = plan.estimate_plan(draft, content)
+    line = next((line for line in estimate.modules if line.module.pk == module.pk), None)
+    return render(
+        request, "egestion/funding/plan/module_estimate.html", {"line": line, "draft": draft, "module": module}
+    )

@@ -125,6 +125,8 @@ def test_a_two_module_request_with_three_trainees_is_transmitted(page, company_u
     page.get_by_role("button", name=re.compile("AFORBAT RENNES")).click()
     expect(page.get_by_text("Sélection : AFORBAT RENNES")).to_be_visible()
     fill_module(page, "Travail en hauteur", "14", "1200", "90", ["DUPONT Marc", "MOREAU Julie", "LEROY Hugo"])
+    # The module's estimate follows the form as it is filled (htmx), before it is saved.
+    expect(page.locator("[data-estimate=module-funded]")).to_have_text("1\u00a0140,00 €")
     click(page, "Enregistrer le module")
     expect(page.get_by_text("Le module est enregistré.")).to_be_visible()
 

@@ -253,3 +253,20 @@ def test_dates_beyond_the_training_are_reported_on_the_module(logged_in, user, e
     module.save()
     page = text(logged_in.get(reverse("egestion:plan_module", args=[draft.public_id, module.pk])))
     assert "Date de fin : le module finit après la formation" in page
+
+
+def test_the_module_estimate_follows_the_form_without_saving(logged_in, user, establishment):
+    draft = complete_plan(user, establishment, modules=1, trainees=2)
+    rule(plan.training_dates(draft.data)["start"].year, hourly_ceiling=Decimal("10"), annex_hourly_ceiling=Decimal("0"))
+    module = draft.plan_modules.get()
+    address = reverse("egestion:plan_module_estimate", args=[draft.public_id, module.pk])
+    trainees = list(module.trainees.values_list("pk", flat=True))
+    form = {"hours": "30", "teaching_cost": "5000", "trainees": trainees[:1]}
+    page = text(logged_in.post(address, form, HTTP_HX_REQUEST="true"))
+    assert "300,00 €" in page  # 10 €/h × 30 h × 1 trainee
+    module.refresh_from_db()
+    assert module.hours == Decimal("21") and module.trainees.count() == 2  # nothing saved
+    # Another draft's module: 404.
+    other = complete_plan(user, establishment, modules=1, trainees=1)
+    wrong = reverse("egestion:plan_module_estimate", args=[draft.public_id, other.plan_modules.get().pk])
+    assert logged_in.post(wrong, form).status_code == 404
