@@ -36,10 +36,10 @@ def test_a_new_plan_request_starts_with_the_establishment(logged_in, establishme
     assert logged_in.get(reverse("egestion:request_resume", args=[draft.public_id])).url == url(draft, "formation")
 
 
-def test_another_company_establishment_is_refused(logged_in, other_company):
+def test_another_company_establishment_is_refused(logged_in, user, other_company):
     response = logged_in.post("/egestion/demandes/nouvelle/plan/", {"etablissement": other_company["establishment"].pk})
     assert response.status_code == 404
-    assert not FundingRequest.objects.filter(created_by__email="paul.lemoine@bati-ouest.fr").exists()
+    assert not FundingRequest.objects.filter(created_by=user).exists()
 
 
 def test_the_training_step_saves_and_reports_what_is_missing(logged_in, draft):
