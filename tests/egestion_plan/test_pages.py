@@ -270,3 +270,22 @@ def test_the_module_estimate_follows_the_form_without_saving(logged_in, user, es
     other = complete_plan(user, establishment, modules=1, trainees=1)
     wrong = reverse("egestion:plan_module_estimate", args=[draft.public_id, other.plan_modules.get().pk])
     assert logged_in.post(wrong, form).status_code == 404
+
+
+def test_look_ups_without_javascript_and_as_htmx_partials(logged_in, draft, company):
+    PersonFactory(organisation=company, last_name="Bernard", first_name="Luc")
+    ProviderEstablishmentFactory(name="AFORBAT RENNES")
+    # Without JavaScript: the search button of the step's form.
+    response = logged_in.post(url(draft, "stagiaires"), {"action": "search:stagiaire", "q_stagiaire": "bern"})
+    assert "BERNARD Luc" in text(logged_in.get(response.url))
+    # With htmx: the results partial only.
+    partial = logged_in.get(
+        reverse("egestion:plan_lookup", args=[draft.public_id, "organisme"]) + "?q_organisme=aforbat",
+        HTTP_HX_REQUEST="true",
+    )
+    assert "AFORBAT RENNES" in text(partial) and "<html" not in text(partial)
+    partial = logged_in.get(
+        reverse("egestion:plan_lookup", args=[draft.public_id, "stagiaire"]) + "?q_stagiaire=luc",
+        HTTP_HX_REQUEST="true",
+    )
+    assert "BERNARD Luc" in text(partial)

@@ -279,3 +279,21 @@ def test_a_transmitted_request_can_no_longer_change(user, establishment):
     submit_request(draft, user=user)
     with pytest.raises(ValidationError):
         plan.add_module(draft)
+
+
+def test_the_pdf_summary_lists_the_training_trainees_modules_and_estimate(user, establishment, tmp_path):
+    import subprocess
+
+    from funding.pdf import render_plan_pdf
+
+    draft = complete_plan(user, establishment, modules=2, trainees=2)
+    rule(plan.training_dates(draft.data)["start"].year)
+    content = plan.load_plan(draft)
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(render_plan_pdf(draft, content, plan.estimate_plan(draft, content)))
+    extracted = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    page = extracted.stdout
+    assert "BROUILLON" in page and "Habilitation électrique et travail en hauteur" in page
+    for trainee in content.trainees:
+        assert trainee.person.nir in page
+    assert "MODULE 2" in page.upper() and "ESTIMATION DE LA PRISE EN CHARGE" in page.upper()
