@@ -111,6 +111,7 @@ class DemoWorld:
         self.payments()
         self.documents()
         self.funding_rules()
+        self.plan_request_draft()
         return self
 
     # --- registries and accounts -----------------------------------------------------------------------------
@@ -594,3 +595,48 @@ class DemoWorld:
                         "annex_hourly_ceiling": Decimal(annex),
                     },
                 )
+
+    def plan_request_draft(self):
+        """A skills-plan draft of the demo company user (BROUILLONS tab), two trainees and one module at a provider
+        of the registry: ready to be completed (documents) and transmitted. Created once."""
+        from funding import plan, services
+        from funding.models import FundingRequest, RequestKind
+
+        if FundingRequest.objects.filter(kind=RequestKind.PLAN, data__demo_plan=True).exists():
+            return
+        start = self.today + datetime.timedelta(days=45)
+        draft = services.create_draft(
+            user=self.users["entreprise"],
+            establishment=self.sites["bso-toulouse"],
+            kind=RequestKind.PLAN,
+            initial_data={
+                "demo_plan": True,
+                "plan_effectif": "50-299",
+                "plan_intitule": "PREVENTION DES RISQUES SUR CHANTIER",
+                "plan_objectif": "Travail en hauteur, port du harnais et habilitation électrique.",
+                "plan_type_action": "formation",
+                "plan_modalite": "presentiel",
+                "plan_date_debut": start.isoformat(),
+                "plan_date_fin": (start + datetime.timedelta(days=30)).isoformat(),
+                "plan_duree_heures": "28",
+                "plan_lieu": "TOULOUSE",
+                "plan_saved_steps": ["formation", "stagiaires"],
+            },
+        )
+        trainees = [plan.add_trainee(draft, person) for person in self.persons["bso"][:2]]
+        for trainee in trainees:
+            trainee.category = "ouvrier"
+            trainee.save(update_fields=["category"])
+        module = plan.add_module(draft)
+        plan.save_module(
+            module,
+            values={
+                "title": "TRAVAIL EN HAUTEUR",
+                "hours": Decimal("14"),
+                "teaching_cost": Decimal("980"),
+                "meal_cost": Decimal("60"),
+            },
+            trainees=trainees,
+        )
+        plan.choose_provider(module, self.sites["aplomb-paris"])
+        services.save_draft(draft, {}, step="modules")
