@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from accounts.models import Person
 from dossiers.models import Dossier, Scheme
 from funding import plan
 from funding.models import FundingRequest, PlanModule, PlanTrainee, RequestKind
@@ -289,3 +290,14 @@ def test_look_ups_without_javascript_and_as_htmx_partials(logged_in, draft, comp
         HTTP_HX_REQUEST="true",
     )
     assert "BERNARD Luc" in text(partial)
+
+
+def test_a_plan_draft_is_deleted_after_confirmation_with_its_modules(logged_in, user, establishment):
+    draft = complete_plan(user, establishment, modules=2, trainees=2)
+    persons = list(draft.plan_trainees.values_list("person_id", flat=True))
+    address = reverse("egestion:request_delete", args=[draft.public_id])
+    assert "Habilitation électrique et travail en hauteur" in text(logged_in.get(address))
+    assert logged_in.post(address).status_code == 302
+    assert not FundingRequest.objects.filter(pk=draft.pk).exists()
+    assert not PlanModule.objects.exists() and not PlanTrainee.objects.exists()
+    assert Person.objects.filter(pk__in=persons).count() == 2  # the company's persons stay
