@@ -111,6 +111,8 @@ class DemoWorld:
         self.payments()
         self.documents()
         self.member_account()
+        self.funding_rules()
+        self.plan_request_draft()
         return self
 
     # --- registries and accounts -----------------------------------------------------------------------------
@@ -604,3 +606,74 @@ class DemoWorld:
                 {"reference": reference},
                 {"establishment": site, "year": 2024, "paid_on": paid_on, "amount": amount},
             )
+
+    # --- funding rules of the skills-plan estimate (issue 9) -----------------------------------------------------
+
+    # € HT per hour and trainee, % of the teaching cost, € of annex costs per hour and trainee, by company size.
+    DEMO_FUNDING_RULES = {
+        "lt11": ("45", "100", "8"),
+        "11-49": ("35", "100", "6"),
+        "50-299": ("25", "80", "4"),
+        "300+": ("15", "50", "0"),
+    }
+
+    def funding_rules(self):
+        """The rules the plan request's estimate reads, for this year and the next (staff edit them in the admin)."""
+        from funding.models import FundingRule
+
+        for year in (self.today.year, self.today.year + 1):
+            for size, (ceiling, rate, annex) in self.DEMO_FUNDING_RULES.items():
+                upsert(
+                    FundingRule,
+                    {"year": year, "scheme": "PLAN", "company_size": size},
+                    {
+                        "hourly_ceiling": Decimal(ceiling),
+                        "funding_rate": Decimal(rate),
+                        "annex_hourly_ceiling": Decimal(annex),
+                    },
+                )
+
+    def plan_request_draft(self):
+        """A skills-plan draft of the demo company user (BROUILLONS tab), two trainees and one module at a provider
+        of the registry: ready to be completed (documents) and transmitted. Created once."""
+        from funding import plan, services
+        from funding.models import FundingRequest, RequestKind
+
+        if FundingRequest.objects.filter(kind=RequestKind.PLAN, data__demo_plan=True).exists():
+            return
+        start = self.today + datetime.timedelta(days=45)
+        draft = services.create_draft(
+            user=self.users["entreprise"],
+            establishment=self.sites["bso-toulouse"],
+            kind=RequestKind.PLAN,
+            initial_data={
+                "demo_plan": True,
+                "plan_effectif": "50-299",
+                "plan_intitule": "PREVENTION DES RISQUES SUR CHANTIER",
+                "plan_objectif": "Travail en hauteur, port du harnais et habilitation électrique.",
+                "plan_type_action": "formation",
+                "plan_modalite": "presentiel",
+                "plan_date_debut": start.isoformat(),
+                "plan_date_fin": (start + datetime.timedelta(days=30)).isoformat(),
+                "plan_duree_heures": "28",
+                "plan_lieu": "TOULOUSE",
+                "plan_saved_steps": ["formation", "stagiaires"],
+            },
+        )
+        trainees = [plan.add_trainee(draft, person) for person in self.persons["bso"][:2]]
+        for trainee in trainees:
+            trainee.category = "ouvrier"
+            trainee.save(update_fields=["category"])
+        module = plan.add_module(draft)
+        plan.save_module(
+            module,
+            values={
+                "title": "TRAVAIL EN HAUTEUR",
+                "hours": Decimal("14"),
+                "teaching_cost": Decimal("980"),
+                "meal_cost": Decimal("60"),
+            },
+            trainees=trainees,
+        )
+        plan.choose_provider(module, self.sites["aplomb-paris"])
+        services.save_draft(draft, {}, step="modules")

@@ -709,7 +709,27 @@ def rncp_values(certification, *, keep_title: bool = True) -> dict:
 # --- small forms -------------------------------------------------------------------------------------------------
 
 
-class PersonForm(forms.ModelForm):
+class ErrorSummaryMixin:
+    """A form whose invalid fields are tied to their message (aria) and listed by `field_errors` for the error
+    summary at the top of the page; the first one takes the focus."""
+
+    def full_clean(self):
+        super().full_clean()
+        first = True
+        for name, bound_field in self.fields.items():
+            if name in self.errors:
+                bound_field.widget.attrs["aria-describedby"] = f"id_{name}_error"
+                bound_field.widget.attrs["aria-invalid"] = "true"
+                if first:
+                    bound_field.widget.attrs["autofocus"] = True
+                    first = False
+
+    @property
+    def field_errors(self):
+        return [(bound.label, bound.errors[0], bound.id_for_label) for bound in self if bound.errors]
+
+
+class PersonForm(ErrorSummaryMixin, forms.ModelForm):
     """ "+": a new person of the company, chosen at once for the draft."""
 
     class Meta:
@@ -742,21 +762,6 @@ class PersonForm(forms.ModelForm):
 
     def clean_nir(self):
         return re.sub(r"\s", "", self.cleaned_data.get("nir") or "").upper()[:13]
-
-    def full_clean(self):
-        super().full_clean()
-        first = True
-        for name, bound_field in self.fields.items():
-            if name in self.errors:
-                bound_field.widget.attrs["aria-describedby"] = f"id_{name}_error"
-                bound_field.widget.attrs["aria-invalid"] = "true"
-                if first:
-                    bound_field.widget.attrs["autofocus"] = True
-                    first = False
-
-    @property
-    def field_errors(self):
-        return [(bound.label, bound.errors[0], bound.id_for_label) for bound in self if bound.errors]
 
 
 @dataclass

@@ -12,11 +12,16 @@ namespace: included by egestion/urls.py under demandes/.
     demandes/<uuid>/documents/<pk>/             an uploaded document
     demandes/<uuid>/supprimer/                  delete a draft (confirmation)
     demandes/<uuid>/transmise/                  the confirmation of a transmitted request (+ cerfa.pdf)
+    demandes/nouvelle/plan/                     Plan de développement des compétences: the establishment
+    demandes/<uuid>/plan/<step>/                a step of the plan request (formation … transmettre)
+    demandes/<uuid>/plan/stagiaires/…           a trainee: new, edit, remove
+    demandes/<uuid>/plan/modules/<pk>/…         a module: edit (provider look-up, costs, trainees), delete
 """
 
 from django.urls import path, register_converter
 
 from egestion import funding_views as views
+from egestion import plan_views
 from egestion.funding_forms import STEP_SLUGS
 
 
@@ -40,7 +45,19 @@ class LookupConverter:
         return value
 
 
+class PlanStepConverter(StepConverter):
+    regex = "|".join(plan_views.STEP_SLUGS)
+
+
 register_converter(StepConverter, "wizard_step")
+
+
+class PlanLookupConverter(StepConverter):
+    regex = "stagiaire|organisme"
+
+
+register_converter(PlanStepConverter, "plan_step")
+register_converter(PlanLookupConverter, "plan_lookup")
 register_converter(LookupConverter, "wizard_lookup")
 
 urlpatterns = [
@@ -56,4 +73,20 @@ urlpatterns = [
     path("<uuid:public_id>/transmise/", views.request_submitted, name="request_submitted"),
     path("<uuid:public_id>/transmise/cerfa.pdf", views.request_submitted_pdf, name="request_submitted_pdf"),
     path("<uuid:public_id>/<wizard_step:step>/", views.request_step, name="request_step"),
+    # Plan de développement des compétences (egestion/plan_views.py)
+    path("nouvelle/plan/", plan_views.plan_new, name="plan_new"),
+    path("<uuid:public_id>/plan/stagiaires/nouveau/", plan_views.plan_trainee_new, name="plan_trainee_new"),
+    path("<uuid:public_id>/plan/stagiaires/<int:pk>/", plan_views.plan_trainee_edit, name="plan_trainee"),
+    path(
+        "<uuid:public_id>/plan/stagiaires/<int:pk>/retirer/", plan_views.plan_trainee_remove, name="plan_trainee_remove"
+    ),
+    path("<uuid:public_id>/plan/modules/<int:pk>/", plan_views.plan_module, name="plan_module"),
+    path(
+        "<uuid:public_id>/plan/modules/<int:pk>/estimation/",
+        plan_views.plan_module_estimate,
+        name="plan_module_estimate",
+    ),
+    path("<uuid:public_id>/plan/modules/<int:pk>/supprimer/", plan_views.plan_module_delete, name="plan_module_delete"),
+    path("<uuid:public_id>/plan/recherche/<plan_lookup:kind>/", plan_views.plan_lookup, name="plan_lookup"),
+    path("<uuid:public_id>/plan/<plan_step:step>/", plan_views.plan_step, name="plan_step"),
 ]

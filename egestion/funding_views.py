@@ -29,9 +29,10 @@ from dossiers.cerfa.fields import ORDINALS, REMUNERATION_PERIODS, REMUNERATION_Y
 from dossiers.cerfa.normalise import parse_date, parse_decimal
 from egestion import funding_forms as wizard
 from egestion.views import egestion_required
-from funding import services
+from funding import plan, services
 from funding.models import FundingRequest, RequestDocument, RequestDocumentKind, RequestKind, RequestStatus
-from funding.pdf import render_cerfa_pdf
+from funding.pdf import render_cerfa_pdf, render_plan_pdf
+from funding.plan import training_title
 from funding.referentials import validate_request
 from funding.transmission import DOCUMENTS_KEY, REQUIRED_DOCUMENTS, submission_problems, submit_request
 from referentials.codes import CERTIFICATION_NOT_FOUND, normalise_idcc
@@ -51,14 +52,19 @@ def user_requests(request):
     return FundingRequest.objects.for_company_user(request.user).select_related("employer_establishment__organisation")
 
 
-def draft_view(view):
-    """Load the draft of the URL among the user's establishments' drafts: 404 otherwise, and the confirmation page
-    for a request that has been transmitted."""
+def draft_view(view=None, *, kind=None):
+    """Load the draft of the URL among the user's establishments' drafts (of `kind` when given): 404 otherwise, and
+    the confirmation page for a request that has been transmitted."""
+    if view is None:
+        return lambda view: draft_view(view, kind=kind)
 
     @egestion_required
     @wraps(view)
     def wrapper(request, public_id, *args, **kwargs):
-        draft = user_requests(request).drafts().filter(public_id=public_id).first()
+        drafts = user_requests(request).drafts()
+        if kind is not None:
+            drafts = drafts.filter(kind=kind)
+        draft = drafts.filter(public_id=public_id).first()
         if draft is None:
             if user_requests(request).filter(public_id=public_id, status=RequestStatus.SUBMITTED).exists():
                 return redirect("egestion:request_submitted", public_id=public_id)
@@ -84,6 +90,13 @@ def apprentice_name(data: dict) -> str:
     return " ".join(filter(None, [(data.get("apprenti_nom_naissance") or "").upper(), data.get("apprenti_prenom")]))
 
 
+def request_subject(funding_request) -> str:
+    """What names a request in the lists: the apprentice of a contract, the training of a plan request."""
+    if funding_request.kind == RequestKind.PLAN:
+        return training_title(funding_request.data)
+    return apprentice_name(funding_request.data)
+
+
 @egestion_required
 def request_list(request):
     """The "DEMANDES TRANSMISES" and "BROUILLONS" tabs, for the establishments the user is looking at; without a
@@ -99,7 +112,7 @@ def request_list(request):
         shown.select_related("employer_establishment", "created_by", "dossier"), REQUESTS_PER_PAGE
     ).get_page(request.GET.get("page"))
     for funding_request in page.object_list:
-        funding_request.apprentice = apprentice_name(funding_request.data)
+        funding_request.apprentice = request_subject(funding_request)
     context = {"tab": tab, "tabs": TABS.items(), "counts": counts, "page": page}
     return render(request, "egestion/funding/request_list.html", context)
 
@@ -117,13 +130,11 @@ def _user_establishments(request):
     return list(seen.values())
 
 
-@egestion_required
-@require_http_methods(["GET", "POST"])
-def request_new_apprenticeship(request):
-    """Contrat d'apprentissage: choose the employer establishment (one of the user's), then "Suivant" creates the
-    draft, prefilled from the establishment, and opens the first step."""
+def new_request(request, *, kind, initial_data, first_url, error):
+    """Choose the employer establishment (one of the user's), then "Suivant" creates the draft of `kind` with
+    `initial_data(establishment)` and opens `first_url(draft)`."""
     establishments = _user_establishments(request)
-    error = ""
+    message = ""
     chosen_id = request.POST.get("etablissement", "")
     if request.method == "POST":
         if chosen_id:
@@ -131,26 +142,42 @@ def request_new_apprenticeship(request):
             if establishment is None:
                 raise Http404("Cet établissement n'est pas l'un des vôtres.")
             draft = services.create_draft(
-                user=request.user,
-                establishment=establishment,
-                kind=RequestKind.APPRENTICESHIP,
-                initial_data=wizard.initial_draft_data(establishment),
+                user=request.user, establishment=establishment, kind=kind, initial_data=initial_data(establishment)
             )
-            return redirect(step_url(draft, wizard.FIRST_STEP))
-        error = "Sélectionnez l'établissement pour lequel le contrat d'apprentissage est saisi."
+            return redirect(first_url(draft))
+        message = error
     elif len(establishments) == 1:
         chosen_id = str(establishments[0].pk)
-    return render(
+    context = {
+        "establishments": establishments,
+        "chosen_id": chosen_id,
+        "error": message,
+        "kind_label": RequestKind(kind).label,
+        "active_menu": "requests",
+    }
+    return render(request, "egestion/funding/request_establishment.html", context, status=400 if message else 200)
+
+
+@egestion_required
+@require_http_methods(["GET", "POST"])
+def request_new_apprenticeship(request):
+    """Contrat d'apprentissage: the draft is prefilled from the establishment and opens on the first step."""
+    return new_request(
         request,
-        "egestion/funding/request_establishment.html",
-        {"establishments": establishments, "chosen_id": chosen_id, "error": error, "active_menu": "requests"},
-        status=400 if error else 200,
+        kind=RequestKind.APPRENTICESHIP,
+        initial_data=wizard.initial_draft_data,
+        first_url=lambda draft: step_url(draft, wizard.FIRST_STEP),
+        error="Sélectionnez l'établissement pour lequel le contrat d'apprentissage est saisi.",
     )
 
 
 @draft_view
 def request_resume(request, draft):
     """ "Reprendre": the step the user saved last."""
+    if draft.kind == RequestKind.PLAN:
+        from egestion.plan_views import resume_url
+
+        return redirect(resume_url(draft))
     slug = draft.current_step if draft.current_step in wizard.STEPS_BY_SLUG else wizard.FIRST_STEP
     return redirect(step_url(draft, slug))
 
@@ -162,7 +189,7 @@ def request_delete(request, draft):
         services.delete_draft(draft)
         messages.success(request, "Le brouillon a été supprimé.")
         return redirect(reverse("egestion:requests") + "?onglet=brouillons")
-    context = {"draft": draft, "apprentice": apprentice_name(draft.data), "active_menu": "requests"}
+    context = {"draft": draft, "apprentice": request_subject(draft), "active_menu": "requests"}
     return render(request, "egestion/funding/request_delete.html", context)
 
 
@@ -570,11 +597,15 @@ def step_context(request, draft, step: wizard.Step, *, extra=None) -> dict:
     return context
 
 
+def upload_kinds(draft) -> tuple:
+    return plan.UPLOAD_KINDS if draft.kind == RequestKind.PLAN else UPLOAD_KINDS
+
+
 def documents_context(draft, upload_errors=None) -> dict:
     documents = list(draft.documents.all())
     required = REQUIRED_DOCUMENTS.get(draft.kind, [])
     blocks = []
-    for kind in UPLOAD_KINDS:
+    for kind in upload_kinds(draft):
         blocks.append(
             {
                 "kind": kind,
@@ -712,7 +743,7 @@ def autosave_response(draft, step):
 def handle_documents(request, draft) -> dict:
     """Attach every file chosen on the documents step; the errors per kind (a refused file changes nothing)."""
     errors = {}
-    for kind in UPLOAD_KINDS:
+    for kind in upload_kinds(draft):
         uploaded = request.FILES.get(f"document_{kind}")
         if uploaded is None:
             continue
@@ -725,7 +756,7 @@ def handle_documents(request, draft) -> dict:
     return errors
 
 
-@draft_view
+@draft_view(kind=RequestKind.APPRENTICESHIP)
 @require_http_methods(["GET", "POST"])
 def request_step(request, draft, step):
     step = wizard.STEPS_BY_SLUG[step]
@@ -830,7 +861,7 @@ def _group_of_lookup(step, values) -> str:
     return step.groups[0].key if step.groups else ""
 
 
-@draft_view
+@draft_view(kind=RequestKind.APPRENTICESHIP)
 def request_lookup(request, draft, kind):
     """The results of a look-up, as the htmx partial that lists them (without JavaScript, the step page with them)."""
     terms = (request.GET.get("q") or request.GET.get(f"q_{kind}") or "").strip()
@@ -843,7 +874,7 @@ def request_lookup(request, draft, kind):
     return render(request, "egestion/funding/includes/lookup_results.html", {"lookup": lookup})
 
 
-@draft_view
+@draft_view(kind=RequestKind.APPRENTICESHIP)
 @require_http_methods(["GET", "POST"])
 def request_person_new(request, draft):
     """ "+": create a person of the company and choose them at once for the draft."""
@@ -877,15 +908,25 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def pdf_filename(funding_request) -> str:
+    if funding_request.kind == RequestKind.PLAN:
+        number = funding_request.dossier.request_number if funding_request.dossier_id else "brouillon"
+        return f"demande-prise-en-charge-plan-{number}.pdf"
     name = apprentice_name(funding_request.data).replace(" ", "-") or "brouillon"
     return f"cerfa-contrat-apprentissage-{name}.pdf"
 
 
+def request_pdf_content(funding_request, dossier=None) -> bytes:
+    """The CERFA filled from the request, or the summary of a plan request."""
+    if funding_request.kind == RequestKind.PLAN:
+        content = plan.load_plan(funding_request)
+        return render_plan_pdf(funding_request, content, plan.estimate_plan(funding_request, content), dossier=dossier)
+    return render_cerfa_pdf(funding_request.data, establishment=funding_request.employer_establishment, dossier=dossier)
+
+
 @draft_view
 def request_pdf(request, draft):
-    """The CERFA filled from the draft, to be printed and signed."""
-    content = render_cerfa_pdf(draft.data, establishment=draft.employer_establishment)
-    return pdf_response(content, pdf_filename(draft))
+    """The CERFA filled from the draft, to be printed and signed (a plan request: its summary)."""
+    return pdf_response(request_pdf_content(draft), pdf_filename(draft))
 
 
 @draft_view
@@ -912,13 +953,13 @@ def request_submitted(request, public_id):
         "apprentice": apprentice_name(funding_request.data),
         "active_menu": "requests",
     }
+    if funding_request.kind == RequestKind.PLAN:
+        context["apprentice"] = ""
+        context["plan_content"] = plan.load_plan(funding_request)
     return render(request, "egestion/funding/request_submitted.html", context)
 
 
 @egestion_required
 def request_submitted_pdf(request, public_id):
     funding_request = submitted_request(request, public_id)
-    content = render_cerfa_pdf(
-        funding_request.data, establishment=funding_request.employer_establishment, dossier=funding_request.dossier
-    )
-    return pdf_response(content, pdf_filename(funding_request))
+    return pdf_response(request_pdf_content(funding_request, funding_request.dossier), pdf_filename(funding_request))

@@ -4,12 +4,13 @@ service as the portal (its files are removed with it); a transmitted request can
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from dossiers.cerfa import FIELDS, SECTIONS, fields_in
 from funding import services
-from funding.models import FundingRequest, RequestDocument
+from funding.models import FundingRequest, FundingRule, PlanModule, PlanTrainee, RequestDocument, RequestKind
 from funding.pdf import format_value
 
 
@@ -34,6 +35,107 @@ class RequestDocumentInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PlanTraineeInline(ReadOnlyInline):
+    """The trainees of a plan request, with what the regulation asks for each (NIR, birth date, address)."""
+
+    model = PlanTrainee
+    verbose_name_plural = "stagiaires (plan de développement des compétences)"
+    fields = ["person", "nir", "birth_date", "address", "job_title", "category"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
+    @admin.display(description="NIR")
+    def nir(self, obj):
+        return obj.person.nir or "—"
+
+    @admin.display(description="date de naissance")
+    def birth_date(self, obj):
+        return obj.person.birth_date or "—"
+
+    @admin.display(description="adresse")
+    def address(self, obj):
+        person = obj.person
+        return " ".join(filter(None, [person.address_line1, person.postal_code, person.city])) or "—"
+
+
+class PlanModuleInline(ReadOnlyInline):
+    """The modules of a plan request; a provider entered by SIRET (not in the registry) is flagged."""
+
+    model = PlanModule
+    verbose_name_plural = "modules (plan de développement des compétences)"
+    fields = [
+        "title",
+        "provider",
+        "start_date",
+        "end_date",
+        "hours",
+        "teaching_cost",
+        "travel_cost",
+        "meal_cost",
+        "lodging_cost",
+        "trainee_names",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("provider_establishment").prefetch_related("trainees__person")
+        )
+
+    @admin.display(description="organisme de formation")
+    def provider(self, obj):
+        if obj.provider_establishment_id:
+            establishment = obj.provider_establishment
+            return f"{establishment.name} (SIRET {establishment.siret})"
+        if obj.provider_siret:
+            return format_html(
+                '<strong style="color:var(--error-fg)">À vérifier — organisme non référencé : {} (SIRET {})</strong>',
+                obj.provider_name or "sans nom",
+                obj.provider_siret,
+            )
+        return "—"
+
+    @admin.display(description="stagiaires")
+    def trainee_names(self, obj):
+        return ", ".join(str(trainee.person) for trainee in obj.trainees.all()) or "—"
+
+
+class UnknownProviderFilter(admin.SimpleListFilter):
+    title = "organisme non référencé"
+    parameter_name = "organisme_inconnu"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "À vérifier (organisme saisi par SIRET)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.filter(Exists(unknown_provider_modules()))
+        return queryset
+
+
+def unknown_provider_modules():
+    return PlanModule.objects.filter(request=OuterRef("pk"), provider_establishment__isnull=True).exclude(
+        provider_siret=""
+    )
+
+
 # What a case manager reads of a request; none of it is edited here (the user's draft is theirs).
 SUMMARY_FIELDS = [
     "public_id",
@@ -51,9 +153,18 @@ SUMMARY_FIELDS = [
 
 @admin.register(FundingRequest)
 class FundingRequestAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "kind", "status", "employer_establishment", "created_by", "updated_at", "dossier_link"]
+    list_display = [
+        "__str__",
+        "kind",
+        "status",
+        "employer_establishment",
+        "created_by",
+        "updated_at",
+        "dossier_link",
+        "provider_flag",
+    ]
     list_display_links = ["__str__"]
-    list_filter = ["status", "kind", "employer_establishment__region", "current_step"]
+    list_filter = ["status", "kind", UnknownProviderFilter, "employer_establishment__region", "current_step"]
     search_fields = [
         "employer_establishment__siret",
         "employer_establishment__name",
@@ -64,7 +175,7 @@ class FundingRequestAdmin(admin.ModelAdmin):
     list_select_related = ["employer_establishment", "created_by", "dossier"]
     date_hierarchy = "updated_at"
     show_full_result_count = False
-    inlines = [RequestDocumentInline]
+    inlines = [RequestDocumentInline, PlanTraineeInline, PlanModuleInline]
     fieldsets = [
         (
             None,
@@ -79,7 +190,18 @@ class FundingRequestAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("employer_establishment__organisation", "created_by", "dossier")
+            .annotate(has_unknown_provider=Exists(unknown_provider_modules()))
         )
+
+    def get_inlines(self, request, obj):
+        if obj is not None and obj.kind == RequestKind.PLAN:
+            return self.inlines
+        return [RequestDocumentInline]
+
+    @admin.display(description="à vérifier", boolean=True, ordering="has_unknown_provider")
+    def provider_flag(self, obj):
+        """A plan request with a provider entered by SIRET, not in the registry: the case manager checks it."""
+        return True if getattr(obj, "has_unknown_provider", False) else None
 
     @admin.display(description="dossier", ordering="dossier__number")
     def dossier_link(self, obj):
@@ -141,3 +263,24 @@ class FundingRequestAdmin(admin.ModelAdmin):
             self.message_user(
                 request, f"{refused} demande(s) transmise(s) n'ont pas été supprimées.", level=messages.WARNING
             )
+
+
+@admin.register(FundingRule)
+class FundingRuleAdmin(admin.ModelAdmin):
+    """The funding rules per year, scheme and company size: what the portal's estimate of a plan request uses."""
+
+    list_display = ["year", "scheme", "company_size", "hourly_ceiling", "funding_rate", "annex_hourly_ceiling"]
+    list_filter = ["year", "scheme", "company_size"]
+    list_editable = ["hourly_ceiling", "funding_rate", "annex_hourly_ceiling"]
+    ordering = ["-year", "scheme", "company_size"]
+    fieldsets = [
+        (None, {"fields": ["year", "scheme", "company_size"]}),
+        (
+            "Barème",
+            {
+                "fields": ["hourly_ceiling", "funding_rate", "annex_hourly_ceiling"],
+                "description": "Coût pédagogique pris en charge : taux × coût HT, dans la limite du plafond horaire × "
+                "heures × stagiaires. Frais annexes : dans la limite de leur plafond horaire × heures × stagiaires.",
+            },
+        ),
+    ]

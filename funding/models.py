@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import PORTAL_ROLES, Establishment, Membership, Portal
-from dossiers.models import Dossier
+from dossiers.models import Dossier, Scheme
 
 
 class RequestKind(models.TextChoices):
@@ -118,3 +118,143 @@ class RequestDocument(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# --- the skills-plan request ("Plan de développement des compétences") ---------------------------------------------
+# The training itself (title, objective, type, mode, dates, hours, place, company size) is in FundingRequest.data
+# like the CERFA's fields; its trainees and modules are rows, so that a person is enrolled once per request whatever
+# the number of modules they follow, and a module's provider is a real establishment of the registry.
+
+
+class CompanySize(models.TextChoices):
+    """Size bands of the company the funding rules are set for."""
+
+    UNDER_11 = "lt11", "Moins de 11 salariés"
+    FROM_11_TO_49 = "11-49", "De 11 à 49 salariés"
+    FROM_50_TO_299 = "50-299", "De 50 à 299 salariés"
+    FROM_300 = "300+", "300 salariés et plus"
+
+
+class ActionType(models.TextChoices):
+    TRAINING = "formation", "Action de formation"
+    SKILLS_ASSESSMENT = "bilan", "Bilan de compétences"
+    VAE = "vae", "Validation des acquis de l'expérience (VAE)"
+    APPRENTICESHIP_TRAINING = "alternance", "Action de formation par apprentissage"
+
+
+class TrainingMode(models.TextChoices):
+    ON_SITE = "presentiel", "Présentiel"
+    REMOTE = "distance", "À distance"
+    MIXED = "mixte", "Mixte"
+
+
+class TraineeCategory(models.TextChoices):
+    WORKER = "ouvrier", "Ouvrier"
+    ETAM = "etam", "ETAM (employé, technicien, agent de maîtrise)"
+    EXECUTIVE = "cadre", "Cadre"
+    MANAGER = "dirigeant", "Dirigeant salarié"
+
+
+class PlanTrainee(models.Model):
+    """A person of the company trained under a plan request; the modules they follow are PlanModule.trainees."""
+
+    request = models.ForeignKey(FundingRequest, on_delete=models.CASCADE, related_name="plan_trainees")
+    person = models.ForeignKey(
+        "accounts.Person", on_delete=models.PROTECT, related_name="plan_trainees", verbose_name="stagiaire"
+    )
+    job_title = models.CharField("emploi occupé", max_length=200, blank=True)
+    category = models.CharField("catégorie", max_length=20, choices=TraineeCategory.choices, blank=True)
+    created_at = models.DateTimeField("ajouté le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "stagiaire de la demande"
+        verbose_name_plural = "stagiaires de la demande"
+        ordering = ["person__last_name", "person__first_name", "id"]
+        constraints = [models.UniqueConstraint(fields=["request", "person"], name="plan_trainee_unique_person")]
+
+    def __str__(self):
+        return str(self.person)
+
+
+class PlanModule(models.Model):
+    """A module of a plan request: its training provider (an establishment of the registry, or an unknown one
+    entered by SIRET, flagged for the case manager), dates, hours, costs and trainees."""
+
+    request = models.ForeignKey(FundingRequest, on_delete=models.CASCADE, related_name="plan_modules")
+    title = models.CharField("intitulé du module", max_length=255, blank=True)
+    provider_establishment = models.ForeignKey(
+        Establishment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="organisme de formation",
+    )
+    provider_siret = models.CharField(
+        "SIRET de l'organisme non référencé",
+        max_length=14,
+        blank=True,
+        help_text="Organisme absent du référentiel, saisi par SIRET : à vérifier par le gestionnaire.",
+    )
+    provider_name = models.CharField("raison sociale de l'organisme non référencé", max_length=200, blank=True)
+    start_date = models.DateField("date de début", null=True, blank=True)
+    end_date = models.DateField("date de fin", null=True, blank=True)
+    hours = models.DecimalField("durée (heures)", max_digits=7, decimal_places=2, null=True, blank=True)
+    teaching_cost = models.DecimalField(
+        "coût pédagogique HT (€)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    travel_cost = models.DecimalField("frais de transport (€)", max_digits=10, decimal_places=2, null=True, blank=True)
+    meal_cost = models.DecimalField("frais de repas (€)", max_digits=10, decimal_places=2, null=True, blank=True)
+    lodging_cost = models.DecimalField(
+        "frais d'hébergement (€)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    trainees = models.ManyToManyField(PlanTrainee, related_name="modules", blank=True, verbose_name="stagiaires")
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "module de la demande"
+        verbose_name_plural = "modules de la demande"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.title or f"Module {self.pk}"
+
+    @property
+    def provider_is_unknown(self) -> bool:
+        return self.provider_establishment_id is None and bool(self.provider_siret)
+
+
+class FundingRule(models.Model):
+    """How much Constructys funds, per year, scheme and company size (set by staff in the admin; nothing of it is
+    written in the code): the teaching cost up to an hourly ceiling per trainee, annex costs up to theirs."""
+
+    year = models.PositiveSmallIntegerField("année")
+    scheme = models.CharField("dispositif", max_length=4, choices=Scheme.choices, default=Scheme.PLAN)
+    company_size = models.CharField("effectif de l'entreprise", max_length=10, choices=CompanySize.choices)
+    hourly_ceiling = models.DecimalField(
+        "plafond horaire du coût pédagogique (€ HT par heure et par stagiaire)", max_digits=8, decimal_places=2
+    )
+    funding_rate = models.DecimalField(
+        "taux de prise en charge du coût pédagogique (%)", max_digits=5, decimal_places=2, default=100
+    )
+    annex_hourly_ceiling = models.DecimalField(
+        "plafond horaire des frais annexes (€ par heure et par stagiaire)",
+        max_digits=8,
+        decimal_places=2,
+        default=0,
+        help_text="0 : les frais annexes (transport, repas, hébergement) ne sont pas pris en charge.",
+    )
+
+    class Meta:
+        verbose_name = "règle de financement"
+        verbose_name_plural = "règles de financement"
+        ordering = ["-year", "scheme", "company_size"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "scheme", "company_size"], name="funding_rule_unique"),
+            models.CheckConstraint(
+                condition=models.Q(funding_rate__gte=0, funding_rate__lte=100), name="funding_rule_rate_percent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} — {self.scheme} — {self.get_company_size_display()}"

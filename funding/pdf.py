@@ -197,3 +197,44 @@ def html_to_pdf(html: str) -> bytes:
 def _no_fetch(url, *args, **kwargs):
     """The template references no file: nothing is ever fetched (no network, no local file read)."""
     raise ValueError(f"Le PDF ne charge aucune ressource externe ({url}).")
+
+
+# --- the skills-plan request's summary ------------------------------------------------------------------------------
+
+
+def plan_context(funding_request, content, estimate, *, dossier=None) -> dict[str, Any]:
+    """The summary of a plan request: the training, the trainees, the modules and the funding estimate."""
+    from funding.plan import TRAINING_FIELDS
+
+    data = funding_request.data or {}
+    training = []
+    for training_field in TRAINING_FIELDS:
+        value = data.get(training_field.id)
+        if training_field.kind == "choice":
+            value = dict(training_field.choices).get(value, value)
+        elif training_field.kind == "date":
+            parsed = parse_date(value)
+            value = f"{parsed:%d/%m/%Y}" if parsed else value
+        elif training_field.kind == "decimal" and parse_decimal(value) is not None:
+            value = f"{format_decimal(parse_decimal(value))} h"
+        training.append({"label": training_field.label, "value": value or "—"})
+    return {
+        "title": "DEMANDE DE PRISE EN CHARGE — Plan de développement des compétences",
+        "draft": dossier is None,
+        "draft_band": DRAFT_BAND,
+        "dossier": dossier,
+        "submitted_at": timezone.localtime(funding_request.submitted_at) if funding_request.submitted_at else None,
+        "establishment": funding_request.employer_establishment,
+        "printed_on": timezone.localdate(),
+        "training": training,
+        "content": content,
+        "trainees": content.trainees,
+        "modules": [(module, content.trainees_of(module)) for module in content.modules],
+        "estimate": estimate,
+    }
+
+
+def render_plan_pdf(funding_request, content, estimate, *, dossier=None) -> bytes:
+    """The plan request's summary as PDF bytes (a draft's carries the "BROUILLON" band, a dossier's its numbers)."""
+    context = plan_context(funding_request, content, estimate, dossier=dossier)
+    return html_to_pdf(render_to_string("funding/plan_pdf.html", context))

@@ -11,6 +11,7 @@ and then gets the same dossier back, without a second dossier or a second email.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -25,14 +26,16 @@ from common.emails import send_email_on_commit
 from dossiers.cerfa import FIELDS
 from dossiers.cerfa.normalise import parse_date
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier, DossierStatus, Enrolment, Scheme
+from funding import plan
 from funding.models import FundingRequest, RequestDocument, RequestDocumentKind, RequestKind, RequestStatus
-from funding.pdf import idcc_title, render_cerfa_pdf
+from funding.pdf import idcc_title, render_cerfa_pdf, render_plan_pdf
 from funding.referentials import validate_request
 
 logger = logging.getLogger(__name__)
 
 REQUIRED_DOCUMENTS: dict[str, list[str]] = {
     RequestKind.APPRENTICESHIP: [RequestDocumentKind.SIGNED_CERFA, RequestDocumentKind.TRAINING_AGREEMENT],
+    RequestKind.PLAN: plan.REQUIRED_DOCUMENTS,
 }
 
 DOCUMENT_KINDS = {
@@ -40,7 +43,7 @@ DOCUMENT_KINDS = {
     RequestDocumentKind.TRAINING_AGREEMENT: DocumentKind.TRAINING_AGREEMENT,
 }
 
-SCHEMES = {RequestKind.APPRENTICESHIP: Scheme.ALTE}
+SCHEMES = {RequestKind.APPRENTICESHIP: Scheme.ALTE, RequestKind.PLAN: Scheme.PLAN}
 
 # Key of the request's data holding the id of a Person of the employer chosen as the apprentice in the wizard
 # (not a CERFA field: the rule engine ignores it).
@@ -75,7 +78,10 @@ def _problems(request: FundingRequest, documents: list[RequestDocument], today: 
 def submission_problems(request: FundingRequest, *, today: date | None = None) -> dict[str, list[str]]:
     """What prevents the transmission: the blocking errors of the CERFA (field id → French messages) and, under
     "documents", one message per required document missing. Empty when the request can be transmitted."""
-    return _problems(request, list(request.documents.all()), today)[1]
+    documents = list(request.documents.all())
+    if request.kind == RequestKind.PLAN:
+        return _plan_problems(request, documents, today)[1]
+    return _problems(request, documents, today)[1]
 
 
 def problem_messages(problems: dict[str, list[str]]) -> list[str]:
@@ -170,28 +176,111 @@ def _received_documents(dossier: Dossier, documents: list[RequestDocument]) -> l
     )
 
 
-def _transmitted_cerfa(dossier: Dossier, data: dict[str, Any], establishment, person: Person, user) -> Document:
-    """The CERFA rendered from the data transmitted, kept with the dossier as a received document."""
-    content = render_cerfa_pdf(data, establishment=establishment, dossier=dossier)
-    name = f"CERFA FA13 - {person.last_name.upper()} {person.first_name}.pdf"
+def _rendered_document(dossier: Dossier, made, user) -> Document:
+    """The PDF rendered from the data transmitted (the CERFA, the plan's summary), a received document."""
+    kind = DocumentKind.CERFA if dossier.scheme == Scheme.ALTE else DocumentKind.OTHER
     return Document.objects.create(
         dossier=dossier,
         direction=DocumentDirection.RECEIVED,
-        kind=DocumentKind.CERFA,
-        name=name[:255],
-        file=ContentFile(content, name="cerfa.pdf"),
+        kind=kind,
+        name=made.pdf_name[:255],
+        file=ContentFile(made.pdf, name="demande.pdf" if kind == DocumentKind.OTHER else "cerfa.pdf"),
         content_type="application/pdf",
-        size=len(content),
-        checksum=Document.checksum_of(content),
+        size=len(made.pdf),
+        checksum=Document.checksum_of(made.pdf),
         uploaded_by=user,
     )
 
 
+@dataclass
+class Transmitted:
+    """What a kind of request made of the draft: the dossier, the data kept, the PDF rendered for the dossier and
+    who the confirmation email names."""
+
+    dossier: Dossier
+    data: dict[str, Any]
+    pdf: bytes
+    pdf_name: str
+    who_label: str  # "Apprenti(e)", "Stagiaires"
+    who: str
+
+
+def _transmit_apprenticeship(locked: FundingRequest, result, *, user, numbers) -> Transmitted:
+    data = {key: value for key, value in result.data.items() if value is not None}
+    if not data.get("employeur_libelle_idcc"):
+        # The derived "libellé" of the form, from KALI, kept with the data transmitted.
+        title = idcc_title(data.get("employeur_code_idcc"))
+        if title:
+            data["employeur_libelle_idcc"] = title
+    establishment = locked.employer_establishment
+    number, request_number = numbers
+    dossier = Dossier.objects.create(
+        number=number,
+        request_number=request_number,
+        scheme=SCHEMES[locked.kind],
+        status=DossierStatus.SUBMITTED,
+        title=str(data.get("formation_intitule_precis") or "")[:255],
+        start_date=parse_date(data.get("contrat_date_debut_execution")),
+        end_date=parse_date(data.get("contrat_date_fin")),
+        employer_establishment=establishment,
+        provider_establishment=_provider_establishment(data),
+        created_by=user,
+    )
+    person = _apprentice(data, establishment.organisation_id)
+    Enrolment.objects.create(dossier=dossier, person=person)
+    return Transmitted(
+        dossier=dossier,
+        data=data,
+        pdf=render_cerfa_pdf(data, establishment=establishment, dossier=dossier),
+        pdf_name=f"CERFA FA13 - {person.last_name.upper()} {person.first_name}.pdf",
+        who_label="Apprenti(e)",
+        who=f"{person.first_name} {person.last_name.upper()}",
+    )
+
+
+def _transmit_plan(locked: FundingRequest, content, *, user, numbers) -> Transmitted:
+    data = dict(locked.data)
+    number, request_number = numbers
+    dates = plan.training_dates(data)
+    dossier = Dossier.objects.create(
+        number=number,
+        request_number=request_number,
+        scheme=Scheme.PLAN,
+        status=DossierStatus.SUBMITTED,
+        title=plan.training_title(data)[:255],
+        start_date=dates["start"],
+        end_date=dates["end"],
+        employer_establishment=locked.employer_establishment,
+        provider_establishment=plan.dossier_provider(content),
+        created_by=user,
+    )
+    persons = plan.persons_of_dossier(content)
+    Enrolment.objects.bulk_create(Enrolment(dossier=dossier, person=person) for person in persons)
+    estimate = plan.estimate_plan(locked, content)
+    return Transmitted(
+        dossier=dossier,
+        data=data,
+        pdf=render_plan_pdf(locked, content, estimate, dossier=dossier),
+        pdf_name=f"Demande de prise en charge Plan - {dossier.request_number}.pdf",
+        who_label="Stagiaires",
+        who=", ".join(f"{person.first_name} {person.last_name.upper()}" for person in persons),
+    )
+
+
+def _plan_problems(request: FundingRequest, documents: list[RequestDocument], today: date | None):
+    content = plan.load_plan(request)
+    problems: dict[str, list[str]] = {}
+    for problem in plan.plan_problems(request, content, documents=documents, today=today):
+        problems.setdefault(problem.anchor, []).append(f"{problem.label} : {problem.message}")
+    return content, problems
+
+
 @transaction.atomic
 def submit_request(request: FundingRequest, *, user, today: date | None = None) -> Dossier:
-    """Transmit a draft: re-validated under a row lock, it becomes a dossier (ALTE, "Transmis") with its numbers,
-    the apprentice's enrolment, the attached files and the rendered CERFA as received documents; the request is
-    marked transmitted and the user gets a confirmation email once committed.
+    """Transmit a draft: re-validated under a row lock, it becomes a dossier ("Transmis") with its numbers, its
+    trainees enrolled (the apprentice; a plan's trainees), the attached files and the rendered PDF (the CERFA; the
+    plan's summary) as received documents; the request is marked transmitted and the user gets a confirmation
+    email once committed.
 
     Raises ValidationError (one message per problem, naming the field or the document) when a blocking rule fails
     or a required document is missing. A request already transmitted returns its dossier (nothing done again).
@@ -213,53 +302,39 @@ def submit_request(request: FundingRequest, *, user, today: date | None = None) 
         raise ValidationError("Ce type de demande ne peut pas encore être transmis en ligne.", code="unsupported")
 
     documents = list(locked.documents.all())
-    result, problems = _problems(locked, documents, today)
+    if locked.kind == RequestKind.PLAN:
+        checked, problems = _plan_problems(locked, documents, today)
+        messages = [message for found in problems.values() for message in found]
+    else:
+        checked, problems = _problems(locked, documents, today)
+        messages = problem_messages(problems)
     if problems:
-        raise ValidationError([ValidationError(message, code="incomplete") for message in problem_messages(problems)])
+        raise ValidationError([ValidationError(message, code="incomplete") for message in messages])
 
-    data = {key: value for key, value in result.data.items() if value is not None}
-    if not data.get("employeur_libelle_idcc"):
-        # The derived "libellé" of the form, from KALI, kept with the data transmitted.
-        title = idcc_title(data.get("employeur_code_idcc"))
-        if title:
-            data["employeur_libelle_idcc"] = title
-    establishment = locked.employer_establishment
-    number, request_number = _next_numbers()
-    dossier = Dossier.objects.create(
-        number=number,
-        request_number=request_number,
-        scheme=SCHEMES[locked.kind],
-        status=DossierStatus.SUBMITTED,
-        title=str(data.get("formation_intitule_precis") or "")[:255],
-        start_date=parse_date(data.get("contrat_date_debut_execution")),
-        end_date=parse_date(data.get("contrat_date_fin")),
-        employer_establishment=establishment,
-        provider_establishment=_provider_establishment(data),
-        created_by=user,
-    )
-    person = _apprentice(data, establishment.organisation_id)
-    Enrolment.objects.create(dossier=dossier, person=person)
+    transmit = _transmit_plan if locked.kind == RequestKind.PLAN else _transmit_apprenticeship
+    made = transmit(locked, checked, user=user, numbers=_next_numbers())
+    dossier = made.dossier
     _received_documents(dossier, documents)
 
     locked.status = RequestStatus.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.dossier = dossier
-    locked.data = data
+    locked.data = made.data
     locked.save(update_fields=["status", "submitted_at", "dossier", "data", "updated_at"])
 
-    cerfa = _transmitted_cerfa(dossier, data, establishment, person, user)
+    rendered = _rendered_document(dossier, made, user)
     try:
-        _send_confirmation(locked, dossier, person, user)
+        _send_confirmation(locked, dossier, made, user)
     except Exception:
-        # The rendered CERFA is already in the storage: a rolled-back transmission must not leave it behind.
-        cerfa.file.storage.delete(cerfa.file.name)
+        # The rendered PDF is already in the storage: a rolled-back transmission must not leave it behind.
+        rendered.file.storage.delete(rendered.file.name)
         raise
     _refresh(request, locked)
     logger.info("Request %s transmitted as dossier %s by user %s", locked.pk, dossier.number, getattr(user, "pk", None))
     return dossier
 
 
-def _send_confirmation(request: FundingRequest, dossier: Dossier, person: Person, user) -> None:
+def _send_confirmation(request: FundingRequest, dossier: Dossier, made: Transmitted, user) -> None:
     if not getattr(user, "email", ""):
         return
     send_email_on_commit(
@@ -268,7 +343,8 @@ def _send_confirmation(request: FundingRequest, dossier: Dossier, person: Person
             "user": user,
             "request": request,
             "dossier": dossier,
-            "apprentice": f"{person.first_name} {person.last_name.upper()}",
+            "who_label": made.who_label,
+            "who": made.who,
             "training": dossier.title,
             "establishment": request.employer_establishment,
             "submitted_at": timezone.localtime(request.submitted_at),

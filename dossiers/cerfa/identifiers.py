@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 SIRET_RE = re.compile(r"^\d{14}$")
 SIREN_RE = re.compile(r"^\d{9}$")
@@ -96,3 +97,33 @@ def is_valid_iban(value: str) -> bool:
         return False
     rearranged = compact[4:] + compact[:4]
     return int("".join(str(int(char, 36)) for char in rearranged)) % 97 == 1
+
+
+# NIR consistency with the person's sex and birth date (§5.3): the rule engine's NIR-* rules and the skills-plan
+# trainees use the same checks. Each answers the French message, or None when consistent. `nir` has a valid format.
+
+
+def nir_sex_mismatch(nir: str, sex: str) -> str | None:
+    """`sex`: "M" or "F"."""
+    expected = {"M": "1", "F": "2"}[sex]
+    if nir[0] == expected:
+        return None
+    label = "masculin" if expected == "1" else "féminin"
+    return (
+        f"Le NIR commence par {nir[0]} alors que le sexe indiqué est « {label} » : il devrait commencer "
+        f"par {expected} (1 = homme, 2 = femme)."
+    )
+
+
+def nir_year_mismatch(nir: str, birth: date) -> str | None:
+    if nir[1:3] == f"{birth.year % 100:02d}":
+        return None
+    return f"Les 2e et 3e caractères du NIR ({nir[1:3]}) ne correspondent pas à l'année de naissance ({birth.year})."
+
+
+def nir_month_mismatch(nir: str, birth: date) -> str | None:
+    """Months 20-42 and 50+ (unknown month, foreign-born registrations) are never a mismatch."""
+    month = nir[3:5]
+    if not 1 <= int(month) <= 12 or int(month) == birth.month:
+        return None
+    return f"Les 4e et 5e caractères du NIR ({month}) ne correspondent pas au mois de naissance ({birth.month:02d})."

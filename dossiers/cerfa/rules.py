@@ -12,7 +12,7 @@ from decimal import ROUND_CEILING, Decimal
 from functools import cached_property
 from typing import Any
 
-from . import codes
+from . import codes, identifiers
 from .codes import (
     AVENANT_TYPES,
     CFD_NOT_FOUND,
@@ -418,36 +418,23 @@ def w_ase_18(ctx: Context) -> Iterator[Finding]:
 
 @rule("NIR-SEXE", needs=(NIR, "apprenti_sexe"))
 def nir_sexe(ctx: Context) -> Iterator[Finding]:
-    expected = {"M": "1", "F": "2"}[ctx.v("apprenti_sexe")]
-    if ctx.v(NIR)[0] != expected:
-        sexe = "masculin" if expected == "1" else "féminin"
-        yield (
-            NIR,
-            f"Le NIR commence par {ctx.v(NIR)[0]} alors que le sexe indiqué est « {sexe} » : il devrait commencer "
-            f"par {expected} (1 = homme, 2 = femme).",
-        )
+    message = identifiers.nir_sex_mismatch(ctx.v(NIR), ctx.v("apprenti_sexe"))
+    if message:
+        yield (NIR, message)
 
 
 @rule("NIR-ANNEE", needs=(NIR, BIRTH))
 def nir_annee(ctx: Context) -> Iterator[Finding]:
-    year = f"{ctx.v(BIRTH).year % 100:02d}"
-    if ctx.v(NIR)[1:3] != year:
-        yield (
-            NIR,
-            f"Les 2e et 3e caractères du NIR ({ctx.v(NIR)[1:3]}) ne correspondent pas à l'année de naissance "
-            f"({ctx.v(BIRTH).year}).",
-        )
+    message = identifiers.nir_year_mismatch(ctx.v(NIR), ctx.v(BIRTH))
+    if message:
+        yield (NIR, message)
 
 
 @rule("NIR-MOIS", needs=(NIR, BIRTH))
 def nir_mois(ctx: Context) -> Iterator[Finding]:
-    nir_month = ctx.v(NIR)[3:5]
-    if 1 <= int(nir_month) <= 12 and int(nir_month) != ctx.v(BIRTH).month:
-        yield (
-            NIR,
-            f"Les 4e et 5e caractères du NIR ({nir_month}) ne correspondent pas au mois de naissance "
-            f"({ctx.v(BIRTH).month:02d}).",
-        )
+    message = identifiers.nir_month_mismatch(ctx.v(NIR), ctx.v(BIRTH))
+    if message:
+        yield (NIR, message)
 
 
 @rule("NIR-DEPT", needs=(NIR, "apprenti_departement_naissance"))

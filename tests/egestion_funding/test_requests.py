@@ -44,11 +44,11 @@ def test_the_list_is_empty_at_first(logged_in):
     assert "/egestion/demandes/nouvelle/" in page
 
 
-def test_plus_offers_the_apprenticeship_contract_and_announces_the_plan(logged_in):
+def test_plus_offers_the_apprenticeship_contract_and_the_plan(logged_in):
     page = text(logged_in.get("/egestion/demandes/nouvelle/"))
     assert "Contrat d'apprentissage" in page
     assert "/egestion/demandes/nouvelle/contrat-apprentissage/" in page
-    assert "Plan de développement des compétences" in page and "Bientôt disponible" in page
+    assert "Plan de développement des compétences" in page and "/egestion/demandes/nouvelle/plan/" in page
 
 
 def test_only_the_user_establishments_are_offered(logged_in, company, establishment, user, other_company):

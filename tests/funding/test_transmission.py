@@ -116,11 +116,11 @@ def test_a_diploma_not_found_in_the_referential_can_be_transmitted(complete_requ
     assert submit(complete_request, user).status == DossierStatus.SUBMITTED
 
 
-def test_another_kind_of_request_cannot_be_transmitted_yet(complete_request, user):
+def test_a_plan_request_is_checked_by_the_plan_rules_not_the_cerfa(complete_request, user):
     FundingRequest.objects.filter(pk=complete_request.pk).update(kind=RequestKind.PLAN)
     complete_request.refresh_from_db()
 
-    with pytest.raises(ValidationError, match="ne peut pas encore être transmis"):
+    with pytest.raises(ValidationError, match="ajoutez au moins un module"):
         submit(complete_request, user)
 
 
