@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "egestion",
     "ogestion",
     "demo",
+    # Issue 6: portal content (home-page announcements, advisors) and the back office (roles, imports). Keep
+    # "backoffice" last: it sets up the staff roles after every app's permissions exist.
+    "content",
+    "backoffice",
 ]
 
 MIDDLEWARE = [

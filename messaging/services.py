@@ -50,3 +50,16 @@ def mark_read(message, user) -> None:
 
 def mark_unread(message, user) -> None:
     MessageRead.objects.filter(message=message, user=user).delete()
+
+
+def mark_company_messages_read(dossier, user) -> None:
+    """A case manager opened the dossier in the back office: its company messages are read by them."""
+    MessageRead.objects.bulk_create(
+        [
+            MessageRead(message_id=pk, user=user)
+            for pk in Message.objects.filter(dossier=dossier, sender_side=SenderSide.COMPANY)
+            .unread_by(user)
+            .values_list("pk", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
