@@ -48,8 +48,11 @@ class EnrolmentInline(admin.TabularInline):
     verbose_name = "stagiaire"
     verbose_name_plural = "stagiaires"
 
+    def has_change_permission(self, request, obj=None):
+        return False  # enrolled trainees are shown read-only (one query for all); new lines add trainees
+
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person")
+        return super().get_queryset(request).select_related("person", "dossier")
 
 
 class IssuedDocumentForm(forms.ModelForm):
@@ -218,7 +221,7 @@ class UnreadMessagesFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "non-lus":
-            return queryset.filter(has_unread=True)
+            return queryset.filter(unread_company_message())
         return queryset
 
 
@@ -258,7 +261,7 @@ class DossierAdmin(admin.ModelAdmin):
 
     def get_ordering(self, request):
         if request.GET.get(CaseManagerFilter.parameter_name) == MINE:
-            return ["-has_unread", "-start_date", "-id"]
+            return [unread_company_message().desc(), "-start_date", "-id"]
         return super().get_ordering(request)
 
     def get_search_results(self, request, queryset, search_term):
@@ -343,15 +346,18 @@ class DossierAdmin(admin.ModelAdmin):
         dossier = self.get_object(request, unquote(object_id))
         extra_context = extra_context or {}
         if dossier is not None:
-            if request.method == "GET":
-                mark_company_messages_read(dossier, request.user)
             extra_context["transitions"] = [
                 (t, reverse("admin:dossiers_dossier_transition", args=[dossier.pk, t.code]))
                 for t in instruction.available_transitions(dossier, request.user)
             ]
             if request.user.has_perm("messaging.add_message"):
                 extra_context["reply_url"] = reply_url(dossier.pk)
-        return super().change_view(request, object_id, form_url, extra_context)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if dossier is not None and request.method == "GET" and response.status_code == 200:
+            # Rendered first, so that this visit still shows which messages were new.
+            response.render()
+            mark_company_messages_read(dossier, request.user)
+        return response
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Document:
