@@ -1,5 +1,7 @@
 """Answering a dossier's thread from the admin, unread company messages standing out, and the staff roles."""
 
+import io
+
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
@@ -46,7 +48,7 @@ def test_accounting_cannot_answer(staff_client, accountant):
 
 
 def test_a_fresh_database_has_the_four_roles():
-    call_command("setup_roles", stdout=open("/dev/null", "w"))  # idempotent
+    call_command("setup_roles", stdout=io.StringIO())  # idempotent
     groups = {group.name: group for group in Group.objects.prefetch_related("permissions__content_type")}
 
     def codes(name):
