@@ -22,6 +22,7 @@ from demo import data, identifiers
 from demo.pdf import euros, render_pdf
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier, DossierStatus, Enrolment, Scheme
 from messaging.models import Message, MessageRead, SenderSide
+from messaging.services import refresh_unread_company_messages
 from payments.models import Payment, PaymentLine, PaymentMode
 
 CASE_MANAGER_GROUP = CASE_MANAGER  # the back office role (backoffice.roles)
@@ -109,6 +110,7 @@ class DemoWorld:
         self.trainees()
         self.training_dossiers()
         self.messages()
+        refresh_unread_company_messages(Dossier.objects.filter(pk__in=[d.pk for d in self.dossiers.values()]))
         self.payments()
         self.documents()
         self.portal_content()

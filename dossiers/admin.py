@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -206,12 +206,6 @@ class RegionFilter(admin.SimpleListFilter):
         return queryset
 
 
-def unread_company_message(dossier_ref="pk"):
-    return Exists(
-        Message.objects.filter(dossier=OuterRef(dossier_ref), sender_side=SenderSide.COMPANY).exclude(staff_read())
-    )
-
-
 class UnreadMessagesFilter(admin.SimpleListFilter):
     title = "messages de l'entreprise"
     parameter_name = "messages"
@@ -221,7 +215,7 @@ class UnreadMessagesFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "non-lus":
-            return queryset.filter(unread_company_message())
+            return queryset.filter(has_unread_company_messages=True)
         return queryset
 
 
@@ -256,12 +250,9 @@ class DossierAdmin(admin.ModelAdmin):
 
     # --- list ----------------------------------------------------------------------------------------------------
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(has_unread=unread_company_message())
-
     def get_ordering(self, request):
         if request.GET.get(CaseManagerFilter.parameter_name) == MINE:
-            return [unread_company_message().desc(), "-start_date", "-id"]
+            return ["-has_unread_company_messages", "-start_date", "-id"]
         return super().get_ordering(request)
 
     def get_search_results(self, request, queryset, search_term):
@@ -289,9 +280,9 @@ class DossierAdmin(admin.ModelAdmin):
     def employer(self, dossier):
         return dossier.employer_establishment.name
 
-    @admin.display(description="messages", ordering="has_unread")
+    @admin.display(description="messages", ordering="has_unread_company_messages")
     def unread(self, dossier):
-        if dossier.has_unread:
+        if dossier.has_unread_company_messages:
             return format_html('<span class="badge-unread">{}</span>', "Non lu")
         return ""
 

@@ -109,6 +109,12 @@ class Dossier(models.Model):
     )
     created_at = models.DateTimeField("créé le", default=timezone.now)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    # Whether a company message of the thread is waiting for Constructys: kept up to date by messaging.services
+    # (set when the company writes, cleared once a staff user has opened every company message), so that the back
+    # office's queue and filter stay indexed at 200 000 dossiers.
+    has_unread_company_messages = models.BooleanField(
+        "messages de l'entreprise non lus", default=False, db_default=False, editable=False
+    )
 
     objects = DossierQuerySet.as_manager()
 
@@ -124,6 +130,18 @@ class Dossier(models.Model):
             models.Index(fields=["employer_establishment", "status", "-start_date"], name="dossier_employer_list"),
             models.Index(fields=["provider_establishment", "status", "-start_date"], name="dossier_provider_list"),
             models.Index(fields=["case_manager", "status"], name="dossier_case_manager_queue"),
+            # The back office: the whole list latest first, a case manager's queue with unread messages first, and
+            # the dossiers waiting for an answer.
+            models.Index(fields=["-start_date", "-id"], name="dossier_start_date_list"),
+            models.Index(
+                fields=["case_manager", "-has_unread_company_messages", "-start_date", "-id"],
+                name="dossier_case_manager_unread",
+            ),
+            models.Index(
+                fields=["-start_date", "-id"],
+                condition=Q(has_unread_company_messages=True),
+                name="dossier_unread_company",
+            ),
         ]
         permissions = [
             ("instruct_dossier", "Peut instruire les dossiers (reçu, incomplet, accepté, refusé)"),

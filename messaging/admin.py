@@ -1,22 +1,14 @@
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html
 
+from dossiers.models import Dossier
 from messaging import services
-from messaging.models import Message, MessageRead, SenderSide
+from messaging.models import Message, SenderSide
 
-
-def staff_read(message_ref="pk"):
-    """A staff user (any case manager) has opened the message."""
-    return Exists(MessageRead.objects.filter(message=OuterRef(message_ref), user__is_staff=True))
-
-
-def unread_company_messages():
-    """Company messages no Constructys staff user has opened yet: the back office's "unread"."""
-    return Message.objects.filter(sender_side=SenderSide.COMPANY).exclude(staff_read())
+staff_read = services.staff_have_read
 
 
 class UnreadFilter(admin.SimpleListFilter):
@@ -65,6 +57,7 @@ class MessageAdmin(admin.ModelAdmin):
         message = self.get_object(request, object_id)
         if message is not None and message.sender_side == SenderSide.COMPANY:
             services.mark_read(message, request.user)
+            services.refresh_unread_company_messages(Dossier.objects.filter(pk=message.dossier_id))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):

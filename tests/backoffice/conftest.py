@@ -53,3 +53,16 @@ def pdf_text(content: bytes) -> str:
     assert content.startswith(b"%PDF-")
     raw = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
     return re.sub(r"\s+", " ", raw)
+
+
+def company_message(dossier, **kwargs):
+    """A message the company wrote on the dossier, with the dossier's "unread company messages" flag as the
+    messaging service leaves it."""
+    from dossiers.models import Dossier
+    from messaging.models import SenderSide
+    from messaging.services import refresh_unread_company_messages
+    from tests.factories import MessageFactory
+
+    message = MessageFactory(dossier=dossier, sender_side=SenderSide.COMPANY, **kwargs)
+    refresh_unread_company_messages(Dossier.objects.filter(pk=dossier.pk))
+    return message

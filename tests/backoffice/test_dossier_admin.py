@@ -7,13 +7,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Region
-from messaging.models import MessageRead, SenderSide
+from messaging.models import MessageRead
+from messaging.services import refresh_unread_company_messages
+from tests.backoffice.conftest import company_message
 from tests.factories import (
     DocumentFactory,
     DossierFactory,
     EnrolmentFactory,
     EstablishmentFactory,
-    MessageFactory,
     PaymentLineFactory,
 )
 
@@ -34,10 +35,6 @@ def count_queries(client, url, params=None):
     return len(queries), response
 
 
-def company_message(dossier, **kwargs):
-    return MessageFactory(dossier=dossier, sender_side=SenderSide.COMPANY, **kwargs)
-
-
 def test_the_case_manager_queue_puts_unread_company_messages_first(staff_client, case_manager):
     client = staff_client(case_manager)
     quiet = DossierFactory(case_manager=case_manager, number="9939990001.01")
@@ -46,6 +43,7 @@ def test_the_case_manager_queue_puts_unread_company_messages_first(staff_client,
     DossierFactory.create_batch(2)  # someone else's
     company_message(waiting)
     MessageRead.objects.create(message=company_message(read), user=case_manager)
+    refresh_unread_company_messages()
 
     queue = listed(client, gestionnaire="moi")
 

@@ -59,3 +59,19 @@ def test_a_fresh_database_has_the_four_roles():
     assert "payments.add_payment" in codes(ACCOUNTING) and "dossiers.instruct_dossier" not in codes(ACCOUNTING)
     assert "content.change_announcement" in codes(REGIONAL_MANAGER)
     assert {"backoffice.add_importrun", "accounts.add_user"} <= codes(ADMINISTRATOR)
+
+
+def test_a_company_message_puts_the_dossier_in_the_unread_filter_until_a_case_manager_opens_it(
+    staff_client, case_manager
+):
+    from messaging import services
+
+    company_user = MembershipFactory(role=Role.COMPANY_MANAGER).user
+    dossier = DossierFactory(employer_establishment=company_user.memberships.get().establishment)
+    message = services.send_company_message(dossier, company_user, "Convention", "Voici la convention.")
+    client = staff_client(case_manager)
+    url = reverse("admin:dossiers_dossier_changelist")
+
+    assert list(client.get(url, {"messages": "non-lus"}).context["cl"].result_list) == [dossier]
+    client.get(reverse("admin:messaging_message_change", args=[message.pk]))
+    assert list(client.get(url, {"messages": "non-lus"}).context["cl"].result_list) == []

@@ -9,9 +9,8 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from backoffice.roles import ACCOUNTING, CASE_MANAGER
 from dossiers.models import DocumentKind
-from messaging.models import SenderSide
 from payments.models import Payment
-from tests.backoffice.conftest import staff_user
+from tests.backoffice.conftest import company_message, staff_user
 from tests.browser.test_admin_mfa import log_in_to_the_admin
 from tests.browser.test_dossier_tracking import log_in
 from tests.factories import (
@@ -19,7 +18,6 @@ from tests.factories import (
     DossierFactory,
     EnrolmentFactory,
     MembershipFactory,
-    MessageFactory,
     ProviderEstablishmentFactory,
     totp_code,
 )
@@ -43,7 +41,7 @@ def test_a_case_manager_accepts_and_answers_and_the_company_sees_both(page):
         submitted=True, number="9935550001.01", employer_establishment=company_user.memberships.get().establishment
     )
     EnrolmentFactory(dossier=dossier, person__last_name="Lefebvre")
-    MessageFactory(dossier=dossier, sender_side=SenderSide.COMPANY, author=company_user, title="Question planning")
+    company_message(dossier, author=company_user, title="Question planning")
 
     admin_log_in(page, case_manager)
     page.get_by_role("link", name="Messages non lus").click()
