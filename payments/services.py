@@ -107,6 +107,8 @@ def complete_payment(payment: Payment, *, actor, created: bool = False) -> Payme
     errors += [p for line in lines if (p := line_dossier_problem(line.dossier, payment.beneficiary))]
     if not payment.iban_paid and payment.mode == PaymentMode.TRANSFER:
         payment.iban_paid = payment.beneficiary.iban
+        if not payment.iban_paid:
+            errors.append("L'établissement bénéficiaire n'a pas d'IBAN : indiquez l'IBAN payé.")
     if payment.iban_paid:
         try:
             validate_iban(payment.iban_paid)

@@ -38,13 +38,23 @@ def line(dossier, number, amount):
     }
 
 
-def test_record_payment_files_the_remittance_advice(provider, dossiers, accountant):
-    payment = services.record_payment(
-        actor=accountant,
-        reference="VIR550",
+def pay(actor, beneficiary, lines, reference="VIR550", **kwargs):
+    return services.record_payment(
+        actor=actor,
+        reference=reference,
         paid_on=datetime.date(2025, 4, 2),
-        beneficiary=provider,
-        lines=[line(dossiers[0], "FEH1220001", "1875.00"), line(dossiers[1], "FEH1220002", "87518.50")],
+        beneficiary=beneficiary,
+        lines=lines,
+        **kwargs,
+    )
+
+
+def test_record_payment_files_the_remittance_advice(provider, dossiers, accountant):
+    payment = pay(
+        accountant,
+        provider,
+        [line(dossiers[0], "FEH1220001", "1875.00"), line(dossiers[1], "FEH1220002", "87518.50")],
+        reference="VIR550",
     )
 
     assert payment.total_amount == Decimal("89393.50")
@@ -61,13 +71,12 @@ def test_record_payment_files_the_remittance_advice(provider, dossiers, accounta
 
 def test_the_total_must_equal_the_sum_of_the_lines(provider, dossiers, accountant):
     with pytest.raises(ValidationError) as error:
-        services.record_payment(
-            actor=accountant,
+        pay(
+            accountant,
+            provider,
+            [line(dossiers[0], "FEH1", "90.00")],
             reference="VIR551",
-            paid_on=datetime.date(2025, 4, 2),
-            beneficiary=provider,
             total_amount=Decimal("100.00"),
-            lines=[line(dossiers[0], "FEH1", "90.00")],
         )
     assert "doit être égal à la somme des lignes (90,00\u00a0€)" in error.value.messages[0]
     assert not Payment.objects.exists()
@@ -76,13 +85,7 @@ def test_the_total_must_equal_the_sum_of_the_lines(provider, dossiers, accountan
 def test_a_line_settles_a_dossier_of_the_beneficiary(provider, accountant):
     other = DossierFactory()
     with pytest.raises(ValidationError, match="ni employé ni formé"):
-        services.record_payment(
-            actor=accountant,
-            reference="VIR552",
-            paid_on=datetime.date(2025, 4, 2),
-            beneficiary=provider,
-            lines=[line(other, "FEH1", "90.00")],
-        )
+        pay(accountant, provider, [line(other, "FEH1", "90.00")], reference="VIR552")
 
 
 def admin_post(provider, dossiers, total, amounts):
@@ -163,16 +166,18 @@ def test_a_case_manager_cannot_record_a_payment(staff_client, case_manager, prov
 
 
 def test_the_provider_sees_the_payment_on_its_dossier(client, accountant, provider, dossiers):
-    services.record_payment(
-        actor=accountant,
-        reference="VIR550",
-        paid_on=datetime.date(2025, 4, 2),
-        beneficiary=provider,
-        lines=[line(dossiers[0], "FEH1220001", "1875.00")],
-    )
+    pay(accountant, provider, [line(dossiers[0], "FEH1220001", "1875.00")], reference="VIR550")
     referent = MembershipFactory(role=Role.PROVIDER_REFERENT, establishment=provider).user
     client.force_login(referent)
 
     response = client.get(reverse("ogestion:dossier_tab", args=[dossiers[0].number, "reglements"]))
 
     assert "VIR550" in response.text and "FEH1220001" in response.text
+
+
+def test_a_transfer_needs_an_iban(accountant):
+    provider = ProviderEstablishmentFactory(without_iban=True)
+    dossier = DossierFactory(provider_establishment=provider)
+
+    with pytest.raises(ValidationError, match="n'a pas d'IBAN"):
+        pay(accountant, provider, [line(dossier, "FEH1", "90.00")], reference="VIR553")
