@@ -88,35 +88,38 @@ class IssuedDocumentForm(forms.ModelForm):
         return super().save(commit)
 
 
-class DocumentInline(admin.TabularInline):
-    """Existing documents are read-only (with a download link); a new line issues a document to the company."""
+class DocumentInline(ReadOnlyInline):
+    """The dossier's documents, read-only, each with a download link (never the storage's own URL)."""
 
     model = Document
-    form = IssuedDocumentForm
     fk_name = "dossier"
-    extra = 0
-    verbose_name = "document"
+    fields = ["name", "kind", "direction", "size", "uploaded_by", "uploaded_at", "download"]
+    readonly_fields = fields
     verbose_name_plural = "documents (émis par Constructys et reçus de l'entreprise)"
-
-    def get_fields(self, request, obj=None):
-        return ["kind", "name", "file", "direction", "size", "uploaded_by", "uploaded_at", "download"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["direction", "size", "uploaded_by", "uploaded_at", "download"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")
 
     @admin.display(description="télécharger")
     def download(self, document):
-        if not document.pk:
-            return ""
         return format_html(
             '<a href="{}">Télécharger</a>', reverse("admin:dossiers_document_download", args=[document.pk])
         )
+
+
+class IssueDocumentInline(admin.TabularInline):
+    """ "Émettre un document": new lines only; the file goes through the portals' upload checks."""
+
+    model = Document
+    form = IssuedDocumentForm
+    fk_name = "dossier"
+    extra = 0
+    fields = ["kind", "name", "file"]
+    verbose_name = "document à émettre"
+    verbose_name_plural = "émettre un document à l'entreprise"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
 
 
 class MessageInline(ReadOnlyInline):
@@ -242,7 +245,14 @@ class DossierAdmin(admin.ModelAdmin):
     list_select_related = ["employer_establishment", "case_manager"]
     autocomplete_fields = ["employer_establishment", "provider_establishment", "created_by"]
     readonly_fields = ["status", "created_by", "created_at", "updated_at"]
-    inlines = [EnrolmentInline, DocumentInline, MessageInline, PaymentLineInline, StatusChangeInline]
+    inlines = [
+        EnrolmentInline,
+        DocumentInline,
+        IssueDocumentInline,
+        MessageInline,
+        PaymentLineInline,
+        StatusChangeInline,
+    ]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_per_page = 50

@@ -153,7 +153,8 @@ def test_an_issued_document_is_uploaded_through_the_checked_upload(staff_client,
     dossier = DossierFactory()
     client = staff_client(case_manager)
     url = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
-    form = client.get(url).context["adminform"].form
+    page = client.get(url)
+    form = page.context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
     data.update(
         {
@@ -165,14 +166,18 @@ def test_an_issued_document_is_uploaded_through_the_checked_upload(staff_client,
             "created_by": "",
         }
     )
-    for prefix in ("enrolments", "documents", "messages", "payment_lines", "status_changes"):
+    issue = None
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+        if inline.opts.__class__.__name__ == "IssueDocumentInline":
+            issue = prefix
     data.update(
         {
-            "documents-TOTAL_FORMS": "1",
-            "documents-0-kind": "other",
-            "documents-0-name": "",
-            "documents-0-file": SimpleUploadedFile("courrier.pdf", minimal_pdf("Courrier"), "application/pdf"),
+            f"{issue}-TOTAL_FORMS": "1",
+            f"{issue}-0-kind": "other",
+            f"{issue}-0-name": "",
+            f"{issue}-0-file": SimpleUploadedFile("courrier.pdf", minimal_pdf("Courrier"), "application/pdf"),
         }
     )
     response = client.post(url, data)
@@ -185,6 +190,6 @@ def test_an_issued_document_is_uploaded_through_the_checked_upload(staff_client,
         case_manager,
     )
 
-    data["documents-0-file"] = SimpleUploadedFile("virus.pdf", b"MZ not a pdf", "application/pdf")
+    data[f"{issue}-0-file"] = SimpleUploadedFile("virus.pdf", b"MZ not a pdf", "application/pdf")
     refused = client.post(url, data)
     assert "n&#x27;est pas un PDF" in refused.text or "n'est pas un PDF" in refused.text
