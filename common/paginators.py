@@ -1,19 +1,27 @@
-"""A paginator for the back office's big tables: an unfiltered list shows PostgreSQL's estimate of the number of
-rows (pg_class.reltuples, kept up to date by autovacuum) instead of counting 200 000 rows on every page."""
+"""A paginator for the back office's big tables, which never counts 200 000 rows on a page view:
+
+- an unfiltered list shows PostgreSQL's estimate of the number of rows (pg_class.reltuples, kept up to date by
+  autovacuum);
+- a filtered list (a search, a filter) counts at most COUNT_CAP rows: beyond, the list says COUNT_CAP and its
+  last pages are reached by refining the search.
+"""
 
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
 
-# Below this, counting is cheap and exact.
+# Below this, counting a whole table is cheap and exact.
 ESTIMATE_ABOVE = 50_000
+COUNT_CAP = 10_000
 
 
 class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self):
         query = getattr(self.object_list, "query", None)
-        if query is not None and not query.where and not query.distinct:
+        if query is None:
+            return super().count
+        if not query.where and not query.distinct:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [query.model._meta.db_table]
@@ -21,4 +29,4 @@ class EstimatedCountPaginator(Paginator):
                 row = cursor.fetchone()
             if row and row[0] > ESTIMATE_ABOVE:
                 return int(row[0])
-        return super().count
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()

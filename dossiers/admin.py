@@ -27,6 +27,8 @@ from messaging.services import mark_company_messages_read
 from payments.models import PaymentLine
 
 MINE = "moi"
+# A company-name search matching more establishments than this is narrowed to the first ones.
+MAX_SEARCHED_ESTABLISHMENTS = 500
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -267,24 +269,30 @@ class DossierAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """Indexed look-ups only: numbers by prefix (B-tree pattern index), a SIRET exactly, names with the trigram
-        indexes of establishments and persons."""
+        indexes of establishments and persons. The matching establishments are read first (capped), so that
+        PostgreSQL combines the dossiers' employer and provider indexes."""
         term = search_term.strip()
         if not term:
             return queryset, False
         compact = term.replace(" ", "")
         if compact.isdigit() and len(compact) == 14:
-            query = Q(employer_establishment__siret=compact) | Q(provider_establishment__siret=compact)
+            query = self._of_establishments(Establishment.objects.filter(siret=compact))
         elif compact.replace(".", "").isdigit():
             query = Q(number__startswith=compact) | Q(request_number__startswith=compact)
-            if len(compact) == 9 and compact.isdigit():  # a SIREN: every establishment of the company
-                query |= Q(
-                    employer_establishment__in=Establishment.objects.filter(organisation__siren=compact).values("pk")
-                )
+            if len(compact) == 9 and compact.isdigit():  # a SIREN: every establishment of the organisation
+                query |= self._of_establishments(Establishment.objects.filter(organisation__siren=compact))
         else:
-            query = Q(employer_establishment__in=Establishment.objects.filter(name__icontains=term).values("pk")) | Q(
+            query = self._of_establishments(Establishment.objects.filter(name__icontains=term)) | Q(
                 pk__in=Enrolment.objects.filter(person__last_name__icontains=term).values("dossier_id")
             )
         return queryset.filter(query), False
+
+    @staticmethod
+    def _of_establishments(establishments):
+        """Dossiers employed or trained by these establishments; their ids are read first (one small indexed query)
+        so that PostgreSQL combines the employer and provider indexes of the dossiers."""
+        ids = list(establishments.values_list("pk", flat=True)[:MAX_SEARCHED_ESTABLISHMENTS])
+        return Q(employer_establishment_id__in=ids) | Q(provider_establishment_id__in=ids)
 
     @admin.display(description="entreprise", ordering="employer_establishment__name")
     def employer(self, dossier):

@@ -75,8 +75,12 @@ def staff_have_read(message_ref="pk"):
 
 def refresh_unread_company_messages(dossiers=None) -> int:
     """Recompute Dossier.has_unread_company_messages (of `dossiers`, a queryset, or of all): whether a company
-    message of the thread has not been opened by any staff user. One UPDATE; returns the number of rows."""
+    message of the thread has not been opened by any staff user. Returns the number of dossiers changed."""
     unread = Exists(
         Message.objects.filter(dossier=OuterRef("pk"), sender_side=SenderSide.COMPANY).exclude(staff_have_read())
     )
-    return (Dossier.objects.all() if dossiers is None else dossiers).update(has_unread_company_messages=unread)
+    dossiers = Dossier.objects.all() if dossiers is None else dossiers
+    # Only the rows whose flag changes are written.
+    return dossiers.filter(unread, has_unread_company_messages=False).update(
+        has_unread_company_messages=True
+    ) + dossiers.filter(~unread, has_unread_company_messages=True).update(has_unread_company_messages=False)
