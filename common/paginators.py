@@ -2,8 +2,8 @@
 
 - an unfiltered list shows PostgreSQL's estimate of the number of rows (pg_class.reltuples, kept up to date by
   autovacuum);
-- a filtered list (a search, a filter) counts at most COUNT_CAP rows: beyond, the list says COUNT_CAP and its
-  last pages are reached by refining the search.
+- a filtered list (a search, a filter) counts at most COUNT_CAP rows: a broader search shows its first
+  COUNT_CAP results (pages of them), and is refined to reach the others.
 """
 
 from django.core.paginator import Paginator
@@ -29,4 +29,4 @@ class EstimatedCountPaginator(Paginator):
                 row = cursor.fetchone()
             if row and row[0] > ESTIMATE_ABOVE:
                 return int(row[0])
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+        return self.object_list.order_by()[:COUNT_CAP].count()

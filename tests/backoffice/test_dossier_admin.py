@@ -193,3 +193,14 @@ def test_an_issued_document_is_uploaded_through_the_checked_upload(staff_client,
     data[f"{issue}-0-file"] = SimpleUploadedFile("virus.pdf", b"MZ not a pdf", "application/pdf")
     refused = client.post(url, data)
     assert "n&#x27;est pas un PDF" in refused.text or "n'est pas un PDF" in refused.text
+
+
+def test_a_filtered_list_counts_at_most_the_cap(staff_client, case_manager, monkeypatch):
+    from common import paginators
+
+    monkeypatch.setattr(paginators, "COUNT_CAP", 3)
+    DossierFactory.create_batch(5, submitted=True)
+
+    response = staff_client(case_manager).get(reverse(CHANGELIST), {"status__exact": "submitted"})
+
+    assert response.context["cl"].result_count == 3
