@@ -115,6 +115,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "siren", "member_number"]
     inlines = [EstablishmentInline]
+    show_full_result_count = False
 
     def get_urls(self):
         return [
@@ -188,6 +189,7 @@ class EstablishmentAdmin(admin.ModelAdmin):
     search_fields = ["name", "sign", "siret", "uai", "nda", "city", "postal_code"]
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
+    show_full_result_count = False
 
 
 @admin.register(Membership)
@@ -210,6 +212,7 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["last_name", "first_name", "nir", "email"]
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
+    show_full_result_count = False
 
 
 @admin.register(AccountEvent)

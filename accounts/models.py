@@ -1,7 +1,8 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from stdnum import iban as stdnum_iban
 
@@ -174,7 +175,12 @@ class Establishment(models.Model):
     class Meta:
         verbose_name = "établissement"
         ordering = ["name", "siret"]
-        indexes = [models.Index(fields=["postal_code"]), models.Index(fields=["uai"])]
+        indexes = [
+            models.Index(fields=["postal_code"]),
+            models.Index(fields=["uai"]),
+            # The back office searches dossiers by company name (icontains is UPPER(name) LIKE '%...%').
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="establishment_name_trgm"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.siret})"
@@ -297,7 +303,11 @@ class Person(models.Model):
     class Meta:
         verbose_name = "personne"
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["organisation", "last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["organisation", "last_name", "first_name"]),
+            # The back office searches dossiers by trainee name.
+            GinIndex(OpClass(Upper("last_name"), name="gin_trgm_ops"), name="person_last_name_trgm"),
+        ]
 
     def __str__(self):
         return f"{self.last_name.upper()} {self.first_name}"

@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "egestion",
     "ogestion",
     "demo",
+    # Issue 6: portal content (home-page announcements, advisors) and the back office (roles, imports). Keep
+    # "backoffice" last: it sets up the staff roles after every app's permissions exist.
+    "content",
+    "backoffice",
 ]
 # Digit Invest (the CFAs' investment-request campaign).
 INSTALLED_APPS += ["invest"]

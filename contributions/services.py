@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.db.models.functions import ExtractYear
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common.pdf import render_pdf
 from contributions.models import (
     ContributionLine,
     ContributionPayment,
@@ -83,9 +83,7 @@ def submit_return(establishment, user, year: int, figures: Figures) -> Contribut
 
 def receipt_pdf(contribution_return: ContributionReturn) -> bytes:
     """The acknowledgement of receipt of a return, rendered by WeasyPrint."""
-    from funding.pdf import html_to_pdf
-
-    html = render_to_string(
+    return render_pdf(
         "contributions/receipt_pdf.html",
         {
             "return": contribution_return,
@@ -93,7 +91,6 @@ def receipt_pdf(contribution_return: ContributionReturn) -> bytes:
             "submitted_at": timezone.localtime(contribution_return.submitted_at),
         },
     )
-    return html_to_pdf(html)
 
 
 @dataclass

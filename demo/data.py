@@ -492,3 +492,34 @@ THREADS = {
         ),
     ],
 }
+
+# Issue 6: the home pages' INFORMATIONS (portal "all", "egestion" or "ogestion"; paragraphs separated by a blank
+# line) and the "Mes Contacts" advisors by region (name, phone, email, region code).
+ANNOUNCEMENTS = [
+    (
+        "egestion",
+        "Demandes de prise en charge : des informations obligatoires pour chaque stagiaire",
+        "Depuis le 10/05/2021, la réglementation impose de renseigner, pour chaque stagiaire de chaque demande de "
+        "prise en charge et de chaque contrat : son NIR (les 13 premiers caractères de son numéro de sécurité "
+        "sociale), sa date de naissance et son adresse complète.\n\nPensez à réunir ces informations avant de "
+        "commencer votre saisie.",
+    ),
+    (
+        "all",
+        "Fermeture de fin d'année",
+        "Les équipes de Constructys seront fermées du 24 décembre au 1er janvier. Les dossiers transmis pendant "
+        "cette période seront traités dès la réouverture.",
+    ),
+    (
+        "ogestion",
+        "Avis de virement",
+        "Chaque règlement est accompagné de son avis de virement, à retrouver dans les documents de l'établissement "
+        "bénéficiaire.",
+    ),
+]
+ADVISORS = [
+    ("Nathalie Bertrand", "0556123401", "n.bertrand@demo.constructys.fr", "NAQ"),
+    ("Julien Marchand", "0320123402", "j.marchand@demo.constructys.fr", "HDF"),
+    ("Sandrine Roux", "0472123403", "s.roux@demo.constructys.fr", "ARA"),
+    ("Olivier Fontaine", "0140123404", "o.fontaine@demo.constructys.fr", "IDF"),
+]

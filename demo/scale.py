@@ -28,6 +28,7 @@ from demo import data, identifiers
 from demo.world import CASE_MANAGER_GROUP
 from dossiers.models import Dossier, DossierStatus, Enrolment, Scheme
 from messaging.models import Message, MessageRead, SenderSide
+from messaging.services import refresh_unread_company_messages
 from payments.models import Payment, PaymentLine, PaymentMode
 
 SIREN_PREFIX = "8"
@@ -247,6 +248,7 @@ class ScaleGenerator:
             self.enrolments,
             self.messages,
             self.message_reads,
+            self.unread_company_messages,
             self.payments,
             self.analyze,
         ):
@@ -823,6 +825,10 @@ class ScaleGenerator:
             line_rows,
         )
         return written
+
+    def unread_company_messages(self):
+        """The back office's "unread company messages" flag of the benchmark dossiers (issue 6)."""
+        return refresh_unread_company_messages(Dossier.objects.filter(number__startswith=DOSSIER_PREFIX))
 
     def analyze(self):
         tables = [Organisation, Establishment, User, Membership, Person, Dossier, Enrolment, Message, MessageRead]

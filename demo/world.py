@@ -11,19 +11,21 @@ from decimal import Decimal
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt, encrypt
-from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import Establishment, Membership, Organisation, Person, User
+from backoffice.roles import CASE_MANAGER, ensure_roles
+from content.models import Advisor, Announcement
 from demo import data, identifiers
 from demo.pdf import euros, render_pdf
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier, DossierStatus, Enrolment, Scheme
 from messaging.models import Message, MessageRead, SenderSide
+from messaging.services import refresh_unread_company_messages
 from payments.models import Payment, PaymentLine, PaymentMode
 
-CASE_MANAGER_GROUP = "Gestionnaire"
+CASE_MANAGER_GROUP = CASE_MANAGER  # the back office role (backoffice.roles)
 
 # The authenticator app (TOTP) secret of every demo staff account, fixed so that a demo can be followed from the
 # README: add it to an authenticator app, or print the current code with `manage.py demo_totp <email>`.
@@ -108,25 +110,19 @@ class DemoWorld:
         self.trainees()
         self.training_dossiers()
         self.messages()
+        refresh_unread_company_messages(Dossier.objects.filter(pk__in=[d.pk for d in self.dossiers.values()]))
         self.payments()
         self.documents()
         self.member_account()
         self.funding_rules()
         self.plan_request_draft()
+        self.portal_content()
         return self
 
     # --- registries and accounts -----------------------------------------------------------------------------
 
     def case_manager_group(self):
-        group, _ = Group.objects.get_or_create(name=CASE_MANAGER_GROUP)
-        perms = Permission.objects.filter(
-            models.Q(content_type__app_label__in=["dossiers", "messaging", "payments", "invest"])
-            & (models.Q(codename__startswith="view_") | models.Q(codename__startswith="change_"))
-            | models.Q(content_type__app_label="accounts", codename__startswith="view_")
-        )
-        if set(group.permissions.all()) != set(perms):
-            group.permissions.set(perms)
-        self.group = group
+        self.group = ensure_roles()[CASE_MANAGER_GROUP]
 
     def organisations(self):
         for org in data.ORGANISATIONS:
@@ -467,6 +463,15 @@ class DemoWorld:
             if payment.remittance_advice_id != advice.pk:
                 payment.remittance_advice = advice
                 payment.save(update_fields=["remittance_advice"])
+
+    # --- portal content (issue 6) ------------------------------------------------------------------------------
+
+    def portal_content(self):
+        """The home pages' INFORMATIONS and the eGestion "Mes Contacts" advisors, editable in the admin."""
+        for position, (portal, title, body) in enumerate(data.ANNOUNCEMENTS):
+            upsert(Announcement, {"title": title}, {"portal": portal, "body": body, "position": position})
+        for position, (name, phone, email, region) in enumerate(data.ADVISORS):
+            upsert(Advisor, {"email": email}, {"name": name, "phone": phone, "region": region, "position": position})
 
     def trainee_names(self, dossier) -> str:
         return ", ".join(str(e.person) for e in dossier.enrolments.select_related("person"))

@@ -1,45 +1,477 @@
-from django.contrib import admin
+"""The back office of dossiers: the case managers' list and queue, the dossier page (trainees, documents, messages,
+payments, history of its status) and the instruction actions, which call backoffice.instruction.
 
-from dossiers.models import Document, Dossier, Enrolment
+The admin modules are the back office's "portal": like egestion/ and ogestion/, they may use every shared app."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from accounts.models import Establishment, Region, User
+from backoffice import instruction
+from common.paginators import EstimatedCountPaginator
+from dossiers.downloads import document_response
+from dossiers.models import Document, DocumentDirection, Dossier, DossierStatusChange, Enrolment
+from dossiers.uploads import check_upload
+from messaging.admin import reply_url, staff_read
+from messaging.models import Message, SenderSide
+from messaging.services import mark_company_messages_read
+from payments.models import PaymentLine
+
+MINE = "moi"
+# A company-name search matching more establishments than this is narrowed to the first ones.
+MAX_SEARCHED_ESTABLISHMENTS = 500
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class EnrolmentInline(admin.TabularInline):
     model = Enrolment
     extra = 0
     autocomplete_fields = ["person"]
+    verbose_name = "stagiaire"
+    verbose_name_plural = "stagiaires"
+
+    def has_change_permission(self, request, obj=None):
+        return False  # enrolled trainees are shown read-only (one query for all); new lines add trainees
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "dossier")
 
 
-class DocumentInline(admin.TabularInline):
+class IssuedDocumentForm(forms.ModelForm):
+    """A document Constructys issues on the dossier: the file goes through the same checks as the portals'."""
+
+    class Meta:
+        model = Document
+        fields = ["kind", "name", "file"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        self.fields["name"].help_text = "Le nom du fichier si vide."
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded and not self.instance.pk:
+            self.checked = check_upload(uploaded)
+        return uploaded
+
+    def save(self, commit=True):
+        checked = getattr(self, "checked", None)
+        if checked is not None and not self.instance.pk:
+            document = self.instance
+            document.direction = DocumentDirection.ISSUED
+            document.name = document.name or checked.original_name
+            document.file = checked.as_content_file()
+            document.content_type, document.size, document.checksum = (
+                checked.content_type,
+                checked.size,
+                checked.checksum,
+            )
+        return super().save(commit)
+
+
+class DocumentInline(ReadOnlyInline):
+    """The dossier's documents, read-only, each with a download link (never the storage's own URL)."""
+
     model = Document
     fk_name = "dossier"
+    fields = ["name", "kind", "direction", "size", "uploaded_by", "uploaded_at", "download"]
+    readonly_fields = fields
+    verbose_name_plural = "documents (émis par Constructys et reçus de l'entreprise)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+    @admin.display(description="télécharger")
+    def download(self, document):
+        return format_html(
+            '<a href="{}">Télécharger</a>', reverse("admin:dossiers_document_download", args=[document.pk])
+        )
+
+
+class IssueDocumentInline(admin.TabularInline):
+    """ "Émettre un document": new lines only; the file goes through the portals' upload checks."""
+
+    model = Document
+    form = IssuedDocumentForm
+    fk_name = "dossier"
     extra = 0
-    fields = ["direction", "kind", "name", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = ["size", "uploaded_by", "uploaded_at"]
+    fields = ["kind", "name", "file"]
+    verbose_name = "document à émettre"
+    verbose_name_plural = "émettre un document à l'entreprise"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+
+class MessageInline(ReadOnlyInline):
+    model = Message
+    fields = ["created_at", "sender_side", "author", "state", "title", "excerpt"]
+    readonly_fields = fields
+    verbose_name_plural = "messages"
+    ordering = ["-created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author").annotate(staff_read=staff_read())
+
+    @admin.display(description="lecture")
+    def state(self, message):
+        if message.sender_side == SenderSide.COMPANY and not message.staff_read:
+            return format_html('<span class="badge-unread">{}</span>', "Non lu")
+        return ""
+
+    @admin.display(description="contenu")
+    def excerpt(self, message):
+        return Truncator(message.body).chars(300)
+
+
+class PaymentLineInline(ReadOnlyInline):
+    model = PaymentLine
+    fields = ["reference", "paid_on", "beneficiary", "invoice_number", "period_start", "period_end", "amount"]
+    readonly_fields = fields
+    verbose_name_plural = "règlements"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("payment__beneficiary")
+
+    @admin.display(description="n° virement")
+    def reference(self, line):
+        return line.payment.reference
+
+    @admin.display(description="date de règlement")
+    def paid_on(self, line):
+        return line.payment.paid_on
+
+    @admin.display(description="bénéficiaire")
+    def beneficiary(self, line):
+        return line.payment.beneficiary.name
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = DossierStatusChange
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
+    readonly_fields = fields
+    verbose_name_plural = "historique des changements d'état"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+
+class CaseManagerFilter(admin.SimpleListFilter):
+    title = "gestionnaire"
+    parameter_name = "gestionnaire"
+
+    def lookups(self, request, model_admin):
+        staff = User.objects.filter(is_staff=True, is_active=True).order_by("last_name", "first_name")
+        return [(MINE, "Mes dossiers"), ("aucun", "Sans gestionnaire")] + [
+            (str(user.pk), user.get_full_name() or user.email) for user in staff
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == MINE:
+            return queryset.filter(case_manager=request.user)
+        if value == "aucun":
+            return queryset.filter(case_manager__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(case_manager_id=int(value))
+        return queryset
+
+
+class RegionFilter(admin.SimpleListFilter):
+    title = "région"
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        return Region.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Region.values:
+            return queryset.filter(employer_establishment__region=self.value())
+        return queryset
+
+
+class UnreadMessagesFilter(admin.SimpleListFilter):
+    title = "messages de l'entreprise"
+    parameter_name = "messages"
+
+    def lookups(self, request, model_admin):
+        return [("non-lus", "Messages non lus")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "non-lus":
+            return queryset.filter(has_unread_company_messages=True)
+        return queryset
 
 
 @admin.register(Dossier)
 class DossierAdmin(admin.ModelAdmin):
-    list_display = ["number", "request_number", "scheme", "status", "title", "employer_establishment", "start_date"]
-    list_filter = ["status", "scheme", "employer_establishment__region", "case_manager"]
-    search_fields = [
+    """Filters by status, scheme, region, case manager and unread company messages; "Mes dossiers" is the case
+    manager's own queue, dossiers with unread company messages first. The status changes only through the
+    instruction actions (buttons of the dossier page, and bulk actions of the list)."""
+
+    list_display = [
         "number",
         "request_number",
-        "employer_establishment__siret",
-        "employer_establishment__name",
-        "enrolments__person__last_name",
+        "scheme",
+        "status",
+        "title",
+        "employer",
+        "case_manager",
+        "start_date",
+        "unread",
     ]
-    list_select_related = ["employer_establishment"]
+    list_filter = ["status", "scheme", RegionFilter, CaseManagerFilter, UnreadMessagesFilter]
+    search_fields = ["number"]  # shows the search box; get_search_results does the indexed search
+    search_help_text = "N° de dossier ou de demande, SIRET, raison sociale de l'entreprise ou nom du stagiaire."
+    list_select_related = ["employer_establishment", "case_manager"]
     autocomplete_fields = ["employer_establishment", "provider_establishment", "created_by"]
-    date_hierarchy = "start_date"
-    inlines = [EnrolmentInline, DocumentInline]
+    readonly_fields = ["status", "created_by", "created_at", "updated_at"]
+    inlines = [
+        EnrolmentInline,
+        DocumentInline,
+        IssueDocumentInline,
+        MessageInline,
+        PaymentLineInline,
+        StatusChangeInline,
+    ]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+    actions = ["mark_received", "accept", "close"]
+
+    # --- list ----------------------------------------------------------------------------------------------------
+
+    def get_ordering(self, request):
+        if request.GET.get(CaseManagerFilter.parameter_name) == MINE:
+            return ["-has_unread_company_messages", "-start_date", "-id"]
+        return super().get_ordering(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Indexed look-ups only: numbers by prefix (B-tree pattern index), a SIRET exactly, names with the trigram
+        indexes of establishments and persons. The matching establishments are read first (capped), so that
+        PostgreSQL combines the dossiers' employer and provider indexes."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        compact = term.replace(" ", "")
+        if compact.isdigit() and len(compact) == 14:
+            query = self._of_establishments(Establishment.objects.filter(siret=compact))
+        elif compact.replace(".", "").isdigit():
+            query = Q(number__startswith=compact) | Q(request_number__startswith=compact)
+            if len(compact) == 9 and compact.isdigit():  # a SIREN: every establishment of the organisation
+                query |= self._of_establishments(Establishment.objects.filter(organisation__siren=compact))
+        else:
+            query = self._of_establishments(Establishment.objects.filter(name__icontains=term)) | Q(
+                pk__in=Enrolment.objects.filter(person__last_name__icontains=term).values("dossier_id")
+            )
+        return queryset.filter(query), False
+
+    @staticmethod
+    def _of_establishments(establishments):
+        """Dossiers employed or trained by these establishments; their ids are read first (one small indexed query)
+        so that PostgreSQL combines the employer and provider indexes of the dossiers."""
+        ids = list(establishments.values_list("pk", flat=True)[:MAX_SEARCHED_ESTABLISHMENTS])
+        return Q(employer_establishment_id__in=ids) | Q(provider_establishment_id__in=ids)
+
+    @admin.display(description="entreprise", ordering="employer_establishment__name")
+    def employer(self, dossier):
+        return dossier.employer_establishment.name
+
+    @admin.display(description="messages", ordering="has_unread_company_messages")
+    def unread(self, dossier):
+        if dossier.has_unread_company_messages:
+            return format_html('<span class="badge-unread">{}</span>', "Non lu")
+        return ""
+
+    # --- permissions of the instruction ----------------------------------------------------------------------------
+
+    def has_instruct_permission(self, request):
+        return request.user.has_perm("dossiers.instruct_dossier")
+
+    def has_close_permission(self, request):
+        return request.user.has_perm("dossiers.close_dossier")
+
+    def _bulk(self, request, queryset, code):
+        done, refused = [], []
+        for dossier in queryset.order_by("number"):
+            try:
+                instruction.change_status(dossier, request.user, code)
+            except ValidationError as error:
+                refused.append(" ".join(error.messages))
+            else:
+                done.append(dossier.number)
+        label = instruction.TRANSITIONS[code].label
+        if done:
+            self.message_user(request, f"{label} : {len(done)} dossier(s) ({', '.join(done)}).", messages.SUCCESS)
+        for message in refused:
+            self.message_user(request, message, messages.WARNING)
+
+    @admin.action(description="Marquer reçu", permissions=["instruct"])
+    def mark_received(self, request, queryset):
+        self._bulk(request, queryset, "received")
+
+    @admin.action(description="Accepter (émet l'accord de prise en charge)", permissions=["instruct"])
+    def accept(self, request, queryset):
+        self._bulk(request, queryset, "accept")
+
+    @admin.action(description="Solder", permissions=["close"])
+    def close(self, request, queryset):
+        self._bulk(request, queryset, "close")
+
+    # --- the dossier's page ----------------------------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/etat/<str:code>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="dossiers_dossier_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        dossier = self.get_object(request, unquote(object_id))
+        extra_context = extra_context or {}
+        if dossier is not None:
+            extra_context["transitions"] = [
+                (t, reverse("admin:dossiers_dossier_transition", args=[dossier.pk, t.code]))
+                for t in instruction.available_transitions(dossier, request.user)
+            ]
+            if request.user.has_perm("messaging.add_message"):
+                extra_context["reply_url"] = reply_url(dossier.pk)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if dossier is not None and request.method == "GET" and response.status_code == 200:
+            # Rendered first, so that this visit still shows which messages were new.
+            response.render()
+            mark_company_messages_read(dossier, request.user)
+        return response
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Document:
+            for document in formset.save(commit=False):
+                document.uploaded_by = request.user
+                document.save()
+            formset.save_m2m()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def transition_view(self, request, object_id, code):
+        """The confirmation page of a change of status (with the missing documents or the refusal's reason)."""
+        dossier = self.get_object(request, unquote(object_id))
+        if dossier is None:
+            raise Http404("Aucun dossier ne correspond à cette adresse.")
+        transition = instruction.TRANSITIONS.get(code)
+        if transition is None:
+            raise Http404("Ce changement d'état n'existe pas.")
+        if not request.user.has_perm(f"dossiers.{transition.permission}"):
+            raise PermissionDenied
+        form = TransitionForm(request.POST if request.method == "POST" else None, transition=transition)
+        change_url = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
+        if request.method == "POST" and form.is_valid():
+            try:
+                instruction.change_status(dossier, request.user, code, form.cleaned_data.get("note", ""))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    f"Dossier {dossier.number} : {dossier.get_status_display()}. L'entreprise en est informée par un "
+                    "message.",
+                    messages.SUCCESS,
+                )
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{transition.label} — dossier {dossier.number}",
+            "opts": self.opts,
+            "original": dossier,
+            "transition": transition,
+            "form": form,
+            "change_url": change_url,
+            "allowed": dossier.status in transition.from_statuses,
+        }
+        return TemplateResponse(request, "admin/dossiers/dossier/transition.html", context)
+
+
+class TransitionForm(forms.Form):
+    def __init__(self, *args, transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        if transition.note_label:
+            self.fields["note"] = forms.CharField(
+                label=transition.note_label,
+                widget=forms.Textarea(attrs={"class": "instruction-note", "rows": 6}),
+                error_messages={"required": "Ce champ est obligatoire."},
+            )
 
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "direction", "dossier", "establishment", "size", "uploaded_at"]
     list_filter = ["kind", "direction"]
-    search_fields = ["name", "dossier__number", "establishment__siret"]
+    search_fields = ["name", "=dossier__number", "=establishment__siret"]
     list_select_related = ["dossier", "establishment"]
-    raw_id_fields = ["dossier", "establishment", "uploaded_by"]
+    raw_id_fields = ["dossier", "establishment", "uploaded_by", "message"]
     readonly_fields = ["size", "checksum", "content_type", "uploaded_at"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/telecharger/",
+                self.admin_site.admin_view(self.download_view),
+                name="dossiers_document_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        document = Document.objects.filter(pk=pk).first()
+        if document is None:
+            raise Http404("Aucun document ne correspond à cette adresse.")
+        return document_response(document)
+
+
+@admin.register(DossierStatusChange)
+class DossierStatusChangeAdmin(admin.ModelAdmin):
+    """Who changed which dossier's status, and when (read-only)."""
+
+    list_display = ["changed_at", "dossier", "from_status", "to_status", "changed_by"]
+    list_filter = ["to_status"]
+    search_fields = ["=dossier__number", "changed_by__email"]
+    list_select_related = ["dossier", "changed_by"]
+    date_hierarchy = "changed_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,6 +3,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -108,6 +109,12 @@ class Dossier(models.Model):
     )
     created_at = models.DateTimeField("créé le", default=timezone.now)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    # Whether a company message of the thread is waiting for Constructys: kept up to date by messaging.services
+    # (set when the company writes, cleared once a staff user has opened every company message), so that the back
+    # office's queue and filter stay indexed at 200 000 dossiers.
+    has_unread_company_messages = models.BooleanField(
+        "messages de l'entreprise non lus", default=False, db_default=False, editable=False
+    )
 
     objects = DossierQuerySet.as_manager()
 
@@ -123,6 +130,22 @@ class Dossier(models.Model):
             models.Index(fields=["employer_establishment", "status", "-start_date"], name="dossier_employer_list"),
             models.Index(fields=["provider_establishment", "status", "-start_date"], name="dossier_provider_list"),
             models.Index(fields=["case_manager", "status"], name="dossier_case_manager_queue"),
+            # The back office: the whole list latest first, a case manager's queue with unread messages first, and
+            # the dossiers waiting for an answer.
+            models.Index(fields=["-start_date", "-id"], name="dossier_start_date_list"),
+            models.Index(
+                fields=["case_manager", "-has_unread_company_messages", "-start_date", "-id"],
+                name="dossier_case_manager_unread",
+            ),
+            models.Index(
+                fields=["-start_date", "-id"],
+                condition=Q(has_unread_company_messages=True),
+                name="dossier_unread_company",
+            ),
+        ]
+        permissions = [
+            ("instruct_dossier", "Peut instruire les dossiers (reçu, incomplet, accepté, refusé)"),
+            ("close_dossier", "Peut solder les dossiers"),
         ]
 
     def __str__(self):
@@ -237,3 +260,47 @@ class Document(models.Model):
     @staticmethod
     def checksum_of(content: bytes) -> str:
         return hashlib.sha256(content).hexdigest()
+
+    @classmethod
+    def issue_pdf(cls, content: bytes, *, name: str, kind: str, user, dossier=None, establishment=None) -> "Document":
+        """A PDF that Constructys issues (funding agreement, remittance advice), on a dossier or an establishment."""
+        return cls.objects.create(
+            dossier=dossier,
+            establishment=establishment,
+            direction=DocumentDirection.ISSUED,
+            kind=kind,
+            name=name,
+            file=ContentFile(content, name="document.pdf"),
+            content_type="application/pdf",
+            size=len(content),
+            checksum=cls.checksum_of(content),
+            uploaded_by=user,
+        )
+
+
+class DossierStatusChange(models.Model):
+    """One change of a dossier's status: from what, to what, who did it and when, and the note sent with it (the
+    missing documents, the reason of a refusal). Written by backoffice.instruction only."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="status_changes", db_index=False)
+    from_status = models.CharField("ancien état", max_length=10, choices=DossierStatus.choices)
+    to_status = models.CharField("nouvel état", max_length=10, choices=DossierStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dossier_status_changes",
+        verbose_name="par",
+    )
+    changed_at = models.DateTimeField("le", default=timezone.now)
+    note = models.TextField("motif / message", blank=True)
+
+    class Meta:
+        verbose_name = "changement d'état"
+        verbose_name_plural = "changements d'état"
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["dossier", "-changed_at"], name="dossier_status_history")]
+
+    def __str__(self):
+        return f"{self.dossier.number} : {self.get_from_status_display()} → {self.get_to_status_display()}"

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import services
 from accounts.access import portal_member_required, set_current_entity
 from accounts.models import ConsentKind, ConsentVersion, Portal
+from content.models import Advisor, Announcement
 from egestion.forms import SignupForm
 from messaging.models import Message
 
@@ -32,7 +33,15 @@ def home(request):
     unread_messages = (
         Message.objects.for_company_user(request.user, request.establishment_ids).unread_by(request.user).count()
     )
-    return render(request, "egestion/home.html", {"unread_messages": unread_messages})
+    return render(
+        request,
+        "egestion/home.html",
+        {
+            "unread_messages": unread_messages,
+            "announcements": list(Announcement.objects.published(Portal.EGESTION)),
+            "advisors": list(Advisor.objects.for_establishments(request.establishment_ids)),
+        },
+    )
 
 
 # --- Créer mon compte -------------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ the text can be extracted and the rendering stays well under a second.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common.pdf import html_to_pdf
 from dossiers.cerfa import FIELDS, SECTIONS, Field, fields_in, ignored_fields, label_for, normalise
 from dossiers.cerfa.fields import ORDINALS, REMUNERATION_PERIODS, REMUNERATION_YEARS, remuneration_id
 from dossiers.cerfa.normalise import (
@@ -183,20 +183,6 @@ def render_cerfa_pdf(data: Mapping[str, Any], *, establishment=None, dossier=Non
     """The filled CERFA as PDF bytes: a draft's (`dossier=None`: "BROUILLON — non transmis" on every page) or a
     transmitted dossier's (its numbers in the header). `establishment`: the employer, named in the header."""
     return html_to_pdf(render_cerfa_html(data, establishment=establishment, dossier=dossier))
-
-
-def html_to_pdf(html: str) -> bytes:
-    """Any self-contained HTML page (inline CSS, no image, no web font) as PDF bytes, rendered by WeasyPrint."""
-    # WeasyPrint logs each rendering step at INFO.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    from weasyprint import HTML  # imported here: loading WeasyPrint is slow and only this code needs it
-
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
-
-
-def _no_fetch(url, *args, **kwargs):
-    """The template references no file: nothing is ever fetched (no network, no local file read)."""
-    raise ValueError(f"Le PDF ne charge aucune ressource externe ({url}).")
 
 
 # --- the skills-plan request's summary ------------------------------------------------------------------------------

@@ -4,23 +4,44 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from dossiers.models import Dossier
 from messaging import services
 from messaging.models import Message, SenderSide
+
+staff_read = services.staff_have_read
+
+
+class UnreadFilter(admin.SimpleListFilter):
+    title = "lecture"
+    parameter_name = "lecture"
+
+    def lookups(self, request, model_admin):
+        return [("non-lus", "Messages d'entreprise non lus")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "non-lus":
+            return queryset.filter(sender_side=SenderSide.COMPANY).exclude(staff_read())
+        return queryset
 
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    """Case managers read the dossiers' threads and answer (a minimal form: the back-office issue completes it).
+    """Case managers read the dossiers' threads and answer.
 
     A message added here is a case manager's answer: messaging.services.reply_as_case_manager writes it, as
-    Constructys, signed by the staff user. "Répondre" on a message opens that form for its dossier."""
+    Constructys, signed by the staff user. "Répondre" on a message (or on the dossier's page) opens that form for
+    its dossier. Company messages that no staff user has opened are shown in bold with a "Non lu" badge; opening one
+    marks it read for the staff user."""
 
-    list_display = ["title", "dossier", "sender_side", "author", "created_at", "reply_link"]
-    list_filter = ["sender_side"]
-    search_fields = ["title", "dossier__number"]
+    list_display = ["title_with_state", "dossier", "sender_side", "author", "created_at", "reply_link"]
+    list_filter = [UnreadFilter, "sender_side"]
+    search_fields = ["title", "=dossier__number"]
     list_select_related = ["dossier", "author"]
     raw_id_fields = ["dossier", "author"]
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(staff_read=staff_read())
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -32,6 +53,13 @@ class MessageAdmin(admin.ModelAdmin):
             return []
         return ["dossier", "sender_side", "author", "title", "body", "created_at"]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        message = self.get_object(request, object_id)
+        if message is not None and message.sender_side == SenderSide.COMPANY:
+            services.mark_read(message, request.user)
+            services.refresh_unread_company_messages(Dossier.objects.filter(pk=message.dossier_id))
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
@@ -41,9 +69,27 @@ class MessageAdmin(admin.ModelAdmin):
         obj.pk = message.pk
         obj.sender_side, obj.author, obj.created_at = SenderSide.CONSTRUCTYS, request.user, message.created_at
 
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(request, f"Réponse envoyée sur le dossier {obj.dossier.number}.")
+        return super().response_add(request, obj, post_url_continue)
+
+    @admin.display(description="titre", ordering="title")
+    def title_with_state(self, message):
+        if message.sender_side == SenderSide.COMPANY and not getattr(message, "staff_read", True):
+            return format_html(
+                '<strong class="unread">{}</strong> <span class="badge-unread">Non lu</span>', message.title
+            )
+        return message.title
+
     @admin.display(description="Répondre")
     def reply_link(self, message):
         if message.sender_side != SenderSide.COMPANY:
             return ""
-        query = urlencode({"dossier": message.dossier_id, "title": f"RE : {message.title}"[:200]})
-        return format_html('<a href="{}?{}">Répondre</a>', reverse("admin:messaging_message_add"), query)
+        return format_html('<a href="{}">Répondre</a>', reply_url(message.dossier_id, message.title))
+
+
+def reply_url(dossier_id, title="") -> str:
+    query = {"dossier": dossier_id}
+    if title:
+        query["title"] = f"RE : {title}"[:200]
+    return f"{reverse('admin:messaging_message_add')}?{urlencode(query)}"

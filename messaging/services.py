@@ -1,8 +1,9 @@
 """Messages between a company and its Constructys case manager: sending, answering, read state (per user)."""
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
-from dossiers.models import Document, DocumentDirection, DocumentKind
+from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
 from messaging.models import Message, MessageRead, SenderSide
 
 
@@ -30,6 +31,7 @@ def send_company_message(dossier, user, title, body, files=()) -> Message:
         dossier=dossier, sender_side=SenderSide.COMPANY, author=user, title=title.strip(), body=body.strip()
     )
     _attach(message, files, user, DocumentDirection.RECEIVED)
+    Dossier.objects.filter(pk=dossier.pk).update(has_unread_company_messages=True)
     return message
 
 
@@ -50,3 +52,35 @@ def mark_read(message, user) -> None:
 
 def mark_unread(message, user) -> None:
     MessageRead.objects.filter(message=message, user=user).delete()
+
+
+def mark_company_messages_read(dossier, user) -> None:
+    """A case manager opened the dossier in the back office: its company messages are read by them."""
+    MessageRead.objects.bulk_create(
+        [
+            MessageRead(message_id=pk, user=user)
+            for pk in Message.objects.filter(dossier=dossier, sender_side=SenderSide.COMPANY)
+            .unread_by(user)
+            .values_list("pk", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
+    refresh_unread_company_messages(Dossier.objects.filter(pk=dossier.pk))
+
+
+def staff_have_read(message_ref="pk"):
+    """A staff user (any case manager) has opened the message."""
+    return Exists(MessageRead.objects.filter(message=OuterRef(message_ref), user__is_staff=True))
+
+
+def refresh_unread_company_messages(dossiers=None) -> int:
+    """Recompute Dossier.has_unread_company_messages (of `dossiers`, a queryset, or of all): whether a company
+    message of the thread has not been opened by any staff user. Returns the number of dossiers changed."""
+    unread = Exists(
+        Message.objects.filter(dossier=OuterRef("pk"), sender_side=SenderSide.COMPANY).exclude(staff_have_read())
+    )
+    dossiers = Dossier.objects.all() if dossiers is None else dossiers
+    # Only the rows whose flag changes are written.
+    return dossiers.filter(unread, has_unread_company_messages=False).update(
+        has_unread_company_messages=True
+    ) + dossiers.filter(~unread, has_unread_company_messages=True).update(has_unread_company_messages=False)

@@ -4,6 +4,7 @@ from django.urls import reverse_lazy
 
 from accounts.access import portal_member_required
 from accounts.models import Portal
+from content.models import Announcement
 
 ogestion_required = portal_member_required(Portal.OGESTION)
 
@@ -17,4 +18,11 @@ class OgestionLoginView(LoginView):
 def home(request):
     establishments = [m.establishment for m in request.memberships]
     missing_iban = [establishment for establishment in establishments if not establishment.iban]
-    return render(request, "ogestion/home.html", {"establishments_missing_iban": missing_iban})
+    return render(
+        request,
+        "ogestion/home.html",
+        {
+            "establishments_missing_iban": missing_iban,
+            "announcements": list(Announcement.objects.published(Portal.OGESTION)),
+        },
+    )

@@ -103,10 +103,11 @@ def test_every_demo_login_exists_with_its_role(world):
 
     gestionnaire = User.objects.get(email="gestionnaire@demo.constructys.fr")
     assert gestionnaire.is_staff and not gestionnaire.is_superuser
-    assert gestionnaire.groups.filter(name="Gestionnaire").exists()
+    assert gestionnaire.groups.filter(name="Gestionnaire de dossiers").exists()
     assert gestionnaire.has_perm("dossiers.change_dossier")
     assert gestionnaire.has_perm("messaging.view_message")
-    assert gestionnaire.has_perm("payments.change_payment")
+    assert gestionnaire.has_perm("dossiers.instruct_dossier")
+    assert not gestionnaire.has_perm("payments.change_payment")  # accounting records payments
     assert gestionnaire.has_perm("accounts.view_establishment")
     assert not gestionnaire.has_perm("accounts.change_establishment")
     assert not gestionnaire.has_perm("dossiers.delete_dossier")

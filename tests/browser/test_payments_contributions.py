@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from banking.models import BankDetailsRequest
+from common.pdf import html_to_pdf
 from contributions.models import ContributionRate
 from dossiers.models import Document, DocumentDirection, DocumentKind
-from funding.pdf import html_to_pdf
 from tests.browser.test_dossier_tracking import log_in
 from tests.factories import (
     TINY_PDF,

@@ -1,0 +1,220 @@
+"""CSV imports of the registries from the back office: member companies, training providers, establishments, and
+the CERFA referentials (through referentials.importers, the parser of `manage.py load_referentials`).
+
+Each import reads the file with referentials.importers.read_csv (UTF-8 or Windows-1252, ';' ',' or tab, columns
+matched by name), checks every line with the models' own validators, and upserts by its key (SIREN, SIRET):
+importing the same file twice changes nothing the second time. A rejected line is reported with its number and the
+reason, in French; the other lines are imported. Every run is kept as an ImportRun with its report.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import Establishment, Organisation, OrganisationKind, Region
+from accounts.validators import compact_digits
+from backoffice.models import ImportKind, ImportRun
+from common.history import ADDITION, CHANGE, log_change
+from referentials import importers
+from referentials.importers import Column, LoadResult, Reject, read_csv
+
+ORGANISATION_COLUMNS = [
+    Column("siren", ("siren",), required=True),
+    Column("name", ("raison_sociale", "nom", "denomination"), required=True),
+    Column("member_number", ("numero_adherent", "n_adherent", "adherent")),
+    Column("contact_email", ("email_contact", "email", "courriel")),
+]
+ESTABLISHMENT_COLUMNS = [
+    Column("siret", ("siret",), required=True),
+    Column("name", ("raison_sociale", "nom", "denomination"), required=True),
+    Column("sign", ("enseigne",)),
+    Column("address_line1", ("adresse",)),
+    Column("postal_code", ("code_postal", "cp")),
+    Column("city", ("ville", "commune")),
+    Column("region", ("region",)),
+    Column("is_head_office", ("siege",)),
+    Column("iban", ("iban",)),
+    Column("bic", ("bic",)),
+    Column("nda", ("nda", "numero_declaration_activite")),
+    Column("uai", ("uai",)),
+]
+
+REFERENTIALS = {
+    "idcc": "Conventions collectives (KALI)",
+    "cfa": "CFA (référentiel des organismes)",
+    "diplomas": "Diplômes (BCN)",
+    "rncp": "Certifications RNCP",
+    "rncp_cfd": "Liens RNCP ↔ code diplôme",
+}
+
+
+def _errors(error: ValidationError, model) -> str:
+    """'SIRET : Le SIRET … ; IBAN : …' with the fields' French names."""
+    if not hasattr(error, "message_dict"):
+        return " ; ".join(error.messages)
+    parts = []
+    for field, messages in error.message_dict.items():
+        label = "" if field == "__all__" else f"{model._meta.get_field(field).verbose_name} : "
+        parts += [f"{label}{message}" for message in messages]
+    return " ; ".join(parts)
+
+
+def _region(value: str) -> str:
+    if not value:
+        return ""
+    upper = value.strip().upper()
+    if upper in Region.values:
+        return upper
+    for code, label in Region.choices:
+        if importers.codes.normalise_text(label) == importers.codes.normalise_text(value):
+            return code
+    raise Reject(f"région « {value} » inconnue (code ARA, BRE… ou nom de la région)")
+
+
+def _upsert(obj, values: dict, *, created: bool, result: LoadResult, exclude=()) -> bool:
+    """Set `values` on `obj`, validate, save; counts into `result`. Raises Reject with the validation errors."""
+    changed = created or any(getattr(obj, name) != value for name, value in values.items())
+    for name, value in values.items():
+        setattr(obj, name, value)
+    if not changed:
+        result.unchanged += 1
+        return False
+    try:
+        obj.full_clean(exclude=list(exclude))
+    except ValidationError as error:
+        raise Reject(_errors(error, type(obj))) from None
+    obj.save()
+    if created:
+        result.created += 1
+    else:
+        result.updated += 1
+    return True
+
+
+def _organisations(path, kind: str, result: LoadResult) -> None:
+    rows = list(read_csv(path, ORGANISATION_COLUMNS, result))
+    sirens = [compact_digits(values["siren"]) for _, values in rows]
+    existing_by_siren = {org.siren: org for org in Organisation.objects.filter(siren__in=sirens)}
+    seen = {}
+    for line, values in rows:
+        result.read += 1
+        siren = compact_digits(values["siren"])
+        try:
+            if siren in seen:
+                raise Reject(f"SIREN {siren} figure déjà ligne {seen[siren]} : cette ligne est ignorée")
+            seen[siren] = line
+            org = existing_by_siren.get(siren)
+            if org is not None and org.kind != kind:
+                raise Reject(f"SIREN {siren} : déjà enregistré comme {org.get_kind_display().lower()}")
+            fields = {
+                "siren": siren,
+                "kind": kind,
+                "name": importers._text(values["name"], "raison sociale", 200, required=True),
+                "contact_email": values.get("contact_email", "").strip().lower(),
+            }
+            if kind == OrganisationKind.COMPANY:
+                member_number = values.get("member_number", "").strip()
+                if not member_number:
+                    raise Reject("numéro d'adhérent absent (6 chiffres)")
+                fields["member_number"] = member_number
+            with transaction.atomic():
+                _upsert(org or Organisation(), fields, created=org is None, result=result)
+        except Reject as exc:
+            result.reject(line, str(exc))
+
+
+def import_members(path, result):
+    _organisations(path, OrganisationKind.COMPANY, result)
+
+
+def import_providers(path, result):
+    _organisations(path, OrganisationKind.PROVIDER, result)
+
+
+def import_establishments(path, result: LoadResult) -> None:
+    rows = list(read_csv(path, ESTABLISHMENT_COLUMNS, result))
+    sirets = [compact_digits(values["siret"]) for _, values in rows]
+    existing = {e.siret: e for e in Establishment.objects.filter(siret__in=sirets)}
+    organisations = {o.siren: o for o in Organisation.objects.filter(siren__in={s[:9] for s in sirets})}
+    seen = {}
+    for line, values in rows:
+        result.read += 1
+        siret = compact_digits(values["siret"])
+        try:
+            if siret in seen:
+                raise Reject(f"SIRET {siret} figure déjà ligne {seen[siret]} : cette ligne est ignorée")
+            seen[siret] = line
+            organisation = organisations.get(siret[:9])
+            if organisation is None:
+                raise Reject(f"aucune organisation de SIREN {siret[:9]} : importez d'abord l'entreprise ou l'organisme")
+            establishment = existing.get(siret)
+            fields = {
+                "organisation": organisation,
+                "siret": siret,
+                "name": importers._text(values["name"], "raison sociale", 200, required=True),
+                "sign": importers._text(values.get("sign", ""), "enseigne", 200),
+                "address_line1": importers._text(values.get("address_line1", ""), "adresse", 200),
+                "postal_code": values.get("postal_code", "").strip(),
+                "city": importers._text(values.get("city", ""), "ville", 100).upper(),
+                "region": _region(values.get("region", "")),
+                "is_head_office": importers._boolean(values.get("is_head_office", ""), "siège", default=False),
+                "iban": values.get("iban", "").replace(" ", "").upper(),
+                "bic": values.get("bic", "").replace(" ", "").upper(),
+                "nda": compact_digits(values.get("nda", "")),
+                "uai": values.get("uai", "").strip().upper(),
+            }
+            with transaction.atomic():
+                _upsert(establishment or Establishment(), fields, created=establishment is None, result=result)
+        except Reject as exc:
+            result.reject(line, str(exc))
+
+
+REGISTRY_IMPORTERS = {
+    ImportKind.MEMBERS: import_members,
+    ImportKind.PROVIDERS: import_providers,
+    ImportKind.ESTABLISHMENTS: import_establishments,
+}
+
+
+def run_import(*, kind: str, uploaded_file, user, referential: str = "") -> ImportRun:
+    """Import an uploaded CSV file into a registry (or a referential: `referential` is a key of REFERENTIALS)."""
+    name = getattr(uploaded_file, "name", "import.csv")
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "import.csv"
+        with path.open("wb") as target:
+            for chunk in uploaded_file.chunks():
+                target.write(chunk)
+        if kind == ImportKind.REFERENTIAL:
+            if referential not in importers.LOADERS:
+                raise ValidationError("Choisissez le référentiel à importer.")
+            try:
+                result = importers.LOADERS[referential](path)
+            except importers.FileFormatError as exc:
+                raise ValidationError(f"Fichier illisible : {exc}") from None
+        else:
+            result = LoadResult(ImportKind(kind).label, name)
+            try:
+                REGISTRY_IMPORTERS[kind](path, result)
+            except importers.FileFormatError as exc:
+                raise ValidationError(f"Fichier illisible : {exc}") from None
+    run = ImportRun.objects.create(
+        kind=kind,
+        file_name=name[:255],
+        imported_by=user,
+        read=result.read,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        rejected=result.rejected,
+        report={
+            "referential": REFERENTIALS.get(referential, ""),
+            "notes": result.notes,
+            "rejections": [{"line": r.line, "reason": r.reason} for r in result.rejections],
+        },
+    )
+    log_change(user, run, result.summary(), ADDITION if result.created else CHANGE)
+    return run

@@ -1,0 +1,189 @@
+"""Instruction of dossiers by Constructys case managers: each change of status goes through one of these functions,
+which the admin actions call.
+
+    mark_received(dossier, user)                      Transmis / Incomplet -> Reçu
+    mark_incomplete(dossier, user, missing=...)       Transmis / Reçu -> Incomplet, asking for the missing documents
+    accept(dossier, user)                             -> En cours, with the "Accord de prise en charge" PDF issued
+    refuse(dossier, user, reason=...)                 -> Refusé, with the reason
+    close(dossier, user)                              En cours -> Soldé
+
+Each one locks the dossier, checks that the change is allowed (ValidationError in French otherwise), records a
+DossierStatusChange (who, when, from, to, note) and an entry of the admin history, gives the dossier a case manager
+if it had none, and writes the company a message in the dossier's thread (it shows under MESSAGE(S) and in the
+company's unread messages).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from common.history import log_change
+from common.pdf import render_pdf
+from dossiers.models import Document, DocumentKind, Dossier, DossierStatus, DossierStatusChange
+from messaging.services import reply_as_case_manager
+
+S = DossierStatus
+
+
+@dataclass(frozen=True)
+class Transition:
+    code: str
+    label: str  # the admin's button and action
+    to_status: str
+    from_statuses: tuple[str, ...]
+    permission: str  # codename on dossiers.Dossier
+    note_label: str = ""  # asked on the confirmation page; required when set
+
+
+TRANSITIONS = {
+    t.code: t
+    for t in [
+        Transition("received", "Marquer reçu", S.RECEIVED, (S.SUBMITTED, S.INCOMPLETE), "instruct_dossier"),
+        Transition(
+            "incomplete",
+            "Marquer incomplet",
+            S.INCOMPLETE,
+            (S.SUBMITTED, S.RECEIVED),
+            "instruct_dossier",
+            note_label="Pièces manquantes (message à l'entreprise)",
+        ),
+        Transition("accept", "Accepter", S.ACCEPTED, (S.SUBMITTED, S.RECEIVED, S.INCOMPLETE), "instruct_dossier"),
+        Transition(
+            "refuse",
+            "Refuser",
+            S.REFUSED,
+            (S.SUBMITTED, S.RECEIVED, S.INCOMPLETE),
+            "instruct_dossier",
+            note_label="Motif du refus",
+        ),
+        Transition("close", "Solder", S.CLOSED, (S.ACCEPTED,), "close_dossier"),
+    ]
+}
+
+
+def available_transitions(dossier: Dossier, user) -> list[Transition]:
+    """The changes the user may make to the dossier in its current status."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if dossier.status in t.from_statuses and user.has_perm(f"dossiers.{t.permission}")
+    ]
+
+
+def _message(dossier: Dossier, code: str, note: str) -> tuple[str, str]:
+    number = dossier.number
+    if code == "received":
+        return (
+            f"Dossier {number} reçu",
+            f"Bonjour,\n\nNous avons bien reçu votre dossier n° {number} ({dossier.title}). Il est en cours d'étude "
+            "par votre gestionnaire Constructys.",
+        )
+    if code == "incomplete":
+        return (
+            f"Dossier {number} incomplet : pièces manquantes",
+            f"Bonjour,\n\nVotre dossier n° {number} ({dossier.title}) est incomplet. Merci de nous transmettre, en "
+            f"réponse à ce message :\n\n{note}",
+        )
+    if code == "accept":
+        return (
+            f"Dossier {number} accepté : accord de prise en charge",
+            f"Bonjour,\n\nVotre dossier n° {number} ({dossier.title}) est accepté. L'accord de prise en charge est "
+            "disponible dans les DOCUMENT(S) ÉMIS du dossier.",
+        )
+    if code == "refuse":
+        return (
+            f"Dossier {number} refusé",
+            f"Bonjour,\n\nVotre dossier n° {number} ({dossier.title}) n'a pas pu être accepté pour le motif "
+            f"suivant :\n\n{note}",
+        )
+    return (
+        f"Dossier {number} soldé",
+        f"Bonjour,\n\nVotre dossier n° {number} ({dossier.title}) est soldé : tous les règlements ont été effectués.",
+    )
+
+
+@transaction.atomic
+def change_status(dossier: Dossier, user, code: str, note: str = "") -> DossierStatusChange:
+    """Make the change `code` (a key of TRANSITIONS); the functions below name each one."""
+    transition = TRANSITIONS[code]
+    note = (note or "").strip()
+    if not user.has_perm(f"dossiers.{transition.permission}"):
+        raise ValidationError("Vous n'avez pas le droit de faire ce changement d'état.")
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if locked.status not in transition.from_statuses:
+        raise ValidationError(
+            f"Le dossier {locked.number} est « {locked.get_status_display()} » : "
+            f"« {transition.label} » n'est pas possible."
+        )
+    if transition.note_label and not note:
+        raise ValidationError(f"{transition.note_label} : ce champ est obligatoire.")
+    previous = locked.status
+    locked.status = transition.to_status
+    update_fields = ["status", "updated_at"]
+    if locked.case_manager_id is None:
+        locked.case_manager = user
+        update_fields.append("case_manager")
+    locked.save(update_fields=update_fields)
+    change = DossierStatusChange.objects.create(
+        dossier=locked, from_status=previous, to_status=locked.status, changed_by=user, note=note
+    )
+    if code == "accept":
+        issue_funding_agreement(locked, user)
+    title, body = _message(locked, code, note)
+    reply_as_case_manager(locked, user, title, body)
+    log_change(
+        user, locked, f"État : {S(previous).label} → {locked.get_status_display()}" + (f" ({note})" if note else "")
+    )
+    # The caller's object follows.
+    dossier.status, dossier.case_manager_id = locked.status, locked.case_manager_id
+    return change
+
+
+def mark_received(dossier, user):
+    return change_status(dossier, user, "received")
+
+
+def mark_incomplete(dossier, user, missing: str):
+    return change_status(dossier, user, "incomplete", missing)
+
+
+def accept(dossier, user):
+    return change_status(dossier, user, "accept")
+
+
+def refuse(dossier, user, reason: str):
+    return change_status(dossier, user, "refuse", reason)
+
+
+def close(dossier, user):
+    return change_status(dossier, user, "close")
+
+
+def funding_agreement_pdf(dossier: Dossier) -> bytes:
+    trainees = [enrolment.person for enrolment in dossier.enrolments.select_related("person")]
+    return render_pdf(
+        "backoffice/funding_agreement_pdf.html",
+        {
+            "dossier": dossier,
+            "employer": dossier.employer_establishment,
+            "provider": dossier.provider_establishment,
+            "trainees": trainees,
+            "case_manager": dossier.case_manager,
+            "issued_on": timezone.localdate(),
+        },
+    )
+
+
+def issue_funding_agreement(dossier: Dossier, user) -> Document:
+    """The "Accord de prise en charge" PDF, added to the dossier's issued documents."""
+    return Document.issue_pdf(
+        funding_agreement_pdf(dossier),
+        name=f"Accord de prise en charge {dossier.number}.pdf",
+        kind=DocumentKind.FUNDING_AGREEMENT,
+        user=user,
+        dossier=dossier,
+    )

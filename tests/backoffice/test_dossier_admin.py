@@ -1,0 +1,206 @@
+"""The dossier list and page of the back office: filters, the case manager's queue, indexed search, unread company
+messages standing out, and a constant number of queries as data grows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Region
+from messaging.models import MessageRead
+from messaging.services import refresh_unread_company_messages
+from tests.backoffice.conftest import company_message
+from tests.factories import (
+    DocumentFactory,
+    DossierFactory,
+    EnrolmentFactory,
+    EstablishmentFactory,
+    PaymentLineFactory,
+)
+
+CHANGELIST = "admin:dossiers_dossier_changelist"
+
+
+def listed(client, **params):
+    response = client.get(reverse(CHANGELIST), params)
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+def count_queries(client, url, params=None):
+    client.get(url, params)  # per-process caches (content types, permissions) filled by a first visit
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_the_case_manager_queue_puts_unread_company_messages_first(staff_client, case_manager):
+    client = staff_client(case_manager)
+    quiet = DossierFactory(case_manager=case_manager, number="9939990001.01")
+    waiting = DossierFactory(case_manager=case_manager, number="9939990002.01")
+    read = DossierFactory(case_manager=case_manager, number="9939990003.01")
+    DossierFactory.create_batch(2)  # someone else's
+    company_message(waiting)
+    MessageRead.objects.create(message=company_message(read), user=case_manager)
+    refresh_unread_company_messages()
+
+    queue = listed(client, gestionnaire="moi")
+
+    assert queue[0] == waiting
+    assert set(queue) == {quiet, waiting, read}
+    assert listed(client, messages="non-lus") == [waiting]
+    response = client.get(reverse(CHANGELIST), {"gestionnaire": "moi"})
+    assert response.text.count('<span class="badge-unread">Non lu</span>') == 1
+
+
+def test_filters_by_status_scheme_and_region(staff_client, case_manager):
+    client = staff_client(case_manager)
+    in_brittany = DossierFactory(
+        submitted=True, scheme="PLAN", employer_establishment=EstablishmentFactory(region=Region.BRE)
+    )
+    DossierFactory(submitted=True, scheme="CPRO", employer_establishment=EstablishmentFactory(region=Region.BRE))
+    DossierFactory(accepted=True, scheme="PLAN", employer_establishment=EstablishmentFactory(region=Region.OCC))
+
+    assert listed(client, status__exact="submitted", scheme__exact="PLAN", region="BRE") == [in_brittany]
+
+
+@pytest.mark.parametrize("how", ["number", "request_number", "siret", "siren", "company", "trainee"])
+def test_search(staff_client, case_manager, how):
+    client = staff_client(case_manager)
+    employer = EstablishmentFactory(name="MACONNERIE DURAND ET FILS")
+    wanted = DossierFactory(number="9937654321.01", request_number="2471234", employer_establishment=employer)
+    EnrolmentFactory(dossier=wanted, person__last_name="Kerbrat")
+    DossierFactory.create_batch(3)
+    term = {
+        "number": "99376543",
+        "request_number": "2471234",
+        "siret": employer.siret,
+        "siren": employer.organisation.siren,
+        "company": "durand",
+        "trainee": "kerbr",
+    }[how]
+
+    assert listed(client, q=term) == [wanted]
+
+
+def make_dossiers(count, case_manager):
+    for _ in range(count):
+        dossier = DossierFactory(case_manager=case_manager)
+        company_message(dossier)
+
+
+def test_the_list_has_a_constant_number_of_queries(staff_client, case_manager):
+    client = staff_client(case_manager)
+    url = reverse(CHANGELIST)
+    make_dossiers(2, case_manager)
+    few, _ = count_queries(client, url, {"gestionnaire": "moi"})
+
+    make_dossiers(6, case_manager)
+    many, response = count_queries(client, url, {"gestionnaire": "moi"})
+
+    assert many == few
+    assert len(response.context["cl"].result_list) == 8
+
+
+def make_rich_dossier(size):
+    dossier = DossierFactory(submitted=True)
+    for _ in range(size):
+        EnrolmentFactory(dossier=dossier)
+        DocumentFactory(dossier=dossier)
+        company_message(dossier)
+        PaymentLineFactory(dossier=dossier, payment__beneficiary=dossier.provider_establishment)
+    return dossier
+
+
+def test_the_dossier_page_shows_trainees_documents_messages_payments(staff_client, case_manager):
+    client = staff_client(case_manager)
+    small = make_rich_dossier(1)
+    large = make_rich_dossier(4)
+
+    few, _ = count_queries(client, reverse("admin:dossiers_dossier_change", args=[small.pk]))
+    many, response = count_queries(client, reverse("admin:dossiers_dossier_change", args=[large.pk]))
+
+    assert many == few
+    text = response.text
+    person = large.enrolments.first().person
+    assert str(person) in text
+    assert large.documents.first().name in text
+    assert large.messages.first().title in text
+    assert large.payment_lines.first().payment.reference in text
+    assert "Répondre à l&#x27;entreprise" in text or "Répondre à l'entreprise" in text
+
+
+def test_opening_the_dossier_marks_its_company_messages_read_for_the_case_manager(staff_client, case_manager):
+    dossier = DossierFactory()
+    message = company_message(dossier)
+    client = staff_client(case_manager)
+    assert listed(client, messages="non-lus") == [dossier]
+
+    first = client.get(reverse("admin:dossiers_dossier_change", args=[dossier.pk]))
+
+    assert '<span class="badge-unread">Non lu</span>' in first.text  # shown as new this time
+    assert MessageRead.objects.filter(message=message, user=case_manager).exists()
+    assert listed(client, messages="non-lus") == []
+
+
+def test_an_issued_document_is_uploaded_through_the_checked_upload(staff_client, case_manager):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dossiers.models import Document, DocumentDirection
+    from tests.factories import minimal_pdf
+
+    dossier = DossierFactory()
+    client = staff_client(case_manager)
+    url = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "employer_establishment": dossier.employer_establishment_id,
+            "provider_establishment": dossier.provider_establishment_id,
+            "start_date": dossier.start_date.strftime("%d/%m/%Y"),
+            "end_date": dossier.end_date.strftime("%d/%m/%Y"),
+            "case_manager": "",
+            "created_by": "",
+        }
+    )
+    issue = None
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+        if inline.opts.__class__.__name__ == "IssueDocumentInline":
+            issue = prefix
+    data.update(
+        {
+            f"{issue}-TOTAL_FORMS": "1",
+            f"{issue}-0-kind": "other",
+            f"{issue}-0-name": "",
+            f"{issue}-0-file": SimpleUploadedFile("courrier.pdf", minimal_pdf("Courrier"), "application/pdf"),
+        }
+    )
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    document = Document.objects.get(dossier=dossier)
+    assert (document.direction, document.name, document.uploaded_by) == (
+        DocumentDirection.ISSUED,
+        "courrier.pdf",
+        case_manager,
+    )
+
+    data[f"{issue}-0-file"] = SimpleUploadedFile("virus.pdf", b"MZ not a pdf", "application/pdf")
+    refused = client.post(url, data)
+    assert "n&#x27;est pas un PDF" in refused.text or "n'est pas un PDF" in refused.text
+
+
+def test_a_filtered_list_counts_at_most_the_cap(staff_client, case_manager, monkeypatch):
+    from common import paginators
+
+    monkeypatch.setattr(paginators, "COUNT_CAP", 3)
+    DossierFactory.create_batch(5, submitted=True)
+
+    response = staff_client(case_manager).get(reverse(CHANGELIST), {"status__exact": "submitted"})
+
+    assert response.context["cl"].result_count == 3

@@ -1,0 +1,154 @@
+"""Instruction of dossiers through the admin: each change of status by a staff user of the right group, refused
+for a group without the permission; the company is told by a message, the funding agreement is an issued document,
+and each change is kept with who and when."""
+
+from html import unescape
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.urls import reverse
+
+from accounts.models import Role
+from dossiers.models import Document, DocumentDirection, DocumentKind, DossierStatus, DossierStatusChange
+from messaging.models import Message, SenderSide
+from tests.backoffice.conftest import pdf_text
+from tests.factories import DossierFactory, EnrolmentFactory, MembershipFactory
+
+
+@pytest.fixture
+def company_user():
+    return MembershipFactory(role=Role.COMPANY_MANAGER).user
+
+
+@pytest.fixture
+def dossier(company_user):
+    dossier = DossierFactory(
+        submitted=True, number="9931234567.01", employer_establishment=company_user.memberships.get().establishment
+    )
+    EnrolmentFactory(dossier=dossier, person__last_name="Lefebvre", person__first_name="Hugo")
+    return dossier
+
+
+def transition_url(dossier, code):
+    return reverse("admin:dossiers_dossier_transition", args=[dossier.pk, code])
+
+
+def company_messages(company_user, dossier):
+    return Message.objects.for_company_user(company_user).filter(dossier=dossier)
+
+
+def test_a_case_manager_accepts_a_dossier_and_the_funding_agreement_is_issued(
+    staff_client, case_manager, dossier, company_user
+):
+    client = staff_client(case_manager)
+    change_page = client.get(reverse("admin:dossiers_dossier_change", args=[dossier.pk]))
+    assert transition_url(dossier, "accept") in change_page.text
+    assert transition_url(dossier, "close") not in change_page.text  # not from "Transmis", nor for this group
+
+    confirmation = client.get(transition_url(dossier, "accept"))
+    assert "Confirmez-vous « Accepter » pour ce dossier ?" in confirmation.text
+    response = client.post(transition_url(dossier, "accept"))
+
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.ACCEPTED
+    assert dossier.case_manager == case_manager  # had none: the one who instructs it takes it
+    change = DossierStatusChange.objects.get(dossier=dossier)
+    assert (change.from_status, change.to_status, change.changed_by) == ("submitted", "accepted", case_manager)
+    agreement = Document.objects.get(dossier=dossier, kind=DocumentKind.FUNDING_AGREEMENT)
+    assert agreement.direction == DocumentDirection.ISSUED
+    assert Document.objects.for_company_user(company_user).filter(pk=agreement.pk).exists()
+    text = pdf_text(agreement.file.read())
+    assert "Accord de prise en charge" in text and "9931234567.01" in text and "LEFEBVRE Hugo" in text
+    (message,) = company_messages(company_user, dossier)
+    assert message.sender_side == SenderSide.CONSTRUCTYS and message.author == case_manager
+    assert "accepté" in message.title and "DOCUMENT(S) ÉMIS" in message.body
+    assert LogEntry.objects.filter(object_id=str(dossier.pk), user=case_manager).exists()
+
+
+def test_incomplete_asks_for_the_missing_documents(staff_client, case_manager, dossier, company_user):
+    client = staff_client(case_manager)
+
+    empty = client.post(transition_url(dossier, "incomplete"), {"note": "  "})
+    assert empty.status_code == 200 and "Ce champ est obligatoire." in empty.text
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+
+    client.post(transition_url(dossier, "incomplete"), {"note": "La convention de formation signée."})
+
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.INCOMPLETE
+    (message,) = company_messages(company_user, dossier)
+    assert "La convention de formation signée." in message.body
+    assert DossierStatusChange.objects.get(dossier=dossier).note == "La convention de formation signée."
+
+
+def test_received_then_refused_with_a_reason(staff_client, case_manager, dossier, company_user):
+    client = staff_client(case_manager)
+    client.post(transition_url(dossier, "received"))
+    client.post(transition_url(dossier, "refuse"), {"note": "Formation hors du champ conventionnel."})
+
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.REFUSED
+    assert list(DossierStatusChange.objects.filter(dossier=dossier).values_list("to_status", flat=True)) == [
+        "refused",
+        "received",
+    ]
+    assert "Formation hors du champ conventionnel." in company_messages(company_user, dossier).first().body
+
+
+def test_a_change_not_allowed_from_the_status_is_refused(staff_client, regional_manager, dossier):
+    response = staff_client(regional_manager).post(transition_url(dossier, "close"))
+
+    assert response.status_code == 200
+    assert "« Solder » n'est pas possible" in unescape(response.text)
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+
+
+def test_accounting_closes_an_accepted_dossier_but_cannot_accept(staff_client, accountant, company_user):
+    accepted = DossierFactory(accepted=True, employer_establishment=company_user.memberships.get().establishment)
+    submitted = DossierFactory(submitted=True)
+    client = staff_client(accountant)
+
+    assert client.post(transition_url(submitted, "accept")).status_code == 403
+    assert client.post(transition_url(accepted, "close")).status_code == 302
+
+    accepted.refresh_from_db()
+    submitted.refresh_from_db()
+    assert (accepted.status, submitted.status) == (DossierStatus.CLOSED, DossierStatus.SUBMITTED)
+
+
+def test_a_case_manager_cannot_close(staff_client, case_manager):
+    accepted = DossierFactory(accepted=True)
+
+    assert staff_client(case_manager).post(transition_url(accepted, "close")).status_code == 403
+    accepted.refresh_from_db()
+    assert accepted.status == DossierStatus.ACCEPTED
+
+
+def test_bulk_accept_from_the_list(staff_client, case_manager):
+    first, second = DossierFactory.create_batch(2, received=True)
+    finished = DossierFactory(refused=True)
+    url = reverse("admin:dossiers_dossier_changelist")
+
+    response = staff_client(case_manager).post(
+        url, {"action": "accept", "_selected_action": [first.pk, second.pk, finished.pk]}, follow=True
+    )
+
+    assert "Accepter : 2 dossier(s)" in response.text
+    assert "n'est pas possible" in unescape(response.text)
+    assert Document.objects.filter(kind=DocumentKind.FUNDING_AGREEMENT).count() == 2
+    finished.refresh_from_db()
+    assert finished.status == DossierStatus.REFUSED
+
+
+def test_the_bulk_actions_offered_follow_the_group(staff_client, case_manager, accountant):
+    url = reverse("admin:dossiers_dossier_changelist")
+    DossierFactory()
+
+    manager_actions = dict(staff_client(case_manager).get(url).context["action_form"].fields["action"].choices)
+    accounting_actions = dict(staff_client(accountant).get(url).context["action_form"].fields["action"].choices)
+
+    assert {"mark_received", "accept"} <= set(manager_actions) and "close" not in manager_actions
+    assert "close" in accounting_actions and "accept" not in accounting_actions

@@ -1,0 +1,110 @@
+"""The back office in headless Chromium: a case manager accepts a submitted dossier and answers its message, and
+the company user sees the funding agreement under DOCUMENT(S) ÉMIS and the answer under MESSAGE(S); accounting
+records a payment, and the provider sees it on its dossier (RÈGLEMENTS tab) with its remittance advice filed."""
+
+import re
+
+from playwright.sync_api import expect
+
+from accounts.models import Role
+from backoffice.roles import ACCOUNTING, CASE_MANAGER
+from dossiers.models import DocumentKind
+from payments.models import Payment
+from tests.backoffice.conftest import company_message, staff_user
+from tests.browser.test_admin_mfa import log_in_to_the_admin
+from tests.browser.test_dossier_tracking import log_in
+from tests.factories import (
+    TEST_TOTP_SECRET,
+    DossierFactory,
+    EnrolmentFactory,
+    MembershipFactory,
+    ProviderEstablishmentFactory,
+    totp_code,
+)
+
+
+def admin_log_in(page, user):
+    log_in_to_the_admin(page, user.email)
+    page.get_by_label("Code de vérification").fill(totp_code(TEST_TOTP_SECRET))
+    page.get_by_role("button", name="Valider").click()
+    expect(page).to_have_url(re.compile(r"/admin/dossiers/dossier/$"))
+
+
+def log_out(page):
+    page.context.clear_cookies()
+
+
+def test_a_case_manager_accepts_and_answers_and_the_company_sees_both(page):
+    case_manager = staff_user(CASE_MANAGER, email="camille.gestion@constructys.fr", totp=True)
+    company_user = MembershipFactory(role=Role.COMPANY_MANAGER, user__email="marie@batir.fr").user
+    dossier = DossierFactory(
+        submitted=True, number="9935550001.01", employer_establishment=company_user.memberships.get().establishment
+    )
+    EnrolmentFactory(dossier=dossier, person__last_name="Lefebvre")
+    company_message(dossier, author=company_user, title="Question planning")
+
+    admin_log_in(page, case_manager)
+    page.get_by_role("link", name="Messages non lus").click()
+    row = page.locator("#result_list tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator(".badge-unread")).to_have_text("Non lu")
+    row.get_by_role("link", name="9935550001.01").click()
+    messages = page.locator("#messages-group")
+    expect(messages).to_contain_text("Question planning")
+    expect(messages.locator(".badge-unread")).to_have_text("Non lu")
+
+    page.get_by_role("link", name="Accepter", exact=True).click()
+    expect(page.get_by_text("Confirmez-vous « Accepter » pour ce dossier ?")).to_be_visible()
+    page.get_by_role("button", name="Confirmer : Accepter").click()
+    expect(page.locator(".messagelist")).to_contain_text("Dossier 9935550001.01 : En cours")
+    expect(page.locator("#documents-group")).to_contain_text("Accord de prise en charge 9935550001.01.pdf")
+
+    page.get_by_role("link", name="Répondre à l'entreprise").click()
+    page.get_by_label("Titre").fill("RE : Question planning")
+    page.get_by_label("Contenu").fill("La formation commence bien le 2 septembre.")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("Réponse envoyée sur le dossier 9935550001.01")
+
+    log_out(page)
+    log_in(page, "egestion", company_user.email)
+    page.goto(f"/egestion/dossiers/{dossier.number}/")
+    page.get_by_role("link", name=re.compile("DOCUMENT\\(S\\) ÉMIS")).click()
+    expect(page.get_by_role("rowheader", name="Accord de prise en charge 9935550001.01.pdf")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("Télécharger Accord de prise en charge")).click()
+    assert download_info.value.suggested_filename == "Accord de prise en charge 9935550001.01.pdf"
+    page.get_by_role("link", name=re.compile("MESSAGE\\(S\\)")).click()
+    page.get_by_role("link", name="RE : Question planning").click()
+    expect(page.get_by_text("La formation commence bien le 2 septembre.")).to_be_visible()
+
+
+def test_accounting_records_a_payment_and_the_provider_sees_it(page):
+    accountant = staff_user(ACCOUNTING, email="compta@constructys.fr", totp=True)
+    provider = ProviderEstablishmentFactory(name="CFA BTP NANTES")
+    referent = MembershipFactory(role=Role.PROVIDER_REFERENT, establishment=provider, user__email="cfa@btp.fr").user
+    dossier = DossierFactory(number="9935550002.01", provider_establishment=provider)
+
+    admin_log_in(page, accountant)
+    page.goto("/admin/payments/payment/add/")
+    page.get_by_label("Référence").fill("VIR550")
+    page.locator("#id_paid_on").fill("02/04/2025")
+    page.locator("#id_beneficiary").locator("xpath=following-sibling::span[1]").click()
+    page.locator(".select2-search__field").fill("CFA BTP")
+    page.locator(".select2-results__option", has_text="CFA BTP NANTES").click()
+    page.get_by_label("Montant total TTC").fill("1875.00")
+    page.locator("#id_lines-0-invoice_date").fill("10/03/2025")
+    page.locator("#id_lines-0-invoice_number").fill("FEH1220001")
+    page.locator("#id_lines-0-dossier").fill(str(dossier.pk))
+    page.locator("#id_lines-0-amount").fill("1875.00")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("VIR550")
+    expect(page.get_by_role("link", name="Avis de virement VIR550.pdf")).to_be_visible()
+    payment = Payment.objects.get(reference="VIR550")
+    assert payment.remittance_advice.establishment == provider
+    assert payment.remittance_advice.kind == DocumentKind.REMITTANCE_ADVICE
+
+    log_out(page)
+    log_in(page, "ogestion", referent.email)
+    page.goto(f"/ogestion/dossiers/{dossier.number}/onglet/reglements/")
+    expect(page.get_by_text("VIR550")).to_be_visible()
+    expect(page.get_by_text("FEH1220001")).to_be_visible()
