@@ -1,6 +1,7 @@
 """The back office in headless Chromium: a case manager accepts a submitted dossier and answers its message, and
 the company user sees the funding agreement under DOCUMENT(S) ÉMIS and the answer under MESSAGE(S); accounting
-records a payment, and the provider sees it on its dossier (RÈGLEMENTS tab) with its remittance advice filed."""
+records a payment, and the provider sees it on its dossier (RÈGLEMENTS tab) and under "Consulter mes règlements" with
+its remittance advice."""
 
 import re
 
@@ -108,3 +109,12 @@ def test_accounting_records_a_payment_and_the_provider_sees_it(page):
     page.goto(f"/ogestion/dossiers/{dossier.number}/onglet/reglements/")
     expect(page.get_by_text("VIR550")).to_be_visible()
     expect(page.get_by_text("FEH1220001")).to_be_visible()
+
+    # "Consulter mes règlements": the payment, with the remittance advice the admin filed.
+    page.goto("/ogestion/")
+    page.get_by_role("link", name="Consulter mes règlements").click()
+    page.get_by_role("link", name="VIR550", exact=True).click()
+    expect(page.get_by_role("heading", name="Règlement N° VIR550")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger l'avis de virement").click()
+    assert download_info.value.suggested_filename == "Avis de virement VIR550.pdf"
