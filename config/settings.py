@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "egestion",
     "ogestion",
     "demo",
+    "digests",
 ]
 
 MIDDLEWARE = [
@@ -278,3 +279,9 @@ LOGGING = {
     },
 }
 ACCOUNT_TOKEN_HOURS = env_int("ACCOUNT_TOKEN_HOURS", 72)
+
+# Email digests (digests app): beat runs them on these days at this time (TIME_ZONE), in batches of users.
+DIGEST_DAYS = env_list("DIGEST_DAYS", "mon,thu")
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+DIGEST_MINUTE = env_int("DIGEST_MINUTE", 0)
+DIGEST_BATCH_SIZE = env_int("DIGEST_BATCH_SIZE", 500)

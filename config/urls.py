@@ -22,4 +22,5 @@ urlpatterns = [
     path("comptes/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("notifications/", include("digests.urls")),
 ]

@@ -1,9 +1,13 @@
 """Messages between a company and its Constructys case manager: sending, answering, read state (per user)."""
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from dossiers.models import Document, DocumentDirection, DocumentKind
 from messaging.models import Message, MessageRead, SenderSide
+
+# Sent once a message from Constructys is committed (digests emails it right away to those who asked).
+constructys_message_sent = Signal()
 
 
 def _attach(message, files, user, direction):
@@ -40,6 +44,7 @@ def reply_as_case_manager(dossier, user, title, body, files=()) -> Message:
         dossier=dossier, sender_side=SenderSide.CONSTRUCTYS, author=user, title=title.strip(), body=body.strip()
     )
     _attach(message, files, user, DocumentDirection.ISSUED)
+    transaction.on_commit(lambda: constructys_message_sent.send(sender=Message, message=message))
     return message
 
 

@@ -1,0 +1,473 @@
+"""Twice-weekly digests of what is new for each user, sent exactly once per user and period.
+
+A run belongs to a period (the scheduled slot it was started for, see digests.schedule). `plan_run` splits the
+recipients into batches; `send_batch` handles one batch with a constant number of queries to read what is new,
+then for each email one conditional UPDATE of its ledger row (pending → sent) in the transaction that hands the
+email to the backend:
+
+- a repeated run finds the row sent and skips it; a run that crashed half-way left the rest pending;
+- two runs of the same period serialise on the row lock: the second finds the row no longer pending;
+- an email the backend refused rolls its row back to pending, for the next run.
+
+"New" for a user (the same scope as the portals: active memberships of active users, per portal role):
+- messages from Constructys on the dossiers of the employer establishments they are attached to in eGestion,
+  that they did not write and have not opened (messaging.MessageRead);
+- documents issued by Constructys on those dossiers and on the dossiers trained by their oGestion
+  establishments, that they did not upload. Documents have no read state of their own: a document attached to a
+  message the user has opened counts as seen (they saw it with the message).
+between the end of the window of their last digest sent (or, for a first digest, the previous slot) and the
+period's slot.
+"""
+
+import dataclasses
+import datetime
+import logging
+from collections import defaultdict
+from itertools import islice
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import get_connection
+from django.db import connection, models, transaction
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import PORTAL_ROLES, Membership, Portal, User
+from common.emails import build_email
+from digests.models import Digest, DigestPreference, DigestState, NotificationMode
+from digests.schedule import period_at, previous_period
+from dossiers.models import Document, DocumentDirection, Dossier, Enrolment
+from messaging.models import Message, MessageRead, SenderSide
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "digests.unsubscribe"
+
+
+# --- What is new ---------------------------------------------------------------------------------------------------
+
+_SCOPE = """
+    WITH window_of(user_id, since) AS (SELECT * FROM unnest(%(users)s::bigint[], %(since)s::timestamptz[]))
+"""
+
+MESSAGES_SQL = (
+    _SCOPE
+    + """
+    SELECT w.user_id, m.dossier_id, m.title
+    FROM window_of w
+    JOIN {membership} ms ON ms.user_id = w.user_id AND ms.is_active AND ms.role = ANY(%(company_roles)s)
+    JOIN {dossier} d ON d.employer_establishment_id = ms.establishment_id
+    JOIN {message} m ON m.dossier_id = d.id
+    WHERE m.sender_side = %(constructys)s
+      AND m.created_at > w.since AND m.created_at <= %(until)s
+      AND m.author_id IS DISTINCT FROM w.user_id
+      AND NOT EXISTS (SELECT 1 FROM {read} r WHERE r.message_id = m.id AND r.user_id = w.user_id)
+    ORDER BY w.user_id, m.dossier_id, m.created_at, m.id
+"""
+)
+
+DOCUMENTS_SQL = (
+    _SCOPE
+    + """
+    , scope AS (
+        SELECT w.user_id, w.since, d.id AS dossier_id
+        FROM window_of w
+        JOIN {membership} ms ON ms.user_id = w.user_id AND ms.is_active AND ms.role = ANY(%(company_roles)s)
+        JOIN {dossier} d ON d.employer_establishment_id = ms.establishment_id
+        UNION
+        SELECT w.user_id, w.since, d.id
+        FROM window_of w
+        JOIN {membership} ms ON ms.user_id = w.user_id AND ms.is_active AND ms.role = ANY(%(provider_roles)s)
+        JOIN {dossier} d ON d.provider_establishment_id = ms.establishment_id
+    )
+    SELECT s.user_id, doc.dossier_id, doc.name
+    FROM scope s
+    JOIN {document} doc ON doc.dossier_id = s.dossier_id
+    WHERE doc.direction = %(issued)s
+      AND doc.uploaded_at > s.since AND doc.uploaded_at <= %(until)s
+      AND doc.uploaded_by_id IS DISTINCT FROM s.user_id
+      AND NOT EXISTS (
+          SELECT 1 FROM {read} r WHERE doc.message_id IS NOT NULL AND r.message_id = doc.message_id
+                                   AND r.user_id = s.user_id)
+    ORDER BY s.user_id, doc.dossier_id, doc.uploaded_at, doc.id
+"""
+)
+
+
+def _tables():
+    return {
+        "membership": Membership._meta.db_table,
+        "dossier": Dossier._meta.db_table,
+        "message": Message._meta.db_table,
+        "read": MessageRead._meta.db_table,
+        "document": Document._meta.db_table,
+    }
+
+
+@dataclasses.dataclass
+class DossierNews:
+    number: str
+    trainees: str
+    provider: str
+    title: str
+    start_date: datetime.date
+    end_date: datetime.date
+    items: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+@dataclasses.dataclass
+class DigestContent:
+    messages: list[DossierNews]
+    documents: list[DossierNews]
+
+    @property
+    def messages_count(self) -> int:
+        return sum(news.count for news in self.messages)
+
+    @property
+    def documents_count(self) -> int:
+        return sum(news.count for news in self.documents)
+
+    @property
+    def dossiers_count(self) -> int:
+        return len({news.number for news in self.messages} | {news.number for news in self.documents})
+
+    def __bool__(self):
+        return bool(self.messages or self.documents)
+
+
+def collect_news(windows: dict[int, datetime.datetime], until: datetime.datetime) -> dict[int, DigestContent]:
+    """What is new for each user (id → start of their window), up to `until`: four queries, whatever the number
+    of users and items. Users with nothing new are left out."""
+    if not windows:
+        return {}
+    params = {
+        "users": list(windows),
+        "since": list(windows.values()),
+        "until": until,
+        "company_roles": list(PORTAL_ROLES[Portal.EGESTION]),
+        "provider_roles": list(PORTAL_ROLES[Portal.OGESTION]),
+        "constructys": SenderSide.CONSTRUCTYS,
+        "issued": DocumentDirection.ISSUED,
+    }
+    tables = _tables()
+    with connection.cursor() as cursor:
+        cursor.execute(MESSAGES_SQL.format(**tables), params)
+        message_rows = cursor.fetchall()
+        cursor.execute(DOCUMENTS_SQL.format(**tables), params)
+        document_rows = cursor.fetchall()
+    dossier_ids = {row[1] for row in message_rows} | {row[1] for row in document_rows}
+    dossiers = _dossier_facts(dossier_ids)
+
+    news: dict[int, DigestContent] = {}
+    for rows, part in ((message_rows, "messages"), (document_rows, "documents")):
+        grouped: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for user_id, dossier_id, label in rows:
+            grouped[user_id, dossier_id].append(label)
+        for (user_id, dossier_id), items in grouped.items():
+            content = news.setdefault(user_id, DigestContent(messages=[], documents=[]))
+            getattr(content, part).append(DossierNews(items=items, **dossiers[dossier_id]))
+    for content in news.values():
+        content.messages.sort(key=lambda news: news.number)
+        content.documents.sort(key=lambda news: news.number)
+    return news
+
+
+def _dossier_facts(dossier_ids) -> dict[int, dict]:
+    """The columns the digest shows for each dossier: two queries."""
+    if not dossier_ids:
+        return {}
+    trainees = defaultdict(list)
+    for dossier_id, first_name, last_name in (
+        Enrolment.objects.filter(dossier_id__in=dossier_ids)
+        .order_by("person__last_name", "person__first_name")
+        .values_list("dossier_id", "person__first_name", "person__last_name")
+    ):
+        trainees[dossier_id].append(f"{first_name} {last_name}".strip())
+    return {
+        row["pk"]: {
+            "number": row["number"],
+            "trainees": ", ".join(trainees[row["pk"]]),
+            "provider": row["provider_establishment__name"] or "",
+            "title": row["title"],
+            "start_date": row["start_date"],
+            "end_date": row["end_date"],
+        }
+        for row in Dossier.objects.filter(pk__in=dossier_ids).values(
+            "pk", "number", "title", "start_date", "end_date", "provider_establishment__name"
+        )
+    }
+
+
+# --- Recipients and their windows -----------------------------------------------------------------------------------
+
+
+def recipients() -> models.QuerySet:
+    """Users a digest may go to: active, attached to at least one establishment in a portal, not opted out."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(models.Exists(Membership.objects.filter(user=models.OuterRef("pk"))))
+        .exclude(digest_preference__mode=NotificationMode.NONE)
+    )
+
+
+def _batch_users(user_ids, period) -> list[dict]:
+    """The batch's users with their preference, their portal and the end of their last digest sent: one query."""
+    return list(
+        User.objects.filter(pk__in=user_ids, is_active=True)
+        .annotate(
+            mode=Coalesce(
+                models.Subquery(DigestPreference.objects.filter(user=models.OuterRef("pk")).values("mode")[:1]),
+                models.Value(NotificationMode.DIGEST),
+            ),
+            last_end=models.Subquery(
+                Digest.objects.filter(user=models.OuterRef("pk"), state=DigestState.SENT, period__lt=period)
+                .order_by("-window_end")
+                .values("window_end")[:1]
+            ),
+            in_egestion=models.Exists(
+                Membership.objects.for_portal(Portal.EGESTION).filter(user=models.OuterRef("pk"))
+            ),
+        )
+        .values("pk", "email", "first_name", "mode", "last_end", "in_egestion")
+    )
+
+
+# --- Sending --------------------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class BatchResult:
+    sent: int = 0
+    skipped: int = 0
+
+
+def unsubscribe_url(user_id: int) -> str:
+    token = signing.dumps(user_id, salt=UNSUBSCRIBE_SALT, compress=True)
+    return settings.SITE_URL + reverse("digests:unsubscribe", args=[token])
+
+
+def user_of_unsubscribe_token(token: str) -> User | None:
+    try:
+        user_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=user_id).first()
+
+
+def _portal_urls(in_egestion: bool) -> dict:
+    portal = Portal.EGESTION if in_egestion else Portal.OGESTION
+    return {
+        "portal_label": portal.label,
+        "login_url": settings.SITE_URL + reverse(f"{portal}:login"),
+        "preferences_url": settings.SITE_URL + reverse(f"{portal}:account"),
+    }
+
+
+def build_digest_email(*, user_id, email, first_name, in_egestion, content: DigestContent, test=False):
+    """The digest as an email (HTML and text) with its one-click List-Unsubscribe header (RFC 8058)."""
+    unsubscribe = unsubscribe_url(user_id)
+    context = {
+        "first_name": first_name,
+        "content": content,
+        "unsubscribe_url": unsubscribe,
+        "test": test,
+        **_portal_urls(in_egestion),
+    }
+    headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return build_email("digest", context, [email], headers=headers)
+
+
+def send_batch(period: datetime.datetime, user_ids) -> BatchResult:
+    """Send the period's digests of these users that are not sent yet. Safe to run again, and concurrently."""
+    result = BatchResult()
+    users = {user["pk"]: user for user in _batch_users(user_ids, period)}
+    ledger = {row.user_id: row for row in Digest.objects.filter(period=period, user_id__in=users)}
+    default_start = previous_period(period)
+    windows = {}
+    for user_id, user in users.items():
+        row = ledger.get(user_id)
+        if row is not None:
+            if row.state == DigestState.PENDING and user["mode"] != NotificationMode.NONE:
+                windows[user_id] = row.window_start
+        elif user["mode"] != NotificationMode.NONE:
+            start = user["last_end"] or default_start
+            if start < period:
+                windows[user_id] = start
+    news = collect_news(windows, period)
+
+    Digest.objects.bulk_create(
+        [
+            Digest(
+                user_id=user_id,
+                period=period,
+                window_start=windows[user_id],
+                window_end=period,
+                messages_count=content.messages_count,
+                documents_count=content.documents_count,
+                dossiers_count=content.dossiers_count,
+                email=users[user_id]["email"],
+            )
+            for user_id, content in news.items()
+            if user_id not in ledger
+        ],
+        ignore_conflicts=True,
+    )
+    # Rows left pending by an earlier run whose recipient has nothing new any more (read since, or opted out).
+    stale = [row.pk for row in ledger.values() if row.state == DigestState.PENDING and row.user_id not in news]
+    if stale:
+        Digest.objects.filter(pk__in=stale, state=DigestState.PENDING).update(state=DigestState.EMPTY)
+
+    mail = get_connection()
+    mail.open()
+    try:
+        for user_id, content in news.items():
+            user = users[user_id]
+            if _send_one(mail, period, windows[user_id], user, content):
+                result.sent += 1
+            else:
+                result.skipped += 1
+    finally:
+        mail.close()
+    return result
+
+
+def _send_one(mail, period, window_start, user, content) -> bool:
+    with transaction.atomic():
+        # Locks the row until the email is handed over: a concurrent run waits, then finds it sent.
+        claimed = Digest.objects.filter(
+            user_id=user["pk"], period=period, window_start=window_start, state=DigestState.PENDING
+        ).update(
+            state=DigestState.SENT,
+            sent_at=timezone.now(),
+            email=user["email"],
+            messages_count=content.messages_count,
+            documents_count=content.documents_count,
+            dossiers_count=content.dossiers_count,
+        )
+        if not claimed:
+            return False
+        message = build_digest_email(
+            user_id=user["pk"],
+            email=user["email"],
+            first_name=user["first_name"],
+            in_egestion=user["in_egestion"],
+            content=content,
+        )
+        message.connection = mail
+        message.send()  # raises if the backend refuses it: the row goes back to pending
+    return True
+
+
+def plan_run(period: datetime.datetime, batch_size: int | None = None) -> list[list[int]]:
+    """The period's recipients still without a digest sent, in batches of user ids."""
+    batch_size = batch_size or settings.DIGEST_BATCH_SIZE
+    user_ids = (
+        recipients()
+        .exclude(
+            models.Exists(
+                Digest.objects.filter(user=models.OuterRef("pk"), period=period).exclude(state=DigestState.PENDING)
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    ids = user_ids.iterator(chunk_size=5000)
+    return list(iter(lambda: list(islice(ids, batch_size)), []))
+
+
+def current_period() -> datetime.datetime:
+    return period_at(timezone.now())
+
+
+def send_period(period: datetime.datetime | None = None) -> BatchResult:
+    """The whole run in this process, batch after batch (the management command; Celery fans out instead)."""
+    period = period or current_period()
+    total = BatchResult()
+    for user_ids in plan_run(period):
+        result = send_batch(period, user_ids)
+        total.sent += result.sent
+        total.skipped += result.skipped
+    return total
+
+
+# --- The admin's test digest and the "right away" email -------------------------------------------------------------
+
+
+def send_test_digest(digest: Digest, to_email: str) -> bool:
+    """Rebuild that digest (its user, its window, read state as of now) and send it to `to_email` only. The
+    ledger is left alone. False when there is nothing left to show."""
+    content = collect_news({digest.user_id: digest.window_start}, digest.window_end).get(digest.user_id)
+    if not content:
+        return False
+    in_egestion = Membership.objects.for_portal(Portal.EGESTION).filter(user_id=digest.user_id).exists()
+    message = build_digest_email(
+        user_id=digest.user_id,
+        email=to_email,
+        first_name=digest.user.first_name,
+        in_egestion=in_egestion,
+        content=content,
+        test=True,
+    )
+    message.send()
+    return True
+
+
+def send_new_message_emails(message_id: int) -> int:
+    """Right away, to the company users who asked for it: a message from Constructys on one of their dossiers,
+    unless they wrote it or already read it."""
+    message = (
+        Message.objects.filter(pk=message_id, sender_side=SenderSide.CONSTRUCTYS).select_related("dossier").first()
+    )
+    if message is None:
+        return 0
+    users = list(
+        User.objects.filter(
+            is_active=True,
+            digest_preference__mode=NotificationMode.INSTANT,
+            pk__in=Membership.objects.for_portal(Portal.EGESTION)
+            .filter(establishment_id=message.dossier.employer_establishment_id)
+            .values("user_id"),
+        )
+        .exclude(pk=message.author_id)
+        .exclude(message_reads__message=message)
+        .values("pk", "email", "first_name")
+    )
+    if not users:
+        return 0
+    trainees = ", ".join(
+        f"{first} {last}".strip()
+        for first, last in Enrolment.objects.filter(dossier=message.dossier)
+        .order_by("person__last_name")
+        .values_list("person__first_name", "person__last_name")
+    )
+    mail = get_connection()
+    with mail:
+        for user in users:
+            unsubscribe = unsubscribe_url(user["pk"])
+            email = build_email(
+                "digest_message",
+                {
+                    "first_name": user["first_name"],
+                    "message": message,
+                    "dossier": message.dossier,
+                    "trainees": trainees,
+                    "unsubscribe_url": unsubscribe,
+                    **_portal_urls(True),
+                },
+                [user["email"]],
+                headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+            )
+            email.connection = mail
+            email.send()
+    return len(users)
+
+
+def set_mode(user, mode: str) -> DigestPreference:
+    preference, _ = DigestPreference.objects.update_or_create(user=user, defaults={"mode": mode})
+    return preference
