@@ -63,3 +63,7 @@ def dossier(establishment, provider_establishment):
     )
     EnrolmentFactory(dossier=dossier, person__first_name="Rémi", person__last_name="Ndombele")
     return dossier
+
+
+# The real Celery worker (threaded, on the test Redis) of the heartbeat test, for the integration test.
+from tests.common.test_celery import celery_worker  # noqa: E402, F401
