@@ -21,6 +21,7 @@ period's slot.
 
 import dataclasses
 import datetime
+import functools
 import logging
 from collections import defaultdict
 from itertools import islice
@@ -30,6 +31,7 @@ from django.core import signing
 from django.core.mail import get_connection
 from django.db import connection, models, transaction
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,6 +109,7 @@ def _tables():
 
 @dataclasses.dataclass
 class DossierNews:
+    part: str  # "messages" or "documents"
     number: str
     trainees: str
     provider: str
@@ -118,6 +121,32 @@ class DossierNews:
     @property
     def count(self) -> int:
         return len(self.items)
+
+    # A dossier's part of the email (emails/digest_messages.* or digest_documents.*) is rendered once per batch
+    # and shared by every user who gets the same rows (collect_news hands them the same object): at scale most
+    # of an email is these parts.
+    @functools.cached_property
+    def html(self) -> str:
+        return render_to_string(f"emails/digest_{self.part}.html", {"news": self})
+
+    @functools.cached_property
+    def text(self) -> str:
+        return render_to_string(f"emails/digest_{self.part}.txt", {"news": self}, using="text")
+
+    @functools.cached_property
+    def cells_html(self) -> str:
+        """The dossier's columns, repeated on each row of its documents table."""
+        return render_to_string("emails/digest_documents_cells.html", {"news": self})
+
+    @functools.cached_property
+    def cells(self) -> dict:
+        """The dossier's columns as the emails print them (computed once: the documents table repeats them)."""
+        return {
+            "trainees": self.trainees or "—",
+            "provider": self.provider or "—",
+            "start": self.start_date.strftime("%d/%m/%Y"),
+            "end": self.end_date.strftime("%d/%m/%Y"),
+        }
 
 
 @dataclasses.dataclass
@@ -165,13 +194,17 @@ def collect_news(windows: dict[int, datetime.datetime], until: datetime.datetime
     dossiers = _dossier_facts(dossier_ids)
 
     news: dict[int, DigestContent] = {}
+    shared: dict[tuple, DossierNews] = {}  # users who get the same rows of a dossier share one object
     for rows, part in ((message_rows, "messages"), (document_rows, "documents")):
         grouped: dict[tuple[int, int], list[str]] = defaultdict(list)
         for user_id, dossier_id, label in rows:
             grouped[user_id, dossier_id].append(label)
         for (user_id, dossier_id), items in grouped.items():
             content = news.setdefault(user_id, DigestContent(messages=[], documents=[]))
-            getattr(content, part).append(DossierNews(items=items, **dossiers[dossier_id]))
+            key = (part, dossier_id, tuple(items))
+            if key not in shared:
+                shared[key] = DossierNews(part=part, items=items, **dossiers[dossier_id])
+            getattr(content, part).append(shared[key])
     for content in news.values():
         content.messages.sort(key=lambda news: news.number)
         content.documents.sort(key=lambda news: news.number)
@@ -247,25 +280,40 @@ class BatchResult:
     skipped: int = 0
 
 
+@functools.cache
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT)
+
+
+@functools.cache
+def _paths() -> dict:
+    """The paths the emails link to, reversed once per process (thousands of emails per batch)."""
+    return {
+        "unsubscribe": reverse("digests:unsubscribe", args=["TOKEN"]),
+        **{portal: (reverse(f"{portal}:login"), reverse(f"{portal}:account")) for portal in Portal},
+    }
+
+
 def unsubscribe_url(user_id: int) -> str:
-    token = signing.dumps(user_id, salt=UNSUBSCRIBE_SALT, compress=True)
-    return settings.SITE_URL + reverse("digests:unsubscribe", args=[token])
+    """A signed link that stops the digests without logging in (the user id, signed with SECRET_KEY)."""
+    return settings.SITE_URL + _paths()["unsubscribe"].replace("TOKEN", _signer().sign(str(user_id)))
 
 
 def user_of_unsubscribe_token(token: str) -> User | None:
     try:
-        user_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
+        user_id = int(_signer().unsign(token))
+    except (signing.BadSignature, ValueError):
         return None
     return User.objects.filter(pk=user_id).first()
 
 
 def _portal_urls(in_egestion: bool) -> dict:
     portal = Portal.EGESTION if in_egestion else Portal.OGESTION
+    login, account = _paths()[portal]
     return {
         "portal_label": portal.label,
-        "login_url": settings.SITE_URL + reverse(f"{portal}:login"),
-        "preferences_url": settings.SITE_URL + reverse(f"{portal}:account"),
+        "login_url": settings.SITE_URL + login,
+        "preferences_url": settings.SITE_URL + account,
     }
 
 
@@ -325,6 +373,11 @@ def send_batch(period: datetime.datetime, user_ids) -> BatchResult:
 
     mail = get_connection()
     mail.open()
+    # Each email's ledger update commits on its own; waiting for each commit to reach the disk would be most of
+    # the time. Without that wait a commit can be lost only if PostgreSQL itself crashes within the next fraction
+    # of a second (a crashed worker loses nothing): at worst those few digests are sent again by the rerun.
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
     try:
         for user_id, content in news.items():
             user = users[user_id]
@@ -334,6 +387,8 @@ def send_batch(period: datetime.datetime, user_ids) -> BatchResult:
                 result.skipped += 1
     finally:
         mail.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
     return result
 
 
