@@ -12,7 +12,8 @@ per provider establishment), new messages from Constructys and new documents iss
 dossiers within one period's window. The run is the production code path: `plan_run` splits the recipients into
 batches, `send_batch` reads what is new (constant number of queries per batch), records each digest in the
 ledger and hands each email (HTML + text, List-Unsubscribe) to Django's email backend. The backend here is a
-counting one that still serialises every message to MIME bytes, as SMTP would, without a network. With
+counting one that builds each message's MIME tree, as Django's locmem backend does (`--serialize` also flattens
+it to bytes, as the SMTP backend does before the network), and keeps nothing. With
 `--processes 2` the batches are shared between two processes, as two Celery worker processes would.
 
 Before each run the period's ledger rows are deleted, so the same period is sent again from scratch.
@@ -21,6 +22,7 @@ Before each run the period's ledger rows are deleted, so the same period is sent
 import argparse
 import datetime
 import multiprocessing
+import os
 import random
 import resource
 import sys
@@ -61,9 +63,13 @@ class CountingBackend:
     def __exit__(self, *exc):
         pass
 
+    serialize = False
+
     def send_messages(self, messages):
         for message in messages:
-            CountingBackend.bytes += len(message.message().as_bytes())
+            mime = message.message()  # what the locmem backend does
+            if CountingBackend.serialize:  # and what SMTP then does
+                CountingBackend.bytes += len(mime.as_bytes())
             CountingBackend.sent += 1
         return len(messages)
 
@@ -196,25 +202,31 @@ def build(users: int, items: int, log=print):
     )
 
 
-def _send_batches(batches):
+def _send_batches(batches, serialize=False):
     from django.conf import settings
 
     from bench.email_digests import CountingBackend as Backend  # the module Django loads, not __main__
     from digests import services
 
     settings.EMAIL_BACKEND = "bench.email_digests.CountingBackend"
+    Backend.serialize = serialize
     sent, size = Backend.sent, Backend.bytes
     for user_ids in batches:
         services.send_batch(PERIOD, user_ids)
     return Backend.sent - sent, Backend.bytes - size
 
 
-def _worker(batches):
+def _worker(batches, serialize):
     setup_django()
     from django.db import connection
 
     connection.close()
-    return _send_batches(batches)
+    return _send_batches(batches, serialize)
+
+
+def _cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main():
@@ -222,6 +234,7 @@ def main():
     parser.add_argument("--users", type=int, default=20_000)
     parser.add_argument("--items", type=int, default=200_000)
     parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--serialize", action="store_true", help="also flatten each email to bytes (SMTP)")
     args = parser.parse_args()
 
     setup_django()
@@ -236,6 +249,8 @@ def main():
     assert services.previous_period(PERIOD) == WINDOW_START
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load_before = os.getloadavg()[0]
+    cpu_before = _cpu_seconds()
     started = time.perf_counter()
     batches = services.plan_run(PERIOD)
     planned = time.perf_counter() - started
@@ -243,31 +258,36 @@ def main():
         connection.close()
         shares = [batches[index :: args.processes] for index in range(args.processes)]
         with multiprocessing.get_context("fork").Pool(args.processes) as pool:
-            results = pool.map(_worker, shares)
+            results = pool.starmap(_worker, [(share, args.serialize) for share in shares])
         sent, size = sum(r[0] for r in results), sum(r[1] for r in results)
         peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     else:
         with CaptureQueriesContext(connection) as first_batch:
-            sent, size = _send_batches(batches[:1])
-        more, more_size = _send_batches(batches[1:])
+            sent, size = _send_batches(batches[:1], args.serialize)
+        more, more_size = _send_batches(batches[1:], args.serialize)
         sent, size = sent + more, size + more_size
         peak_children = None
     elapsed = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_before
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     recorded = Digest.objects.filter(period=PERIOD, state="sent").count()
     items = Digest.objects.filter(period=PERIOD).values_list("messages_count", "documents_count")
     print(f"users {args.users}  items {args.items}  batches {len(batches)} of {len(batches[0])}  ")
     print(f"planning            {planned:7.2f} s")
-    print(f"digests sent        {recorded:7d}  (emails handed to the backend: {sent}, {size / 2**20:.0f} MiB of MIME)")
+    mime = f", {size / 2**20:.0f} MiB of MIME" if args.serialize else ""
+    print(f"digests sent        {recorded:7d}  (emails handed to the backend: {sent}{mime})")
     print(f"items in them       {sum(m + d for m, d in items):7d}")
     print(f"total time          {elapsed:7.2f} s   {'OK' if elapsed < 60 else 'OVER'} the 60 s target")
     print(f"emails per second   {recorded / elapsed:7.0f}")
+    print(
+        f"CPU of this run      {cpu:7.1f} s (this process and its workers; PostgreSQL's not counted), "
+        f"{cpu / recorded * 1000:.2f} ms per email; load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores"
+    )
     if args.processes == 1:
         reads = [q for q in first_batch.captured_queries if not q["sql"].startswith(("UPDATE", "SAVEPOINT", "RELEASE"))]
-        print(
-            f"queries, 1st batch  {len(first_batch.captured_queries)} ({len(reads)} reading/inserting + 1 ledger update per email)"
-        )
+        print(f"queries, 1st batch  {len(first_batch.captured_queries)} ({len(reads)} + 1 ledger update per email)")
         print(f"peak memory (RSS)   {peak:7.0f} MiB (before the run {rss_before:.0f} MiB)")
     else:
         print(f"peak memory (RSS)   {peak:7.0f} MiB parent, {peak_children:.0f} MiB largest worker process")

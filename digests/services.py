@@ -1,13 +1,15 @@
 """Twice-weekly digests of what is new for each user, sent exactly once per user and period.
 
 A run belongs to a period (the scheduled slot it was started for, see digests.schedule). `plan_run` splits the
-recipients into batches; `send_batch` handles one batch with a constant number of queries to read what is new,
-then for each email one conditional UPDATE of its ledger row (pending → sent) in the transaction that hands the
-email to the backend:
+recipients into batches; `send_batch` handles one batch with a constant number of queries to read what is new and
+write the ledger rows (pending), then for each email, right after the backend accepted it, one UPDATE of its
+ledger row (pending → sent):
 
-- a repeated run finds the row sent and skips it; a run that crashed half-way left the rest pending;
-- two runs of the same period serialise on the row lock: the second finds the row no longer pending;
-- an email the backend refused rolls its row back to pending, for the next run.
+- a repeated run finds the rows sent and skips them; a run that crashed half-way left the rest pending;
+- two runs of the same period do not send to the same user at once: a batch holds a PostgreSQL advisory lock per
+  user while it works and reads the ledger only once it holds them, so the other run skips those users or, later,
+  finds them sent;
+- an email the backend refused leaves its row pending, for the next run.
 
 "New" for a user (the same scope as the portals: active memberships of active users, per portal role):
 - messages from Constructys on the dossiers of the employer establishments they are attached to in eGestion,
@@ -29,7 +31,7 @@ from itertools import islice
 from django.conf import settings
 from django.core import signing
 from django.core.mail import get_connection
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -331,8 +333,33 @@ def build_digest_email(*, user_id, email, first_name, in_egestion, content: Dige
     return build_email("digest", context, [email], headers=headers)
 
 
+# Advisory lock keys of the digests: this prefix, then the user id (PostgreSQL session locks, bigint keys).
+LOCK_PREFIX = 0x0D16 << 48
+
+
 def send_batch(period: datetime.datetime, user_ids) -> BatchResult:
-    """Send the period's digests of these users that are not sent yet. Safe to run again, and concurrently."""
+    """Send the period's digests of these users that are not sent yet. Safe to run again, and concurrently: the
+    batch first takes a session lock per user (a user another run is sending to is left to that run), then reads
+    the ledger, so what it finds pending is its own to send until it lets go."""
+    # Each email's ledger update commits on its own; waiting for each commit to reach the disk would be most of
+    # the time. Without that wait a commit can be lost only if PostgreSQL itself crashes within the next fraction
+    # of a second (a crashed worker loses nothing): at worst those few digests are sent again by the rerun.
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+        cursor.execute(
+            "SELECT id FROM unnest(%s::bigint[]) AS id WHERE pg_try_advisory_lock(%s + id)",
+            [[int(user_id) for user_id in user_ids], LOCK_PREFIX],
+        )
+        locked = [row[0] for row in cursor.fetchall()]
+    try:
+        return _send_locked(period, locked)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s + id) FROM unnest(%s::bigint[]) AS id", [LOCK_PREFIX, locked])
+            cursor.execute("RESET synchronous_commit")
+
+
+def _send_locked(period, user_ids) -> BatchResult:
     result = BatchResult()
     users = {user["pk"]: user for user in _batch_users(user_ids, period)}
     ledger = {row.user_id: row for row in Digest.objects.filter(period=period, user_id__in=users)}
@@ -349,6 +376,7 @@ def send_batch(period: datetime.datetime, user_ids) -> BatchResult:
                 windows[user_id] = start
     news = collect_news(windows, period)
 
+    # The ledger row exists (pending) before its email is built: a crash from here on leaves it to the rerun.
     Digest.objects.bulk_create(
         [
             Digest(
@@ -373,31 +401,30 @@ def send_batch(period: datetime.datetime, user_ids) -> BatchResult:
 
     mail = get_connection()
     mail.open()
-    # Each email's ledger update commits on its own; waiting for each commit to reach the disk would be most of
-    # the time. Without that wait a commit can be lost only if PostgreSQL itself crashes within the next fraction
-    # of a second (a crashed worker loses nothing): at worst those few digests are sent again by the rerun.
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
     try:
         for user_id, content in news.items():
-            user = users[user_id]
-            if _send_one(mail, period, windows[user_id], user, content):
+            if _send_one(mail, period, users[user_id], content):
                 result.sent += 1
             else:
                 result.skipped += 1
     finally:
         mail.close()
-        with connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
     return result
 
 
-def _send_one(mail, period, window_start, user, content) -> bool:
-    with transaction.atomic():
-        # Locks the row until the email is handed over: a concurrent run waits, then finds it sent.
-        claimed = Digest.objects.filter(
-            user_id=user["pk"], period=period, window_start=window_start, state=DigestState.PENDING
-        ).update(
+def _send_one(mail, period, user, content) -> bool:
+    message = build_digest_email(
+        user_id=user["pk"],
+        email=user["email"],
+        first_name=user["first_name"],
+        in_egestion=user["in_egestion"],
+        content=content,
+    )
+    message.connection = mail
+    message.send()  # raises if the backend refuses it: the row stays pending for the rerun
+    # Right after the backend accepted it (one statement, committed on its own).
+    return bool(
+        Digest.objects.filter(user_id=user["pk"], period=period, state=DigestState.PENDING).update(
             state=DigestState.SENT,
             sent_at=timezone.now(),
             email=user["email"],
@@ -405,18 +432,7 @@ def _send_one(mail, period, window_start, user, content) -> bool:
             documents_count=content.documents_count,
             dossiers_count=content.dossiers_count,
         )
-        if not claimed:
-            return False
-        message = build_digest_email(
-            user_id=user["pk"],
-            email=user["email"],
-            first_name=user["first_name"],
-            in_egestion=user["in_egestion"],
-            content=content,
-        )
-        message.connection = mail
-        message.send()  # raises if the backend refuses it: the row goes back to pending
-    return True
+    )
 
 
 def plan_run(period: datetime.datetime, batch_size: int | None = None) -> list[list[int]]:
