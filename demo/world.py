@@ -110,6 +110,7 @@ class DemoWorld:
         self.messages()
         self.payments()
         self.documents()
+        self.notification_preferences()
         return self
 
     # --- registries and accounts -----------------------------------------------------------------------------
@@ -340,6 +341,12 @@ class DemoWorld:
                     if created:
                         read_at = min(when + datetime.timedelta(hours=20), self.now)
                         MessageRead.objects.filter(pk=read.pk).update(read_at=read_at)
+
+    def notification_preferences(self):
+        """Digests: the Montauban user also asked for an email right away for each new message (Mon compte)."""
+        from digests.models import DigestPreference, NotificationMode
+
+        DigestPreference.objects.get_or_create(user=self.users["salarie"], defaults={"mode": NotificationMode.INSTANT})
 
     # --- payments ----------------------------------------------------------------------------------------------
 

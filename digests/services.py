@@ -337,10 +337,11 @@ def build_digest_email(*, user_id, email, first_name, in_egestion, content: Dige
 LOCK_PREFIX = 0x0D16 << 48
 
 
-def send_batch(period: datetime.datetime, user_ids) -> BatchResult:
+def send_batch(period: datetime.datetime, user_ids, first_since: datetime.datetime | None = None) -> BatchResult:
     """Send the period's digests of these users that are not sent yet. Safe to run again, and concurrently: the
     batch first takes a session lock per user (a user another run is sending to is left to that run), then reads
-    the ledger, so what it finds pending is its own to send until it lets go."""
+    the ledger, so what it finds pending is its own to send until it lets go. A user's first digest covers what
+    came since the previous slot, or since `first_since` when given (a demo, or a first run in production)."""
     # Each email's ledger update commits on its own; waiting for each commit to reach the disk would be most of
     # the time. Without that wait a commit can be lost only if PostgreSQL itself crashes within the next fraction
     # of a second (a crashed worker loses nothing): at worst those few digests are sent again by the rerun.
@@ -352,18 +353,18 @@ def send_batch(period: datetime.datetime, user_ids) -> BatchResult:
         )
         locked = [row[0] for row in cursor.fetchall()]
     try:
-        return _send_locked(period, locked)
+        return _send_locked(period, locked, first_since)
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s + id) FROM unnest(%s::bigint[]) AS id", [LOCK_PREFIX, locked])
             cursor.execute("RESET synchronous_commit")
 
 
-def _send_locked(period, user_ids) -> BatchResult:
+def _send_locked(period, user_ids, first_since) -> BatchResult:
     result = BatchResult()
     users = {user["pk"]: user for user in _batch_users(user_ids, period)}
     ledger = {row.user_id: row for row in Digest.objects.filter(period=period, user_id__in=users)}
-    default_start = previous_period(period)
+    default_start = first_since or previous_period(period)
     windows = {}
     for user_id, user in users.items():
         row = ledger.get(user_id)
@@ -456,12 +457,12 @@ def current_period() -> datetime.datetime:
     return period_at(timezone.now())
 
 
-def send_period(period: datetime.datetime | None = None) -> BatchResult:
+def send_period(period: datetime.datetime | None = None, first_since: datetime.datetime | None = None) -> BatchResult:
     """The whole run in this process, batch after batch (the management command; Celery fans out instead)."""
     period = period or current_period()
     total = BatchResult()
     for user_ids in plan_run(period):
-        result = send_batch(period, user_ids)
+        result = send_batch(period, user_ids, first_since)
         total.sent += result.sent
         total.skipped += result.skipped
     return total

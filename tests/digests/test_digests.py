@@ -2,6 +2,7 @@
 what, exactly-once sending (repeat, crash half-way, concurrent runs), constant queries per batch."""
 
 import datetime
+import io
 import threading
 
 import pytest
@@ -9,6 +10,7 @@ import time_machine
 from celery.schedules import crontab
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.core.management import call_command
 from django.db import connection
 
 from accounts.models import Role
@@ -404,3 +406,19 @@ def test_a_colleague_s_message_to_constructys_is_not_news(company_user, dossier)
     MessageFactory(dossier=dossier, from_company=True, created_at=SATURDAY)
     run_at(MONDAY)
     assert mail.outbox == []
+
+
+def test_the_command_sends_the_latest_period_and_can_widen_first_digests(company_user, dossier):
+    MessageFactory(dossier=dossier, title="Il y a dix jours", created_at=MONDAY - datetime.timedelta(days=10))
+    out = io.StringIO()
+
+    with time_machine.travel(MONDAY + datetime.timedelta(hours=3), tick=False):
+        call_command("send_digests", stdout=out)
+        assert mail.outbox == []
+        call_command("send_digests", "--first-window-days", "14", stdout=out)
+        call_command("send_digests", "--first-window-days", "14", "--period", "2026-12-07T09:00", stdout=out)
+
+    [email] = mail.outbox
+    assert "« Il y a dix jours »" in email.body
+    assert "Période du 2026-12-07T07:00:00+01:00 : 1 récapitulatif(s) envoyé(s)." in out.getvalue()
+    assert out.getvalue().count("0 récapitulatif(s) envoyé(s)") == 2
