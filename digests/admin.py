@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from digests import services
 from digests.models import Digest, DigestPreference
 
+TEST_DIGESTS_AT_ONCE = 20
+
 
 @admin.register(Digest)
 class DigestAdmin(admin.ModelAdmin):
@@ -34,7 +36,13 @@ class DigestAdmin(admin.ModelAdmin):
     @admin.action(description="M'envoyer ce récapitulatif (test, à mon adresse)")
     def send_test_to_me(self, request, queryset):
         sent = empty = 0
-        for digest in queryset.select_related("user")[:20]:
+        if queryset.count() > TEST_DIGESTS_AT_ONCE:
+            self.message_user(
+                request,
+                f"Au plus {TEST_DIGESTS_AT_ONCE} récapitulatifs de test à la fois : les premiers sont envoyés.",
+                messages.WARNING,
+            )
+        for digest in queryset.select_related("user")[:TEST_DIGESTS_AT_ONCE]:
             if services.send_test_digest(digest, request.user.email):
                 sent += 1
             else:

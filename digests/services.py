@@ -309,6 +309,11 @@ def user_of_unsubscribe_token(token: str) -> User | None:
     return User.objects.filter(pk=user_id).first()
 
 
+def unsubscribe_headers(url: str) -> dict:
+    """One-click unsubscribe (RFC 8058): mail clients POST to the link, without a session."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def _portal_urls(in_egestion: bool) -> dict:
     portal = Portal.EGESTION if in_egestion else Portal.OGESTION
     login, account = _paths()[portal]
@@ -329,8 +334,7 @@ def build_digest_email(*, user_id, email, first_name, in_egestion, content: Dige
         "test": test,
         **_portal_urls(in_egestion),
     }
-    headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    return build_email("digest", context, [email], headers=headers)
+    return build_email("digest", context, [email], headers=unsubscribe_headers(unsubscribe))
 
 
 # Advisory lock keys of the digests: this prefix, then the user id (PostgreSQL session locks, bigint keys).
@@ -533,7 +537,7 @@ def send_new_message_emails(message_id: int) -> int:
                     **_portal_urls(True),
                 },
                 [user["email"]],
-                headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+                headers=unsubscribe_headers(unsubscribe),
             )
             email.connection = mail
             email.send()
