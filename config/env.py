@@ -1,29 +1,11 @@
-"""Strict readers for settings that come from environment variables.
-
-A checkout may keep its own defaults in `.local/env` (KEY=VALUE lines, `#` comments): e.g. a second checkout on
-the same machine pointing at its own database. Variables set in the environment always win.
-"""
+"""Strict readers for settings that come from environment variables."""
 
 import os
-from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
-LOCAL_ENV_FILE = Path(__file__).resolve().parent.parent / ".local" / "env"
-
-
-def load_local_env(path: Path = LOCAL_ENV_FILE) -> None:
-    if not path.is_file():
-        return
-    for line in path.read_text().splitlines():
-        name, sep, value = line.strip().partition("=")
-        if sep and not name.startswith("#"):
-            os.environ.setdefault(name.strip(), value.strip())
-
-
-load_local_env()
 
 
 def env_str(name: str, default: str = "") -> str:
