@@ -422,3 +422,17 @@ def test_the_command_sends_the_latest_period_and_can_widen_first_digests(company
     assert "« Il y a dix jours »" in email.body
     assert "Période du 2026-12-07T07:00:00+01:00 : 1 récapitulatif(s) envoyé(s)." in out.getvalue()
     assert out.getvalue().count("0 récapitulatif(s) envoyé(s)") == 2
+
+
+def test_a_dossier_part_rendered_for_an_earlier_batch_is_reused_only_if_nothing_it_shows_changed(company_user, dossier):
+    colleague = MembershipFactory(establishment=dossier.employer_establishment).user
+    DocumentFactory(dossier=dossier, name="Accord.pdf", uploaded_at=SATURDAY)
+    services.send_batch(MONDAY, [company_user.pk])
+    dossier.title = "Chef de projet numérique"
+    dossier.save(update_fields=["title"])
+
+    services.send_batch(MONDAY, [colleague.pk])
+
+    first, second = mail.outbox
+    assert "Chef de projet digital" in first.body and "Chef de projet numérique" not in first.body
+    assert "Chef de projet numérique" in second.body and "Chef de projet numérique" in html_of(second)
