@@ -87,6 +87,7 @@ ADMINISTRATOR_APPS = [
     "banking",
     "contributions",
     "invest",
+    "digests",
 ]
 
 ROLES: dict[str, list[str]] = {

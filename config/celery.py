@@ -12,3 +12,13 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "common.tasks.record_heartbeat", "schedule": 60.0},
 }
+
+
+# The email digests, twice a week by default (DIGEST_DAYS/DIGEST_HOUR/DIGEST_MINUTE in settings, Europe/Paris).
+def _digest_schedule():
+    from digests.schedule import digest_crontab
+
+    return {"task": "digests.tasks.run_digests", "schedule": digest_crontab()}
+
+
+app.conf.beat_schedule["email-digests"] = _digest_schedule()

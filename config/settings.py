@@ -53,13 +53,13 @@ INSTALLED_APPS = [
     "egestion",
     "ogestion",
     "demo",
+    "digests",
+    "invest",  # Digit Invest (the CFAs' investment-request campaign)
     # Issue 6: portal content (home-page announcements, advisors) and the back office (roles, imports). Keep
     # "backoffice" last: it sets up the staff roles after every app's permissions exist.
     "content",
     "backoffice",
 ]
-# Digit Invest (the CFAs' investment-request campaign).
-INSTALLED_APPS += ["invest"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -287,3 +287,9 @@ LOGGING = {
     },
 }
 ACCOUNT_TOKEN_HOURS = env_int("ACCOUNT_TOKEN_HOURS", 72)
+
+# Email digests (digests app): beat runs them on these days at this time (TIME_ZONE), in batches of users.
+DIGEST_DAYS = env_list("DIGEST_DAYS", "mon,thu")
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+DIGEST_MINUTE = env_int("DIGEST_MINUTE", 0)
+DIGEST_BATCH_SIZE = env_int("DIGEST_BATCH_SIZE", 500)

@@ -23,4 +23,5 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("digit-invest/", include("invest.urls")),
+    path("notifications/", include("digests.urls")),
 ]

@@ -117,6 +117,7 @@ class DemoWorld:
         self.funding_rules()
         self.plan_request_draft()
         self.portal_content()
+        self.notification_preferences()
         return self
 
     # --- registries and accounts -----------------------------------------------------------------------------
@@ -339,6 +340,12 @@ class DemoWorld:
                     if created:
                         read_at = min(when + datetime.timedelta(hours=20), self.now)
                         MessageRead.objects.filter(pk=read.pk).update(read_at=read_at)
+
+    def notification_preferences(self):
+        """Digests: the Montauban user also asked for an email right away for each new message (Mon compte)."""
+        from digests.models import DigestPreference, NotificationMode
+
+        DigestPreference.objects.get_or_create(user=self.users["salarie"], defaults={"mode": NotificationMode.INSTANT})
 
     # --- payments ----------------------------------------------------------------------------------------------
 

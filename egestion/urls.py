@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 from common.menus import upcoming_urls
+from digests import views as digests_views
 from egestion import contribution_urls, dossier_urls, funding_urls, payment_urls, user_views, views
 from egestion.menu import MENU
 from egestion.views import egestion_required
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", include(payment_urls.urlpatterns)),
     path("", include(contribution_urls.urlpatterns)),
     path("rgpd-cgu/", egestion_required(accounts_views.terms), name="terms"),
+    path("mon-compte/", egestion_required(digests_views.account), name="account"),
     # Gérer les utilisateurs (the company's manager only)
     path("utilisateurs/", user_views.users, name="users"),
     path("utilisateurs/inviter/", user_views.user_invite, name="user_invite"),

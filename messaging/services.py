@@ -2,9 +2,13 @@
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.dispatch import Signal
 
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
 from messaging.models import Message, MessageRead, SenderSide
+
+# Sent once a message from Constructys is committed (digests emails it right away to those who asked).
+constructys_message_sent = Signal()
 
 
 def _attach(message, files, user, direction):
@@ -42,6 +46,7 @@ def reply_as_case_manager(dossier, user, title, body, files=()) -> Message:
         dossier=dossier, sender_side=SenderSide.CONSTRUCTYS, author=user, title=title.strip(), body=body.strip()
     )
     _attach(message, files, user, DocumentDirection.ISSUED)
+    transaction.on_commit(lambda: constructys_message_sent.send(sender=Message, message=message))
     return message
 
 

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 from common.menus import upcoming_urls
+from digests import views as digests_views
 from ogestion import dossier_urls, payment_urls, user_views, views
 from ogestion.menu import MENU
 from ogestion.views import ogestion_required
@@ -14,6 +15,7 @@ urlpatterns = [
     path("", include(dossier_urls.urlpatterns)),
     path("", include(payment_urls.urlpatterns)),
     path("rgpd-cgu/", ogestion_required(accounts_views.terms), name="terms"),
+    path("mon-compte/", ogestion_required(digests_views.account), name="account"),
     # Gérer mes utilisateurs (référents only)
     path("utilisateurs/", user_views.users, name="users"),
     path("utilisateurs/salaries/", user_views.persons, name="user_persons"),

@@ -32,6 +32,9 @@ def test_counters_and_columns(client, provider_user, provider_establishment, dos
 
 
 def test_filters(client, provider_user, provider_establishment, dossier):
+    # The fixture's scheme comes from a cycling factory iterator: make sure it is not the one filtered on.
+    dossier.scheme = Scheme.PLAN
+    dossier.save(update_fields=["scheme"])
     other = DossierFactory(
         provider_establishment=provider_establishment, scheme=Scheme.TUTO, start_date=datetime.date(2024, 2, 1)
     )

@@ -1,0 +1,15 @@
+from django import forms
+
+from digests.models import NotificationMode
+
+
+class PreferenceForm(forms.Form):
+    mode = forms.ChoiceField(
+        label="Notifications par e-mail",
+        choices=NotificationMode.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez comment être prévenu des nouveautés.",
+            "invalid_choice": "Ce choix n'existe pas.",
+        },
+    )

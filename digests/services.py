@@ -1,0 +1,549 @@
+"""Twice-weekly digests of what is new for each user, sent exactly once per user and period.
+
+A run belongs to a period (the scheduled slot it was started for, see digests.schedule). `plan_run` splits the
+recipients into batches; `send_batch` handles one batch with a constant number of queries to read what is new and
+write the ledger rows (pending), then for each email, right after the backend accepted it, one UPDATE of its
+ledger row (pending → sent):
+
+- a repeated run finds the rows sent and skips them; a run that crashed half-way left the rest pending;
+- two runs of the same period do not send to the same user at once: a batch holds a PostgreSQL advisory lock per
+  user while it works and reads the ledger only once it holds them, so the other run skips those users or, later,
+  finds them sent;
+- an email the backend refused leaves its row pending, for the next run.
+
+"New" for a user (the same scope as the portals: active memberships of active users, per portal role):
+- messages from Constructys on the dossiers of the employer establishments they are attached to in eGestion,
+  that they did not write and have not opened (messaging.MessageRead);
+- documents issued by Constructys on those dossiers and on the dossiers trained by their oGestion
+  establishments, that they did not upload. Documents have no read state of their own: a document attached to a
+  message the user has opened counts as seen (they saw it with the message).
+between the end of the window of their last digest sent (or, for a first digest, the previous slot) and the
+period's slot.
+"""
+
+import dataclasses
+import datetime
+import functools
+import logging
+from collections import defaultdict
+from itertools import islice
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import get_connection
+from django.db import connection, models
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import PORTAL_ROLES, Membership, Portal, User
+from common.emails import build_email
+from digests.models import Digest, DigestPreference, DigestState, NotificationMode
+from digests.schedule import period_at, previous_period
+from dossiers.models import Document, DocumentDirection, Dossier, Enrolment
+from messaging.models import Message, MessageRead, SenderSide
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "digests.unsubscribe"
+
+
+# --- What is new ---------------------------------------------------------------------------------------------------
+
+_SCOPE = """
+    WITH window_of(user_id, since) AS (SELECT * FROM unnest(%(users)s::bigint[], %(since)s::timestamptz[]))
+"""
+
+MESSAGES_SQL = (
+    _SCOPE
+    + """
+    SELECT w.user_id, m.dossier_id, m.title
+    FROM window_of w
+    JOIN {membership} ms ON ms.user_id = w.user_id AND ms.is_active AND ms.role = ANY(%(company_roles)s)
+    JOIN {dossier} d ON d.employer_establishment_id = ms.establishment_id
+    JOIN {message} m ON m.dossier_id = d.id
+    WHERE m.sender_side = %(constructys)s
+      AND m.created_at > w.since AND m.created_at <= %(until)s
+      AND m.author_id IS DISTINCT FROM w.user_id
+      AND NOT EXISTS (SELECT 1 FROM {read} r WHERE r.message_id = m.id AND r.user_id = w.user_id)
+    ORDER BY w.user_id, m.dossier_id, m.created_at, m.id
+"""
+)
+
+DOCUMENTS_SQL = (
+    _SCOPE
+    + """
+    , scope AS (
+        SELECT w.user_id, w.since, d.id AS dossier_id
+        FROM window_of w
+        JOIN {membership} ms ON ms.user_id = w.user_id AND ms.is_active AND ms.role = ANY(%(company_roles)s)
+        JOIN {dossier} d ON d.employer_establishment_id = ms.establishment_id
+        UNION
+        SELECT w.user_id, w.since, d.id
+        FROM window_of w
+        JOIN {membership} ms ON ms.user_id = w.user_id AND ms.is_active AND ms.role = ANY(%(provider_roles)s)
+        JOIN {dossier} d ON d.provider_establishment_id = ms.establishment_id
+    )
+    SELECT s.user_id, doc.dossier_id, doc.name
+    FROM scope s
+    JOIN {document} doc ON doc.dossier_id = s.dossier_id
+    WHERE doc.direction = %(issued)s
+      AND doc.uploaded_at > s.since AND doc.uploaded_at <= %(until)s
+      AND doc.uploaded_by_id IS DISTINCT FROM s.user_id
+      AND NOT EXISTS (
+          SELECT 1 FROM {read} r WHERE doc.message_id IS NOT NULL AND r.message_id = doc.message_id
+                                   AND r.user_id = s.user_id)
+    ORDER BY s.user_id, doc.dossier_id, doc.uploaded_at, doc.id
+"""
+)
+
+
+def _tables():
+    return {
+        "membership": Membership._meta.db_table,
+        "dossier": Dossier._meta.db_table,
+        "message": Message._meta.db_table,
+        "read": MessageRead._meta.db_table,
+        "document": Document._meta.db_table,
+    }
+
+
+@dataclasses.dataclass
+class DossierNews:
+    part: str  # "messages" or "documents"
+    number: str
+    trainees: str
+    provider: str
+    title: str
+    start_date: datetime.date
+    end_date: datetime.date
+    items: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    # A dossier's part of the email (emails/digest_messages.* or digest_documents.*) is rendered once per batch
+    # and shared by every user who gets the same rows (collect_news hands them the same object): at scale most
+    # of an email is these parts.
+    @functools.cached_property
+    def html(self) -> str:
+        return render_to_string(f"emails/digest_{self.part}.html", {"news": self})
+
+    @functools.cached_property
+    def text(self) -> str:
+        return render_to_string(f"emails/digest_{self.part}.txt", {"news": self}, using="text")
+
+    @functools.cached_property
+    def cells_html(self) -> str:
+        """The dossier's columns, repeated on each row of its documents table."""
+        return render_to_string("emails/digest_documents_cells.html", {"news": self})
+
+    @functools.cached_property
+    def cells(self) -> dict:
+        """The dossier's columns as the emails print them (computed once: the documents table repeats them)."""
+        return {
+            "trainees": self.trainees or "—",
+            "provider": self.provider or "—",
+            "start": self.start_date.strftime("%d/%m/%Y"),
+            "end": self.end_date.strftime("%d/%m/%Y"),
+        }
+
+
+@dataclasses.dataclass
+class DigestContent:
+    messages: list[DossierNews]
+    documents: list[DossierNews]
+
+    @property
+    def messages_count(self) -> int:
+        return sum(news.count for news in self.messages)
+
+    @property
+    def documents_count(self) -> int:
+        return sum(news.count for news in self.documents)
+
+    @property
+    def dossiers_count(self) -> int:
+        return len({news.number for news in self.messages} | {news.number for news in self.documents})
+
+    def __bool__(self):
+        return bool(self.messages or self.documents)
+
+
+def collect_news(windows: dict[int, datetime.datetime], until: datetime.datetime) -> dict[int, DigestContent]:
+    """What is new for each user (id → start of their window), up to `until`: four queries, whatever the number
+    of users and items. Users with nothing new are left out."""
+    if not windows:
+        return {}
+    params = {
+        "users": list(windows),
+        "since": list(windows.values()),
+        "until": until,
+        "company_roles": list(PORTAL_ROLES[Portal.EGESTION]),
+        "provider_roles": list(PORTAL_ROLES[Portal.OGESTION]),
+        "constructys": SenderSide.CONSTRUCTYS,
+        "issued": DocumentDirection.ISSUED,
+    }
+    tables = _tables()
+    with connection.cursor() as cursor:
+        cursor.execute(MESSAGES_SQL.format(**tables), params)
+        message_rows = cursor.fetchall()
+        cursor.execute(DOCUMENTS_SQL.format(**tables), params)
+        document_rows = cursor.fetchall()
+    dossier_ids = {row[1] for row in message_rows} | {row[1] for row in document_rows}
+    dossiers = _dossier_facts(dossier_ids)
+
+    news: dict[int, DigestContent] = {}
+    shared: dict[tuple, DossierNews] = {}  # users who get the same rows of a dossier share one object
+    for rows, part in ((message_rows, "messages"), (document_rows, "documents")):
+        grouped: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for user_id, dossier_id, label in rows:
+            grouped[user_id, dossier_id].append(label)
+        for (user_id, dossier_id), items in grouped.items():
+            content = news.setdefault(user_id, DigestContent(messages=[], documents=[]))
+            key = (part, dossier_id, tuple(items))
+            if key not in shared:
+                shared[key] = DossierNews(part=part, items=items, **dossiers[dossier_id])
+            getattr(content, part).append(shared[key])
+    for content in news.values():
+        content.messages.sort(key=lambda news: news.number)
+        content.documents.sort(key=lambda news: news.number)
+    return news
+
+
+def _dossier_facts(dossier_ids) -> dict[int, dict]:
+    """The columns the digest shows for each dossier: two queries."""
+    if not dossier_ids:
+        return {}
+    trainees = defaultdict(list)
+    for dossier_id, first_name, last_name in (
+        Enrolment.objects.filter(dossier_id__in=dossier_ids)
+        .order_by("person__last_name", "person__first_name")
+        .values_list("dossier_id", "person__first_name", "person__last_name")
+    ):
+        trainees[dossier_id].append(f"{first_name} {last_name}".strip())
+    return {
+        row["pk"]: {
+            "number": row["number"],
+            "trainees": ", ".join(trainees[row["pk"]]),
+            "provider": row["provider_establishment__name"] or "",
+            "title": row["title"],
+            "start_date": row["start_date"],
+            "end_date": row["end_date"],
+        }
+        for row in Dossier.objects.filter(pk__in=dossier_ids).values(
+            "pk", "number", "title", "start_date", "end_date", "provider_establishment__name"
+        )
+    }
+
+
+# --- Recipients and their windows -----------------------------------------------------------------------------------
+
+
+def recipients() -> models.QuerySet:
+    """Users a digest may go to: active, attached to at least one establishment in a portal, not opted out."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(models.Exists(Membership.objects.filter(user=models.OuterRef("pk"))))
+        .exclude(digest_preference__mode=NotificationMode.NONE)
+    )
+
+
+def _batch_users(user_ids, period) -> list[dict]:
+    """The batch's users with their preference, their portal and the end of their last digest sent: one query."""
+    return list(
+        User.objects.filter(pk__in=user_ids, is_active=True)
+        .annotate(
+            mode=Coalesce(
+                models.Subquery(DigestPreference.objects.filter(user=models.OuterRef("pk")).values("mode")[:1]),
+                models.Value(NotificationMode.DIGEST),
+            ),
+            last_end=models.Subquery(
+                Digest.objects.filter(user=models.OuterRef("pk"), state=DigestState.SENT, period__lt=period)
+                .order_by("-window_end")
+                .values("window_end")[:1]
+            ),
+            in_egestion=models.Exists(
+                Membership.objects.for_portal(Portal.EGESTION).filter(user=models.OuterRef("pk"))
+            ),
+        )
+        .values("pk", "email", "first_name", "mode", "last_end", "in_egestion")
+    )
+
+
+# --- Sending --------------------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class BatchResult:
+    sent: int = 0
+    skipped: int = 0
+
+
+@functools.cache
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=UNSUBSCRIBE_SALT)
+
+
+@functools.cache
+def _paths() -> dict:
+    """The paths the emails link to, reversed once per process (thousands of emails per batch)."""
+    return {
+        "unsubscribe": reverse("digests:unsubscribe", args=["TOKEN"]),
+        **{portal: (reverse(f"{portal}:login"), reverse(f"{portal}:account")) for portal in Portal},
+    }
+
+
+def unsubscribe_url(user_id: int) -> str:
+    """A signed link that stops the digests without logging in (the user id, signed with SECRET_KEY)."""
+    return settings.SITE_URL + _paths()["unsubscribe"].replace("TOKEN", _signer().sign(str(user_id)))
+
+
+def user_of_unsubscribe_token(token: str) -> User | None:
+    try:
+        user_id = int(_signer().unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+    return User.objects.filter(pk=user_id).first()
+
+
+def unsubscribe_headers(url: str) -> dict:
+    """One-click unsubscribe (RFC 8058): mail clients POST to the link, without a session."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def _portal_urls(in_egestion: bool) -> dict:
+    portal = Portal.EGESTION if in_egestion else Portal.OGESTION
+    login, account = _paths()[portal]
+    return {
+        "portal_label": portal.label,
+        "login_url": settings.SITE_URL + login,
+        "preferences_url": settings.SITE_URL + account,
+    }
+
+
+def build_digest_email(*, user_id, email, first_name, in_egestion, content: DigestContent, test=False):
+    """The digest as an email (HTML and text) with its one-click List-Unsubscribe header (RFC 8058)."""
+    unsubscribe = unsubscribe_url(user_id)
+    context = {
+        "first_name": first_name,
+        "content": content,
+        "unsubscribe_url": unsubscribe,
+        "test": test,
+        **_portal_urls(in_egestion),
+    }
+    return build_email("digest", context, [email], headers=unsubscribe_headers(unsubscribe))
+
+
+# Advisory lock keys of the digests: this prefix, then the user id (PostgreSQL session locks, bigint keys).
+LOCK_PREFIX = 0x0D16 << 48
+
+
+def send_batch(period: datetime.datetime, user_ids, first_since: datetime.datetime | None = None) -> BatchResult:
+    """Send the period's digests of these users that are not sent yet. Safe to run again, and concurrently: the
+    batch first takes a session lock per user (a user another run is sending to is left to that run), then reads
+    the ledger, so what it finds pending is its own to send until it lets go. A user's first digest covers what
+    came since the previous slot, or since `first_since` when given (a demo, or a first run in production)."""
+    # Each email's ledger update commits on its own; waiting for each commit to reach the disk would be most of
+    # the time. Without that wait a commit can be lost only if PostgreSQL itself crashes within the next fraction
+    # of a second (a crashed worker loses nothing): at worst those few digests are sent again by the rerun.
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+        cursor.execute(
+            "SELECT id FROM unnest(%s::bigint[]) AS id WHERE pg_try_advisory_lock(%s + id)",
+            [[int(user_id) for user_id in user_ids], LOCK_PREFIX],
+        )
+        locked = [row[0] for row in cursor.fetchall()]
+    try:
+        return _send_locked(period, locked, first_since)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s + id) FROM unnest(%s::bigint[]) AS id", [LOCK_PREFIX, locked])
+            cursor.execute("RESET synchronous_commit")
+
+
+def _send_locked(period, user_ids, first_since) -> BatchResult:
+    result = BatchResult()
+    users = {user["pk"]: user for user in _batch_users(user_ids, period)}
+    ledger = {row.user_id: row for row in Digest.objects.filter(period=period, user_id__in=users)}
+    default_start = first_since or previous_period(period)
+    windows = {}
+    for user_id, user in users.items():
+        row = ledger.get(user_id)
+        if row is not None:
+            if row.state == DigestState.PENDING and user["mode"] != NotificationMode.NONE:
+                windows[user_id] = row.window_start
+        elif user["mode"] != NotificationMode.NONE:
+            start = user["last_end"] or default_start
+            if start < period:
+                windows[user_id] = start
+    news = collect_news(windows, period)
+
+    # The ledger row exists (pending) before its email is built: a crash from here on leaves it to the rerun.
+    Digest.objects.bulk_create(
+        [
+            Digest(
+                user_id=user_id,
+                period=period,
+                window_start=windows[user_id],
+                window_end=period,
+                messages_count=content.messages_count,
+                documents_count=content.documents_count,
+                dossiers_count=content.dossiers_count,
+                email=users[user_id]["email"],
+            )
+            for user_id, content in news.items()
+            if user_id not in ledger
+        ],
+        ignore_conflicts=True,
+    )
+    # Rows left pending by an earlier run whose recipient has nothing new any more (read since, or opted out).
+    stale = [row.pk for row in ledger.values() if row.state == DigestState.PENDING and row.user_id not in news]
+    if stale:
+        Digest.objects.filter(pk__in=stale, state=DigestState.PENDING).update(state=DigestState.EMPTY)
+
+    mail = get_connection()
+    mail.open()
+    try:
+        for user_id, content in news.items():
+            if _send_one(mail, period, users[user_id], content):
+                result.sent += 1
+            else:
+                result.skipped += 1
+    finally:
+        mail.close()
+    return result
+
+
+def _send_one(mail, period, user, content) -> bool:
+    message = build_digest_email(
+        user_id=user["pk"],
+        email=user["email"],
+        first_name=user["first_name"],
+        in_egestion=user["in_egestion"],
+        content=content,
+    )
+    message.connection = mail
+    message.send()  # raises if the backend refuses it: the row stays pending for the rerun
+    # Right after the backend accepted it (one statement, committed on its own).
+    return bool(
+        Digest.objects.filter(user_id=user["pk"], period=period, state=DigestState.PENDING).update(
+            state=DigestState.SENT,
+            sent_at=timezone.now(),
+            email=user["email"],
+            messages_count=content.messages_count,
+            documents_count=content.documents_count,
+            dossiers_count=content.dossiers_count,
+        )
+    )
+
+
+def plan_run(period: datetime.datetime, batch_size: int | None = None) -> list[list[int]]:
+    """The period's recipients still without a digest sent, in batches of user ids."""
+    batch_size = batch_size or settings.DIGEST_BATCH_SIZE
+    user_ids = (
+        recipients()
+        .exclude(
+            models.Exists(
+                Digest.objects.filter(user=models.OuterRef("pk"), period=period).exclude(state=DigestState.PENDING)
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    ids = user_ids.iterator(chunk_size=5000)
+    return list(iter(lambda: list(islice(ids, batch_size)), []))
+
+
+def current_period() -> datetime.datetime:
+    return period_at(timezone.now())
+
+
+def send_period(period: datetime.datetime | None = None, first_since: datetime.datetime | None = None) -> BatchResult:
+    """The whole run in this process, batch after batch (the management command; Celery fans out instead)."""
+    period = period or current_period()
+    total = BatchResult()
+    for user_ids in plan_run(period):
+        result = send_batch(period, user_ids, first_since)
+        total.sent += result.sent
+        total.skipped += result.skipped
+    return total
+
+
+# --- The admin's test digest and the "right away" email -------------------------------------------------------------
+
+
+def send_test_digest(digest: Digest, to_email: str) -> bool:
+    """Rebuild that digest (its user, its window, read state as of now) and send it to `to_email` only. The
+    ledger is left alone. False when there is nothing left to show."""
+    content = collect_news({digest.user_id: digest.window_start}, digest.window_end).get(digest.user_id)
+    if not content:
+        return False
+    in_egestion = Membership.objects.for_portal(Portal.EGESTION).filter(user_id=digest.user_id).exists()
+    message = build_digest_email(
+        user_id=digest.user_id,
+        email=to_email,
+        first_name=digest.user.first_name,
+        in_egestion=in_egestion,
+        content=content,
+        test=True,
+    )
+    message.send()
+    return True
+
+
+def send_new_message_emails(message_id: int) -> int:
+    """Right away, to the company users who asked for it: a message from Constructys on one of their dossiers,
+    unless they wrote it or already read it."""
+    message = (
+        Message.objects.filter(pk=message_id, sender_side=SenderSide.CONSTRUCTYS).select_related("dossier").first()
+    )
+    if message is None:
+        return 0
+    users = list(
+        User.objects.filter(
+            is_active=True,
+            digest_preference__mode=NotificationMode.INSTANT,
+            pk__in=Membership.objects.for_portal(Portal.EGESTION)
+            .filter(establishment_id=message.dossier.employer_establishment_id)
+            .values("user_id"),
+        )
+        .exclude(pk=message.author_id)
+        .exclude(message_reads__message=message)
+        .values("pk", "email", "first_name")
+    )
+    if not users:
+        return 0
+    trainees = ", ".join(
+        f"{first} {last}".strip()
+        for first, last in Enrolment.objects.filter(dossier=message.dossier)
+        .order_by("person__last_name")
+        .values_list("person__first_name", "person__last_name")
+    )
+    mail = get_connection()
+    with mail:
+        for user in users:
+            unsubscribe = unsubscribe_url(user["pk"])
+            email = build_email(
+                "digest_message",
+                {
+                    "first_name": user["first_name"],
+                    "message": message,
+                    "dossier": message.dossier,
+                    "trainees": trainees,
+                    "unsubscribe_url": unsubscribe,
+                    **_portal_urls(True),
+                },
+                [user["email"]],
+                headers=unsubscribe_headers(unsubscribe),
+            )
+            email.connection = mail
+            email.send()
+    return len(users)
+
+
+def set_mode(user, mode: str) -> DigestPreference:
+    preference, _ = DigestPreference.objects.update_or_create(user=user, defaults={"mode": mode})
+    return preference
