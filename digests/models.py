@@ -77,3 +77,24 @@ class Digest(models.Model):
 
     def __str__(self):
         return f"{self.user} — {timezone.localtime(self.period):%d/%m/%Y %H:%M}"
+
+
+class InstantEmail(models.Model):
+    """A right-away email of one message to one user: the row is written in the transaction that hands the email to
+    the backend, so a retried or repeated task never emails the same message twice to anyone."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="instant_emails", verbose_name="destinataire"
+    )
+    message = models.ForeignKey(
+        "messaging.Message", on_delete=models.CASCADE, related_name="instant_emails", verbose_name="message"
+    )
+    sent_at = models.DateTimeField("envoyé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "e-mail immédiat"
+        verbose_name_plural = "e-mails immédiats"
+        constraints = [models.UniqueConstraint(fields=["message", "user"], name="instant_email_once")]
+
+    def __str__(self):
+        return f"{self.user} — message {self.message_id}"

@@ -31,7 +31,7 @@ from itertools import islice
 from django.conf import settings
 from django.core import signing
 from django.core.mail import get_connection
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from accounts.models import PORTAL_ROLES, Membership, Portal, User
 from common.emails import build_email
-from digests.models import Digest, DigestPreference, DigestState, NotificationMode
+from digests.models import Digest, DigestPreference, DigestState, InstantEmail, NotificationMode
 from digests.schedule import period_at, previous_period
 from dossiers.models import Document, DocumentDirection, Dossier, Enrolment
 from messaging.models import Message, MessageRead, SenderSide
@@ -512,6 +512,7 @@ def send_new_message_emails(message_id: int) -> int:
         )
         .exclude(pk=message.author_id)
         .exclude(message_reads__message=message)
+        .exclude(instant_emails__message=message)
         .values("pk", "email", "first_name")
     )
     if not users:
@@ -522,26 +523,37 @@ def send_new_message_emails(message_id: int) -> int:
         .order_by("person__last_name")
         .values_list("person__first_name", "person__last_name")
     )
+    sent = 0
     mail = get_connection()
     with mail:
         for user in users:
-            unsubscribe = unsubscribe_url(user["pk"])
-            email = build_email(
-                "digest_message",
-                {
-                    "first_name": user["first_name"],
-                    "message": message,
-                    "dossier": message.dossier,
-                    "trainees": trainees,
-                    "unsubscribe_url": unsubscribe,
-                    **_portal_urls(True),
-                },
-                [user["email"]],
-                headers=unsubscribe_headers(unsubscribe),
-            )
-            email.connection = mail
-            email.send()
-    return len(users)
+            with transaction.atomic():
+                # Claimed in the transaction that sends: a concurrent or repeated task finds the row and skips.
+                _, claimed = InstantEmail.objects.get_or_create(user_id=user["pk"], message=message)
+                if not claimed:
+                    continue
+                _send_instant_email(mail, user, message, trainees)
+                sent += 1
+    return sent
+
+
+def _send_instant_email(mail, user, message, trainees) -> None:
+    unsubscribe = unsubscribe_url(user["pk"])
+    email = build_email(
+        "digest_message",
+        {
+            "first_name": user["first_name"],
+            "message": message,
+            "dossier": message.dossier,
+            "trainees": trainees,
+            "unsubscribe_url": unsubscribe,
+            **_portal_urls(True),
+        },
+        [user["email"]],
+        headers=unsubscribe_headers(unsubscribe),
+    )
+    email.connection = mail
+    email.send()
 
 
 def set_mode(user, mode: str) -> DigestPreference:

@@ -203,3 +203,42 @@ def test_the_test_digest_says_when_nothing_is_left_to_show(staff_client, company
     )
     assert "sans plus rien de nouveau à montrer" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_a_repeated_right_away_task_emails_nobody_twice(company_user, dossier):
+    services.set_mode(company_user, NotificationMode.INSTANT)
+    colleague = MembershipFactory(establishment=dossier.employer_establishment).user
+    services.set_mode(colleague, NotificationMode.INSTANT)
+    message = MessageFactory(dossier=dossier, title="Convention à signer", created_at=SATURDAY)
+
+    assert services.send_new_message_emails(message.pk) == 2
+    assert services.send_new_message_emails(message.pk) == 0  # a retried task
+
+    assert sorted(address for sent in mail.outbox for address in sent.to) == sorted(
+        [company_user.email, colleague.email]
+    )
+
+
+def test_a_right_away_task_that_crashed_half_way_emails_only_the_others_when_run_again(company_user, dossier):
+    services.set_mode(company_user, NotificationMode.INSTANT)
+    colleague = MembershipFactory(establishment=dossier.employer_establishment).user
+    services.set_mode(colleague, NotificationMode.INSTANT)
+    message = MessageFactory(dossier=dossier, title="Convention à signer", created_at=SATURDAY)
+    real_send = services._send_instant_email
+    calls = []
+
+    def crash_on_the_second(mail_connection, user, *args):
+        calls.append(user["pk"])
+        if len(calls) == 2:
+            raise ConnectionError("SMTP down")
+        real_send(mail_connection, user, *args)
+
+    with mock.patch.object(services, "_send_instant_email", crash_on_the_second), pytest.raises(ConnectionError):
+        services.send_new_message_emails(message.pk)
+    [first] = mail.outbox
+
+    assert services.send_new_message_emails(message.pk) == 1
+
+    recipients = [address for sent in mail.outbox for address in sent.to]
+    assert sorted(recipients) == sorted([company_user.email, colleague.email])
+    assert recipients[0] == first.to[0]
