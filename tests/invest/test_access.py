@@ -100,3 +100,14 @@ def test_a_new_terms_version_is_accepted_again(client, world, terms, campaign):
 def test_the_other_pages_are_closed_to_non_cfa_users_too(client, world, url_name):
     client.force_login(world.company_user)
     assert client.get(reverse(f"invest:{url_name}")).status_code == 403
+
+
+def test_mon_compte_in_digit_invest_is_the_ogestion_account_page(client, world, campaign):
+    client.force_login(world.other_user)
+    home = client.get(HOME).content.decode()
+    assert 'href="/digit-invest/mon-compte/"' in home
+
+    response = client.get("/digit-invest/mon-compte/", follow=True)
+
+    assert response.redirect_chain == [("/ogestion/mon-compte/", 302)]
+    assert response.status_code == 200
