@@ -25,6 +25,7 @@ cat <<MSG
   Le portail Constructys démarre :
     eGestion (entreprises)          $SITE_URL/egestion/
     oGestion (organismes de formation) $SITE_URL/ogestion/
+    Digit Invest (CFA)              $SITE_URL/digit-invest/
     Back office (Django admin)      $SITE_URL/admin/
     Santé des services              $SITE_URL/sante/
   Identifiants de démonstration : voir le tableau ci-dessus (mot de passe commun).
