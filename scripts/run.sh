@@ -10,6 +10,8 @@ start_services
 trap stop_started_services EXIT
 
 PY="$UV_PROJECT_ENVIRONMENT/bin/python"
+PORT="${PORT:-8000}"
+export PORT SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"  # also the address seed_demo prints
 say "Applying migrations"
 "$PY" manage.py migrate --no-input
 say "Loading the demo data (idempotent)"
@@ -18,8 +20,6 @@ say "Loading the CERFA referentials (sample files)"
 "$PY" manage.py load_referentials --sample
 "$PY" manage.py collectstatic --no-input -v 0
 
-PORT="${PORT:-8000}"
-export PORT SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
 cat <<MSG
 
   Le portail Constructys démarre :
