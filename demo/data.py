@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from accounts.models import Civility, OrganisationKind, Region, Role
+from backoffice.roles import ACCOUNTING, CASE_MANAGER
 from dossiers.models import DossierStatus, Scheme
 
 PASSWORD = "Constructys-2026!"
@@ -61,6 +62,7 @@ class DemoUser:
     portal: str = ""
     role_label: str = ""
     listed: bool = True  # printed in the logins table
+    staff_role: str = CASE_MANAGER  # the back-office group of a staff user
 
 
 @dataclass(frozen=True)
@@ -225,7 +227,20 @@ USERS = [
         "0140123406",
         is_staff=True,
         portal="Administration",
-        role_label="Gestionnaire Constructys (équipe, groupe Gestionnaire)",
+        role_label="Gestionnaire Constructys (groupe Gestionnaire de dossiers)",
+    ),
+    DemoUser(
+        "comptabilite",
+        "comptabilite@demo.constructys.fr",
+        Civility.MADAME,
+        "Nadia",
+        "Bernard",
+        "Comptable",
+        "0140123412",
+        is_staff=True,
+        portal="Administration",
+        role_label="Comptabilité Constructys (règlements, coordonnées bancaires)",
+        staff_role=ACCOUNTING,
     ),
     DemoUser(
         "admin",

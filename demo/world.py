@@ -123,7 +123,8 @@ class DemoWorld:
     # --- registries and accounts -----------------------------------------------------------------------------
 
     def case_manager_group(self):
-        self.group = ensure_roles()[CASE_MANAGER_GROUP]
+        self.roles = ensure_roles()
+        self.group = self.roles[CASE_MANAGER_GROUP]
 
     def organisations(self):
         for org in data.ORGANISATIONS:
@@ -185,8 +186,10 @@ class DemoWorld:
                 user.save()
             elif changed:
                 user.save(update_fields=changed)
-            if spec.is_staff and not spec.is_superuser and not user.groups.filter(pk=self.group.pk).exists():
-                user.groups.add(self.group)
+            if spec.is_staff and not spec.is_superuser:
+                group = self.roles[spec.staff_role]
+                if not user.groups.filter(pk=group.pk).exists():
+                    user.groups.add(group)
             self.users[spec.key] = user
 
     def staff_authenticators(self):

@@ -113,6 +113,11 @@ def test_every_demo_login_exists_with_its_role(world):
     assert not gestionnaire.has_perm("dossiers.delete_dossier")
     assert not gestionnaire.memberships.exists()
 
+    accountant = User.objects.get(email="comptabilite@demo.constructys.fr")
+    assert list(accountant.groups.values_list("name", flat=True)) == ["Comptabilité"]
+    assert accountant.has_perm("payments.add_payment") and accountant.has_perm("banking.change_bankdetailsrequest")
+    assert not accountant.has_perm("dossiers.instruct_dossier")
+
     admin = User.objects.get(email="admin@demo.constructys.fr")
     assert admin.is_staff and admin.is_superuser
 
