@@ -11,7 +11,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from demo.pdf import euros, render_pdf
+from common.formats import format_amount as euros
+from demo.pdf import render_pdf
 from demo.world import at, upsert
 from invest.models import (
     DEFAULT_CONTACT_EMAIL,

@@ -43,16 +43,6 @@ PAGE = """<!doctype html>
 """
 
 
-def euros(amount) -> str:
-    """1234.5 -> '1 234,50 €' (French formatting, narrow no-break space)."""
-    whole, cents = f"{amount:.2f}".split(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return "\u202f".join(groups) + f",{cents}\u00a0€"
-
-
 def render_pdf(
     *,
     title: str,

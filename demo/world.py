@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from accounts.models import Establishment, Membership, Organisation, Person, User
 from backoffice.roles import CASE_MANAGER, ensure_roles
+from common.formats import format_amount as euros
 from content.models import Advisor, Announcement
 from demo import data, identifiers
-from demo.pdf import euros, render_pdf
+from demo.pdf import render_pdf
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier, DossierStatus, Enrolment, Scheme
 from messaging.models import Message, MessageRead, SenderSide
 from messaging.services import refresh_unread_company_messages

@@ -10,12 +10,12 @@ the text can be extracted and the rendering stays well under a second.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common.formats import NBSP, format_amount, format_decimal
 from common.pdf import html_to_pdf
 from dossiers.cerfa import FIELDS, SECTIONS, Field, fields_in, ignored_fields, label_for, normalise
 from dossiers.cerfa.fields import ORDINALS, REMUNERATION_PERIODS, REMUNERATION_YEARS, remuneration_id
@@ -31,29 +31,6 @@ DRAFT_BAND = "BROUILLON — non transmis"
 RESERVED_SECTION = "depot"
 # Labels longer than this take a whole row of the section's table; the others go two by two.
 WIDE_LABEL = 70
-NBSP = "\u00a0"
-
-
-def format_decimal(number: Decimal, places: int | None = None) -> str:
-    """Decimal(1234.5) -> '1 234,5' (places=None: as few as needed), French separators, no-break spaces."""
-    if places is None:
-        text = format(number.normalize(), "f")
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-    else:
-        text = f"{number:.{places}f}"
-    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
-    whole, _, fraction = text.partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return sign + NBSP.join(groups or ["0"]) + (f",{fraction}" if fraction else "")
-
-
-def format_amount(value: Any) -> str:
-    number = parse_decimal(value)
-    return f"{format_decimal(number, 2)}{NBSP}€" if number is not None else str(value)
 
 
 def format_value(field: Field, value: Any) -> str:

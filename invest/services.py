@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.emails import send_email_on_commit
+from common.formats import format_amount
 from dossiers.uploads import check_upload
-from funding.pdf import format_amount
 from invest.models import (
     Campaign,
     InvestmentRequest,

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.validators import validate_iban
+from common.formats import format_amount
 from common.history import ADDITION, CHANGE, log_change
 from common.pdf import render_pdf
 from dossiers.models import Document, DocumentKind
@@ -43,17 +44,6 @@ def line_dossier_problem(dossier, beneficiary) -> str | None:
     if beneficiary.pk not in (dossier.employer_establishment_id, dossier.provider_establishment_id):
         return f"Le dossier {dossier.number} n'est ni employé ni formé par l'établissement bénéficiaire."
     return None
-
-
-def format_amount(value) -> str:
-    """Decimal("87518.5") -> "87 518,50 €" (no-break spaces), as the portals and the remittance advice print it."""
-    whole, _, cents = f"{Decimal(value):.2f}".partition(".")
-    sign, whole = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{NBSP.join(groups or ['0'])},{cents}{NBSP}€"
 
 
 @transaction.atomic

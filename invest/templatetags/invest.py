@@ -2,7 +2,7 @@
 
 from django import template
 
-from funding.pdf import format_amount
+from common.formats import format_amount
 
 register = template.Library()
 

@@ -8,8 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from common.formats import format_amount, format_decimal
 from dossiers.cerfa import FIELDS, SECTIONS, fields_in
-from funding.pdf import DRAFT_BAND, TITLE, format_amount, format_decimal, format_value, render_cerfa_pdf
+from funding.pdf import DRAFT_BAND, TITLE, format_value, render_cerfa_pdf
 from tests.dossiers.cerfa.payloads import EMPLOYER_SIRET, adult_payload, minor_payload
 from tests.factories import DossierFactory
 from tests.funding.conftest import apprenticeship_payload
