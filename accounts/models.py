@@ -307,6 +307,8 @@ class Person(models.Model):
             models.Index(fields=["organisation", "last_name", "first_name"]),
             # The back office searches dossiers by trainee name.
             GinIndex(OpClass(Upper("last_name"), name="gin_trgm_ops"), name="person_last_name_trgm"),
+            # oGestion's trainee filter matches a word in the last or the first name (an OR of both indexes).
+            GinIndex(OpClass(Upper("first_name"), name="gin_trgm_ops"), name="person_first_name_trgm"),
         ]
 
     def __str__(self):
