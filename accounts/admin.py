@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 
 from accounts import services
 from accounts.admin_forms import CreateReferentForm
@@ -22,6 +22,7 @@ from accounts.models import (
     Role,
     User,
 )
+from common.admin_helpers import ReadOnlyAdminMixin, admin_page
 
 
 class MembershipInline(admin.TabularInline):
@@ -119,10 +120,11 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path(
+            admin_page(
+                self,
                 "<path:object_id>/creer-referent/",
-                self.admin_site.admin_view(self.create_referent_view),
-                name="accounts_organisation_create_referent",
+                self.create_referent_view,
+                "accounts_organisation_create_referent",
             ),
             *super().get_urls(),
         ]
@@ -216,7 +218,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccountEvent)
-class AccountEventAdmin(admin.ModelAdmin):
+class AccountEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The account history, read-only: staff see who did what to which account and when."""
 
     list_display = ["created_at", "kind", "user", "actor", "organisation"]
@@ -225,15 +227,6 @@ class AccountEventAdmin(admin.ModelAdmin):
     list_select_related = ["user", "actor", "organisation"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ConsentVersion)

@@ -198,10 +198,6 @@ class Establishment(models.Model):
         return bool(self.uai)
 
     @property
-    def masked_iban(self) -> str:
-        return f"•••• {self.iban[-4:]}" if self.iban else ""
-
-    @property
     def formatted_iban(self) -> str:
         return stdnum_iban.format(self.iban) if self.iban else ""
 

@@ -6,11 +6,12 @@ from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from backoffice.imports import ESTABLISHMENT_COLUMNS, ORGANISATION_COLUMNS, REFERENTIALS, run_import
 from backoffice.models import ImportKind, ImportRun
+from common.admin_helpers import ReadOnlyAdminMixin, admin_page
 from referentials.importers import expected_header
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
@@ -68,7 +69,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("importer/", self.admin_site.admin_view(self.import_view), name="backoffice_importrun_import"),
+            admin_page(self, "importer/", self.import_view, "backoffice_importrun_import"),
             *super().get_urls(),
         ]
 
@@ -121,7 +122,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(LogEntry)
-class HistoryAdmin(admin.ModelAdmin):
+class HistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who changed what, when: the admin's own log, which the services also write to (common.history)."""
 
     list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "message"]
@@ -134,12 +135,3 @@ class HistoryAdmin(admin.ModelAdmin):
     @admin.display(description="modification")
     def message(self, entry):
         return entry.get_change_message()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -95,36 +95,52 @@ def _upsert(obj, values: dict, *, created: bool, result: LoadResult, exclude=())
     return True
 
 
-def _organisations(path, kind: str, result: LoadResult) -> None:
-    rows = list(read_csv(path, ORGANISATION_COLUMNS, result))
-    sirens = [compact_digits(values["siren"]) for _, values in rows]
-    existing_by_siren = {org.siren: org for org in Organisation.objects.filter(siren__in=sirens)}
+def _upsert_rows(path, columns, result: LoadResult, *, model, key: str, label: str, fields_of, prefetch=None) -> None:
+    """Read the CSV, then upsert each line by its key (`key`, a unique field of `model`: SIREN or SIRET).
+
+    `fields_of(key_value, values, existing)` gives the model's fields for a line (or raises Reject); `prefetch(keys)`
+    reads, in one query, what it needs besides the existing objects. A key seen twice in the file rejects the later
+    line; each line is saved in its own transaction, so a rejected line leaves the others imported."""
+    rows = list(read_csv(path, columns, result))
+    keys = [compact_digits(values[key]) for _, values in rows]
+    existing_by_key = model.objects.in_bulk(set(keys), field_name=key)
+    if prefetch is not None:
+        prefetch(keys)
     seen = {}
-    for line, values in rows:
+    for (line, values), value in zip(rows, keys, strict=True):
         result.read += 1
-        siren = compact_digits(values["siren"])
         try:
-            if siren in seen:
-                raise Reject(f"SIREN {siren} figure déjà ligne {seen[siren]} : cette ligne est ignorée")
-            seen[siren] = line
-            org = existing_by_siren.get(siren)
-            if org is not None and org.kind != kind:
-                raise Reject(f"SIREN {siren} : déjà enregistré comme {org.get_kind_display().lower()}")
-            fields = {
-                "siren": siren,
-                "kind": kind,
-                "name": importers._text(values["name"], "raison sociale", 200, required=True),
-                "contact_email": values.get("contact_email", "").strip().lower(),
-            }
-            if kind == OrganisationKind.COMPANY:
-                member_number = values.get("member_number", "").strip()
-                if not member_number:
-                    raise Reject("numéro d'adhérent absent (6 chiffres)")
-                fields["member_number"] = member_number
+            if value in seen:
+                raise Reject(f"{label} {value} figure déjà ligne {seen[value]} : cette ligne est ignorée")
+            seen[value] = line
+            existing = existing_by_key.get(value)
+            fields = fields_of(value, values, existing)
             with transaction.atomic():
-                _upsert(org or Organisation(), fields, created=org is None, result=result)
+                _upsert(existing or model(), fields, created=existing is None, result=result)
         except Reject as exc:
             result.reject(line, str(exc))
+
+
+def _organisations(path, kind: str, result: LoadResult) -> None:
+    def fields_of(siren, values, org):
+        if org is not None and org.kind != kind:
+            raise Reject(f"SIREN {siren} : déjà enregistré comme {org.get_kind_display().lower()}")
+        fields = {
+            "siren": siren,
+            "kind": kind,
+            "name": importers._text(values["name"], "raison sociale", 200, required=True),
+            "contact_email": values.get("contact_email", "").strip().lower(),
+        }
+        if kind == OrganisationKind.COMPANY:
+            member_number = values.get("member_number", "").strip()
+            if not member_number:
+                raise Reject("numéro d'adhérent absent (6 chiffres)")
+            fields["member_number"] = member_number
+        return fields
+
+    _upsert_rows(
+        path, ORGANISATION_COLUMNS, result, model=Organisation, key="siren", label="SIREN", fields_of=fields_of
+    )
 
 
 def import_members(path, result):
@@ -136,41 +152,41 @@ def import_providers(path, result):
 
 
 def import_establishments(path, result: LoadResult) -> None:
-    rows = list(read_csv(path, ESTABLISHMENT_COLUMNS, result))
-    sirets = [compact_digits(values["siret"]) for _, values in rows]
-    existing = {e.siret: e for e in Establishment.objects.filter(siret__in=sirets)}
-    organisations = {o.siren: o for o in Organisation.objects.filter(siren__in={s[:9] for s in sirets})}
-    seen = {}
-    for line, values in rows:
-        result.read += 1
-        siret = compact_digits(values["siret"])
-        try:
-            if siret in seen:
-                raise Reject(f"SIRET {siret} figure déjà ligne {seen[siret]} : cette ligne est ignorée")
-            seen[siret] = line
-            organisation = organisations.get(siret[:9])
-            if organisation is None:
-                raise Reject(f"aucune organisation de SIREN {siret[:9]} : importez d'abord l'entreprise ou l'organisme")
-            establishment = existing.get(siret)
-            fields = {
-                "organisation": organisation,
-                "siret": siret,
-                "name": importers._text(values["name"], "raison sociale", 200, required=True),
-                "sign": importers._text(values.get("sign", ""), "enseigne", 200),
-                "address_line1": importers._text(values.get("address_line1", ""), "adresse", 200),
-                "postal_code": values.get("postal_code", "").strip(),
-                "city": importers._text(values.get("city", ""), "ville", 100).upper(),
-                "region": _region(values.get("region", "")),
-                "is_head_office": importers._boolean(values.get("is_head_office", ""), "siège", default=False),
-                "iban": values.get("iban", "").replace(" ", "").upper(),
-                "bic": values.get("bic", "").replace(" ", "").upper(),
-                "nda": compact_digits(values.get("nda", "")),
-                "uai": values.get("uai", "").strip().upper(),
-            }
-            with transaction.atomic():
-                _upsert(establishment or Establishment(), fields, created=establishment is None, result=result)
-        except Reject as exc:
-            result.reject(line, str(exc))
+    organisations = {}
+
+    def prefetch(sirets):
+        organisations.update(Organisation.objects.in_bulk({siret[:9] for siret in sirets}, field_name="siren"))
+
+    def fields_of(siret, values, establishment):
+        organisation = organisations.get(siret[:9])
+        if organisation is None:
+            raise Reject(f"aucune organisation de SIREN {siret[:9]} : importez d'abord l'entreprise ou l'organisme")
+        return {
+            "organisation": organisation,
+            "siret": siret,
+            "name": importers._text(values["name"], "raison sociale", 200, required=True),
+            "sign": importers._text(values.get("sign", ""), "enseigne", 200),
+            "address_line1": importers._text(values.get("address_line1", ""), "adresse", 200),
+            "postal_code": values.get("postal_code", "").strip(),
+            "city": importers._text(values.get("city", ""), "ville", 100).upper(),
+            "region": _region(values.get("region", "")),
+            "is_head_office": importers._boolean(values.get("is_head_office", ""), "siège", default=False),
+            "iban": values.get("iban", "").replace(" ", "").upper(),
+            "bic": values.get("bic", "").replace(" ", "").upper(),
+            "nda": compact_digits(values.get("nda", "")),
+            "uai": values.get("uai", "").strip().upper(),
+        }
+
+    _upsert_rows(
+        path,
+        ESTABLISHMENT_COLUMNS,
+        result,
+        model=Establishment,
+        key="siret",
+        label="SIRET",
+        fields_of=fields_of,
+        prefetch=prefetch,
+    )
 
 
 REGISTRY_IMPORTERS = {

@@ -36,31 +36,68 @@ class Transition:
     to_status: str
     from_statuses: tuple[str, ...]
     permission: str  # codename on dossiers.Dossier
+    subject: str  # the message to the company: {number}, {title} and {note} are replaced
+    body: str
     note_label: str = ""  # asked on the confirmation page; required when set
+
+    def message(self, dossier: Dossier, note: str) -> tuple[str, str]:
+        values = {"number": dossier.number, "title": dossier.title, "note": note}
+        return self.subject.format(**values), "Bonjour,\n\n" + self.body.format(**values)
 
 
 TRANSITIONS = {
     t.code: t
     for t in [
-        Transition("received", "Marquer reçu", S.RECEIVED, (S.SUBMITTED, S.INCOMPLETE), "instruct_dossier"),
+        Transition(
+            "received",
+            "Marquer reçu",
+            S.RECEIVED,
+            (S.SUBMITTED, S.INCOMPLETE),
+            "instruct_dossier",
+            subject="Dossier {number} reçu",
+            body="Nous avons bien reçu votre dossier n° {number} ({title}). Il est en cours d'étude par votre "
+            "gestionnaire Constructys.",
+        ),
         Transition(
             "incomplete",
             "Marquer incomplet",
             S.INCOMPLETE,
             (S.SUBMITTED, S.RECEIVED),
             "instruct_dossier",
+            subject="Dossier {number} incomplet : pièces manquantes",
+            body="Votre dossier n° {number} ({title}) est incomplet. Merci de nous transmettre, en réponse à ce "
+            "message :\n\n{note}",
             note_label="Pièces manquantes (message à l'entreprise)",
         ),
-        Transition("accept", "Accepter", S.ACCEPTED, (S.SUBMITTED, S.RECEIVED, S.INCOMPLETE), "instruct_dossier"),
+        Transition(
+            "accept",
+            "Accepter",
+            S.ACCEPTED,
+            (S.SUBMITTED, S.RECEIVED, S.INCOMPLETE),
+            "instruct_dossier",
+            subject="Dossier {number} accepté : accord de prise en charge",
+            body="Votre dossier n° {number} ({title}) est accepté. L'accord de prise en charge est disponible dans "
+            "les DOCUMENT(S) ÉMIS du dossier.",
+        ),
         Transition(
             "refuse",
             "Refuser",
             S.REFUSED,
             (S.SUBMITTED, S.RECEIVED, S.INCOMPLETE),
             "instruct_dossier",
+            subject="Dossier {number} refusé",
+            body="Votre dossier n° {number} ({title}) n'a pas pu être accepté pour le motif suivant :\n\n{note}",
             note_label="Motif du refus",
         ),
-        Transition("close", "Solder", S.CLOSED, (S.ACCEPTED,), "close_dossier"),
+        Transition(
+            "close",
+            "Solder",
+            S.CLOSED,
+            (S.ACCEPTED,),
+            "close_dossier",
+            subject="Dossier {number} soldé",
+            body="Votre dossier n° {number} ({title}) est soldé : tous les règlements ont été effectués.",
+        ),
     ]
 }
 
@@ -72,38 +109,6 @@ def available_transitions(dossier: Dossier, user) -> list[Transition]:
         for t in TRANSITIONS.values()
         if dossier.status in t.from_statuses and user.has_perm(f"dossiers.{t.permission}")
     ]
-
-
-def _message(dossier: Dossier, code: str, note: str) -> tuple[str, str]:
-    number = dossier.number
-    if code == "received":
-        return (
-            f"Dossier {number} reçu",
-            f"Bonjour,\n\nNous avons bien reçu votre dossier n° {number} ({dossier.title}). Il est en cours d'étude "
-            "par votre gestionnaire Constructys.",
-        )
-    if code == "incomplete":
-        return (
-            f"Dossier {number} incomplet : pièces manquantes",
-            f"Bonjour,\n\nVotre dossier n° {number} ({dossier.title}) est incomplet. Merci de nous transmettre, en "
-            f"réponse à ce message :\n\n{note}",
-        )
-    if code == "accept":
-        return (
-            f"Dossier {number} accepté : accord de prise en charge",
-            f"Bonjour,\n\nVotre dossier n° {number} ({dossier.title}) est accepté. L'accord de prise en charge est "
-            "disponible dans les DOCUMENT(S) ÉMIS du dossier.",
-        )
-    if code == "refuse":
-        return (
-            f"Dossier {number} refusé",
-            f"Bonjour,\n\nVotre dossier n° {number} ({dossier.title}) n'a pas pu être accepté pour le motif "
-            f"suivant :\n\n{note}",
-        )
-    return (
-        f"Dossier {number} soldé",
-        f"Bonjour,\n\nVotre dossier n° {number} ({dossier.title}) est soldé : tous les règlements ont été effectués.",
-    )
 
 
 @transaction.atomic
@@ -133,7 +138,7 @@ def change_status(dossier: Dossier, user, code: str, note: str = "") -> DossierS
     )
     if code == "accept":
         issue_funding_agreement(locked, user)
-    title, body = _message(locked, code, note)
+    title, body = transition.message(locked, note)
     reply_as_case_manager(locked, user, title, body)
     log_change(
         user, locked, f"État : {S(previous).label} → {locked.get_status_display()}" + (f" ({note})" if note else "")

@@ -1,11 +1,12 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 
 from banking import services
 from banking.models import BankDetailsChange, BankDetailsRequest, RequestStatus
+from common.admin_helpers import ReadOnlyAdminMixin, admin_page
 from dossiers.downloads import document_response
 
 
@@ -53,7 +54,7 @@ class BankDetailsRequestAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         urls = [
-            path("<int:pk>/rib/", self.admin_site.admin_view(self.rib_view), name="banking_bankdetailsrequest_rib"),
+            admin_page(self, "<int:pk>/rib/", self.rib_view, "banking_bankdetailsrequest_rib"),
         ]
         return urls + super().get_urls()
 
@@ -88,16 +89,7 @@ class BankDetailsRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(BankDetailsChange)
-class BankDetailsChangeAdmin(admin.ModelAdmin):
+class BankDetailsChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["establishment", "old_iban", "new_iban", "new_bic", "changed_by", "changed_at"]
     list_select_related = ["establishment", "changed_by"]
     search_fields = ["establishment__name", "establishment__siret"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -57,8 +57,9 @@ class BankDetailsRequest(models.Model):
         return f"{self.establishment} — {self.get_status_display()}"
 
     @property
-    def masked_iban(self) -> str:
-        return f"•••• {self.iban[-4:]}"
+    def iban_end(self) -> str:
+        """The last four characters of the new IBAN: all that pages and emails show of it."""
+        return self.iban[-4:]
 
 
 class BankDetailsChange(models.Model):

@@ -1,5 +1,7 @@
 """The bank-details change workflow, called by the oGestion establishment page and by the admin's actions."""
 
+import os
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,16 +36,14 @@ def submit_request(
             "Une demande de changement de coordonnées bancaires est déjà en attente de validation pour cet "
             "établissement."
         )
+    stored = rib.stored_fields()
+    stored["name"] = f"RIB - {establishment.siret}{os.path.splitext(stored['file'].name)[1]}"
     document = Document.objects.create(
         establishment=establishment,
         direction=DocumentDirection.RECEIVED,
         kind=DocumentKind.OTHER,
-        name=f"RIB - {establishment.siret}{rib.as_content_file().name[-4:]}",
-        file=rib.as_content_file(),
-        content_type=rib.content_type,
-        size=rib.size,
-        checksum=rib.checksum,
         uploaded_by=user,
+        **stored,
     )
     request = BankDetailsRequest(
         establishment=establishment,
@@ -103,7 +103,7 @@ def _notify_decision(request: BankDetailsRequest, establishment: Establishment) 
         {
             "validated": request.status == RequestStatus.VALIDATED,
             "establishment": establishment,
-            "iban_end": request.iban[-4:],
+            "iban_end": request.iban_end,
             "reason": request.rejection_reason,
             "establishment_url": settings.SITE_URL + reverse("ogestion:establishment", args=[establishment.pk]),
         },

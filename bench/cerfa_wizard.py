@@ -25,25 +25,13 @@ LOOKUPS = {
 
 
 def complete_payload(establishment) -> dict:
-    """A complete CERFA for a draft of `establishment` (the rule engine's test payload, on the sample CFA)."""
+    """A complete CERFA for a draft of `establishment`: the wizard tests' valid data, on the sample referentials."""
     import sys
 
     sys.path.insert(0, str(ROOT))
-    from egestion.funding_forms import STEP_SLUGS, establishment_values
-    from tests.dossiers.cerfa.payloads import minor_payload
+    from tests.egestion_funding.utils import valid_data
 
-    data = minor_payload()
-    data.update({key: value for key, value in establishment_values(establishment).items() if value})
-    data.update(
-        {
-            "cfa_uai": "0312101R",
-            "cfa_siret": "44813270400017",
-            "formation_code_diplome": "50023211",
-            "formation_code_rncp": "RNCP37651",
-            "wizard_saved_steps": list(STEP_SLUGS),
-        }
-    )
-    return data
+    return valid_data(establishment)
 
 
 def verdict(name, samples, target, over):

@@ -1,21 +1,31 @@
 """French number and money formats, for pages, emails and PDFs: 87 518,50 € (no-break spaces between groups)."""
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 NBSP = "\u00a0"
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
-def parse_amount(value: Any) -> Decimal | None:
-    """A Decimal from a number or from text as people type it ("1 801,8", "720.72"); None when it is not one."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool) or value is None:
+def parse_decimal(value: Any) -> Decimal | None:
+    """A finite Decimal; strings may use a decimal comma and spaces between thousands ("1 801,80"). The CERFA rule
+    engine reads its numbers with it too."""
+    if isinstance(value, bool):
         return None
-    text = str(value).strip().replace(NBSP, "").replace("\u202f", "").replace(" ", "").replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(str(value))
+    elif isinstance(value, str):
+        text = re.sub(r"\s", "", value).replace(",", ".")
+        if not _DECIMAL.match(text):
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return None
+    else:
         return None
     return number if number.is_finite() else None
 
@@ -39,5 +49,5 @@ def format_decimal(number: Decimal, places: int | None = None) -> str:
 
 def format_amount(value: Any) -> str:
     """87518.5 -> '87 518,50 €'; a value that is not a number is returned as it is."""
-    number = parse_amount(value)
+    number = parse_decimal(value)
     return f"{format_decimal(number, 2)}{NBSP}€" if number is not None else str(value)

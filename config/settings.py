@@ -55,8 +55,8 @@ INSTALLED_APPS = [
     "demo",
     "digests",
     "invest",  # Digit Invest (the CFAs' investment-request campaign)
-    # Issue 6: portal content (home-page announcements, advisors) and the back office (roles, imports). Keep
-    # "backoffice" last: it sets up the staff roles after every app's permissions exist.
+    # Portal content (home-page announcements, advisors), then the back office (roles, imports), last: it sets up
+    # the staff roles after every app's permissions exist.
     "content",
     "backoffice",
 ]
@@ -251,8 +251,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_DIR / "celerybeat-schedule")
 
 # The left-hand menu of each portal (see common/menus.py).
-PORTAL_MENUS = {"egestion": "egestion.menu.MENU", "ogestion": "ogestion.menu.MENU"}
-PORTAL_MENUS["invest"] = "invest.menu.MENU"
+PORTAL_MENUS = {"egestion": "egestion.menu.MENU", "ogestion": "ogestion.menu.MENU", "invest": "invest.menu.MENU"}
 
 # Links shown to users.
 REGIONAL_CONTACTS_URL = env_str("REGIONAL_CONTACTS_URL", "https://www.constructys.fr/vos-contacts/")

@@ -2,19 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-
-class AmountField(forms.DecimalField):
-    """An amount in euros as people type it: "1 234 567,89", "1234567.89", "1 234 567 €"."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("€", "")
-            for space in (" ", "\u00a0", "\u202f"):
-                value = value.replace(space, "")
-            value = value.replace(",", ".")
-        return super().to_python(value)
+from common.forms import AmountField
 
 
 class ReturnForm(forms.Form):

@@ -24,7 +24,6 @@ period's slot.
 import dataclasses
 import datetime
 import functools
-import logging
 from collections import defaultdict
 from itertools import islice
 
@@ -43,8 +42,6 @@ from digests.models import Digest, DigestPreference, DigestState, InstantEmail, 
 from digests.schedule import period_at, previous_period
 from dossiers.models import Document, DocumentDirection, Dossier, Enrolment
 from messaging.models import Message, MessageRead, SenderSide
-
-logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "digests.unsubscribe"
 
@@ -213,21 +210,27 @@ def collect_news(windows: dict[int, datetime.datetime], until: datetime.datetime
     return news
 
 
-def _dossier_facts(dossier_ids) -> dict[int, dict]:
-    """The columns the digest shows for each dossier: two queries."""
-    if not dossier_ids:
-        return {}
-    trainees = defaultdict(list)
+def _trainees(dossier_ids) -> dict[int, str]:
+    """Each dossier's trainees as the emails print them ("Ana Diaz, Léo Martin"): one query."""
+    names = defaultdict(list)
     for dossier_id, first_name, last_name in (
         Enrolment.objects.filter(dossier_id__in=dossier_ids)
         .order_by("person__last_name", "person__first_name")
         .values_list("dossier_id", "person__first_name", "person__last_name")
     ):
-        trainees[dossier_id].append(f"{first_name} {last_name}".strip())
+        names[dossier_id].append(f"{first_name} {last_name}".strip())
+    return {dossier_id: ", ".join(people) for dossier_id, people in names.items()}
+
+
+def _dossier_facts(dossier_ids) -> dict[int, dict]:
+    """The columns the digest shows for each dossier: two queries."""
+    if not dossier_ids:
+        return {}
+    trainees = _trainees(dossier_ids)
     return {
         row["pk"]: {
             "number": row["number"],
-            "trainees": ", ".join(trainees[row["pk"]]),
+            "trainees": trainees.get(row["pk"], ""),
             "provider": row["provider_establishment__name"] or "",
             "title": row["title"],
             "start_date": row["start_date"],
@@ -371,14 +374,15 @@ def _send_locked(period, user_ids, first_since) -> BatchResult:
     default_start = first_since or previous_period(period)
     windows = {}
     for user_id, user in users.items():
+        if user["mode"] == NotificationMode.NONE:
+            continue
         row = ledger.get(user_id)
-        if row is not None:
-            if row.state == DigestState.PENDING and user["mode"] != NotificationMode.NONE:
-                windows[user_id] = row.window_start
-        elif user["mode"] != NotificationMode.NONE:
+        if row is None:
             start = user["last_end"] or default_start
             if start < period:
                 windows[user_id] = start
+        elif row.state == DigestState.PENDING:  # left by a run that crashed or whose email was refused
+            windows[user_id] = row.window_start
     news = collect_news(windows, period)
 
     # The ledger row exists (pending) before its email is built: a crash from here on leaves it to the rerun.
@@ -517,12 +521,7 @@ def send_new_message_emails(message_id: int) -> int:
     )
     if not users:
         return 0
-    trainees = ", ".join(
-        f"{first} {last}".strip()
-        for first, last in Enrolment.objects.filter(dossier=message.dossier)
-        .order_by("person__last_name")
-        .values_list("person__first_name", "person__last_name")
-    )
+    trainees = _trainees([message.dossier_id]).get(message.dossier_id, "")
     sent = 0
     mail = get_connection()
     with mail:

@@ -11,36 +11,25 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from accounts.models import Establishment, Region, User
 from backoffice import instruction
+from common.admin_helpers import ReadOnlyAdminMixin, ReadOnlyInline, admin_page
 from common.paginators import EstimatedCountPaginator
 from dossiers.downloads import document_response
 from dossiers.models import Document, DocumentDirection, Dossier, DossierStatusChange, Enrolment
 from dossiers.uploads import check_upload
-from messaging.admin import reply_url, staff_read
+from messaging.admin import reply_url
 from messaging.models import Message, SenderSide
-from messaging.services import mark_company_messages_read
+from messaging.services import mark_company_messages_read, staff_have_read
 from payments.models import PaymentLine
 
 MINE = "moi"
 # A company-name search matching more establishments than this is narrowed to the first ones.
 MAX_SEARCHED_ESTABLISHMENTS = 500
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class EnrolmentInline(admin.TabularInline):
@@ -132,7 +121,7 @@ class MessageInline(ReadOnlyInline):
     ordering = ["-created_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author").annotate(staff_read=staff_read())
+        return super().get_queryset(request).select_related("author").annotate(staff_read=staff_have_read())
 
     @admin.display(description="lecture")
     def state(self, message):
@@ -343,11 +332,7 @@ class DossierAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path(
-                "<path:object_id>/etat/<str:code>/",
-                self.admin_site.admin_view(self.transition_view),
-                name="dossiers_dossier_transition",
-            ),
+            admin_page(self, "<path:object_id>/etat/<str:code>/", self.transition_view, "dossiers_dossier_transition"),
             *super().get_urls(),
         ]
 
@@ -439,11 +424,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path(
-                "<int:pk>/telecharger/",
-                self.admin_site.admin_view(self.download_view),
-                name="dossiers_document_download",
-            ),
+            admin_page(self, "<int:pk>/telecharger/", self.download_view, "dossiers_document_download"),
             *super().get_urls(),
         ]
 
@@ -457,7 +438,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(DossierStatusChange)
-class DossierStatusChangeAdmin(admin.ModelAdmin):
+class DossierStatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who changed which dossier's status, and when (read-only)."""
 
     list_display = ["changed_at", "dossier", "from_status", "to_status", "changed_by"]
@@ -466,12 +447,3 @@ class DossierStatusChangeAdmin(admin.ModelAdmin):
     list_select_related = ["dossier", "changed_by"]
     date_hierarchy = "changed_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,7 +9,7 @@ rejected when saving: a value the engine refuses is kept as typed, and the engin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -762,14 +762,3 @@ class PersonForm(ErrorSummaryMixin, forms.ModelForm):
 
     def clean_nir(self):
         return re.sub(r"\s", "", self.cleaned_data.get("nir") or "").upper()[:13]
-
-
-@dataclass
-class LookupResults:
-    """What a look-up found, for the partial that lists it."""
-
-    kind: str
-    target: str
-    terms: str
-    results: list = field(default_factory=list)
-    searched: bool = False

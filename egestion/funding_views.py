@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,16 +27,17 @@ from dossiers.cerfa import CODES, FIELDS, Timeline, suggest_rows
 from dossiers.cerfa.codes import MAYOTTE_POSTCODE_PREFIX
 from dossiers.cerfa.fields import ORDINALS, REMUNERATION_PERIODS, REMUNERATION_YEARS, remuneration_id
 from dossiers.cerfa.normalise import parse_date, parse_decimal
+from dossiers.downloads import document_response
 from egestion import funding_forms as wizard
 from egestion.views import egestion_required
 from funding import plan, services
 from funding.models import FundingRequest, RequestDocument, RequestDocumentKind, RequestKind, RequestStatus
-from funding.pdf import render_cerfa_pdf, render_plan_pdf
+from funding.pdf import idcc_title, render_cerfa_pdf, render_plan_pdf
 from funding.plan import training_title
 from funding.referentials import validate_request
 from funding.transmission import DOCUMENTS_KEY, REQUIRED_DOCUMENTS, submission_problems, submit_request
-from referentials.codes import CERTIFICATION_NOT_FOUND, normalise_idcc
-from referentials.models import CollectiveAgreement, Diploma, RncpCertification, TrainingCentre
+from referentials.codes import CERTIFICATION_NOT_FOUND
+from referentials.models import Diploma, RncpCertification, TrainingCentre
 
 REQUESTS_PER_PAGE = 20
 LOOKUP_LIMIT = 20
@@ -74,11 +75,17 @@ def draft_view(view=None, *, kind=None):
     return wrapper
 
 
-def step_url(draft, slug, anchor="", **params) -> str:
-    url = reverse("egestion:request_step", kwargs={"public_id": draft.public_id, "step": slug})
+def with_query(url: str, anchor: str = "", params: dict | None = None) -> str:
+    """`url` with the query string of `params` and the `#anchor`, when given."""
     if params:
         url += "?" + urlencode(params)
     return url + (f"#{anchor}" if anchor else "")
+
+
+def step_url(draft, slug, anchor="", **params) -> str:
+    return with_query(
+        reverse("egestion:request_step", kwargs={"public_id": draft.public_id, "step": slug}), anchor, params
+    )
 
 
 # --- Faire une demande de prise en charge: the list, a new request ----------------------------------------------
@@ -592,6 +599,10 @@ def step_context(request, draft, step: wizard.Step, *, extra=None) -> dict:
     }
     if slug == "contrat":
         context["remuneration"] = remuneration_rows(wizard_fields, data)
+    elif slug == "documents":
+        context.update(documents_context(draft, (extra or {}).get("upload_errors")))
+    elif slug == "transmettre":
+        context["problems"] = problems_context(draft, result)
     if extra:
         context.update(extra)
     return context
@@ -601,8 +612,10 @@ def upload_kinds(draft) -> tuple:
     return plan.UPLOAD_KINDS if draft.kind == RequestKind.PLAN else UPLOAD_KINDS
 
 
-def documents_context(draft, upload_errors=None) -> dict:
-    documents = list(draft.documents.all())
+def documents_context(draft, upload_errors=None, *, documents=None) -> dict:
+    """The documents step's blocks, one per kind offered, with the files attached (`documents`: already loaded)."""
+    if documents is None:
+        documents = list(draft.documents.all())
     required = REQUIRED_DOCUMENTS.get(draft.kind, [])
     blocks = []
     for kind in upload_kinds(draft):
@@ -618,10 +631,11 @@ def documents_context(draft, upload_errors=None) -> dict:
     return {"blocks": blocks, "upload_errors": upload_errors or {}}
 
 
-def problems_context(draft) -> list[dict]:
-    """submission_problems(), each with a link to the step and field to correct."""
+def problems_context(draft, validation=None) -> list[dict]:
+    """submission_problems(), each with a link to the step and field to correct (`validation`: validate_request()
+    of the draft, already done)."""
     problems = []
-    for key, messages_ in submission_problems(draft).items():
+    for key, messages_ in submission_problems(draft, validation=validation).items():
         if isinstance(messages_, str):
             messages_ = [messages_]
         if key in FIELDS or key in wizard.STEP_OF_FIELD:
@@ -650,13 +664,7 @@ def derived_values(draft, slug: str, values: dict) -> dict:
         establishment_values = wizard.establishment_values(draft.employer_establishment)
         for field_id in wizard.establishment_readonly(draft.employer_establishment):
             derived[field_id] = establishment_values.get(field_id) or None
-        idcc = merged.get("employeur_code_idcc")
-        title = None
-        if idcc:
-            title = (
-                CollectiveAgreement.objects.filter(idcc=normalise_idcc(idcc)).values_list("title", flat=True).first()
-            )
-        derived["employeur_libelle_idcc"] = title
+        derived["employeur_libelle_idcc"] = idcc_title(merged.get("employeur_code_idcc")) or None
     if slug in ("contrat", "validation"):
         derived["signature_fait_le"] = merged.get("contrat_date_conclusion")
     if slug == "contrat" and not any(merged.get(field_id) for field_id in wizard.REMUNERATION_FIELDS):
@@ -672,10 +680,7 @@ def save_step(draft, step: wizard.Step, post, *, mark_saved: bool = True, going_
     values.update(derived_values(draft, step.slug, values))
     if mark_saved and step.slug not in saved_steps(draft):
         values[wizard.SAVED_STEPS_KEY] = [*saved_steps(draft), step.slug]
-    establishment = draft.employer_establishment
-    saved = services.save_draft(draft, values, step=going_to or step.slug)
-    saved.employer_establishment = establishment  # already loaded, with its organisation
-    return saved
+    return services.save_draft(draft, values, step=going_to or step.slug)
 
 
 def apply_selection(draft, value: str) -> tuple[dict, str]:
@@ -726,6 +731,25 @@ def clear_selection(key: str) -> tuple[dict, str]:
     raise Http404
 
 
+def remove_document(request, draft, action: str) -> None:
+    """ "Retirer" (action "remove-document:<pk>") on the documents step: a document of this draft only."""
+    pk = action.partition(":")[2]
+    document = get_object_or_404(RequestDocument, pk=pk if pk.isdigit() else 0, request=draft)
+    services.remove_document(document)
+    messages.success(request, f"Le document « {document.name} » a été retiré.")
+
+
+def transmit(request, draft, render_errors):
+    """ "Transmettre": the confirmation page once transmitted, or `render_errors(messages)`, the step again with what
+    prevents it. A second click that reaches this point while the first one runs waits for it and gets the same
+    dossier (submit_request is idempotent); one that comes after it is led to the confirmation by draft_view."""
+    try:
+        submit_request(draft, user=request.user)
+    except ValidationError as error:
+        return render_errors(error.messages)
+    return redirect("egestion:request_submitted", public_id=draft.public_id)
+
+
 def autosave_response(draft, step):
     result = validate_request(draft)
     errors = result.for_fields(step.field_ids)
@@ -762,12 +786,7 @@ def request_step(request, draft, step):
     step = wizard.STEPS_BY_SLUG[step]
     template = f"egestion/funding/step_{step.slug}.html" if not step.groups else "egestion/funding/step.html"
     if request.method == "GET":
-        extra = {}
-        if step.slug == "documents":
-            extra = documents_context(draft)
-        elif step.slug == "transmettre":
-            extra = {"problems": problems_context(draft)}
-        return render(request, template, step_context(request, draft, step, extra=extra))
+        return render(request, template, step_context(request, draft, step))
 
     action = request.POST.get("action", "save")
     if request.headers.get(AUTOSAVE_HEADER):
@@ -778,22 +797,20 @@ def request_step(request, draft, step):
 
     if step.slug == "documents":
         if action.startswith("remove-document:"):
-            pk = action.partition(":")[2]
-            document = get_object_or_404(RequestDocument, pk=pk if pk.isdigit() else 0, request=draft)
-            services.remove_document(document)
-            messages.success(request, f"Le document « {document.name} » a été retiré.")
+            remove_document(request, draft, action)
             return redirect(step_url(draft, step.slug))
         upload_errors = handle_documents(request, draft)
-        if upload_errors:
-            extra = documents_context(draft, upload_errors)
+        if upload_errors:  # the draft stays as it was: nothing of the step is saved
+            extra = {"upload_errors": upload_errors}
             return render(request, template, step_context(request, draft, step, extra=extra))
     elif step.slug == "transmettre" and action == "transmit":
-        try:
-            submit_request(draft, user=request.user)
-        except ValidationError as error:
-            extra = {"problems": problems_context(draft), "transmit_errors": error.messages}
-            return render(request, template, step_context(request, draft, step, extra=extra), status=400)
-        return redirect("egestion:request_submitted", public_id=draft.public_id)
+        return transmit(
+            request,
+            draft,
+            lambda errors: render(
+                request, template, step_context(request, draft, step, extra={"transmit_errors": errors}), status=400
+            ),
+        )
 
     before = wizard.conditions(draft.data)
     verb, _, argument = action.partition(":")
@@ -931,10 +948,7 @@ def request_pdf(request, draft):
 
 @draft_view
 def request_document(request, draft, pk):
-    document = get_object_or_404(RequestDocument, pk=pk, request=draft)
-    return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.name, content_type=document.content_type
-    )
+    return document_response(get_object_or_404(RequestDocument, pk=pk, request=draft))
 
 
 def submitted_request(request, public_id):

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Person
@@ -23,8 +23,7 @@ from egestion import plan_forms
 from egestion.funding_forms import Step
 from egestion.views import egestion_required
 from funding import plan
-from funding.models import PlanTrainee, RequestDocument, RequestKind
-from funding.transmission import submit_request
+from funding.models import PlanTrainee, RequestKind
 
 
 @dataclass
@@ -118,10 +117,9 @@ plan_draft = shared.draft_view(kind=RequestKind.PLAN)
 
 
 def plan_url(draft, slug: str, anchor: str = "", **params) -> str:
-    url = reverse("egestion:plan_step", kwargs={"public_id": draft.public_id, "step": slug})
-    if params:
-        url += "?" + urlencode(params)
-    return url + (f"#{anchor}" if anchor else "")
+    return shared.with_query(
+        reverse("egestion:plan_step", kwargs={"public_id": draft.public_id, "step": slug}), anchor, params
+    )
 
 
 def resume_url(draft) -> str:
@@ -203,6 +201,10 @@ def step_context(request, draft, step, *, content=None, extra=None) -> dict:
         "estimate": plan.estimate_plan(draft, content),
         "active_menu": "requests",
     }
+    if step.slug == "documents":
+        context.update(shared.documents_context(draft, (extra or {}).get("upload_errors"), documents=documents))
+    elif step.slug == "transmettre":
+        context["problems"] = problems_context(draft, problems)
     if extra:
         context.update(extra)
     return context
@@ -212,10 +214,7 @@ def _mark_saved(draft, slug: str, going_to: str):
     values = {}
     if slug not in saved_steps(draft):
         values[SAVED_STEPS_KEY] = [*saved_steps(draft), slug]
-    establishment = draft.employer_establishment
-    draft = shared.services.save_draft(draft, values, step=going_to or slug)
-    draft.employer_establishment = establishment
-    return draft
+    return shared.services.save_draft(draft, values, step=going_to or slug)
 
 
 def _navigate(request, draft, step, action: str):
@@ -262,10 +261,6 @@ def _step_extra(request, draft, step) -> dict:
     if step.slug == "stagiaires":
         searched = request.GET.get("recherche") == "stagiaire"
         return {"lookup": trainee_lookup(draft, request.GET.get("q", "").strip(), searched)}
-    if step.slug == "documents":
-        return shared.documents_context(draft)
-    if step.slug == "transmettre":
-        return {"problems": problems_context(draft)}
     return {}
 
 
@@ -308,14 +303,11 @@ def _modules_post(request, draft, step):
 def _documents_post(request, draft, step):
     action = request.POST.get("action", "")
     if action.startswith("remove-document:"):
-        pk = action.partition(":")[2]
-        document = get_object_or_404(RequestDocument, pk=pk if pk.isdigit() else 0, request=draft)
-        shared.services.remove_document(document)
-        messages.success(request, f"Le document « {document.name} » a été retiré.")
+        shared.remove_document(request, draft, action)
         return redirect(plan_url(draft, step.slug))
     errors = shared.handle_documents(request, draft)
     if errors:
-        context = step_context(request, draft, step, extra=shared.documents_context(draft, errors))
+        context = step_context(request, draft, step, extra={"upload_errors": errors})
         return render(request, template_of(step), context, status=400)
     if action == "upload":
         return redirect(plan_url(draft, step.slug))
@@ -325,12 +317,16 @@ def _documents_post(request, draft, step):
 def _transmettre_post(request, draft, step):
     if request.POST.get("action") != "transmit":
         return None
-    try:
-        submit_request(draft, user=request.user)
-    except ValidationError as error:
-        extra = {"problems": problems_context(draft), "transmit_errors": error.messages}
-        return render(request, template_of(step), step_context(request, draft, step, extra=extra), status=400)
-    return redirect("egestion:request_submitted", public_id=draft.public_id)
+    return shared.transmit(
+        request,
+        draft,
+        lambda errors: render(
+            request,
+            template_of(step),
+            step_context(request, draft, step, extra={"transmit_errors": errors}),
+            status=400,
+        ),
+    )
 
 
 STEP_HANDLERS = {
@@ -342,11 +338,9 @@ STEP_HANDLERS = {
 }
 
 
-def problems_context(draft) -> list[dict]:
-    """Everything that prevents the transmission, with a link to the step and block to correct (the shape of the
-    CERFA's problems, for the shared transmission step)."""
-    content = plan.load_plan(draft)
-    problems = plan.plan_problems(draft, content, documents=list(draft.documents.all()))
+def problems_context(draft, problems) -> list[dict]:
+    """Everything that prevents the transmission (plan.plan_problems()), with a link to the step and block to
+    correct (the shape of the CERFA's problems, for the shared transmission step)."""
     grouped: dict[tuple, dict] = {}
     for problem in problems:
         key = (problem.section, problem.anchor, problem.label)
@@ -367,7 +361,7 @@ def problems_context(draft) -> list[dict]:
 def _trainee_page(request, draft, form, trainee=None, status=200):
     content_problems = []
     if trainee is not None:
-        content_problems = [message for _field, message in plan.trainee_problems(trainee, today=_today())]
+        content_problems = [message for _field, message in plan.trainee_problems(trainee, today=timezone.localdate())]
     context = {
         "draft": draft,
         "form": form,
@@ -377,12 +371,6 @@ def _trainee_page(request, draft, form, trainee=None, status=200):
         "active_menu": "requests",
     }
     return render(request, "egestion/funding/plan/trainee_form.html", context, status=status)
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 @plan_draft
@@ -443,10 +431,9 @@ def plan_trainee_remove(request, draft, pk):
 
 
 def module_url(draft, module, anchor: str = "", **params) -> str:
-    url = reverse("egestion:plan_module", kwargs={"public_id": draft.public_id, "pk": module.pk})
-    if params:
-        url += "?" + urlencode(params)
-    return url + (f"#{anchor}" if anchor else "")
+    return shared.with_query(
+        reverse("egestion:plan_module", kwargs={"public_id": draft.public_id, "pk": module.pk}), anchor, params
+    )
 
 
 def _module_page(request, draft, module, form, content, *, provider_form=None, status=200):
@@ -542,8 +529,7 @@ def plan_module(request, draft, pk):
             messages.success(request, "Cet organisme est dans le référentiel : il a été choisi.")
         return redirect(module_url(draft, module, "lookup-organisme"))
     if verb == "clear":
-        module.provider_establishment, module.provider_siret, module.provider_name = None, "", ""
-        module.save(update_fields=["provider_establishment", "provider_siret", "provider_name"])
+        plan.choose_provider(module, None)  # no establishment, no SIRET: none chosen
         return redirect(module_url(draft, module, "lookup-organisme"))
     messages.success(request, "Le module est enregistré.")
     if verb == "stay":

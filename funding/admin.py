@@ -8,46 +8,20 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from common.admin_helpers import ReadOnlyInline
 from dossiers.cerfa import FIELDS, SECTIONS, fields_in
 from funding import services
 from funding.models import FundingRequest, FundingRule, PlanModule, PlanTrainee, RequestDocument, RequestKind
 from funding.pdf import format_value
 
 
-class RequestDocumentInline(admin.TabularInline):
+class RequestDocumentInline(ReadOnlyInline):
     model = RequestDocument
-    extra = 0
-    can_delete = False
     fields = ["kind", "name", "content_type", "size", "checksum", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
-    show_change_link = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class PlanTraineeInline(ReadOnlyInline):

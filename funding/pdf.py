@@ -80,9 +80,10 @@ def idcc_title(idcc: Any) -> str:
     """The agreement's title from the KALI referential, for the derived "libellé" of the form."""
     if not idcc:
         return ""
+    from referentials.codes import normalise_idcc
     from referentials.models import CollectiveAgreement
 
-    return CollectiveAgreement.objects.filter(idcc=str(idcc)).values_list("title", flat=True).first() or ""
+    return CollectiveAgreement.objects.filter(idcc=normalise_idcc(idcc)).values_list("title", flat=True).first() or ""
 
 
 def _field_rows(fields: list[Field], values: Mapping[str, Any]) -> list[list[dict[str, Any]]]:

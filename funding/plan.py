@@ -38,8 +38,7 @@ from funding.models import (
     TraineeCategory,
     TrainingMode,
 )
-
-NOT_A_DRAFT = "Cette demande a déjà été transmise : elle ne peut plus être modifiée."
+from funding.services import NOT_A_DRAFT
 
 # --- the training: fields kept in FundingRequest.data ----------------------------------------------------------
 
@@ -527,7 +526,7 @@ def choose_provider(
     module: PlanModule, establishment: Establishment | None, *, siret: str = "", name: str = ""
 ) -> None:
     """The module's provider: an establishment of the registry, or an unknown one by SIRET (checked), which the
-    case manager will see flagged. A SIRET of the registry picks that establishment."""
+    case manager will see flagged. A SIRET of the registry picks that establishment. Neither: no provider."""
     _check_draft(module.request)
     if establishment is None and siret:
         siret = "".join(siret.split())

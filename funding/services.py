@@ -6,6 +6,8 @@ from django.db import transaction
 from dossiers.uploads import check_upload
 from funding.models import FundingRequest, RequestDocument, RequestKind
 
+NOT_A_DRAFT = "Cette demande a déjà été transmise : elle ne peut plus être modifiée."
+
 
 def create_draft(*, user, establishment, kind=RequestKind.APPRENTICESHIP, initial_data=None) -> FundingRequest:
     """A new draft for one of the user's establishments (the caller found `establishment` in the user's scope)."""
@@ -16,10 +18,14 @@ def create_draft(*, user, establishment, kind=RequestKind.APPRENTICESHIP, initia
 
 @transaction.atomic
 def save_draft(request: FundingRequest, values: dict, *, step: str = "") -> FundingRequest:
-    """Merge what the user typed into the draft; nothing already saved is lost. Empty values clear a field."""
+    """Merge what the user typed into the draft; nothing already saved is lost. Empty values clear a field.
+    Returns the draft as saved, with the employer establishment `request` had already loaded."""
+    loaded = request
     request = FundingRequest.objects.select_for_update().get(pk=request.pk)
+    if FundingRequest.employer_establishment.is_cached(loaded):
+        request.employer_establishment = loaded.employer_establishment
     if not request.is_draft:
-        raise ValidationError("Cette demande a déjà été transmise : elle ne peut plus être modifiée.", code="submitted")
+        raise ValidationError(NOT_A_DRAFT, code="submitted")
     data = dict(request.data)
     for field_id, value in values.items():
         if value in (None, ""):
@@ -39,7 +45,7 @@ def save_draft(request: FundingRequest, values: dict, *, step: str = "") -> Fund
 def attach_document(request: FundingRequest, *, kind, uploaded_file, user) -> RequestDocument:
     """Check the file (type by content, size) and keep it with the draft; a refused file changes nothing."""
     if not request.is_draft:
-        raise ValidationError("Cette demande a déjà été transmise : elle ne peut plus être modifiée.", code="submitted")
+        raise ValidationError(NOT_A_DRAFT, code="submitted")
     checked = check_upload(uploaded_file)
     return RequestDocument.objects.create(
         request=request,
@@ -56,7 +62,7 @@ def attach_document(request: FundingRequest, *, kind, uploaded_file, user) -> Re
 @transaction.atomic
 def remove_document(document: RequestDocument) -> None:
     if not document.request.is_draft:
-        raise ValidationError("Cette demande a déjà été transmise : elle ne peut plus être modifiée.", code="submitted")
+        raise ValidationError(NOT_A_DRAFT, code="submitted")
     storage, name = document.file.storage, document.file.name
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))

@@ -66,8 +66,9 @@ def missing_documents(request: FundingRequest, documents: list[RequestDocument] 
     ]
 
 
-def _problems(request: FundingRequest, documents: list[RequestDocument], today: date | None):
-    result = validate_request(request, today=today)
+def _problems(request: FundingRequest, documents: list[RequestDocument], today: date | None, result=None):
+    if result is None:
+        result = validate_request(request, today=today)
     problems: dict[str, list[str]] = {field_id: list(messages) for field_id, messages in result.errors.items()}
     missing = missing_documents(request, documents)
     if missing:
@@ -75,13 +76,14 @@ def _problems(request: FundingRequest, documents: list[RequestDocument], today: 
     return result, problems
 
 
-def submission_problems(request: FundingRequest, *, today: date | None = None) -> dict[str, list[str]]:
+def submission_problems(request: FundingRequest, *, today: date | None = None, validation=None) -> dict[str, list[str]]:
     """What prevents the transmission: the blocking errors of the CERFA (field id → French messages) and, under
-    "documents", one message per required document missing. Empty when the request can be transmitted."""
+    "documents", one message per required document missing. Empty when the request can be transmitted.
+    `validation`: validate_request() of a CERFA request, when the caller has it already."""
     documents = list(request.documents.all())
     if request.kind == RequestKind.PLAN:
         return _plan_problems(request, documents, today)[1]
-    return _problems(request, documents, today)[1]
+    return _problems(request, documents, today, validation)[1]
 
 
 def problem_messages(problems: dict[str, list[str]]) -> list[str]:

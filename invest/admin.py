@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Q, Sum
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 
+from common.admin_helpers import ReadOnlyInline, admin_page
 from dossiers.downloads import document_response
 from invest import services
 from invest.exports import requests_xlsx_response
@@ -90,11 +91,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path(
-                "<path:object_id>/export/",
-                self.admin_site.admin_view(self.export_view),
-                name="invest_campaign_export",
-            ),
+            admin_page(self, "<path:object_id>/export/", self.export_view, "invest_campaign_export"),
             *super().get_urls(),
         ]
 
@@ -103,21 +100,6 @@ class CampaignAdmin(admin.ModelAdmin):
         if campaign is None or not request.user.has_perm("invest.view_investmentrequest"):
             raise PermissionDenied
         return requests_xlsx_response(campaign.requests.all(), f"digit-invest-{campaign.year}")
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RequestLineInline(ReadOnlyInline):
@@ -228,15 +210,9 @@ class InvestmentRequestAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path(
-                "<path:object_id>/decision/",
-                self.admin_site.admin_view(self.decision_view),
-                name="invest_investmentrequest_decision",
-            ),
-            path(
-                "<path:object_id>/devis/<int:quote_pk>/",
-                self.admin_site.admin_view(self.quote_view),
-                name="invest_investmentrequest_quote",
+            admin_page(self, "<path:object_id>/decision/", self.decision_view, "invest_investmentrequest_decision"),
+            admin_page(
+                self, "<path:object_id>/devis/<int:quote_pk>/", self.quote_view, "invest_investmentrequest_quote"
             ),
             *super().get_urls(),
         ]

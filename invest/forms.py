@@ -1,23 +1,12 @@
-import re
 from decimal import Decimal
 
 from django import forms
 from django.forms import inlineformset_factory
 
+from common.forms import AmountField
 from invest.models import InvestmentRequest, RequestLine
 
 MIN_LINE_ROWS = 3
-
-
-class AmountField(forms.DecimalField):
-    """A decimal typed the French way or not: "1 250,50", "1250.50" (spaces and no-break spaces are ignored)."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = re.sub(r"[\s\u00a0\u202f]", "", value).replace(",", ".")
-        return super().to_python(value)
 
 
 class RequestForm(forms.ModelForm):

@@ -70,7 +70,8 @@ def _check_open(campaign: Campaign, when=None) -> None:
         raise ValidationError(CLOSED_MESSAGE.format(year=campaign.year), code="closed")
 
 
-def _check_editable(request: InvestmentRequest) -> None:
+def check_editable(request: InvestmentRequest) -> None:
+    """Raise the reason a request can no longer be changed: transmitted, or outside its campaign's window."""
     if not request.is_draft:
         raise ValidationError(NOT_DRAFT_MESSAGE, code="submitted")
     _check_open(request.campaign)
@@ -88,6 +89,16 @@ def create_request(*, campaign: Campaign, establishment, user, **fields) -> Inve
     return InvestmentRequest.objects.create(campaign=campaign, establishment=establishment, created_by=user, **fields)
 
 
+@transaction.atomic
+def create_draft(*, campaign: Campaign, establishment, user, fields: dict, line_formset) -> InvestmentRequest:
+    """create_request, then its lines (formset already valid) and its totals: all or nothing."""
+    created = create_request(campaign=campaign, establishment=establishment, user=user, **fields)
+    line_formset.instance = created
+    line_formset.save()
+    recompute_totals(created)
+    return created
+
+
 def recompute_totals(request: InvestmentRequest) -> None:
     lines = list(request.lines.all())
     request.total_ht = cents(sum((line.total_ht for line in lines), Decimal("0")))
@@ -99,7 +110,7 @@ def recompute_totals(request: InvestmentRequest) -> None:
 @transaction.atomic
 def save_draft(request: InvestmentRequest, form, line_formset) -> InvestmentRequest:
     """Save the project's fields and its lines (forms already valid), then the totals."""
-    _check_editable(request)
+    check_editable(request)
     form.save()
     line_formset.instance = request
     line_formset.save()
@@ -111,13 +122,13 @@ def save_draft(request: InvestmentRequest, form, line_formset) -> InvestmentRequ
 def attach_quote(request: InvestmentRequest, *, uploaded_file, user) -> Quote:
     """Check the file (type read from the content, size) and keep it with the draft; a refused file changes
     nothing."""
-    _check_editable(request)
+    check_editable(request)
     return Quote.objects.create(request=request, uploaded_by=user, **check_upload(uploaded_file).stored_fields())
 
 
 @transaction.atomic
 def remove_quote(quote: Quote) -> None:
-    _check_editable(quote.request)
+    check_editable(quote.request)
     storage, name = quote.file.storage, quote.file.name
     quote.delete()
     transaction.on_commit(lambda: storage.delete(name))
@@ -162,9 +173,14 @@ def _recipients(request: InvestmentRequest, *also) -> list[str]:
 
 @transaction.atomic
 def submit_request(request: InvestmentRequest, user) -> InvestmentRequest:
-    """Transmit a complete draft before the closing date; it is read-only afterwards. Emails the CFA user."""
+    """Transmit a complete draft before the closing date; it is read-only afterwards. Emails the CFA user.
+
+    A second "Transmettre" of a request that is already transmitted (double click, resent form) changes nothing
+    and sends no second email."""
     request = InvestmentRequest.objects.select_for_update().select_related("campaign").get(pk=request.pk)
-    _check_editable(request)
+    if request.status == RequestStatus.SUBMITTED:
+        return request
+    check_editable(request)
     problems = submission_problems(request)
     if problems:
         raise ValidationError(problems, code="incomplete")

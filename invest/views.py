@@ -34,14 +34,6 @@ class InvestLoginView(LoginView):
     success_url = reverse_lazy("invest:home")
 
 
-def _messages_of(error: ValidationError) -> list[str]:
-    return (
-        [message for messages_ in error.message_dict.values() for message in messages_]
-        if hasattr(error, "error_dict")
-        else error.messages
-    )
-
-
 def _my_requests(request):
     return InvestmentRequest.objects.for_cfa_user(request.user, request.establishment_ids)
 
@@ -123,14 +115,15 @@ def request_new(request):
     form = RequestForm(request.POST or None, establishments=_establishments(request), campaign=campaign, instance=draft)
     lines = line_formset(draft, request.POST or None)
     if request.method == "POST" and form.is_valid() and lines.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if name != "establishment"}
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "establishment"}
         try:
-            created = services.create_request(
-                campaign=campaign, establishment=form.cleaned_data["establishment"], user=request.user, **data
+            created = services.create_draft(
+                campaign=campaign,
+                establishment=form.cleaned_data["establishment"],
+                user=request.user,
+                fields=fields,
+                line_formset=lines,
             )
-            lines.instance = created
-            lines.save()
-            services.recompute_totals(created)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -166,7 +159,11 @@ def request_detail(request, pk):
             form=form, lines=lines, quote_form=QuoteForm(), problems=services.submission_problems(investment)
         )
     elif request.method == "POST":
-        messages.error(request, services.NOT_DRAFT_MESSAGE if not investment.is_draft else "La campagne est close.")
+        try:
+            services.check_editable(investment)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
         return redirect("invest:request", investment.pk)
     context["line_list"] = list(investment.lines.all())
     context["quotes"] = list(investment.quotes.all())
@@ -181,7 +178,7 @@ def _post_and_back(action):
         try:
             done = action(request, investment, **kwargs)
         except ValidationError as error:
-            for message in _messages_of(error):
+            for message in error.messages:  # a dict of errors included
                 messages.error(request, message)
             return redirect("invest:request", investment.pk)
         messages.success(request, done)

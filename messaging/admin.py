@@ -8,8 +8,6 @@ from dossiers.models import Dossier
 from messaging import services
 from messaging.models import Message, SenderSide
 
-staff_read = services.staff_have_read
-
 
 class UnreadFilter(admin.SimpleListFilter):
     title = "lecture"
@@ -20,7 +18,7 @@ class UnreadFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "non-lus":
-            return queryset.filter(sender_side=SenderSide.COMPANY).exclude(staff_read())
+            return queryset.filter(sender_side=SenderSide.COMPANY).exclude(services.staff_have_read())
         return queryset
 
 
@@ -41,7 +39,7 @@ class MessageAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(staff_read=staff_read())
+        return super().get_queryset(request).annotate(staff_read=services.staff_have_read())
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -21,10 +21,10 @@ def _is_referent_of(request, establishment) -> bool:
 @require_GET
 def establishment_detail(request, pk):
     establishment = views.establishment_or_404(request, Portal.OGESTION, pk)
-    return views.establishment_detail(
+    return views.render_establishment(
         request,
         Portal.OGESTION,
-        pk,
+        establishment,
         can_request_bank_details=_is_referent_of(request, establishment),
         pending_bank_request=banking.pending_request(establishment),
     )

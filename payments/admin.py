@@ -67,6 +67,19 @@ class PaymentLineFormSet(forms.BaseInlineFormSet):
             raise ValidationError(problems)
 
 
+class PaymentForm(forms.ModelForm):
+    """The paid IBAN is checked here too, so that a beneficiary without an IBAN shows an error on the form (the same
+    rule as payments.services.complete_payment, which runs once the lines are saved)."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("beneficiary") is not None:
+            _, errors = services.paid_iban(data.get("mode"), data.get("iban_paid"), data["beneficiary"])
+            for error in errors:
+                self.add_error("iban_paid", error)
+        return data
+
+
 class PaymentLineInline(admin.TabularInline):
     model = PaymentLine
     form = PaymentLineForm
@@ -84,6 +97,7 @@ class PaymentAdmin(admin.ModelAdmin):
     """Accounting records a transfer with its lines; saving checks the total and files the remittance advice ("avis
     de virement") in the beneficiary's documents (payments.services.complete_payment)."""
 
+    form = PaymentForm
     list_display = ["reference", "paid_on", "beneficiary", "mode", "total_amount", "advice_link"]
     list_filter = ["mode"]
     search_fields = ["=reference", "beneficiary__siret", "beneficiary__name"]

@@ -24,8 +24,6 @@ from common.pdf import render_pdf
 from dossiers.models import Document, DocumentKind
 from payments.models import Payment, PaymentLine, PaymentMode
 
-NBSP = "\u00a0"
-
 
 def total_mismatch(total, lines_total) -> str | None:
     """The French error when a payment's total differs from the sum of its lines, None when they agree."""
@@ -35,6 +33,22 @@ def total_mismatch(total, lines_total) -> str | None:
         f"Le montant total ({format_amount(total)}) doit être égal à la somme des lignes "
         f"({format_amount(lines_total)})."
     )
+
+
+def paid_iban(mode, iban_paid, beneficiary) -> tuple[str, list[str]]:
+    """The IBAN a payment was made to (a transfer without one: the beneficiary's) and the French errors about it."""
+    iban = iban_paid or ""
+    if not iban and mode == PaymentMode.TRANSFER:
+        iban = beneficiary.iban
+        if not iban:
+            return "", ["L'établissement bénéficiaire n'a pas d'IBAN : indiquez l'IBAN payé."]
+    if not iban:
+        return "", []
+    try:
+        validate_iban(iban)
+    except ValidationError as error:
+        return iban, [f"IBAN payé : {message}" for message in error.messages]
+    return iban, []
 
 
 def line_dossier_problem(dossier, beneficiary) -> str | None:
@@ -95,15 +109,8 @@ def complete_payment(payment: Payment, *, actor, created: bool = False) -> Payme
     if mismatch := total_mismatch(payment.total_amount, lines_total):
         errors.append(mismatch)
     errors += [p for line in lines if (p := line_dossier_problem(line.dossier, payment.beneficiary))]
-    if not payment.iban_paid and payment.mode == PaymentMode.TRANSFER:
-        payment.iban_paid = payment.beneficiary.iban
-        if not payment.iban_paid:
-            errors.append("L'établissement bénéficiaire n'a pas d'IBAN : indiquez l'IBAN payé.")
-    if payment.iban_paid:
-        try:
-            validate_iban(payment.iban_paid)
-        except ValidationError as error:
-            errors += [f"IBAN payé : {message}" for message in error.messages]
+    payment.iban_paid, iban_errors = paid_iban(payment.mode, payment.iban_paid, payment.beneficiary)
+    errors += iban_errors
     if errors:
         raise ValidationError(errors)
     previous = payment.remittance_advice
@@ -116,8 +123,10 @@ def complete_payment(payment: Payment, *, actor, created: bool = False) -> Payme
     )
     payment.save(update_fields=["remittance_advice", "iban_paid"])
     if previous is not None:
-        previous.file.delete(save=False)
         previous.delete()
+        # The file goes once the replacement is committed: a rolled-back edit keeps the previous advice readable.
+        storage, file_name = previous.file.storage, previous.file.name
+        transaction.on_commit(lambda: storage.delete(file_name))
     log_change(
         actor,
         payment,

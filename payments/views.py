@@ -62,8 +62,12 @@ def establishment_or_404(request, portal, pk):
     return establishment
 
 
-def establishment_detail(request, portal, pk, **extra):
-    establishment = establishment_or_404(request, portal, pk)
+def establishment_detail(request, portal, pk):
+    return render_establishment(request, portal, establishment_or_404(request, portal, pk))
+
+
+def render_establishment(request, portal, establishment, **extra):
+    """The establishment page; `extra` adds to its context (oGestion: the bank-details request)."""
     context = _context(
         portal,
         establishment=establishment,

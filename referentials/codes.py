@@ -10,12 +10,10 @@ import unicodedata
 from django.core.exceptions import ValidationError
 
 from dossiers.cerfa.codes import CFD_NOT_FOUND, CFD_NOT_FOUND_LABEL
+from dossiers.cerfa.identifiers import CFD_RE, RNCP_RE
 
 # Spec §4.6.
-CFD_RE = re.compile(r"^[A-Z0-9]{3}\d{3}[A-Z0-9]{2}$")
-RNCP_RE = re.compile(r"^RNCP\d{3,5}$")
 IDCC_RE = re.compile(r"^\d{4}$")
-UAI_RE = re.compile(r"^\d{7}[A-Z]$")
 
 # IDCC codes the CERFA accepts outside the KALI list (spec §2.1).
 IDCC_NONE = "9999"  # no collective agreement

@@ -20,7 +20,6 @@ _NAME_RE = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿŒœŸ '’´ˆ`-]+$")
 _EMAIL_RE = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
 _PHONE_FR_RE = re.compile(r"^\+33[1-9]\d{8}$")
 _PHONE_OTHER_RE = re.compile(r"^\+(?!33)[1-9]\d{6,14}$")
-_CFD_RE = re.compile(r"^[A-Z0-9]{3}\d{3}[A-Z0-9]{2}$")
 
 
 @dataclass(frozen=True)
@@ -32,10 +31,6 @@ class FieldError:
 def _matches(pattern: str) -> Callable[[str], bool]:
     compiled = re.compile(pattern)
     return lambda value: bool(compiled.match(value))
-
-
-def _is_cfd(value: str) -> bool:
-    return bool(_CFD_RE.match(value))
 
 
 def _is_name(value: str) -> bool:
@@ -74,9 +69,12 @@ FORMATS: dict[str, tuple[Callable[[str], bool], str]] = {
         "Le code IDCC comporte 4 chiffres au plus (9999 : aucune convention collective ; 9998 : convention en "
         "cours de négociation).",
     ),
-    "rncp": (_matches(r"^RNCP\d{3,5}$"), "Le code RNCP s'écrit « RNCP » suivi de 3 à 5 chiffres (ex. : RNCP34862)."),
+    "rncp": (
+        lambda value: bool(identifiers.RNCP_RE.match(value)),
+        "Le code RNCP s'écrit « RNCP » suivi de 3 à 5 chiffres (ex. : RNCP34862).",
+    ),
     "cfd": (
-        lambda value: value == CFD_NOT_FOUND or _is_cfd(value),
+        lambda value: value == CFD_NOT_FOUND or bool(identifiers.CFD_RE.match(value)),
         "Le code diplôme (code formation diplôme de l'Éducation nationale) comporte 8 caractères (ex. : 50023214) ; "
         f"{CFD_NOT_FOUND} si le diplôme n'est pas trouvé.",
     ),

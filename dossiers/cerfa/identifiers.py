@@ -13,6 +13,8 @@ LA_POSTE_SIREN = "356000000"
 NIR_RE = re.compile(r"^[12]\d{4}(\d{2}|2[AB])\d{6}(\d{2})?$")
 
 UAI_RE = re.compile(r"^\d{7}[A-Z]$")
+CFD_RE = re.compile(r"^[A-Z0-9]{3}\d{3}[A-Z0-9]{2}$")  # code formation diplôme (§4.6)
+RNCP_RE = re.compile(r"^RNCP\d{3,5}$")
 UAI_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # 23 letters: no I, O, Q
 
 # Département of deposit on 3 characters + year + month + NC or 2 digits + 4-digit sequence [CHOICE §4.5].

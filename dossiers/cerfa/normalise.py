@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
+
+# One number parser for the engine and the pages (pure Python too); re-exported for the engine's modules.
+from common.formats import parse_decimal as parse_decimal
 
 from .dates import age_on
 from .fields import FIELDS
@@ -19,7 +22,6 @@ _TRUE = {"true", "oui", "1", "on", "yes"}
 _FALSE = {"false", "non", "0", "off", "no"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT = re.compile(r"^[+-]?\d+$")
-_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 # Blocks copied by the portal (and then not validated on their own): target ← source.
 REPRESENTANT_ADDRESS_COPY = {
@@ -77,27 +79,6 @@ def parse_int(value: Any) -> int | None:
     if isinstance(value, str) and _INT.match(value.strip()):
         return int(value)
     return None
-
-
-def parse_decimal(value: Any) -> Decimal | None:
-    """A finite Decimal; strings may use a decimal comma and spaces between thousands ("1 801,80")."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | Decimal):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(str(value))
-    elif isinstance(value, str):
-        text = _compact_number(value)
-        if not _DECIMAL.match(text):
-            return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return None
-    else:
-        return None
-    return number if number.is_finite() else None
 
 
 def decimal_places(number: Decimal) -> int:

@@ -86,3 +86,19 @@ def test_a_case_manager_cannot_import(staff_client, case_manager):
 
     assert response.status_code == 403
     assert not Organisation.objects.filter(siren=SIREN_A).exists()
+
+
+def test_a_repeated_siret_and_a_provider_siren_among_members_are_rejected(staff_client, administrator):
+    client = staff_client(administrator)
+    upload(client, "providers", f"siren;raison_sociale\n{SIREN_B};CFA DU BTP\n")
+
+    response = upload(client, "members", f"siren;raison_sociale;numero_adherent\n{SIREN_B};CFA DU BTP;123457\n")
+    assert "déjà enregistré comme organisme" in response.text
+    assert Organisation.objects.get(siren=SIREN_B).kind == OrganisationKind.PROVIDER
+
+    siret = siret_for(SIREN_B, 1)
+    response = upload(client, "establishments", f"siret;raison_sociale\n{siret};CFA\n{siret};DOUBLON\n")
+    run = ImportRun.objects.first()
+    assert (run.read, run.created, run.rejected) == (2, 1, 1)
+    assert f"Ligne 3 : SIRET {siret} figure déjà ligne 2" in response.text
+    assert Establishment.objects.get(siret=siret).name == "CFA"

@@ -152,3 +152,16 @@ def test_the_bulk_actions_offered_follow_the_group(staff_client, case_manager, a
 
     assert {"mark_received", "accept"} <= set(manager_actions) and "close" not in manager_actions
     assert "close" in accounting_actions and "accept" not in accounting_actions
+
+
+def test_a_second_click_on_accept_changes_nothing(staff_client, case_manager, dossier, company_user):
+    client = staff_client(case_manager)
+    assert client.post(transition_url(dossier, "accept")).status_code == 302
+
+    again = client.post(transition_url(dossier, "accept"))
+
+    assert again.status_code == 200
+    assert "n'est pas possible" in unescape(again.text)
+    assert DossierStatusChange.objects.filter(dossier=dossier).count() == 1
+    assert Document.objects.filter(dossier=dossier, kind=DocumentKind.FUNDING_AGREEMENT).count() == 1
+    assert company_messages(company_user, dossier).filter(sender_side=SenderSide.CONSTRUCTYS).count() == 1

@@ -181,3 +181,19 @@ def test_a_transfer_needs_an_iban(accountant):
 
     with pytest.raises(ValidationError, match="n'a pas d'IBAN"):
         pay(accountant, provider, [line(dossier, "FEH1", "90.00")], reference="VIR553")
+
+
+def test_the_admin_asks_for_the_iban_when_the_beneficiary_has_none(staff_client, accountant, dossiers):
+    provider = ProviderEstablishmentFactory(without_iban=True)
+    for dossier in dossiers:
+        dossier.provider_establishment = provider
+        dossier.save(update_fields=["provider_establishment"])
+    client = staff_client(accountant)
+
+    response = client.post(
+        reverse("admin:payments_payment_add"), admin_post(provider, dossiers, "3038.75", ["1875.00", "1163.75"])
+    )
+
+    assert response.status_code == 200
+    assert "n&#x27;a pas d&#x27;IBAN" in response.text or "n'a pas d'IBAN" in response.text
+    assert not Payment.objects.exists()

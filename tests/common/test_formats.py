@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from common.formats import format_amount, parse_amount
+from common.formats import format_amount, parse_decimal
 
 
 @pytest.mark.parametrize(
@@ -22,4 +22,4 @@ def test_amounts_are_printed_the_french_way(value, expected):
 
 @pytest.mark.parametrize("value", ["", "abc", None, "NaN", "Infinity"])
 def test_what_is_not_an_amount_is_not_parsed(value):
-    assert parse_amount(value) is None
+    assert parse_decimal(value) is None

@@ -92,3 +92,45 @@ def test_the_whole_path_through_the_views(logged_in, establishment, referentials
     # The draft's URLs now lead to the confirmation; the request is listed as transmitted.
     assert logged_in.get(step_url(draft, "apprenti")).url == response.url
     assert draft.dossier.number in text(logged_in.get("/egestion/demandes/?onglet=transmises"))
+
+
+@pytest.fixture
+def transmittable(complete_draft, user):
+    from funding import services
+
+    for kind, name in (("cerfa", "cerfa.pdf"), ("training_agreement", "convention.pdf")):
+        services.attach_document(
+            complete_draft,
+            kind=kind,
+            uploaded_file=SimpleUploadedFile(name, minimal_pdf(), "application/pdf"),
+            user=user,
+        )
+    return complete_draft
+
+
+def test_a_second_click_on_transmettre_leads_to_the_same_dossier(logged_in, transmittable, rf, user):
+    from dossiers.models import Dossier
+    from egestion.funding_views import transmit
+
+    stale = FundingRequest.objects.get(pk=transmittable.pk)  # a second tab, loaded before the first click
+    first = logged_in.post(step_url(transmittable, "transmettre"), {"action": "transmit"})
+    second = logged_in.post(step_url(transmittable, "transmettre"), {"action": "transmit"})
+    confirmation = f"/egestion/demandes/{transmittable.public_id}/transmise/"
+    assert first.url == second.url == confirmation
+    # The click that found the draft still a draft waits for the first transmission and gets its dossier.
+    request = rf.post(step_url(transmittable, "transmettre"), {"action": "transmit"})
+    request.user = user
+    assert transmit(request, stale, lambda errors: pytest.fail(errors)).url == confirmation
+    assert Dossier.objects.filter(funding_request=transmittable).count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_the_transmission_step_runs_the_rules_once(logged_in, transmittable, monkeypatch):
+    from funding import transmission
+
+    calls = []
+    original = transmission.validate_request
+    monkeypatch.setattr(transmission, "validate_request", lambda *a, **k: calls.append(1) or original(*a, **k))
+    monkeypatch.setattr("egestion.funding_views.validate_request", lambda *a, **k: calls.append(1) or original(*a, **k))
+    assert "Votre demande est complète" in text(logged_in.get(step_url(transmittable, "transmettre")))
+    assert len(calls) == 1

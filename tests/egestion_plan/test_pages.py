@@ -301,3 +301,18 @@ def test_a_plan_draft_is_deleted_after_confirmation_with_its_modules(logged_in, 
     assert not FundingRequest.objects.filter(pk=draft.pk).exists()
     assert not PlanModule.objects.exists() and not PlanTrainee.objects.exists()
     assert Person.objects.filter(pk__in=persons).count() == 2  # the company's persons stay
+
+
+def test_transmettre_with_problems_is_refused_and_a_second_click_leads_to_the_dossier(logged_in, user, establishment):
+    draft = complete_plan(user, establishment, modules=1, trainees=1)
+    refused = logged_in.post(url(draft, "transmettre"), {"action": "transmit"})
+    assert refused.status_code == 400
+    assert refused["Content-Type"].startswith("text/html")
+    assert "Pièce obligatoire manquante : Devis." in text(refused)
+    assert FundingRequest.objects.get(pk=draft.pk).is_draft
+    for name, kind in (("devis.pdf", "quote"), ("programme.pdf", "programme")):
+        logged_in.post(url(draft, "documents"), {"action": "upload", f"document_{kind}": pdf_upload(name)})
+    first = logged_in.post(url(draft, "transmettre"), {"action": "transmit"})
+    second = logged_in.post(url(draft, "transmettre"), {"action": "transmit"})
+    assert first.url == second.url == reverse("egestion:request_submitted", args=[draft.public_id])
+    assert Dossier.objects.filter(funding_request=draft).count() == 1

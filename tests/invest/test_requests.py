@@ -179,6 +179,33 @@ def test_submission_sends_an_email_and_makes_the_request_read_only(logged_in, wo
     assert investment.title == "Plateau technique maçonnerie" and investment.quotes.count() == 1
 
 
+def test_a_second_click_on_transmit_sends_no_second_email(logged_in, world, campaign):
+    investment = ready(campaign, world)
+    url = reverse("invest:request_submit", args=[investment.pk])
+    logged_in.post(url)
+    page = logged_in.post(url, follow=True)
+    assert "Votre demande est transmise" in page.text and "déjà été transmise" not in page.text
+    assert len(mail.outbox) == 1
+    investment.refresh_from_db()
+    assert investment.status == RequestStatus.SUBMITTED
+
+
+def test_a_post_on_a_read_only_request_says_why(logged_in, world, campaign):
+    investment = ready(campaign, world)
+    services.submit_request(investment, world.referent)
+    page = logged_in.post(
+        reverse("invest:request", args=[investment.pk]), form_data(investment.category, title="Autre"), follow=True
+    )
+    assert services.NOT_DRAFT_MESSAGE in page.text
+
+
+def test_a_new_draft_with_a_bad_line_saves_nothing(logged_in, world, campaign):
+    data = form_data(campaign.categories.first(), world.cfa, lines=[("Tour", "1", "abc", "20.00")])
+    response = logged_in.post(reverse("invest:request_new"), data)
+    assert response.status_code == 200
+    assert not InvestmentRequest.objects.exists()
+
+
 def test_a_request_without_quote_cannot_be_submitted(world, campaign):
     investment = make_request(campaign, world.cfa, world.referent)
     with pytest.raises(ValidationError, match="Joignez au moins un devis"):

@@ -69,7 +69,11 @@ def test_invalid_requests_are_refused_with_a_french_message(
 
 def test_only_a_referent_may_send_bank_details(client, provider_user, provider_establishment):
     client.force_login(provider_user)
-    assert client.get(reverse("ogestion:bank_details_request", args=[provider_establishment.pk])).status_code == 403
+    response = client.get(reverse("ogestion:bank_details_request", args=[provider_establishment.pk]))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Seul un <strong>référent</strong> de l'établissement" in page
+    assert f'href="{reverse("ogestion:establishment", args=[provider_establishment.pk])}"' in page
     assert post_request(client, provider_establishment).status_code == 403
     assert not BankDetailsRequest.objects.exists()
 
@@ -158,3 +162,11 @@ def test_admin_refusal_sends_the_reason_typed_on_the_request(client, referent, p
     assert request.status == RequestStatus.REJECTED
     [email] = mailoutbox
     assert "Motif : Le RIB ne correspond pas à la raison sociale." in email.body
+
+
+def test_the_rib_is_filed_under_the_establishment_siret(client, referent, provider_establishment):
+    client.force_login(referent)
+    post_request(client, provider_establishment, rib=rib(name="mon releve.pdf"))
+    request = BankDetailsRequest.objects.get()
+    assert request.rib.name == f"RIB - {provider_establishment.siret}.pdf"
+    assert request.iban_end == NEW_IBAN[-4:]

@@ -5,8 +5,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from common.forms import AmountField
 from contributions import services
 from contributions.models import ContributionPayment, ContributionRate, ContributionReturn, RateBase
 from tests.factories import PaymentFactory, PaymentLineFactory
@@ -169,3 +171,16 @@ def test_account_and_payments_pages_run_a_constant_number_of_queries(
     assert [
         count_queries(client, reverse(name)) for name in ("egestion:contributions", "egestion:contribution_payments")
     ] == few
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("1 234 567,89 €", Decimal("1234567.89")), ("1\u00a0234,5", Decimal("1234.5")), ("720.72", Decimal("720.72"))],
+)
+def test_amounts_are_read_as_people_type_them(typed, expected):
+    assert AmountField().clean(typed) == expected
+
+
+def test_an_amount_that_is_not_a_number_is_refused():
+    with pytest.raises(ValidationError):
+        AmountField().clean("12 abc")
