@@ -19,4 +19,6 @@ say "Migrations are up to date"
 say "pytest"
 # Playwright drives Debian's chromium; it must never try to download a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
-"$BIN/pytest" "$@"
+# A fresh test database each time: a run cut short (Ctrl-C in a browser test) can leave rows behind, and the
+# full command must not depend on what an earlier run left. Ad-hoc pytest runs keep --reuse-db (pyproject).
+"$BIN/pytest" --create-db "$@"
