@@ -243,18 +243,20 @@ def check_upload(uploaded_file, *, allowed=tuple(SIGNATURES), max_bytes=MAX_UPLO
         raise _too_large(name, max_bytes)
     if not content:
         raise ValidationError(f"Le fichier « {name} » est vide.", code="empty")
-    # Scanned first: an infected file is reported (and logged) as such, whatever else is wrong with it.
-    _scan(content, name)
     content_type = sniff_content_type(content[:16])
+    if content_type in allowed:
+        # Checked before the scan: an image or PDF bomb never reaches clamd (which decodes images to hash them).
+        if content_type == "application/pdf":
+            _check_pdf(content, name)
+        else:
+            _check_image(content, content_type, name)
+    # A file of another type is scanned too, so that malware is reported (and logged) as such.
+    _scan(content, name)
     if content_type not in allowed:
         formats = ", ".join(FORMAT_LABELS[t] for t in allowed)
         raise ValidationError(
             f"Le fichier « {name} » n'est pas un {formats} valide (formats acceptés : {formats}).", code="bad_type"
         )
-    if content_type == "application/pdf":
-        _check_pdf(content, name)
-    else:
-        _check_image(content, content_type, name)
     return CheckedUpload(
         content=content,
         content_type=content_type,

@@ -183,6 +183,8 @@ Foreground no
 StreamMaxLength 25M
 MaxFileSize 25M
 MaxScanSize 100M
+# A file that keeps clamd busy is given up (the portal refuses the upload after CLAMAV_TIMEOUT anyway).
+MaxScanTime 20000
 CONF
 }
 
