@@ -5,6 +5,7 @@ download only through the scoped view, and an S3 outage answered with a French m
 
 import runpy
 import socket
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -167,7 +168,9 @@ def test_a_storage_outage_is_explained_and_nothing_is_half_saved(s3, logged_in, 
 
     s3["stop"]()  # the S3 service goes away
 
+    started = time.monotonic()
     page = upload_signed_cerfa(logged_in, draft, "cerfa-signé.pdf", TINY_PDF)
+    assert time.monotonic() - started < 10  # short timeouts and few retries: the web worker is not held
     assert STORAGE_UNAVAILABLE in page
     # No document row without its file; the draft and the document already there unchanged.
     assert list(RequestDocument.objects.filter(request=draft)) == [kept]
