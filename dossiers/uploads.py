@@ -113,9 +113,11 @@ def safe_file_name(name: str, content_type: str) -> str:
     # Control characters, bidirectional overrides (which disguise "fdp.exe" as "exe.pdf") and other invisible ones.
     base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
     base = " ".join(_UNSAFE_NAME_CHARACTERS.sub("", base).split())
+    if content_type not in SIGNATURES:  # a document the portal made itself (not an upload): its own extension
+        return base.strip(" .")[:255] or "document"
     stem, dot, _ = base.rpartition(".")
     stem = (stem if dot and stem.strip(" .") else base).strip(" .") or "document"
-    extension = SIGNATURES[content_type][1] if content_type in SIGNATURES else ""
+    extension = SIGNATURES[content_type][1]
     return stem[: 255 - len(extension)].rstrip(" .") + extension
 
 

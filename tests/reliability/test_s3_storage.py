@@ -21,15 +21,12 @@ from moto.server import ThreadedMotoServer
 from accounts.models import Role
 from dossiers.models import Document
 from dossiers.storage import STORAGE_UNAVAILABLE, DocumentS3Storage
-from egestion.funding_forms import initial_draft_data
-from funding import services
 from funding.models import FundingRequest, RequestDocument
-from tests.egestion_funding.utils import step_url, text
 from tests.factories import TINY_PDF, DossierFactory, EstablishmentFactory, MembershipFactory, UserFactory
+from tests.reliability.test_uploads import EICAR, company_user, draft_of, upload_signed_cerfa
 
 BUCKET = "constructys-documents"
 REGION = "eu-west-3"
-EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
 def _free_port():
@@ -79,31 +76,18 @@ def s3(monkeypatch, settings):
 
 @pytest.fixture
 def user():
-    user = UserFactory(email="claire.durand@maconnerie-durand.fr")
-    MembershipFactory(user=user, establishment=EstablishmentFactory(), role=Role.COMPANY_MANAGER)
-    return user
+    return company_user()
 
 
 @pytest.fixture
 def draft(user):
-    establishment = user.memberships.get().establishment
-    return services.create_draft(user=user, establishment=establishment, initial_data=initial_draft_data(establishment))
+    return draft_of(user)
 
 
 @pytest.fixture
 def logged_in(client, user):
     client.force_login(user)
     return client
-
-
-def upload_signed_cerfa(client, draft, name, content):
-    response = client.post(
-        step_url(draft, "documents"),
-        {"action": "upload", "document_cerfa": SimpleUploadedFile(name, content, "application/pdf")},
-        follow=True,
-    )
-    assert response.status_code == 200
-    return text(response)
 
 
 def download_url(draft, document):

@@ -33,17 +33,26 @@ EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 TEST_SAMPLE_PDF = (Path(settings.BASE_DIR) / "scripts" / "clamav" / "test-sample.pdf").read_bytes()
 
 
-@pytest.fixture
-def user():
+def company_user():
     user = UserFactory(email="claire.durand@maconnerie-durand.fr")
     MembershipFactory(user=user, establishment=EstablishmentFactory(), role=Role.COMPANY_MANAGER)
     return user
 
 
-@pytest.fixture
-def draft(user):
+def draft_of(user):
+    """A new CERFA draft of the user's establishment (also used by test_s3_storage.py)."""
     establishment = user.memberships.get().establishment
     return services.create_draft(user=user, establishment=establishment, initial_data=initial_draft_data(establishment))
+
+
+@pytest.fixture
+def user():
+    return company_user()
+
+
+@pytest.fixture
+def draft(user):
+    return draft_of(user)
 
 
 @pytest.fixture
