@@ -1,15 +1,11 @@
 """Serving stored documents: only through views that first found the document in the user's scope."""
 
-import logging
-
 from django.http import FileResponse, HttpResponse
 from django.template.loader import render_to_string
 
 from dossiers.models import Document
 from dossiers.storage import StorageUnavailable
 from dossiers.uploads import safe_file_name
-
-logger = logging.getLogger(__name__)
 
 
 def download_name(document) -> str:
