@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "accounts.middleware.ConsentRequiredMiddleware",
     "accounts.middleware.StaffTOTPRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A document storage (S3) outage answers 503 with a message where the page does not show it itself.
+    "dossiers.middleware.StorageUnavailableMiddleware",
 ]
 
 if not DEBUG:
@@ -195,10 +197,21 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded documents are never served from a public URL: only permission-checked views stream them.
 MEDIA_ROOT = LOCAL_DIR / "media"
 
+# Uploads: every file is scanned by clamd (ClamAV, INSTREAM protocol) before it is kept; when scanning is
+# unavailable the upload is refused, never accepted unscanned. Turning scanning off is for development only.
+CLAMAV_ENABLED = env_bool("CLAMAV_ENABLED", True)
+CLAMAV_URL = env_str("CLAMAV_URL", "tcp://127.0.0.1:3311")  # or unix:///path/to/clamd.sock
+CLAMAV_TIMEOUT = env_int("CLAMAV_TIMEOUT", 15)  # seconds, for connecting and for the scan's answer
+# Images (PNG, JPEG) above this many pixels are refused, read from the header without decoding the image.
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
+
 STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")
 if STORAGE_BACKEND == "s3":
+    from botocore.config import Config as _BotoConfig
+
     _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # S3Storage whose outages answer a French message instead of a 500 (dossiers/storage.py).
+        "BACKEND": "dossiers.storage.DocumentS3Storage",
         "OPTIONS": {
             "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
@@ -208,6 +221,10 @@ if STORAGE_BACKEND == "s3":
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
+            # Short timeouts and few retries: an S3 outage must not hold a web worker.
+            "client_config": _BotoConfig(
+                connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"}
+            ),
         },
     }
 elif STORAGE_BACKEND == "local":

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the portal needs and starts/stops its project-local PostgreSQL and Redis.
-# Sourced by scripts/run.sh and scripts/test.sh; can also be called: scripts/services.sh install|start|stop|status
+# Installs what the portal needs and starts/stops its project-local PostgreSQL, Redis and ClamAV daemon (clamd).
+# Sourced by scripts/run.sh and scripts/test.sh; can also be called:
+# scripts/services.sh install|start|stop|status|start-clamav|stop-clamav
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,9 +14,12 @@ export UV_PROJECT_ENVIRONMENT="${UV_PROJECT_ENVIRONMENT:-$ROOT_DIR/.venv}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:$PG_PORT/$DB_NAME}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}"
 export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/1}"
+CLAMAV_PORT="${CLAMAV_PORT:-3311}"
+export CLAMAV_URL="${CLAMAV_URL:-tcp://127.0.0.1:$CLAMAV_PORT}"
 
 STARTED_POSTGRES=0
 STARTED_REDIS=0
+STARTED_CLAMAV=0
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 fail() { printf '\033[1;31mError:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -50,6 +54,9 @@ install_system_packages() {
   # HarfBuzz-Subset embeds only the glyphs a PDF uses (WeasyPrint warns without it).
   ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing+=(libharfbuzz-subset0)
   [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  # Uploads are scanned by clamd; sigtool (package clamav) writes the local signature database.
+  [ -n "$(clamd_bin)" ] || missing+=(clamav-daemon)
+  command -v sigtool >/dev/null 2>&1 || missing+=(clamav)
   if [ "$want_browser" = "browser" ]; then
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
@@ -138,13 +145,87 @@ stop_redis() {
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
 }
 
+# clamd of the project: its own config and database under .local/clamav, listening on 127.0.0.1:$CLAMAV_PORT.
+clamd_bin() {
+  command -v clamd 2>/dev/null || { [ -x /usr/sbin/clamd ] && printf '/usr/sbin/clamd'; } || true
+}
+
+clamd_ping() {
+  # clamd's PING command over bash's /dev/tcp (in a subshell): answers PONG when it is ready to scan.
+  local reply
+  reply=$( { exec 3<>"/dev/tcp/127.0.0.1/$CLAMAV_PORT" && printf 'zPING\0' >&3 \
+    && IFS= read -r -d '' -t 2 reply <&3; printf '%s' "${reply:-}"; } 2>/dev/null ) || true
+  [ "$reply" = "PONG" ]
+}
+
+# Official signatures cannot be downloaded everywhere (CI, this sandbox): the project-local clamd loads a database
+# of its own, the MD5 of the EICAR test file and of a harmless test PDF (scripts/clamav/test-sample.pdf), so that
+# it starts and the tests can check that an infected upload is refused. Signatures copied into the same folder
+# (e.g. main.cvd, daily.cvd from freshclam) are loaded too.
+write_clamav_config() {
+  local dir="$LOCAL_DIR/clamav"
+  mkdir -p "$dir/db" "$dir/samples"
+  printf '%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*' >"$dir/samples/eicar.com"
+  {
+    sigtool --md5 "$dir/samples/eicar.com" | sed 's/:[^:]*$/:Eicar-Test-Signature/'
+    sigtool --md5 "$ROOT_DIR/scripts/clamav/test-sample.pdf" | sed 's/:[^:]*$/:Constructys-Test-Sample/'
+  } >"$dir/db/constructys-test.hdb"
+  cat >"$dir/clamd.conf" <<CONF
+# Written by scripts/services.sh at each start: the project-local clamd (edit the script, not this file).
+DatabaseDirectory $dir/db
+TCPSocket $CLAMAV_PORT
+TCPAddr 127.0.0.1
+PidFile $dir/clamd.pid
+LogFile $dir/clamd.log
+LogTime yes
+Foreground no
+# Uploads are 10 MB at most; a larger stream is refused by clamd (and so by the portal).
+StreamMaxLength 25M
+MaxFileSize 25M
+MaxScanSize 100M
+# A file that keeps clamd busy is given up (the portal refuses the upload after CLAMAV_TIMEOUT anyway).
+MaxScanTime 20000
+CONF
+}
+
+start_clamav() {
+  if clamd_ping; then
+    say "clamd already running on port $CLAMAV_PORT"
+    return 0
+  fi
+  [ -n "$(clamd_bin)" ] || fail "clamd not found: apt-get install clamav-daemon clamav (make run / make test do it as root)"
+  write_clamav_config
+  say "Starting clamd (ClamAV) on 127.0.0.1:$CLAMAV_PORT"
+  "$(clamd_bin)" -c "$LOCAL_DIR/clamav/clamd.conf" || { tail -n 20 "$LOCAL_DIR/clamav/clamd.log" >&2; fail "clamd did not start"; }
+  # With the local database clamd is ready in well under a second; with the official ones it takes ~20 s.
+  for _ in $(seq 1 600); do
+    clamd_ping && { STARTED_CLAMAV=1; return 0; }
+    sleep 0.1
+  done
+  tail -n 20 "$LOCAL_DIR/clamav/clamd.log" >&2
+  fail "clamd did not answer on port $CLAMAV_PORT (log above)"
+}
+
+stop_clamav() {
+  local pidfile="$LOCAL_DIR/clamav/clamd.pid"
+  [ -f "$pidfile" ] || return 0
+  kill "$(cat "$pidfile")" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    clamd_ping || break
+    sleep 0.1
+  done
+  rm -f "$pidfile"
+}
+
 start_services() {
   start_postgres
   start_redis
+  start_clamav
 }
 
 # Stops only what this invocation started, so a portal already running keeps its services.
 stop_started_services() {
+  [ "$STARTED_CLAMAV" = 1 ] && stop_clamav
   [ "$STARTED_REDIS" = 1 ] && stop_redis
   [ "$STARTED_POSTGRES" = 1 ] && stop_postgres
   return 0
@@ -154,10 +235,13 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   case "${1:-}" in
     install) install_all "${2:-no}" ;;
     start) start_services ;;
-    stop) stop_redis; stop_postgres ;;
+    stop) stop_clamav; stop_redis; stop_postgres ;;
+    start-clamav) start_clamav ;;
+    stop-clamav) stop_clamav ;;
     status)
       as_postgres "$(pg_bindir)/pg_ctl" -D "$(pg_dir)/data" status || true
-      redis-cli -p "$REDIS_PORT" ping || true ;;
-    *) echo "usage: $0 install [browser] | start | stop | status" >&2; exit 2 ;;
+      redis-cli -p "$REDIS_PORT" ping || true
+      clamd_ping && echo "clamd: PONG" || echo "clamd: not running" ;;
+    *) echo "usage: $0 install [browser] | start | stop | status | start-clamav | stop-clamav" >&2; exit 2 ;;
   esac
 fi

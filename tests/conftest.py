@@ -1,5 +1,8 @@
 import os
 import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -33,6 +36,25 @@ class OnCommitClient(Client):
 @pytest.fixture
 def client():
     return OnCommitClient()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clamd_running():
+    """Every upload is scanned by clamd. `make test` starts the project-local one; an ad-hoc pytest run starts it
+    here (scripts/services.sh, well under a second with the local signatures) and stops it at the end."""
+    from dossiers import antivirus
+
+    url = urlsplit(settings.CLAMAV_URL)
+    if not settings.CLAMAV_ENABLED or antivirus.ping() or url.hostname not in {"127.0.0.1", "localhost"}:
+        yield
+        return
+    script = Path(settings.BASE_DIR) / "scripts" / "services.sh"
+    env = {**os.environ, "CLAMAV_PORT": str(url.port)}
+    started = subprocess.run([script, "start-clamav"], env=env, capture_output=True, text=True)
+    if started.returncode != 0 or not antivirus.ping():
+        pytest.fail(f"clamd is needed to scan uploads (apt-get install clamav-daemon clamav):\n{started.stderr}")
+    yield
+    subprocess.run([script, "stop-clamav"], env=env, capture_output=True)
 
 
 @pytest.fixture(autouse=True)

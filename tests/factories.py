@@ -13,6 +13,7 @@ Every user's password is `DEFAULT_PASSWORD`.
 
 import datetime
 import hashlib
+import io
 from decimal import Decimal
 
 import factory
@@ -85,6 +86,15 @@ def minimal_pdf(text: str = "Constructys - document de test") -> bytes:
 
 
 TINY_PDF = minimal_pdf()
+
+
+def tiny_image(image_format: str = "PNG", size=(40, 30)) -> bytes:
+    """A small real image (uploads read an image's header: a bare signature is not enough)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 60, 30)).save(out, format=image_format)
+    return out.getvalue()
 
 
 # --- identifiers with valid check digits --------------------------------------------------------------------

@@ -73,5 +73,5 @@ def test_production_sends_mail_over_smtp_and_stores_files_on_s3_when_asked():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.core.mail.backends.smtp.EmailBackend",
-        "storages.backends.s3.S3Storage",
+        "dossiers.storage.DocumentS3Storage",  # django-storages' S3Storage, outages as a message
     ]

@@ -3,10 +3,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dossiers.uploads import check_upload
+from tests.factories import TINY_PDF, tiny_image
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+PDF = TINY_PDF
+PNG = tiny_image("PNG")
+JPEG = tiny_image("JPEG")
 
 
 @pytest.mark.parametrize(
@@ -20,7 +21,8 @@ def test_type_is_read_from_the_content(content, content_type, stored_as):
     assert checked.content_type == content_type
     assert checked.size == len(content)
     assert len(checked.checksum) == 64
-    assert checked.original_name == "scan.txt"
+    # The name keeps the user's base name with the extension of the detected type.
+    assert checked.original_name == f"scan{stored_as}"
     assert checked.as_content_file().name.endswith(stored_as)
 
 

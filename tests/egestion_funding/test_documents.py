@@ -7,13 +7,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from funding.models import FundingRequest, RequestDocument
-from tests.factories import minimal_pdf
+from tests.factories import minimal_pdf, tiny_image
 
 from .utils import step_url, text
 
 pytest.importorskip("funding.transmission")
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = tiny_image("PNG")
 
 
 def upload(client, draft, **files):

@@ -7,11 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dossiers.uploads import MAX_UPLOAD_BYTES
 from funding import services
 from funding.models import FundingRequest, RequestDocument, RequestDocumentKind, RequestStatus
-from tests.factories import minimal_pdf
+from tests.factories import minimal_pdf, tiny_image
 from tests.funding.conftest import pdf_upload
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+PNG = tiny_image("PNG")
+JPEG = tiny_image("JPEG")
 
 
 def test_save_draft_merges_steps_and_keeps_what_was_saved(user, establishment):
@@ -93,8 +93,11 @@ def test_a_file_over_10_mb_is_refused_and_changes_nothing(draft, user):
 
 
 def test_a_file_of_exactly_10_mb_is_accepted(draft, user):
-    content = minimal_pdf()
-    upload = SimpleUploadedFile("limite.pdf", content + b"0" * (MAX_UPLOAD_BYTES - len(content)))
+    # A real PDF of exactly 10 MB (a long text line): data after the end of a PDF is refused.
+    padding = MAX_UPLOAD_BYTES - len(minimal_pdf(""))
+    while len(content := minimal_pdf("0" * padding)) != MAX_UPLOAD_BYTES:
+        padding -= len(content) - MAX_UPLOAD_BYTES
+    upload = SimpleUploadedFile("limite.pdf", content)
 
     document = services.attach_document(draft, kind=RequestDocumentKind.OTHER, uploaded_file=upload, user=user)
 
