@@ -4,6 +4,7 @@ from django.core.cache import cache
 
 from common.tasks import HEARTBEAT_CACHE_KEY, record_heartbeat
 from config.celery import app
+from tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -20,9 +21,11 @@ def celery_worker(transactional_db):
 
 @pytest.mark.celery_worker
 def test_worker_runs_the_heartbeat_through_redis_and_health_reports_it(celery_worker, client):
+    client.force_login(UserFactory(staff=True))  # staff see the details of /sante/
     assert cache.get(HEARTBEAT_CACHE_KEY) is None
     before = client.get("/sante/")
     assert before.status_code == 200
+    assert before.json()["status"] == "dégradé"
     assert before.json()["celery_heartbeat_age_seconds"] is None
 
     result = record_heartbeat.delay()
@@ -31,6 +34,7 @@ def test_worker_runs_the_heartbeat_through_redis_and_health_reports_it(celery_wo
     assert cache.get(HEARTBEAT_CACHE_KEY) == pytest.approx(beat_time)
     after = client.get("/sante/")
     assert after.status_code == 200
+    assert after.json()["status"] == "ok"
     assert after.json()["celery_heartbeat_age_seconds"] < 5
 
 
