@@ -43,3 +43,23 @@ def test_beat_schedules_the_heartbeat_every_minute():
 
     assert schedule["task"] == "common.tasks.record_heartbeat"
     assert schedule["schedule"] == 60.0
+
+
+def test_the_worker_settings_bring_a_killed_worker_s_tasks_back_within_minutes():
+    """Read back from Celery itself: a misspelt CELERY_* setting would be silently ignored."""
+    conf = app.conf
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+    visibility = conf.broker_transport_options["visibility_timeout"]
+    assert visibility == 600  # the Redis transport's default is an hour
+    assert conf.task_time_limit < visibility  # a running task is never handed out a second time
+    assert conf.task_soft_time_limit < conf.task_time_limit
+
+
+def test_the_worker_and_beat_retry_the_broker_forever_with_short_timeouts():
+    conf = app.conf
+    assert conf.broker_connection_retry_on_startup is True
+    assert conf.broker_connection_max_retries is None
+    assert conf.broker_transport_options["socket_timeout"] <= 10
+    assert conf.broker_transport_options["socket_connect_timeout"] <= 5
