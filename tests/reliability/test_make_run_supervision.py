@@ -10,19 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.digests.test_celery_integration import wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "keep_running.sh"
 # Stands for the worker: writes its pid, then waits to be killed.
 PROCESS = "import os, sys, time; open(sys.argv[1], 'a').write(f'{os.getpid()}\\n'); time.sleep(600)"
-
-
-def wait_for(condition, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def pids(path: Path) -> list[int]:

@@ -18,11 +18,13 @@ import redis
 from celery import Celery
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connection
 
 from accounts.middleware import CURRENT_VERSIONS_CACHE_KEY
 from accounts.models import Role
 from common.cache import reset_circuit_breakers
 from common.tasks import HEARTBEAT_CACHE_KEY, record_heartbeat
+from tests.digests.test_celery_integration import wait_for
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -198,20 +200,17 @@ def test_a_hanging_redis_costs_one_short_timeout_not_one_per_cache_call(client, 
 # --- A real worker, in its own process, through a Redis restart ---------------------------------------------
 
 
-def wait_for(condition, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 @pytest.fixture
 def worker_process(own_redis, tmp_path):
     """`celery worker` as `make run` starts it (prefork pool), with the test settings and the test's own Redis."""
     log = tmp_path / "worker.log"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings", "TEST_REDIS_URL": own_redis.url}
+    db = connection.settings_dict  # the test database, not the development one
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.test_settings",
+        "TEST_REDIS_URL": own_redis.url,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+    }
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=1"],
