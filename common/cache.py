@@ -12,6 +12,7 @@ check reads the database on each portal page. See docs/operations.md.
 """
 
 import logging
+import re
 import threading
 import time
 
@@ -102,7 +103,8 @@ class ResilientRedisCache(RedisCache):
         # replaced by a fresh one instead of tripping the breaker. Timeouts are not retried (they already cost).
         options.setdefault("retry", Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)))
         super().__init__(server, {**params, "OPTIONS": options})
-        self._location = self._servers[0] if len(self._servers) == 1 else ",".join(self._servers)
+        # As logged: without the password a URL may carry (redis://:secret@host).
+        self._location = re.sub(r"//[^@/]*@", "//", ",".join(self._servers))
         self._breaker = _breaker_for(self._location, retry_after)
 
     @property

@@ -75,3 +75,15 @@ def test_one_warning_for_a_burst_of_failures(unreachable_cache, caplog):
     warnings = [record for record in caplog.records if record.name == "common.cache"]
     assert len(warnings) == 1
     assert "unreachable" in warnings[0].getMessage()
+
+
+def test_the_warning_never_shows_the_redis_password(settings, caplog):
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "LOCATION": f"redis://:motdepasse@127.0.0.1:{closed_port()}/0"}
+    }
+    with caplog.at_level(logging.WARNING, logger="common.cache"):
+        assert cache.get("answer") is None
+
+    assert "unreachable" in caplog.text
+    assert "motdepasse" not in caplog.text
+    reset_circuit_breakers()
