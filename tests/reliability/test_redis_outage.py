@@ -186,14 +186,16 @@ def test_the_cache_is_used_again_once_redis_is_back(client, own_redis, company_u
 def test_a_hanging_redis_costs_one_short_timeout_not_one_per_cache_call(client, own_redis, company_user):
     client.force_login(company_user)
     client.get("/egestion/")  # connections opened while Redis answers
+    usual = max(timed_get(client, "/egestion/")[1] for _ in range(2))
     own_redis.freeze()
 
     timings = [timed_get(client, "/egestion/") for _ in range(3)]
 
     assert [response.status_code for response, _ in timings] == [200, 200, 200]
-    # The first page waits for the socket timeout (0.5 s); the next ones do not even try (circuit breaker).
+    # The first page waits for one socket timeout (0.5 s); the next ones do not even try Redis (circuit breaker),
+    # where each would otherwise wait for two (the consent check reads, then writes, the cache).
     assert timings[0][1] < PAGE_SECONDS
-    assert sum(seconds for _, seconds in timings[1:]) < 1.0
+    assert all(seconds < usual + 0.45 for _, seconds in timings[1:]), (usual, timings)
     own_redis.thaw()
 
 
