@@ -1,5 +1,7 @@
+import hmac
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
@@ -9,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from common import health as health_checks
 from common.health import run_checks
 
 
@@ -39,9 +42,23 @@ def login_router(request):
     return redirect(f"{target}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
 
 
+def may_see_health_details(request) -> bool:
+    """Staff, or a monitoring probe with the internal token (settings.HEALTH_TOKEN) in X-Health-Token."""
+    token = settings.HEALTH_TOKEN
+    sent = request.headers.get("X-Health-Token", "")
+    if token and sent and hmac.compare_digest(sent.encode(), token.encode()):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user and user.is_active and user.is_staff)
+
+
 @login_not_required
 @never_cache
 @require_GET
 def health(request):
-    healthy, report = run_checks()
-    return JsonResponse({"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503)
+    """200 "ok" or "dégradé" (pages served, background work or Redis down), 503 "indisponible"."""
+    status, report = run_checks()
+    body = {"status": status, **report} if may_see_health_details(request) else {"status": status}
+    return JsonResponse(
+        body, status=503 if status == health_checks.UNAVAILABLE else 200, json_dumps_params={"ensure_ascii": False}
+    )

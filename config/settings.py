@@ -123,13 +123,24 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6380/0")
+# The cache holds only what can be recomputed: when Redis is unreachable, reads are misses and writes are skipped
+# (common/cache.py), for CACHE_RETRY_AFTER_SECONDS before the next try, so pages and logins go on without it.
+CACHE_OPTIONS = {
+    "socket_connect_timeout": env_int("CACHE_SOCKET_TIMEOUT_MS", 500) / 1000,
+    "socket_timeout": env_int("CACHE_SOCKET_TIMEOUT_MS", 500) / 1000,
+    "RETRY_AFTER": env_int("CACHE_RETRY_AFTER_SECONDS", 5),
+}
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "common.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "constructys"),
+        "OPTIONS": CACHE_OPTIONS,
     }
 }
+# Sessions in PostgreSQL only (one indexed read per request): they survive a Redis outage, and a logout is final
+# (with "cached_db", a logout during an outage would leave the old session in Redis, valid again when it returns).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -265,6 +276,38 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A killed worker's work comes back (docs/operations.md): a task whose pool process dies is requeued at once; a
+# task taken by a worker that disappears altogether is handed out again once unacknowledged for
+# CELERY_VISIBILITY_TIMEOUT seconds. The longest task (a digest batch of 500 users) takes seconds, and the hard time
+# limit keeps every task well under the visibility timeout, so a running task is never handed out twice.
+# A countdown or ETA must stay under the visibility timeout too (Redis would hand the waiting task out again).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 600)
+CELERY_TASK_TIME_LIMIT = CELERY_VISIBILITY_TIMEOUT // 2
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
+# A task whose acknowledgement can no longer reach Redis is stopped: it is handed out again after the outage.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Redis outages: the worker and beat retry forever (kombu backs off up to 30 s between tries), and a dead or hanging
+# connection is noticed within seconds instead of blocking.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Look for abandoned tasks every 30 s (10 s x 3) rather than every 100 s.
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 3,
+    "socket_connect_timeout": 5,
+    "socket_timeout": 10,
+    "socket_keepalive": True,
+    "retry_on_timeout": True,
+    "health_check_interval": 25,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 5
+CELERY_REDIS_SOCKET_TIMEOUT = 10
+CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 25
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_RETRIES = 10
 CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_DIR / "celerybeat-schedule")
 
 # The left-hand menu of each portal (see common/menus.py).
@@ -309,3 +352,9 @@ DIGEST_DAYS = env_list("DIGEST_DAYS", "mon,thu")
 DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 DIGEST_MINUTE = env_int("DIGEST_MINUTE", 0)
 DIGEST_BATCH_SIZE = env_int("DIGEST_BATCH_SIZE", 500)
+
+# /sante/ (common/health.py): the public answer is one word; the details (each component, the heartbeat's age) go to
+# staff and to requests carrying this token in the X-Health-Token header (empty: staff only).
+HEALTH_TOKEN = env_str("HEALTH_TOKEN")
+# Beat schedules the worker's heartbeat every minute: older than this, background work is considered stopped.
+HEALTH_HEARTBEAT_MAX_AGE = env_int("HEALTH_HEARTBEAT_MAX_AGE", 180)

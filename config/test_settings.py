@@ -1,15 +1,17 @@
 """Settings for the test suite: the same PostgreSQL and Redis as development, kept apart from its data."""
 
 from config.settings import *  # noqa: F403
-from config.settings import LOCAL_DIR, env_str
+from config.settings import CACHE_OPTIONS, LOCAL_DIR, env_str
 
 # Tests get their own Redis database and cache prefix so that a running `make run` is never disturbed.
 REDIS_URL = env_str("TEST_REDIS_URL", "redis://127.0.0.1:6380/1")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "common.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "constructys-test",
+        # A loaded test machine may answer slowly: only the fault tests (tests/reliability) shorten the timeouts.
+        "OPTIONS": {**CACHE_OPTIONS, "socket_connect_timeout": 5, "socket_timeout": 5},
     }
 }
 CELERY_BROKER_URL = REDIS_URL

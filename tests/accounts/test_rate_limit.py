@@ -31,7 +31,7 @@ def error_block(response) -> str:
 
 def test_the_limits_are_explicit_and_counted_in_redis():
     assert settings.ACCOUNT_RATE_LIMITS["login_failed"] == "5/5m/key,30/5m/ip"
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "common.cache.ResilientRedisCache"  # Redis, degrading safely
 
 
 def test_after_five_failures_even_the_right_password_is_refused(client, manager):
