@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from backoffice.access import RegionScopedAdminMixin
-from common.admin_helpers import KeptRecordAdminMixin
+from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin
 from contributions.models import ContributionLine, ContributionPayment, ContributionRate, ContributionReturn
 
 
@@ -24,7 +24,7 @@ class ContributionLineInline(admin.TabularInline):
 
 
 @admin.register(ContributionReturn)
-class ContributionReturnAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
+class ContributionReturnAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """A company's declaration: consulted, never added, edited or deleted here."""
 
     region_lookups = ("establishment__region",)
@@ -43,9 +43,6 @@ class ContributionReturnAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admi
         "submitted_at",
     ]
     inlines = [ContributionLineInline]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(ContributionPayment)

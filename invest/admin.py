@@ -5,6 +5,7 @@ through invest.services (which emails the CFA); a campaign's requests export to 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import F, Q, Sum
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -52,6 +53,8 @@ class ExpenseCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    # The links are web pages: an address typed without a scheme is https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["year", "title", "opens_at", "closes_at", "envelope_display", "amounts", "export_link"]
     filter_horizontal = ["categories"]
     fieldsets = [
