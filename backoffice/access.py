@@ -53,6 +53,20 @@ class RegionScopedAdminMixin:
             return queryset.filter(pk__in=queryset.model._default_manager.filter(query).values("pk"))
         return queryset.filter(query)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # What a regional manager links to (an organisation, an establishment, a dossier) is in their regions too.
+        related = self.admin_site._registry.get(db_field.related_model)
+        if _cached_limited_regions(request) is not None and isinstance(related, RegionScopedAdminMixin):
+            kwargs.setdefault("queryset", related.get_queryset(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # ...and an establishment they edit stays in one of their regions.
+        regions = _cached_limited_regions(request)
+        if regions is not None and db_field.name == "region":
+            kwargs["choices"] = [(value, label) for value, label in db_field.choices if value in regions]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
 
 def _is_many(model, lookup: str) -> bool:
     for name in lookup.split("__")[:-1]:
@@ -140,8 +154,12 @@ def masked_iban_display(field: str, label: str = "IBAN"):
 
 
 def downloadable_documents(user, documents):
-    """The documents among `documents` a staff user may open: RIBs only with the RIB permission, message
-    attachments only with the attachment permission."""
+    """The documents among `documents` a staff user may open: RIBs only with the RIB permission, remittance advices
+    (they print the IBAN paid) only with the full-IBAN one, message attachments only with the attachment permission."""
+    from dossiers.models import DocumentKind
+
+    if not sees_full_iban(user):
+        documents = documents.exclude(kind=DocumentKind.REMITTANCE_ADVICE)
     if not user.has_perm(DOWNLOAD_RIB):
         documents = documents.filter(bank_details_request__isnull=True)
     if not user.has_perm(DOWNLOAD_MESSAGE_ATTACHMENT):

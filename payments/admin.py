@@ -111,7 +111,8 @@ class PaymentAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, KeptRecordAdmin
     inlines = [PaymentLineInline]
     show_full_result_count = False
     region_lookups = ("beneficiary__region",)
-    iban_fields = ("iban_paid",)
+    # The remittance advice prints the IBAN paid: its link too is for those who see IBANs in full.
+    iban_fields = ("iban_paid", "advice_link")
     iban_paid_masked = masked_iban_display("iban_paid", "IBAN payé")
 
     def get_form(self, request, obj=None, **kwargs):
@@ -123,6 +124,10 @@ class PaymentAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, KeptRecordAdmin
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.complete_payment(form.instance, actor=request.user, created=not change)
+
+    @admin.display(description="avis de virement")
+    def advice_link_masked(self, payment):
+        return "—" if payment.remittance_advice is None else payment.remittance_advice.name
 
     @admin.display(description="avis de virement")
     def advice_link(self, payment):

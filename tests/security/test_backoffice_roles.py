@@ -13,6 +13,7 @@ from messaging.models import Message
 from tests.factories import (
     DocumentFactory,
     DossierFactory,
+    EstablishmentFactory,
     MembershipFactory,
     MessageFactory,
     PaymentFactory,
@@ -205,6 +206,15 @@ def test_ibans_are_masked_on_establishments_for_who_does_not_pay(client):
     assert establishment.iban in logged_in(client, staff(ACCOUNTING)).get(change).text
 
 
+def test_remittance_advices_which_print_the_iban_are_for_accounting_only(client):
+    advice = DocumentFactory(remittance_advice=True)
+    download = reverse("admin:dossiers_document_download", args=[advice.pk])
+
+    for group in (CASE_MANAGER, REGIONAL_MANAGER, ADMINISTRATOR):
+        assert logged_in(client, staff(group, regions=Region.values)).get(download).status_code == 404, group
+    assert logged_in(client, staff(ACCOUNTING)).get(download).status_code == 200
+
+
 def test_ribs_are_for_accounting_only(client):
     bank_request = rib_request(ProviderEstablishmentFactory())
     rib = bank_request.rib
@@ -266,6 +276,27 @@ def test_a_regional_manager_sees_only_their_regions(client):
         .context["cl"]
         .result_list
     )
+
+
+def test_a_regional_manager_cannot_move_data_out_of_their_regions(client):
+    establishment = EstablishmentFactory()
+    Establishment.objects.filter(pk=establishment.pk).update(region=Region.OCC)
+    elsewhere = EstablishmentFactory()
+    Establishment.objects.filter(pk=elsewhere.pk).update(region=Region.BRE)
+    client = logged_in(client, staff(REGIONAL_MANAGER, regions=[Region.OCC]))
+    url = reverse("admin:accounts_establishment_change", args=[establishment.pk])
+    data = {
+        "organisation": elsewhere.organisation_id,  # an organisation of another region
+        "siret": establishment.siret,
+        "name": establishment.name,
+        "region": Region.BRE,
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200 and set(response.context["adminform"].form.errors) >= {"organisation", "region"}
+    establishment.refresh_from_db()
+    assert (establishment.region, establishment.organisation_id) == (Region.OCC, establishment.organisation_id)
 
 
 def test_the_campaign_export_of_a_regional_manager_holds_their_regions_only(client):
