@@ -49,6 +49,15 @@ def test_every_registered_model_has_its_row_and_every_row_its_model():
             assert letters <= set(RIGHTS), letters
 
 
+def test_every_permission_the_roles_name_exists():
+    from django.contrib.auth.models import Permission
+
+    from backoffice.roles import ROLES
+
+    existing = {f"{app}.{code}" for app, code in Permission.objects.values_list("content_type__app_label", "codename")}
+    assert {code for codes in ROLES.values() for code in codes} - existing == set()
+
+
 def url(model, page, obj=None):
     name = f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}"
     return reverse(name, args=[obj.pk] if obj is not None else [])
