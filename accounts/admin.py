@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from accounts import services
-from accounts.admin_forms import CreateReferentForm
+from accounts.admin_forms import CreateReferentForm, PortalAccountCreationForm
 from accounts.models import (
     AccountEvent,
     Consent,
@@ -27,6 +27,10 @@ from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, admin
 
 # Who may give access to the back office or widen it: superusers only (docs/backoffice-permissions.md).
 ACCESS_FIELDS = ["is_staff", "is_superuser", "groups", "user_permissions"]
+PORTAL_ACCOUNT_HELP = (
+    "Le compte est créé sans mot de passe : son titulaire le crée depuis l'e-mail d'activation (action « Renvoyer "
+    "l'e-mail d'activation »)."
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -88,6 +92,22 @@ class UserAdmin(KeptRecordAdminMixin, DjangoUserAdmin):
         if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+    # Only the owner of an account knows its password: other staff create accounts without one and never set one.
+    def get_fieldsets(self, request, obj=None):
+        if obj is None and not request.user.is_superuser:
+            return [(None, {"fields": ["email"], "description": PORTAL_ACCOUNT_HELP})]
+        return super().get_fieldsets(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None and not request.user.is_superuser:
+            kwargs["form"] = PortalAccountCreationForm
+        return super().get_form(request, obj, **kwargs)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     @admin.action(description="Renvoyer l'e-mail d'activation", permissions=["change"])
     def resend_activation_email(self, request, queryset):

@@ -130,13 +130,13 @@ def test_an_administrator_cannot_take_over_another_staff_account(client):
     assert not accountant.check_password("Pirate-Motdepasse-1!")
 
 
-def test_a_user_added_by_an_administrator_is_never_staff(client):
+def test_an_account_added_by_an_administrator_is_never_staff_and_has_no_password_they_know(client):
     client = logged_in(client, staff(ADMINISTRATOR))
 
-    client.post(
+    response = client.post(
         reverse("admin:accounts_user_add"),
         {
-            "email": "nouveau@exemple.fr",
+            "email": "Nouveau@exemple.fr",
             "password1": "Motdepasse-123!x",
             "password2": "Motdepasse-123!x",
             "usable_password": "true",
@@ -148,8 +148,24 @@ def test_a_user_added_by_an_administrator_is_never_staff(client):
         },
     )
 
+    assert response.status_code == 302
     created = User.objects.get(email="nouveau@exemple.fr")
     assert (created.is_staff, created.is_superuser, created.groups.exists()) == (False, False, False)
+    assert not created.has_usable_password()  # its owner creates it from the activation email
+
+
+def test_an_administrator_cannot_set_a_portal_users_password(client):
+    portal_user = MembershipFactory().user
+    client = logged_in(client, staff(ADMINISTRATOR))
+
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[portal_user.pk]),
+        {"password1": "Pirate-Motdepasse-1!", "password2": "Pirate-Motdepasse-1!", "usable_password": "true"},
+    )
+
+    assert response.status_code == 403
+    portal_user.refresh_from_db()
+    assert not portal_user.check_password("Pirate-Motdepasse-1!")
 
 
 def test_groups_are_the_superusers_alone(client):
