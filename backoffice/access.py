@@ -89,10 +89,6 @@ def masked_iban(iban: str) -> str:
     return f"•••• {iban[-4:]}" if iban else "—"
 
 
-def iban_for(user, iban: str) -> str:
-    return iban if sees_full_iban(user) else masked_iban(iban)
-
-
 class MaskedIbanAdminMixin:
     """Shows the IBAN fields of `iban_fields` masked to staff without the full-IBAN permission: on the change page
     they are replaced by a read-only masked value, in the list by the masked column (`<field>_masked`), and they
