@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from accounts import services
-from accounts.admin_forms import CreateReferentForm
+from accounts.admin_forms import CreateReferentForm, PortalAccountCreationForm
 from accounts.models import (
     AccountEvent,
     Consent,
@@ -22,7 +22,15 @@ from accounts.models import (
     Role,
     User,
 )
-from common.admin_helpers import ReadOnlyAdminMixin, admin_page
+from backoffice.access import MaskedIbanAdminMixin, RegionScopedAdminMixin, masked_iban_display
+from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, admin_page
+
+# Who may give access to the back office or widen it: superusers only (docs/backoffice-permissions.md).
+ACCESS_FIELDS = ["is_staff", "is_superuser", "groups", "user_permissions"]
+PORTAL_ACCOUNT_HELP = (
+    "Le compte est créé sans mot de passe : son titulaire le crée depuis l'e-mail d'activation (action « Renvoyer "
+    "l'e-mail d'activation »)."
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -48,7 +56,11 @@ class AccountEventInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(KeptRecordAdminMixin, DjangoUserAdmin):
+    """Only superusers grant or change staff status, superuser status, groups and permissions, and only they change
+    a staff account (its email or password would hand its rights over); others see those read-only. Accounts are
+    deactivated, never deleted here."""
+
     ordering = ["email"]
     list_display = ["email", "last_name", "first_name", "is_staff", "is_active", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
@@ -69,6 +81,33 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_list_display(self, request):
         return [*super().get_list_display(request), "password_created"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ACCESS_FIELDS  # read-only fields are not in the form: a forged POST changes nothing
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    # Only the owner of an account knows its password: other staff create accounts without one and never set one.
+    def get_fieldsets(self, request, obj=None):
+        if obj is None and not request.user.is_superuser:
+            return [(None, {"fields": ["email"], "description": PORTAL_ACCOUNT_HELP})]
+        return super().get_fieldsets(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None and not request.user.is_superuser:
+            kwargs["form"] = PortalAccountCreationForm
+        return super().get_form(request, obj, **kwargs)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     @admin.action(description="Renvoyer l'e-mail d'activation", permissions=["change"])
     def resend_activation_email(self, request, queryset):
@@ -100,15 +139,16 @@ class UserAdmin(DjangoUserAdmin):
             )
 
 
-class EstablishmentInline(admin.TabularInline):
+class EstablishmentInline(RegionScopedAdminMixin, admin.TabularInline):
     model = Establishment
     extra = 0
     fields = ["siret", "name", "postal_code", "city", "is_head_office"]
     show_change_link = True
+    region_lookups = ("region",)
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     """A training provider's page has a "Créer un référent" button (templates/admin/accounts/organisation/): staff
     create its first oGestion référent, who then manages the other users in oGestion."""
 
@@ -117,6 +157,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "siren", "member_number"]
     inlines = [EstablishmentInline]
     show_full_result_count = False
+    region_lookups = ("establishments__region",)
 
     def get_urls(self):
         return [
@@ -185,23 +226,27 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Establishment)
-class EstablishmentAdmin(admin.ModelAdmin):
+class EstablishmentAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, admin.ModelAdmin):
     list_display = ["name", "siret", "organisation", "postal_code", "city", "region", "uai", "nda"]
     list_filter = ["organisation__kind", "region", "is_head_office"]
     search_fields = ["name", "sign", "siret", "uai", "nda", "city", "postal_code"]
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
     show_full_result_count = False
+    region_lookups = ("region",)
+    iban_fields = ("iban",)
+    iban_masked = masked_iban_display("iban")
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
     list_display = ["user", "establishment", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__email", "user__last_name", "establishment__siret", "establishment__name"]
     list_select_related = ["user", "establishment"]
     autocomplete_fields = ["user", "establishment"]
     readonly_fields = ["updated_by", "created_at", "updated_at"]
+    region_lookups = ("establishment__region",)
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
@@ -209,12 +254,13 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
     list_display = ["last_name", "first_name", "birth_date", "organisation"]
     search_fields = ["last_name", "first_name", "nir", "email"]
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
     show_full_result_count = False
+    region_lookups = ("organisation__establishments__region",)
 
 
 @admin.register(AccountEvent)
@@ -230,13 +276,15 @@ class AccountEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ConsentVersion)
-class ConsentVersionAdmin(admin.ModelAdmin):
+class ConsentVersionAdmin(KeptRecordAdminMixin, admin.ModelAdmin):
     list_display = ["kind", "version", "title", "published_at"]
     list_filter = ["kind"]
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The proof that a user accepted a version of the RGPD or CGU: read-only, never deleted."""
+
     list_display = ["user", "version", "accepted_at"]
     list_filter = ["version"]
     search_fields = ["user__email"]

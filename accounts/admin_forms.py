@@ -27,3 +27,21 @@ class CreateReferentForm(forms.Form):
         self.fields["establishments"].label_from_instance = lambda e: f"{e.siret} — {e.name} ({e.postal_code} {e.city})"
         if not self.is_bound:
             self.initial.setdefault("establishments", [e.pk for e in establishments])
+
+
+class PortalAccountCreationForm(forms.ModelForm):
+    """An account created by staff who are not superusers: an address only, no password (its owner creates it from
+    the activation email, "Renvoyer l'e-mail d'activation"), so that nobody but the owner knows it."""
+
+    class Meta:
+        from accounts.models import User
+
+        model = User
+        fields = ["email"]
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user

@@ -9,8 +9,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from accounts.models import Region
 from backoffice.imports import ESTABLISHMENT_COLUMNS, ORGANISATION_COLUMNS, REFERENTIALS, run_import
-from backoffice.models import ImportKind, ImportRun
+from backoffice.models import ImportKind, ImportRun, StaffProfile
 from common.admin_helpers import ReadOnlyAdminMixin, admin_page
 from referentials.importers import expected_header
 
@@ -74,6 +75,8 @@ class ImportRunAdmin(admin.ModelAdmin):
         ]
 
     def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         return redirect("admin:backoffice_importrun_import")
 
     def import_view(self, request):
@@ -135,3 +138,25 @@ class HistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="modification")
     def message(self, entry):
         return entry.get_change_message()
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    """The regions of a regional manager (superusers and administrators set them)."""
+
+    list_display = ["user", "region_names"]
+    search_fields = ["user__email", "user__last_name"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+    @admin.display(description="régions")
+    def region_names(self, profile):
+        labels = dict(Region.choices)
+        return ", ".join(labels.get(code, code) for code in profile.regions) or "—"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "regions":
+            return forms.TypedMultipleChoiceField(
+                label="Régions", choices=Region.choices, required=False, widget=forms.CheckboxSelectMultiple
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -2,7 +2,8 @@
 
 `ensure_roles()` creates or updates the groups so that they hold exactly the permissions below; it runs after every
 `migrate` (so a fresh database has them) and from `manage.py setup_roles`. A staff user gets a role by being put in
-its group (Utilisateurs > groupes); superusers have every permission.
+its group (superusers only: Utilisateurs > groupes); superusers have every permission. Each group holds what its job
+needs and nothing more: docs/backoffice-permissions.md says what and why.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -21,11 +22,15 @@ def _crud(app_model: str, *actions: str) -> list[str]:
 
 VIEW, CHANGE, ADD, DELETE = "view", "change", "add", "delete"
 
-_READ_REGISTRIES = [
-    *_crud("accounts.organisation", VIEW),
-    *_crud("accounts.establishment", VIEW),
-    *_crud("accounts.person", VIEW),
-]
+# Who sees full IBANs, opens RIBs and message attachments (permissions of backoffice.StaffProfile, see
+# backoffice.access): accounting handles payments and bank details; those who instruct dossiers read their threads.
+FULL_IBAN = "backoffice.view_full_iban"
+DOWNLOAD_RIB = "backoffice.download_rib"
+DOWNLOAD_MESSAGE_ATTACHMENT = "backoffice.download_message_attachment"
+
+# docs/backoffice-permissions.md is the table these lists follow (tests/security/test_admin_matrix.py checks the
+# admin against it). What nobody may do (delete a message, a consent, a journal…) is refused by the admins
+# themselves, whatever the permissions.
 
 _CASE_MANAGER = [
     *_crud("dossiers.dossier", VIEW, CHANGE),
@@ -34,11 +39,18 @@ _CASE_MANAGER = [
     *_crud("dossiers.document", VIEW, ADD),
     *_crud("dossiers.dossierstatuschange", VIEW),
     *_crud("messaging.message", VIEW, ADD),
+    DOWNLOAD_MESSAGE_ATTACHMENT,
     *_crud("payments.payment", VIEW),
     *_crud("payments.paymentline", VIEW),
-    *_READ_REGISTRIES,
-    *_crud("accounts.person", ADD, CHANGE),
+    *_crud("accounts.organisation", VIEW),
+    *_crud("accounts.establishment", VIEW),
+    *_crud("accounts.person", VIEW, ADD, CHANGE),
     *_crud("funding.fundingrequest", VIEW),
+    *_crud("funding.fundingrule", VIEW),
+    *_crud("referentials.trainingcentre", VIEW),
+    *_crud("referentials.diploma", VIEW),
+    *_crud("referentials.rncpcertification", VIEW),
+    *_crud("referentials.collectiveagreement", VIEW),
     *_crud("invest.campaign", VIEW),
     *_crud("invest.investmentrequest", VIEW, CHANGE),  # Digit Invest: review and decide
     *_crud("content.advisor", VIEW),
@@ -46,15 +58,16 @@ _CASE_MANAGER = [
     *_crud("admin.logentry", VIEW),
 ]
 
+# A case manager's job in their regions, plus closing dossiers, the registries of their regions and the portal
+# content; not the global history (it lists every region's objects).
 _REGIONAL_MANAGER = [
-    *_CASE_MANAGER,
+    *[code for code in _CASE_MANAGER if code != "admin.view_logentry"],
     "dossiers.close_dossier",
     *_crud("accounts.organisation", CHANGE),
     *_crud("accounts.establishment", CHANGE),
     *_crud("content.advisor", ADD, CHANGE, DELETE),
     *_crud("content.announcement", ADD, CHANGE, DELETE),
     *_crud("backoffice.importrun", VIEW),
-    *_crud("invest.campaign", ADD, CHANGE),
 ]
 
 _ACCOUNTING = [
@@ -64,36 +77,67 @@ _ACCOUNTING = [
     *_crud("dossiers.dossierstatuschange", VIEW),
     *_crud("payments.payment", VIEW, ADD, CHANGE),
     *_crud("payments.paymentline", VIEW, ADD, CHANGE, DELETE),
-    *_READ_REGISTRIES,
-    *_crud("accounts.establishment", CHANGE),  # bank details
+    *_crud("accounts.organisation", VIEW),
+    *_crud("accounts.establishment", VIEW),
     *_crud("banking.bankdetailsrequest", VIEW, CHANGE),  # validate or refuse new bank details
     *_crud("banking.bankdetailschange", VIEW),
+    FULL_IBAN,
+    DOWNLOAD_RIB,
     *_crud("contributions.contributionrate", VIEW, ADD, CHANGE),
     *_crud("contributions.contributionreturn", VIEW),
     *_crud("contributions.contributionpayment", VIEW, ADD, CHANGE),
     *_crud("admin.logentry", VIEW),
 ]
 
-# Everything of the project's own apps, the staff accounts and the imports.
-ADMINISTRATOR_APPS = [
-    "accounts",
-    "dossiers",
-    "messaging",
-    "payments",
-    "funding",
-    "referentials",
-    "content",
-    "backoffice",
-    "banking",
-    "contributions",
-    "invest",
-    "digests",
+# Portal accounts, registries, content and settings; never staff status, superuser status, groups or permissions
+# (superusers only, accounts.admin enforces it), nor bank details and payments (accounting's).
+_ADMINISTRATOR = [
+    *_crud("accounts.user", VIEW, ADD, CHANGE),
+    *_crud("accounts.organisation", VIEW, ADD, CHANGE),
+    *_crud("accounts.establishment", VIEW, ADD, CHANGE),
+    *_crud("accounts.membership", VIEW, ADD, CHANGE),
+    *_crud("accounts.person", VIEW, ADD, CHANGE),
+    *_crud("accounts.accountevent", VIEW),
+    *_crud("accounts.consentversion", VIEW, ADD, CHANGE),
+    *_crud("accounts.consent", VIEW),
+    *_crud("dossiers.dossier", VIEW, ADD, CHANGE),
+    "dossiers.instruct_dossier",
+    "dossiers.close_dossier",
+    *_crud("dossiers.enrolment", VIEW, ADD, CHANGE),
+    *_crud("dossiers.document", VIEW, ADD),
+    *_crud("dossiers.dossierstatuschange", VIEW),
+    *_crud("messaging.message", VIEW, ADD),
+    DOWNLOAD_MESSAGE_ATTACHMENT,
+    *_crud("payments.payment", VIEW),
+    *_crud("payments.paymentline", VIEW),
+    *_crud("funding.fundingrequest", VIEW, DELETE),  # drafts only (funding.admin)
+    *_crud("funding.fundingrule", VIEW, ADD, CHANGE, DELETE),
+    *_crud("referentials.trainingcentre", VIEW, CHANGE),
+    *_crud("referentials.diploma", VIEW, CHANGE),
+    *_crud("referentials.rncpcertification", VIEW, CHANGE),
+    *_crud("referentials.collectiveagreement", VIEW, CHANGE),
+    *_crud("contributions.contributionrate", VIEW),
+    *_crud("contributions.contributionreturn", VIEW),
+    *_crud("contributions.contributionpayment", VIEW),
+    *_crud("digests.digest", VIEW),
+    *_crud("digests.digestpreference", VIEW, ADD, CHANGE, DELETE),
+    *_crud("invest.termsversion", VIEW, ADD, CHANGE),
+    *_crud("invest.termsacceptance", VIEW),
+    *_crud("invest.expensecategory", VIEW, ADD, CHANGE, DELETE),
+    *_crud("invest.campaign", VIEW, ADD, CHANGE),
+    *_crud("invest.investmentrequest", VIEW, CHANGE),
+    *_crud("content.advisor", VIEW, ADD, CHANGE, DELETE),
+    *_crud("content.announcement", VIEW, ADD, CHANGE, DELETE),
+    *_crud("backoffice.importrun", VIEW, ADD),
+    *_crud("backoffice.staffprofile", VIEW, ADD, CHANGE, DELETE),
+    *_crud("admin.logentry", VIEW),
 ]
 
 ROLES: dict[str, list[str]] = {
     CASE_MANAGER: _CASE_MANAGER,
     REGIONAL_MANAGER: _REGIONAL_MANAGER,
     ACCOUNTING: _ACCOUNTING,
+    ADMINISTRATOR: _ADMINISTRATOR,
 }
 
 
@@ -107,21 +151,12 @@ def _permissions(codes: list[str]):
 
 
 def ensure_roles() -> dict[str, Group]:
-    """Create or update the four groups; returns them by name."""
+    """Create or update the four groups so that each holds exactly its permissions; returns them by name."""
     groups = {}
     for name, codes in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(_permissions(codes))
         groups[name] = group
-    administrator, _ = Group.objects.get_or_create(name=ADMINISTRATOR)
-    administrator.permissions.set(
-        Permission.objects.filter(
-            Q(content_type__app_label__in=ADMINISTRATOR_APPS)
-            | Q(content_type__app_label="auth", content_type__model="group")
-            | Q(content_type__app_label="admin")
-        )
-    )
-    groups[ADMINISTRATOR] = administrator
     return groups
 
 

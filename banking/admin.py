@@ -1,9 +1,16 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html
 
+from backoffice.access import (
+    DOWNLOAD_RIB,
+    MaskedIbanAdminMixin,
+    RegionScopedAdminMixin,
+    masked_iban,
+    masked_iban_display,
+)
 from banking import services
 from banking.models import BankDetailsChange, BankDetailsRequest, RequestStatus
 from common.admin_helpers import ReadOnlyAdminMixin, admin_page
@@ -11,7 +18,7 @@ from dossiers.downloads import document_response
 
 
 @admin.register(BankDetailsRequest)
-class BankDetailsRequestAdmin(admin.ModelAdmin):
+class BankDetailsRequestAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, admin.ModelAdmin):
     list_display = ["establishment", "iban", "bic", "status", "requested_by", "requested_at", "rib_link"]
     list_filter = ["status"]
     list_select_related = ["establishment", "requested_by"]
@@ -30,6 +37,9 @@ class BankDetailsRequestAdmin(admin.ModelAdmin):
     ]
     exclude = ["rib"]
     actions = ["validate_requests", "reject_requests"]
+    region_lookups = ("establishment__region",)
+    iban_fields = ("iban", "current_bank_details")
+    iban_masked = masked_iban_display("iban", "nouvel IBAN")
 
     def has_add_permission(self, request):
         return False
@@ -38,14 +48,26 @@ class BankDetailsRequestAdmin(admin.ModelAdmin):
         return False
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
         # The reason of a refusal is typed while the request waits, then kept as it was sent.
         if obj is not None and obj.status != RequestStatus.PENDING:
-            return [*self.readonly_fields, "rejection_reason"]
-        return self.readonly_fields
+            readonly.append("rejection_reason")
+        return self._without_rib(request, readonly)
+
+    def get_list_display(self, request):
+        return self._without_rib(request, super().get_list_display(request))
+
+    @staticmethod
+    def _without_rib(request, names):
+        return names if request.user.has_perm(DOWNLOAD_RIB) else [name for name in names if name != "rib_link"]
 
     @admin.display(description="Coordonnées actuelles")
     def current_bank_details(self, obj):
         return f"{obj.establishment.formatted_iban or 'aucun IBAN'} — {obj.establishment.bic or 'aucun BIC'}"
+
+    @admin.display(description="Coordonnées actuelles")
+    def current_bank_details_masked(self, obj):
+        return f"{masked_iban(obj.establishment.iban)} — {obj.establishment.bic or 'aucun BIC'}"
 
     @admin.display(description="RIB")
     def rib_link(self, obj):
@@ -59,9 +81,9 @@ class BankDetailsRequestAdmin(admin.ModelAdmin):
         return urls + super().get_urls()
 
     def rib_view(self, request, pk):
-        if not self.has_view_permission(request):
-            return self.admin_site.login(request)
-        bank_request = get_object_or_404(BankDetailsRequest.objects.select_related("rib"), pk=pk)
+        if not (self.has_view_permission(request) and request.user.has_perm(DOWNLOAD_RIB)):
+            raise PermissionDenied
+        bank_request = get_object_or_404(self.get_queryset(request).select_related("rib"), pk=pk)
         return document_response(bank_request.rib)
 
     def _decide(self, request, queryset, decide, done_message):
@@ -89,7 +111,11 @@ class BankDetailsRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(BankDetailsChange)
-class BankDetailsChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class BankDetailsChangeAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["establishment", "old_iban", "new_iban", "new_bic", "changed_by", "changed_at"]
+    region_lookups = ("establishment__region",)
+    iban_fields = ("old_iban", "new_iban")
+    old_iban_masked = masked_iban_display("old_iban", "ancien IBAN")
+    new_iban_masked = masked_iban_display("new_iban", "nouvel IBAN")
     list_select_related = ["establishment", "changed_by"]
     search_fields = ["establishment__name", "establishment__siret"]

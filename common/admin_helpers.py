@@ -23,7 +23,8 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 class ReadOnlyAdminMixin:
-    """A journal (status changes, account events, the history of changes): listed and opened, never edited."""
+    """A journal (status changes, account events, the history of changes): listed and opened, never edited nor
+    deleted, superusers included."""
 
     def has_add_permission(self, request):
         return False
@@ -38,3 +39,12 @@ class ReadOnlyAdminMixin:
 def admin_page(model_admin, route: str, view, name: str):
     """An extra page of `model_admin` (behind the admin's login and staff check), for its get_urls()."""
     return path(route, model_admin.admin_site.admin_view(view), name=name)
+
+
+class KeptRecordAdminMixin:
+    """A record that is kept (a message, a received document, a payment…): never deleted from the admin, superusers
+    included; no delete page, no delete action. Removing a person's data goes through the audited RGPD erasure
+    command only."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from backoffice.access import RegionScopedAdminMixin
+from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin
 from contributions.models import ContributionLine, ContributionPayment, ContributionRate, ContributionReturn
 
 
@@ -22,7 +24,10 @@ class ContributionLineInline(admin.TabularInline):
 
 
 @admin.register(ContributionReturn)
-class ContributionReturnAdmin(admin.ModelAdmin):
+class ContributionReturnAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A company's declaration: consulted, never added, edited or deleted here."""
+
+    region_lookups = ("establishment__region",)
     list_display = ["establishment", "year", "headcount", "payroll", "total_amount", "submitted_at"]
     list_filter = ["year"]
     list_select_related = ["establishment"]
@@ -39,12 +44,12 @@ class ContributionReturnAdmin(admin.ModelAdmin):
     ]
     inlines = [ContributionLineInline]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(ContributionPayment)
-class ContributionPaymentAdmin(admin.ModelAdmin):
+class ContributionPaymentAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
+    """A payment received from a company: corrected, never deleted."""
+
+    region_lookups = ("establishment__region",)
     list_display = ["reference", "paid_on", "establishment", "year", "amount", "mode"]
     list_filter = ["year", "mode"]
     list_select_related = ["establishment"]

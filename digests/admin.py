@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from common.admin_helpers import KeptRecordAdminMixin
 from digests import services
 from digests.models import Digest, DigestPreference
 
@@ -7,7 +8,7 @@ TEST_DIGESTS_AT_ONCE = 20
 
 
 @admin.register(Digest)
-class DigestAdmin(admin.ModelAdmin):
+class DigestAdmin(KeptRecordAdminMixin, admin.ModelAdmin):
     """The log of digests: when, to whom, how many messages and documents. Written by the runs only."""
 
     list_display = [

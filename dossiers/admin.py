@@ -17,7 +17,8 @@ from django.utils.text import Truncator
 
 from accounts.models import Establishment, Region, User
 from backoffice import instruction
-from common.admin_helpers import ReadOnlyAdminMixin, ReadOnlyInline, admin_page
+from backoffice.access import RegionScopedAdminMixin, downloadable_documents
+from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, admin_page
 from common.paginators import EstimatedCountPaginator
 from dossiers.downloads import document_response
 from dossiers.models import Document, DocumentDirection, Dossier, DossierStatusChange, Enrolment
@@ -89,7 +90,8 @@ class DocumentInline(ReadOnlyInline):
     verbose_name_plural = "documents (émis par Constructys et reçus de l'entreprise)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
+        # Only what this staff user may open (no RIB, no message attachment for accounting…).
+        return downloadable_documents(request.user, super().get_queryset(request).select_related("uploaded_by"))
 
     @admin.display(description="télécharger")
     def download(self, document):
@@ -214,7 +216,7 @@ class UnreadMessagesFilter(admin.SimpleListFilter):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
     """Filters by status, scheme, region, case manager and unread company messages; "Mes dossiers" is the case
     manager's own queue, dossiers with unread company messages first. The status changes only through the
     instruction actions (buttons of the dossier page, and bulk actions of the list)."""
@@ -248,6 +250,7 @@ class DossierAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     list_per_page = 50
     actions = ["mark_received", "accept", "close"]
+    region_lookups = ("employer_establishment__region",)  # the dossier's region is its company's (RegionFilter)
 
     # --- list ----------------------------------------------------------------------------------------------------
 
@@ -412,7 +415,11 @@ class TransitionForm(forms.Form):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
+    """Documents are consulted and downloaded here, never added (issued from the dossier's page, with the upload
+    checks), edited or deleted (what a company sent, what Constructys issued: both are kept). Each staff user sees
+    only the documents their job needs (backoffice.access.downloadable_documents)."""
+
     list_display = ["name", "kind", "direction", "dossier", "establishment", "size", "uploaded_at"]
     list_filter = ["kind", "direction"]
     search_fields = ["name", "=dossier__number", "=establishment__siret"]
@@ -421,6 +428,16 @@ class DocumentAdmin(admin.ModelAdmin):
     readonly_fields = ["size", "checksum", "content_type", "uploaded_at"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    region_lookups = ("dossier__employer_establishment__region", "establishment__region")
+
+    def get_queryset(self, request):
+        return downloadable_documents(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def get_urls(self):
         return [
@@ -431,19 +448,20 @@ class DocumentAdmin(admin.ModelAdmin):
     def download_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        document = Document.objects.filter(pk=pk).first()
+        document = self.get_queryset(request).filter(pk=pk).first()
         if document is None:
             raise Http404("Aucun document ne correspond à cette adresse.")
         return document_response(document)
 
 
 @admin.register(DossierStatusChange)
-class DossierStatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DossierStatusChangeAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who changed which dossier's status, and when (read-only)."""
 
     list_display = ["changed_at", "dossier", "from_status", "to_status", "changed_by"]
     list_filter = ["to_status"]
     search_fields = ["=dossier__number", "changed_by__email"]
+    region_lookups = ("dossier__employer_establishment__region",)
     list_select_related = ["dossier", "changed_by"]
     date_hierarchy = "changed_at"
     show_full_result_count = False

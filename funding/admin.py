@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from backoffice.access import RegionScopedAdminMixin
 from common.admin_helpers import ReadOnlyInline
 from dossiers.cerfa import FIELDS, SECTIONS, fields_in
 from funding import services
@@ -126,7 +127,7 @@ SUMMARY_FIELDS = [
 
 
 @admin.register(FundingRequest)
-class FundingRequestAdmin(admin.ModelAdmin):
+class FundingRequestAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "kind",
@@ -158,6 +159,7 @@ class FundingRequestAdmin(admin.ModelAdmin):
         ("Données saisies", {"fields": ["data_table"]}),
     ]
     readonly_fields = [*SUMMARY_FIELDS, "data_table"]
+    region_lookups = ("employer_establishment__region",)
 
     def get_queryset(self, request):
         return (

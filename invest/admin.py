@@ -5,13 +5,15 @@ through invest.services (which emails the CFA); a campaign's requests export to 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import F, Q, Sum
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from common.admin_helpers import ReadOnlyInline, admin_page
+from backoffice.access import RegionScopedAdminMixin
+from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, admin_page
 from dossiers.downloads import document_response
 from invest import services
 from invest.exports import requests_xlsx_response
@@ -30,21 +32,17 @@ from invest.templatetags.invest import euros
 
 
 @admin.register(TermsVersion)
-class TermsVersionAdmin(admin.ModelAdmin):
+class TermsVersionAdmin(KeptRecordAdminMixin, admin.ModelAdmin):
     list_display = ["version", "title", "published_at"]
 
 
 @admin.register(TermsAcceptance)
-class TermsAcceptanceAdmin(admin.ModelAdmin):
+class TermsAcceptanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The proof that a CFA user accepted the Digit Invest terms: read-only, never deleted."""
+
     list_display = ["user", "version", "accepted_at"]
     list_select_related = ["user", "version"]
     search_fields = ["user__email"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ExpenseCategory)
@@ -55,6 +53,8 @@ class ExpenseCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    # The links are web pages: an address typed without a scheme is https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["year", "title", "opens_at", "closes_at", "envelope_display", "amounts", "export_link"]
     filter_horizontal = ["categories"]
     fieldsets = [
@@ -99,7 +99,9 @@ class CampaignAdmin(admin.ModelAdmin):
         campaign = self.get_object(request, unquote(object_id))
         if campaign is None or not request.user.has_perm("invest.view_investmentrequest"):
             raise PermissionDenied
-        return requests_xlsx_response(campaign.requests.all(), f"digit-invest-{campaign.year}")
+        # The requests this staff user may see (a regional manager: those of their regions).
+        requests = self.admin_site._registry[InvestmentRequest].get_queryset(request).filter(campaign=campaign)
+        return requests_xlsx_response(requests, f"digit-invest-{campaign.year}")
 
 
 class RequestLineInline(ReadOnlyInline):
@@ -131,7 +133,7 @@ class QuoteInline(ReadOnlyInline):
 
 
 @admin.register(InvestmentRequest)
-class InvestmentRequestAdmin(admin.ModelAdmin):
+class InvestmentRequestAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "reference",
         "title",
@@ -149,6 +151,7 @@ class InvestmentRequestAdmin(admin.ModelAdmin):
     list_select_related = ["campaign", "establishment", "category"]
     date_hierarchy = "submitted_at"
     actions = ["start_review_action", "mark_paid_action", "export_action"]
+    region_lookups = ("establishment__region",)
     inlines = [RequestLineInline, QuoteInline]
     fieldsets = [
         (

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from backoffice.access import RegionScopedAdminMixin
+from common.admin_helpers import KeptRecordAdminMixin
 from dossiers.models import Dossier
 from messaging import services
 from messaging.models import Message, SenderSide
@@ -23,13 +25,13 @@ class UnreadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
     """Case managers read the dossiers' threads and answer.
 
     A message added here is a case manager's answer: messaging.services.reply_as_case_manager writes it, as
     Constructys, signed by the staff user. "Répondre" on a message (or on the dossier's page) opens that form for
     its dossier. Company messages that no staff user has opened are shown in bold with a "Non lu" badge; opening one
-    marks it read for the staff user."""
+    marks it read for the staff user. Messages are never edited nor deleted here (the thread is the record)."""
 
     list_display = ["title_with_state", "dossier", "sender_side", "author", "created_at", "reply_link"]
     list_filter = [UnreadFilter, "sender_side"]
@@ -37,6 +39,10 @@ class MessageAdmin(admin.ModelAdmin):
     list_select_related = ["dossier", "author"]
     raw_id_fields = ["dossier", "author"]
     show_full_result_count = False
+    region_lookups = ("dossier__employer_establishment__region",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(staff_read=services.staff_have_read())

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from backoffice.access import MaskedIbanAdminMixin, RegionScopedAdminMixin, masked_iban_display
+from common.admin_helpers import KeptRecordAdminMixin
 from payments import services
 from payments.models import Payment, PaymentLine
 
@@ -93,7 +95,7 @@ class PaymentLineInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
     """Accounting records a transfer with its lines; saving checks the total and files the remittance advice ("avis
     de virement") in the beneficiary's documents (payments.services.complete_payment)."""
 
@@ -108,15 +110,24 @@ class PaymentAdmin(admin.ModelAdmin):
     date_hierarchy = "paid_on"
     inlines = [PaymentLineInline]
     show_full_result_count = False
+    region_lookups = ("beneficiary__region",)
+    # The remittance advice prints the IBAN paid: its link too is for those who see IBANs in full.
+    iban_fields = ("iban_paid", "advice_link")
+    iban_paid_masked = masked_iban_display("iban_paid", "IBAN payé")
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        form.base_fields["iban_paid"].help_text = "Celui de l'établissement bénéficiaire si vide."
+        if "iban_paid" in form.base_fields:  # not in a read-only form (view permission only), nor when masked
+            form.base_fields["iban_paid"].help_text = "Celui de l'établissement bénéficiaire si vide."
         return form
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.complete_payment(form.instance, actor=request.user, created=not change)
+
+    @admin.display(description="avis de virement")
+    def advice_link_masked(self, payment):
+        return "—" if payment.remittance_advice is None else payment.remittance_advice.name
 
     @admin.display(description="avis de virement")
     def advice_link(self, payment):

@@ -25,7 +25,13 @@ def case_manager():
 
 @pytest.fixture
 def regional_manager():
-    return staff_user(REGIONAL_MANAGER)
+    """A regional manager of every region (the region limit itself: tests/security/test_backoffice_roles.py)."""
+    from accounts.models import Region
+    from backoffice.models import StaffProfile
+
+    user = staff_user(REGIONAL_MANAGER)
+    StaffProfile.objects.create(user=user, regions=Region.values)
+    return user
 
 
 @pytest.fixture

@@ -1,0 +1,178 @@
+"""Staff of each back-office group, and one object of every model registered in the admin (all in one region), for
+the back-office tests of tests/security/ (the group matrix and the findings' cases)."""
+
+import datetime
+import io
+from decimal import Decimal
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import AccountEvent, Consent, ConsentVersion, Establishment, Region
+from backoffice.models import ImportKind, ImportRun, StaffProfile
+from backoffice.roles import ACCOUNTING, ADMINISTRATOR, CASE_MANAGER, REGIONAL_MANAGER, ensure_roles
+from tests.factories import (
+    TINY_PDF,
+    DocumentFactory,
+    DossierFactory,
+    MembershipFactory,
+    MessageFactory,
+    PaymentFactory,
+    PersonFactory,
+    ProviderEstablishmentFactory,
+    UserFactory,
+)
+
+SUPERUSER = "Superutilisateur"
+GROUPS = [CASE_MANAGER, REGIONAL_MANAGER, ACCOUNTING, ADMINISTRATOR, SUPERUSER]
+HOME_REGION = Region.OCC
+
+
+def staff(group: str, regions=(HOME_REGION,), **kwargs):
+    """A staff account of `group` (a regional manager of `regions`), with an authenticator app as the admin wants."""
+    ensure_roles()
+    if group == SUPERUSER:
+        return UserFactory(superuser=True, totp=True, **kwargs)
+    user = UserFactory(staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=group))
+    if group == REGIONAL_MANAGER:
+        StaffProfile.objects.create(user=user, regions=list(regions))
+    return user
+
+
+def rib_request(establishment, user=None):
+    """A pending bank-details request of `establishment`, with its RIB filed as a received document."""
+    from banking import services
+    from dossiers.uploads import check_upload
+
+    user = user or MembershipFactory(establishment=establishment, provider_referent=True).user
+    upload = check_upload(SimpleUploadedFile("rib.pdf", TINY_PDF, content_type="application/pdf"))
+    return services.submit_request(
+        establishment, user, iban="FR7630004000031234567890143", bic="BNPAFRPPXXX", rib=upload
+    )
+
+
+def attachment(dossier):
+    """A file a company attached to a message of the dossier's thread."""
+    message = MessageFactory(dossier=dossier, from_company=True)
+    return DocumentFactory(dossier=dossier, received=True, message=message, name="Pièce jointe.pdf")
+
+
+def build_world() -> dict:
+    """One object of each registered model, keyed by "app_label.Model", every establishment in HOME_REGION."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    from banking import services as banking
+    from content.models import Advisor, Announcement
+    from contributions.models import ContributionPayment, ContributionRate, ContributionReturn
+    from digests.models import Digest, DigestPreference, NotificationMode
+    from funding.models import CompanySize, FundingRequest, FundingRule, RequestKind
+    from invest.models import Campaign, ExpenseCategory, InvestmentRequest, TermsAcceptance, TermsVersion
+    from referentials.models import CollectiveAgreement, Diploma, RncpCertification, TrainingCentre
+
+    call_command("load_referentials", "--sample", stdout=io.StringIO())
+    now = timezone.now()
+    provider = ProviderEstablishmentFactory(cfa=True)
+    dossier = DossierFactory(provider_establishment=provider)
+    employer = dossier.employer_establishment
+    member = MembershipFactory(establishment=employer)
+    portal_user = member.user
+    accountant = staff(ACCOUNTING)
+    bank_request = rib_request(provider)
+    validated = rib_request(ProviderEstablishmentFactory())
+    change = banking.validate_request(validated, accountant)
+    category = ExpenseCategory.objects.first() or ExpenseCategory.objects.create(name="Équipements", position=1)
+    campaign = Campaign.objects.create(
+        year=2026,
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=30),
+        envelope=Decimal("100000.00"),
+        max_amount_per_request=Decimal("10000.00"),
+    )
+    terms = TermsVersion.objects.create(version="9", body="Conditions.")
+    rate = ContributionRate.objects.create(year=2025, label="Contribution légale", rate=Decimal("0.55"))
+    world = {
+        "auth.Group": Group.objects.get(name=CASE_MANAGER),
+        "account.EmailAddress": EmailAddress.objects.create(user=portal_user, email=portal_user.email, verified=True),
+        "mfa.Authenticator": Authenticator.objects.filter(user=accountant).first(),
+        "referentials.TrainingCentre": TrainingCentre.objects.first(),
+        "referentials.Diploma": Diploma.objects.first(),
+        "referentials.RncpCertification": RncpCertification.objects.first(),
+        "referentials.CollectiveAgreement": CollectiveAgreement.objects.first(),
+        "accounts.User": portal_user,
+        "accounts.Organisation": employer.organisation,
+        "accounts.Establishment": employer,
+        "accounts.Membership": member,
+        "accounts.Person": PersonFactory(organisation=employer.organisation),
+        "accounts.AccountEvent": AccountEvent.objects.create(
+            user=portal_user, kind=AccountEvent._meta.get_field("kind").choices[0][0]
+        ),
+        "accounts.ConsentVersion": ConsentVersion.objects.first(),
+        "accounts.Consent": Consent.objects.filter(user=portal_user).first(),
+        "messaging.Message": MessageFactory(dossier=dossier, from_company=True),
+        "dossiers.Dossier": dossier,
+        "dossiers.Document": DocumentFactory(dossier=dossier, received=True),
+        "dossiers.DossierStatusChange": dossier.status_changes.create(from_status="submitted", to_status="received"),
+        "payments.Payment": PaymentFactory(beneficiary=provider, lines=1),
+        "funding.FundingRequest": FundingRequest.objects.create(
+            kind=RequestKind.APPRENTICESHIP, employer_establishment=employer, created_by=portal_user
+        ),
+        "funding.FundingRule": FundingRule.objects.create(
+            year=2026,
+            company_size=CompanySize.UNDER_11,
+            hourly_ceiling=Decimal("25.00"),
+            funding_rate=Decimal("1.00"),
+            annex_hourly_ceiling=Decimal("10.00"),
+        ),
+        "banking.BankDetailsRequest": bank_request,
+        "banking.BankDetailsChange": change,
+        "contributions.ContributionRate": rate,
+        "contributions.ContributionReturn": ContributionReturn.objects.create(
+            establishment=employer,
+            year=2025,
+            headcount=8,
+            payroll=Decimal("250000.00"),
+            fixed_term_payroll=Decimal("0.00"),
+            total_amount=Decimal("1375.00"),
+            submitted_by=portal_user,
+        ),
+        "contributions.ContributionPayment": ContributionPayment.objects.create(
+            establishment=employer, year=2025, reference="VRT-2025-1", paid_on=now.date(), amount=Decimal("1375.00")
+        ),
+        "digests.Digest": Digest.objects.create(
+            user=portal_user, period=now, window_start=now - datetime.timedelta(days=3), window_end=now
+        ),
+        "digests.DigestPreference": DigestPreference.objects.create(
+            user=portal_user, mode=NotificationMode.choices[0][0]
+        ),
+        "invest.TermsVersion": terms,
+        "invest.TermsAcceptance": TermsAcceptance.objects.create(user=portal_user, version=terms),
+        "invest.ExpenseCategory": category,
+        "invest.Campaign": campaign,
+        "invest.InvestmentRequest": InvestmentRequest.objects.create(
+            campaign=campaign,
+            establishment=provider,
+            created_by=portal_user,
+            title="Plateau technique",
+            category=category,
+        ),
+        "content.Announcement": Announcement.objects.create(title="Information", body="Texte."),
+        "content.Advisor": Advisor.objects.create(name="Claire Conseil", region=HOME_REGION),
+        "backoffice.ImportRun": ImportRun.objects.create(kind=ImportKind.MEMBERS, file_name="adherents.csv"),
+        "backoffice.StaffProfile": StaffProfile.objects.create(user=accountant, regions=[HOME_REGION]),
+        "admin.LogEntry": LogEntry.objects.create(
+            user=accountant,
+            content_type=ContentType.objects.get_for_model(dossier),
+            object_id=str(dossier.pk),
+            object_repr=str(dossier),
+            action_flag=CHANGE,
+            change_message="[]",
+        ),
+    }
+    Establishment.objects.update(region=HOME_REGION)
+    return world
