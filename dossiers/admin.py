@@ -18,6 +18,7 @@ from django.utils.text import Truncator
 from accounts.models import Establishment, Region, User
 from backoffice import instruction
 from common.admin_helpers import ReadOnlyAdminMixin, ReadOnlyInline, admin_page
+from common.forms import CleanTextFormMixin
 from common.paginators import EstimatedCountPaginator
 from dossiers.downloads import document_response
 from dossiers.models import Document, DocumentDirection, Dossier, DossierStatusChange, Enrolment
@@ -46,7 +47,7 @@ class EnrolmentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("person", "dossier")
 
 
-class IssuedDocumentForm(forms.ModelForm):
+class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
     """A document Constructys issues on the dossier: the file goes through the same checks as the portals'."""
 
     class Meta:
@@ -400,7 +401,7 @@ class DossierAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/dossiers/dossier/transition.html", context)
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(CleanTextFormMixin, forms.Form):
     def __init__(self, *args, transition, **kwargs):
         super().__init__(*args, **kwargs)
         if transition.note_label:

@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from common.forms import CleanTextFormMixin
 from payments import services
 from payments.models import Payment, PaymentLine
 
 
-class PaymentLineForm(forms.ModelForm):
+class PaymentLineForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         model = PaymentLine
         fields = [
@@ -67,7 +68,7 @@ class PaymentLineFormSet(forms.BaseInlineFormSet):
             raise ValidationError(problems)
 
 
-class PaymentForm(forms.ModelForm):
+class PaymentForm(CleanTextFormMixin, forms.ModelForm):
     """The paid IBAN is checked here too, so that a beneficiary without an IBAN shows an error on the form (the same
     rule as payments.services.complete_payment, which runs once the lines are saved)."""
 
