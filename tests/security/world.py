@@ -30,7 +30,7 @@ from django.utils import timezone
 from accounts.models import ConsentKind, ConsentVersion, Role
 from contributions.models import ContributionRate, ContributionReturn
 from demo.invest import CATEGORIES
-from dossiers.models import DocumentDirection, DocumentKind, DossierStatus, Scheme
+from dossiers.models import DossierStatus, Scheme
 from egestion.funding_forms import initial_draft_data
 from funding import plan
 from funding import services as funding_services
