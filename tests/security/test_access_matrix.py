@@ -18,12 +18,17 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import TINY_PDF
-from tests.security.world import build_world, changed_tables, checked_tables, database_checksum
+from tests.security.world import (  # noqa: F401  (module fixtures)
+    _isolated_cache_and_media,
+    changed_tables,
+    checked_tables,
+    database_checksum,
+    media_root_fixture,
+    world_fixture,
+)
 
 # --- audiences ----------------------------------------------------------------------------------------------------
 
@@ -430,44 +435,6 @@ PATTERNS = portal_url_patterns()
 
 
 # --- the world, once for the module ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def media_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("matrix-media")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, media_root):
-    from django.conf import settings
-
-    storages = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": media_root, "base_url": None}},
-    }
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root, STORAGES=storages):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-@pytest.fixture(autouse=True)
-def _isolated_cache_and_media(settings, media_root):
-    """The files of the world (documents, quotes) stay where build_world() stored them."""
-    from django.core.cache import cache
-
-    settings.MEDIA_ROOT = media_root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": media_root, "base_url": None}},
-    }
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,11 @@ import hashlib
 from decimal import Decimal
 from types import SimpleNamespace
 
+import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import ConsentKind, ConsentVersion, Role
@@ -292,3 +294,44 @@ def database_checksum(tables: list[str]) -> dict[str, str]:
 
 def changed_tables(before: dict, after: dict) -> list[str]:
     return sorted(name for name in after if before.get(name) != after[name])
+
+
+# --- the world as a module fixture: built once, in a transaction rolled back after the module's tests -----------
+
+
+@pytest.fixture(scope="module", name="media_root")
+def media_root_fixture(tmp_path_factory):
+    return tmp_path_factory.mktemp("matrix-media")
+
+
+@pytest.fixture(scope="module", name="world")
+def world_fixture(django_db_setup, django_db_blocker, media_root):
+    from django.conf import settings
+
+    storages = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": media_root, "base_url": None}},
+    }
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root, STORAGES=storages):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_and_media(settings, media_root):
+    """The files of the world (documents, quotes) stay where build_world() stored them."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = media_root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": media_root, "base_url": None}},
+    }
+    cache.clear()
+    yield
+    cache.clear()
