@@ -346,3 +346,16 @@ def test_arbitrary_search_terms_answer_without_a_500(client, world, name):
         assert response.status_code < 500, f"GET {url} q={terms!r}: {response.status_code}"
 
     search()
+
+
+@pytest.mark.parametrize("next_url", ["foo", "https://evil.example/", "//evil.example/"])
+def test_the_login_pages_never_follow_a_foreign_or_bare_next(client, world, next_url):
+    from tests.factories import DEFAULT_PASSWORD
+
+    response = client.post(
+        reverse("egestion:login"),
+        {"login": world.users["owner_manager"].email, "password": DEFAULT_PASSWORD, "next": next_url},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("egestion:home")
