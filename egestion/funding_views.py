@@ -694,7 +694,7 @@ def apply_selection(draft, value: str) -> tuple[dict, str]:
     data = draft.data
     if kind == "person":
         target, _, pk = key.partition(":")
-        if target not in wizard.PERSON_TARGETS or not pk.isdigit():
+        if target not in wizard.PERSON_TARGETS or not pk.isdecimal():
             raise Http404
         person = get_object_or_404(Person, pk=int(pk), organisation_id=draft.employer_establishment.organisation_id)
         message = f"{person} est sélectionné(e) comme {wizard.PERSON_TARGETS[target]}."
@@ -738,7 +738,7 @@ def clear_selection(key: str) -> tuple[dict, str]:
 def remove_document(request, draft, action: str) -> None:
     """ "Retirer" (action "remove-document:<pk>") on the documents step: a document of this draft only."""
     pk = action.partition(":")[2]
-    document = get_object_or_404(RequestDocument, pk=pk if pk.isdigit() else 0, request=draft)
+    document = get_object_or_404(RequestDocument, pk=pk if pk.isdecimal() else 0, request=draft)
     services.remove_document(document)
     messages.success(request, f"Le document « {document.name} » a été retiré.")
 

@@ -287,7 +287,7 @@ def _stagiaires_post(request, draft, step):
         if prefix != "person:stagiaire":
             raise Http404
         organisation_id = draft.employer_establishment.organisation_id
-        person = get_object_or_404(Person, pk=pk if pk.isdigit() else 0, organisation_id=organisation_id)
+        person = get_object_or_404(Person, pk=pk if pk.isdecimal() else 0, organisation_id=organisation_id)
         trainee = plan.add_trainee(draft, person)
         messages.success(request, f"{person} est ajouté(e) aux stagiaires de la demande.")
         return redirect(plan_url(draft, step.slug, f"stagiaire-{trainee.pk}"))
@@ -498,7 +498,7 @@ def plan_module(request, draft, pk):
         terms = search_terms(request.POST.get("q_organisme", ""))
         return redirect(module_url(draft, module, "lookup-organisme", recherche="organisme", q=terms))
     if verb == "provider":
-        establishment = get_object_or_404(plan.provider_establishments(), pk=argument if argument.isdigit() else 0)
+        establishment = get_object_or_404(plan.provider_establishments(), pk=argument if argument.isdecimal() else 0)
         plan.choose_provider(module, establishment)
         messages.success(
             request, f"Organisme de formation choisi : {establishment.name} (SIRET {establishment.siret})."

@@ -111,4 +111,4 @@ class UserSheetForm(CleanTextFormMixin, forms.Form):
         """The establishments to show ticked: what was posted, else `default` (the ones the user has)."""
         if not self.is_bound:
             return set(default)
-        return {int(value) for value in self.data.getlist(self.add_prefix("establishments")) if value.isdigit()}
+        return {int(value) for value in self.data.getlist(self.add_prefix("establishments")) if value.isdecimal()}

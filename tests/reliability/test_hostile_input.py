@@ -359,3 +359,14 @@ def test_the_login_pages_never_follow_a_foreign_or_bare_next(client, world, next
 
     assert response.status_code == 302
     assert response["Location"] == reverse("egestion:home")
+
+
+@pytest.mark.parametrize("number", ["²", "①", "1\x00"])
+def test_a_forged_choice_that_only_looks_like_a_number_is_not_found(client, world, number):
+    # "²".isdigit() is true but int("²") fails: the look-ups read numbers with isdecimal().
+    client.force_login(world.users["owner_manager"])
+    url = reverse("egestion:plan_step", kwargs={"public_id": world.plan_draft.public_id, "step": "stagiaires"})
+
+    response = client.post(url, {"select": f"person:stagiaire:{number}"})
+
+    assert response.status_code == 404
