@@ -310,6 +310,7 @@ def test_arbitrary_text_to_every_form_answers_without_a_500_and_stores_no_contro
         max_examples=15,
         deadline=None,
         derandomize=True,
+        database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     @given(st.fixed_dictionaries(dict.fromkeys(fields, hostile_text)))
@@ -338,7 +339,11 @@ def test_arbitrary_search_terms_answer_without_a_500(client, world, name):
     url = reverse(name, kwargs=entry.kwargs(world) if entry.kwargs else None)
 
     @settings(
-        max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+        max_examples=15,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
     )
     @given(hostile_text)
     def search(terms):
