@@ -541,3 +541,11 @@ def test_access_matrix(client, world, tables, name):
             client.force_login(world.users[persona.key])
         problems += check_refused(client, world, tables, name, persona)
     assert not problems, "\n".join(problems)
+
+
+def test_a_url_added_without_its_row_is_noticed(settings):
+    settings.ROOT_URLCONF = "tests.security.urls_with_a_new_page"
+
+    missing = [name for name in portal_url_patterns() if name not in MATRIX]
+
+    assert missing == ["new_unlisted_page"]
