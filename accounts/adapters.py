@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts import services
+from common.redirects import safe_path
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,6 +19,10 @@ class AccountAdapter(DefaultAccountAdapter):
             "minutes. Réessayez plus tard, ou utilisez « J'ai oublié mon mot de passe »."
         ),
     }
+
+    def is_safe_url(self, url):
+        # The login pages' `next` goes through the portal's one safe-redirect rule: a path of this site only.
+        return super().is_safe_url(url) and bool(safe_path(allauth_context.request, url))
 
     def is_open_for_signup(self, request):
         # Nobody signs up through allauth's generic form: companies have their own SIRET + member-number

@@ -3,9 +3,10 @@
 from django import forms
 
 from accounts.models import Civility
+from common.forms import CleanTextFormMixin
 
 
-class CreateReferentForm(forms.Form):
+class CreateReferentForm(CleanTextFormMixin, forms.Form):
     """The first référent of a training provider, created by Constructys staff."""
 
     civility = forms.ChoiceField(label="Civilité", choices=[("", "—"), *Civility.choices])

@@ -3,9 +3,10 @@
 from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
 
 from accounts.passwords import password_rules
+from common.forms import CleanTextFormMixin
 
 
-class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+class ResetPasswordKeyForm(CleanTextFormMixin, AllauthResetPasswordKeyForm):
     """The new password after a "forgotten password" email: the same rules as everywhere (AUTH_PASSWORD_VALIDATORS,
     checked by allauth), listed next to the fields instead of allauth's help text."""
 

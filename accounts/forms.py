@@ -2,9 +2,10 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from accounts.passwords import password_rules
+from common.forms import CleanTextFormMixin
 
 
-class CreatePasswordForm(forms.Form):
+class CreatePasswordForm(CleanTextFormMixin, forms.Form):
     """Choose a password that meets the portal's rules (each unmet rule is named)."""
 
     password1 = forms.CharField(

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,6 +20,7 @@ from accounts import services
 from accounts.forms import CreatePasswordForm
 from accounts.middleware import remember_consents
 from accounts.models import ConsentKind, ConsentVersion, Membership
+from common.redirects import next_path
 
 
 @login_not_required
@@ -71,12 +71,7 @@ def terms(request):
 
 
 def _safe_next(request) -> str:
-    next_url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return ""
+    return next_path(request)
 
 
 def _portal_of(next_url, user) -> str:

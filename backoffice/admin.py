@@ -13,12 +13,13 @@ from accounts.models import Region
 from backoffice.imports import ESTABLISHMENT_COLUMNS, ORGANISATION_COLUMNS, REFERENTIALS, run_import
 from backoffice.models import ImportKind, ImportRun, StaffProfile
 from common.admin_helpers import ReadOnlyAdminMixin, admin_page
+from common.forms import CleanTextFormMixin
 from referentials.importers import expected_header
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
-class ImportForm(forms.Form):
+class ImportForm(CleanTextFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Registre", choices=ImportKind.choices)
     referential = forms.ChoiceField(
         label="Référentiel du CERFA",

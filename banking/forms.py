@@ -3,10 +3,11 @@ from django.core.exceptions import ValidationError
 
 from accounts import validators
 from banking.services import normalise_iban
+from common.forms import CleanTextFormMixin
 from dossiers.uploads import check_upload
 
 
-class BankDetailsRequestForm(forms.Form):
+class BankDetailsRequestForm(CleanTextFormMixin, forms.Form):
     iban = forms.CharField(
         label="Nouvel IBAN",
         max_length=42,

@@ -7,12 +7,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from common import health as health_checks
 from common.health import run_checks
+from common.redirects import safe_path
 
 
 @login_not_required
@@ -26,9 +26,7 @@ def landing(request):
 @require_GET
 def login_router(request):
     """LOGIN_URL: send a visitor to the login page of the space they were trying to reach."""
-    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
+    next_url = safe_path(request, request.GET.get(REDIRECT_FIELD_NAME, ""))
     if next_url.startswith("/admin/"):
         target = reverse("admin:login")
     elif next_url.startswith("/ogestion/"):

@@ -2,10 +2,10 @@ from decimal import Decimal
 
 from django import forms
 
-from common.forms import AmountField
+from common.forms import AmountField, CleanTextFormMixin
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(CleanTextFormMixin, forms.Form):
     """Saisie de votre bordereau de collecte: a year with configured rates, one of the user's establishments, and
     the payroll figures of that year."""
 

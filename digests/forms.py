@@ -1,9 +1,10 @@
 from django import forms
 
+from common.forms import CleanTextFormMixin
 from digests.models import NotificationMode
 
 
-class PreferenceForm(forms.Form):
+class PreferenceForm(CleanTextFormMixin, forms.Form):
     mode = forms.ChoiceField(
         label="Notifications par e-mail",
         choices=NotificationMode.choices,

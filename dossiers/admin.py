@@ -19,6 +19,7 @@ from accounts.models import Establishment, Region, User
 from backoffice import instruction
 from backoffice.access import RegionScopedAdminMixin, downloadable_documents
 from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, admin_page
+from common.forms import CleanTextFormMixin
 from common.paginators import EstimatedCountPaginator
 from dossiers.downloads import document_response
 from dossiers.models import Document, DocumentDirection, Dossier, DossierStatusChange, Enrolment
@@ -47,7 +48,7 @@ class EnrolmentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("person", "dossier")
 
 
-class IssuedDocumentForm(forms.ModelForm):
+class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
     """A document Constructys issues on the dossier: the file goes through the same checks as the portals'."""
 
     class Meta:
@@ -403,7 +404,7 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
         return TemplateResponse(request, "admin/dossiers/dossier/transition.html", context)
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(CleanTextFormMixin, forms.Form):
     def __init__(self, *args, transition, **kwargs):
         super().__init__(*args, **kwargs)
         if transition.note_label:

@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import Person
+from common.forms import CleanTextFormMixin
 from dossiers.models import FINISHED_STATUSES, Document, DocumentDirection, DocumentKind, Dossier, Enrolment, Scheme
 from messaging.models import Message
 
@@ -32,7 +33,7 @@ def history_cutoff(today=None) -> datetime.date:
 # --- filters ------------------------------------------------------------------------------------------------------
 
 
-class _DossierFilterForm(forms.Form):
+class _DossierFilterForm(CleanTextFormMixin, forms.Form):
     dispositif = forms.ChoiceField(label="Dispositif", required=False)
     numero = forms.CharField(label="N° de dossier", required=False, max_length=20)
     etablissement = forms.TypedChoiceField(label="Établissement", required=False, coerce=int, empty_value=None)

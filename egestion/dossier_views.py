@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.forms import text_problem
 from dossiers import exports, selectors
 from dossiers.downloads import document_response
 from dossiers.models import Document, DocumentDirection, DocumentKind
@@ -240,8 +241,12 @@ def message_new(request, number):
             errors["titre"] = "Indiquez le titre de votre message."
         elif len(values["titre"]) > 200:
             errors["titre"] = "Le titre ne doit pas dépasser 200 caractères."
+        elif (problem := text_problem(values["titre"])) is not None:
+            errors["titre"] = problem.message
         if not values["contenu"]:
             errors["contenu"] = "Écrivez votre message."
+        elif (problem := text_problem(values["contenu"], multiline=True)) is not None:
+            errors["contenu"] = problem.message
         checked = []
         try:
             checked = _checked_files(request.FILES.getlist("fichiers"))

@@ -5,9 +5,10 @@ from django.db.models import Q
 
 from accounts import validators
 from accounts.models import Civility, User
+from common.forms import CleanTextFormMixin
 
 
-class AccessibleForm(forms.Form):
+class AccessibleForm(CleanTextFormMixin, forms.Form):
     """Once validated, the first invalid field takes the focus (autofocus), so that a keyboard or screen-reader
     user lands on what to correct without JavaScript, and `field_errors` feeds the summary above the form.
 
@@ -114,7 +115,7 @@ class SignupForm(AccessibleForm):
 # --- Gérer les utilisateurs ----------------------------------------------------------------------------------
 
 
-class UserFilterForm(forms.Form):
+class UserFilterForm(CleanTextFormMixin, forms.Form):
     ACTIVE = "actif"
     INACTIVE = "inactif"
 

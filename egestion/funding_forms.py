@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from accounts.models import Civility, Person
+from common.forms import CleanTextFormMixin
 from dossiers.cerfa import CODES, FIELDS, normalise
 from dossiers.cerfa.codes import AVENANT_TYPES, SUCCESSION_CONTRACT_TYPES
 from dossiers.cerfa.dates import age_on
@@ -496,7 +497,7 @@ def initial_value(cerfa_field, value):
     return str(value)
 
 
-class StepForm(forms.Form):
+class StepForm(CleanTextFormMixin, forms.Form):
     """The fields of one step, unbound: initial values from the draft, ids equal to the CERFA field ids (the error
     summary links to `#<field id>`). `readonly`: fields filled from a referential or the establishment."""
 
@@ -709,7 +710,7 @@ def rncp_values(certification, *, keep_title: bool = True) -> dict:
 # --- small forms -------------------------------------------------------------------------------------------------
 
 
-class ErrorSummaryMixin:
+class ErrorSummaryMixin(CleanTextFormMixin):
     """A form whose invalid fields are tied to their message (aria) and listed by `field_errors` for the error
     summary at the top of the page; the first one takes the focus."""
 

@@ -23,6 +23,7 @@ from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Person
+from common.forms import data_errors, search_terms, text_problem
 from dossiers.cerfa import CODES, FIELDS, Timeline, suggest_rows
 from dossiers.cerfa.codes import MAYOTTE_POSTCODE_PREFIX
 from dossiers.cerfa.fields import ORDINALS, REMUNERATION_PERIODS, REMUNERATION_YEARS, remuneration_id
@@ -481,7 +482,8 @@ def build_lookup(draft, key: str, *, terms: str = "", searched: bool = False, pe
     return lookup
 
 
-def step_context(request, draft, step: wizard.Step, *, extra=None) -> dict:
+def step_context(request, draft, step: wizard.Step, *, extra=None, input_errors=None) -> dict:
+    """`input_errors`: {field id: [message]} of values refused before saving (control characters)."""
     data = draft.data
     result = validate_request(draft)
     slug = step.slug
@@ -495,7 +497,7 @@ def step_context(request, draft, step: wizard.Step, *, extra=None) -> dict:
         form.initial.update(suggestion)
         remuneration_proposed = bool(suggestion)
 
-    errors = result.errors if show_errors else {}
+    errors = {**(result.errors if show_errors else {}), **(input_errors or {})}
     warnings = result.warnings if show_errors else {}
     wizard_fields = {}
     for field_id in step.field_ids:
@@ -555,7 +557,7 @@ def step_context(request, draft, step: wizard.Step, *, extra=None) -> dict:
             build_lookup(
                 draft,
                 key,
-                terms=request.GET.get("q", "") if key == searched_key else "",
+                terms=search_terms(request.GET.get("q", "")) if key == searched_key else "",
                 searched=key == searched_key,
                 person_names=person_names,
             )
@@ -686,11 +688,13 @@ def save_step(draft, step: wizard.Step, post, *, mark_saved: bool = True, going_
 def apply_selection(draft, value: str) -> tuple[dict, str]:
     """A look-up result chosen ("select" button): the values it copies into the draft, and what to tell the user.
     A person of another organisation, or an unknown referential entry, answers 404."""
+    if text_problem(value) is not None:  # a forged value: no look-up in the database with it
+        raise Http404
     kind, _, key = value.partition(":")
     data = draft.data
     if kind == "person":
         target, _, pk = key.partition(":")
-        if target not in wizard.PERSON_TARGETS or not pk.isdigit():
+        if target not in wizard.PERSON_TARGETS or not pk.isdecimal():
             raise Http404
         person = get_object_or_404(Person, pk=int(pk), organisation_id=draft.employer_establishment.organisation_id)
         message = f"{person} est sélectionné(e) comme {wizard.PERSON_TARGETS[target]}."
@@ -734,7 +738,7 @@ def clear_selection(key: str) -> tuple[dict, str]:
 def remove_document(request, draft, action: str) -> None:
     """ "Retirer" (action "remove-document:<pk>") on the documents step: a document of this draft only."""
     pk = action.partition(":")[2]
-    document = get_object_or_404(RequestDocument, pk=pk if pk.isdigit() else 0, request=draft)
+    document = get_object_or_404(RequestDocument, pk=pk if pk.isdecimal() else 0, request=draft)
     services.remove_document(document)
     messages.success(request, f"Le document « {document.name} » a été retiré.")
 
@@ -764,6 +768,19 @@ def autosave_response(draft, step):
     )
 
 
+def refused_autosave_response(draft, input_errors):
+    """A value the draft cannot keep (a control character): nothing saved, the message next to the field."""
+    return JsonResponse(
+        {
+            "saved": False,
+            "message": "Brouillon non enregistré : corrigez le champ signalé.",
+            "conditions": wizard.conditions(draft.data),
+            "errors": input_errors,
+            "warnings": {},
+        }
+    )
+
+
 def handle_documents(request, draft) -> dict:
     """Attach every file chosen on the documents step; the errors per kind (a refused file changes nothing)."""
     errors = {}
@@ -789,11 +806,17 @@ def request_step(request, draft, step):
         return render(request, template, step_context(request, draft, step))
 
     action = request.POST.get("action", "save")
+    input_errors = data_errors(wizard.values_from_post(step, request.POST, readonly=readonly_fields(draft, step.slug)))
     if request.headers.get(AUTOSAVE_HEADER):
         if not step.groups:
             return JsonResponse({"saved": False})
+        if input_errors:
+            return refused_autosave_response(draft, input_errors)
         draft = save_step(draft, step, request.POST, mark_saved=False)
         return autosave_response(draft, step)
+    if input_errors:  # nothing of the step is saved: the fields to correct are shown
+        context = step_context(request, draft, step, input_errors=input_errors)
+        return render(request, template, context, status=400)
 
     if step.slug == "documents":
         if action.startswith("remove-document:"):
@@ -839,7 +862,7 @@ def request_step(request, draft, step):
     if verb == "goto" and argument in wizard.STEPS_BY_SLUG:
         return redirect(step_url(draft, argument))
     if verb == "search":
-        terms = request.POST.get(f"q_{argument}", "").strip()
+        terms = search_terms(request.POST.get(f"q_{argument}", ""))
         return redirect(step_url(draft, step.slug, f"lookup-{argument}", recherche=argument, q=terms))
     if verb == "select" or request.POST.get("select"):
         values, message = apply_selection(draft, request.POST.get("select", argument))
@@ -881,7 +904,7 @@ def _group_of_lookup(step, values) -> str:
 @draft_view(kind=RequestKind.APPRENTICESHIP)
 def request_lookup(request, draft, kind):
     """The results of a look-up, as the htmx partial that lists them (without JavaScript, the step page with them)."""
-    terms = (request.GET.get("q") or request.GET.get(f"q_{kind}") or "").strip()
+    terms = search_terms(request.GET.get("q") or request.GET.get(f"q_{kind}") or "")
     if kind not in wizard.PERSON_TARGETS and kind not in LOOKUP_LABELS:
         raise Http404
     if not request.headers.get("HX-Request"):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Person
+from common.forms import search_terms
 from egestion import funding_views as shared
 from egestion import plan_forms
 from egestion.funding_forms import Step
@@ -260,7 +261,7 @@ def _step_extra(request, draft, step) -> dict:
         return {"form": plan_forms.TrainingForm(data_values=draft.data)}
     if step.slug == "stagiaires":
         searched = request.GET.get("recherche") == "stagiaire"
-        return {"lookup": trainee_lookup(draft, request.GET.get("q", "").strip(), searched)}
+        return {"lookup": trainee_lookup(draft, search_terms(request.GET.get("q", "")), searched)}
     return {}
 
 
@@ -276,7 +277,7 @@ def _formation_post(request, draft, step):
 def _stagiaires_post(request, draft, step):
     verb = request.POST.get("action", "").partition(":")[0]
     if verb == "search":
-        terms = request.POST.get("q_stagiaire", "").strip()
+        terms = search_terms(request.POST.get("q_stagiaire", ""))
         return redirect(plan_url(draft, step.slug, "lookup-stagiaire", recherche="stagiaire", q=terms))
     if verb == "new-person":
         return redirect("egestion:plan_trainee_new", public_id=draft.public_id)
@@ -286,7 +287,7 @@ def _stagiaires_post(request, draft, step):
         if prefix != "person:stagiaire":
             raise Http404
         organisation_id = draft.employer_establishment.organisation_id
-        person = get_object_or_404(Person, pk=pk if pk.isdigit() else 0, organisation_id=organisation_id)
+        person = get_object_or_404(Person, pk=pk if pk.isdecimal() else 0, organisation_id=organisation_id)
         trainee = plan.add_trainee(draft, person)
         messages.success(request, f"{person} est ajouté(e) aux stagiaires de la demande.")
         return redirect(plan_url(draft, step.slug, f"stagiaire-{trainee.pk}"))
@@ -447,7 +448,7 @@ def _module_page(request, draft, module, form, content, *, provider_form=None, s
         "label": plan.module_label(module, position),
         "form": form,
         "provider_form": provider_form or plan_forms.UnknownProviderForm(),
-        "lookup": provider_lookup(draft, module, request.GET.get("q", "").strip(), searched),
+        "lookup": provider_lookup(draft, module, search_terms(request.GET.get("q", "")), searched),
         "module_problems": [
             message
             for _field, message in plan.module_problems(
@@ -494,10 +495,10 @@ def plan_module(request, draft, pk):
     if request.POST.get("select"):
         verb, _, argument = request.POST["select"].partition(":")
     if verb == "search":
-        terms = request.POST.get("q_organisme", "").strip()
+        terms = search_terms(request.POST.get("q_organisme", ""))
         return redirect(module_url(draft, module, "lookup-organisme", recherche="organisme", q=terms))
     if verb == "provider":
-        establishment = get_object_or_404(plan.provider_establishments(), pk=argument if argument.isdigit() else 0)
+        establishment = get_object_or_404(plan.provider_establishments(), pk=argument if argument.isdecimal() else 0)
         plan.choose_provider(module, establishment)
         messages.success(
             request, f"Organisme de formation choisi : {establishment.name} (SIRET {establishment.siret})."
@@ -561,7 +562,7 @@ def plan_module_delete(request, draft, pk):
 def plan_lookup(request, draft, kind):
     """The results of a look-up (trainee, provider) as the htmx partial; without JavaScript, the search button of
     the page's form is used instead."""
-    terms = (request.GET.get("q") or request.GET.get(f"q_{kind}") or "").strip()
+    terms = search_terms(request.GET.get("q") or request.GET.get(f"q_{kind}") or "")
     if kind not in ("stagiaire", "organisme"):
         raise Http404
     if not request.headers.get("HX-Request"):

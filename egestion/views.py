@@ -7,13 +7,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.access import portal_member_required, set_current_entity
 from accounts.models import ConsentKind, ConsentVersion, Portal
+from common.redirects import safe_path
 from content.models import Advisor, Announcement
 from egestion.forms import SignupForm
 from messaging.models import Message
@@ -104,11 +104,7 @@ def choose_entity(request):
     else:
         set_current_entity(request, Portal.EGESTION, None)
         messages.success(request, "Vous consultez désormais les données de toutes vos entités.")
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("egestion:home")
+    next_url = safe_path(request, request.POST.get("next", ""), reverse("egestion:home"))
     users_url = reverse("egestion:users")
     if next_url.startswith(users_url) and next_url != users_url:
         # A user's page may belong to the company that is no longer shown.

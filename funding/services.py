@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from common.forms import check_data
 from dossiers.uploads import check_upload
 from funding.models import FundingRequest, RequestDocument, RequestKind
 
@@ -19,7 +20,10 @@ def create_draft(*, user, establishment, kind=RequestKind.APPRENTICESHIP, initia
 @transaction.atomic
 def save_draft(request: FundingRequest, values: dict, *, step: str = "") -> FundingRequest:
     """Merge what the user typed into the draft; nothing already saved is lost. Empty values clear a field.
-    Returns the draft as saved, with the employer establishment `request` had already loaded."""
+    Returns the draft as saved, with the employer establishment `request` had already loaded. A value holding a
+    control character (NUL, which PostgreSQL refuses in JSON, or a line break in a one-line field) is refused with
+    a ValidationError per field: the views check first and say so next to the field."""
+    check_data(values)
     loaded = request
     request = FundingRequest.objects.select_for_update().get(pk=request.pk)
     if FundingRequest.employer_establishment.is_cached(loaded):

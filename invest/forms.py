@@ -3,13 +3,13 @@ from decimal import Decimal
 from django import forms
 from django.forms import inlineformset_factory
 
-from common.forms import AmountField
+from common.forms import AmountField, CleanTextFormMixin
 from invest.models import InvestmentRequest, RequestLine
 
 MIN_LINE_ROWS = 3
 
 
-class RequestForm(forms.ModelForm):
+class RequestForm(CleanTextFormMixin, forms.ModelForm):
     """The project: for a new request, also the CFA establishment (among the user's CFAs)."""
 
     establishment = forms.ModelChoiceField(label="CFA", queryset=None, empty_label=None)
@@ -38,7 +38,7 @@ class RequestForm(forms.ModelForm):
         self.fields["category"].empty_label = "Choisir une catégorie"
 
 
-class LineForm(forms.ModelForm):
+class LineForm(CleanTextFormMixin, forms.ModelForm):
     quantity = AmountField(label="Quantité", max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
     unit_price_ht = AmountField(label="Prix unitaire HT", max_digits=12, decimal_places=2, min_value=0)
 
@@ -68,11 +68,11 @@ def line_formset(request_obj, data=None):
     return formset_class(data, instance=request_obj, prefix="lines")
 
 
-class QuoteForm(forms.Form):
+class QuoteForm(CleanTextFormMixin, forms.Form):
     file = forms.FileField(label="Devis (PDF, JPEG ou PNG, 10 Mo au plus)")
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Décision", choices=[("accept", "Accepter"), ("refuse", "Refuser")], widget=forms.RadioSelect
     )

@@ -7,17 +7,16 @@ establishments); anything else answers 404. Business rules live in invest.servic
 
 from allauth.account.views import LoginView
 from django.contrib import messages
-from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Establishment
+from common.redirects import next_path
 from dossiers.downloads import document_response
 from invest import services
 from invest.access import cfa_access, invest_required, remember_terms
@@ -74,10 +73,7 @@ def home(request):
 
 
 def _safe_next(request) -> str:
-    next_url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return next_url
-    return ""
+    return next_path(request)
 
 
 @cfa_access

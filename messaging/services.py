@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.dispatch import Signal
 
+from common.forms import check_text
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
 from messaging.models import Message, MessageRead, SenderSide
 
@@ -28,9 +29,16 @@ def _attach(message, files, user, direction):
         )
 
 
+def check_message_text(title: str, body: str) -> None:
+    """A title on one line, a body on several; neither with a control character (PostgreSQL refuses NUL)."""
+    check_text(title)
+    check_text(body, multiline=True)
+
+
 @transaction.atomic
 def send_company_message(dossier, user, title, body, files=()) -> Message:
     """A company user writes to the dossier's case manager; the attached files become received documents."""
+    check_message_text(title, body)
     message = Message.objects.create(
         dossier=dossier, sender_side=SenderSide.COMPANY, author=user, title=title.strip(), body=body.strip()
     )
@@ -42,6 +50,7 @@ def send_company_message(dossier, user, title, body, files=()) -> Message:
 @transaction.atomic
 def reply_as_case_manager(dossier, user, title, body, files=()) -> Message:
     """A Constructys case manager (staff) answers on the dossier; attached files become issued documents."""
+    check_message_text(title, body)
     message = Message.objects.create(
         dossier=dossier, sender_side=SenderSide.CONSTRUCTYS, author=user, title=title.strip(), body=body.strip()
     )

@@ -5,9 +5,10 @@ from django.db.models import Q
 
 from accounts import services
 from accounts.models import Civility, User
+from common.forms import CleanTextFormMixin
 
 
-class UserFilterForm(forms.Form):
+class UserFilterForm(CleanTextFormMixin, forms.Form):
     """The filters above the list of users: Nom, Mail, Statut utilisateur."""
 
     ACTIVE = "actif"
@@ -40,7 +41,7 @@ class UserFilterForm(forms.Form):
         return self.is_valid() and any(self.cleaned_data.values())
 
 
-class PersonFilterForm(forms.Form):
+class PersonFilterForm(CleanTextFormMixin, forms.Form):
     nom = forms.CharField(label="Nom", required=False, max_length=150)
 
     def filter(self, persons):
@@ -50,7 +51,7 @@ class PersonFilterForm(forms.Form):
         return persons
 
 
-class UserSheetForm(forms.Form):
+class UserSheetForm(CleanTextFormMixin, forms.Form):
     """The user sheet ("fiche utilisateur"): identity, profile, and the establishments the user is assigned to.
 
     `establishments` is the queryset of every establishment the référent may assign (those of the organisations
@@ -110,4 +111,4 @@ class UserSheetForm(forms.Form):
         """The establishments to show ticked: what was posted, else `default` (the ones the user has)."""
         if not self.is_bound:
             return set(default)
-        return {int(value) for value in self.data.getlist(self.add_prefix("establishments")) if value.isdigit()}
+        return {int(value) for value in self.data.getlist(self.add_prefix("establishments")) if value.isdecimal()}

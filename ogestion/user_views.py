@@ -56,7 +56,7 @@ def _establishment_table(request, form, assigned_ids, shown_ids=None):
     every = list(form.fields["establishments"].queryset)
     show_all = "1" in (request.GET.get("tous"), request.POST.get("tous"))
     if request.htmx and request.GET.get("selection"):
-        checked = {int(value) for value in request.GET.getlist("establishments") if value.isdigit()}
+        checked = {int(value) for value in request.GET.getlist("establishments") if value.isdecimal()}
     else:
         checked = form.checked_ids(assigned_ids)
     shown = every if show_all else [e for e in every if e.pk in checked or e.pk in shown_ids]
@@ -103,7 +103,7 @@ def user_create(request):
     initial = {"portal_user": True}
     person = None
     if person_id := request.GET.get("salarie"):
-        if not person_id.isdigit():
+        if not person_id.isdecimal():
             raise Http404
         person = get_object_or_404(Person.objects.filter(organisation__in=organisations), pk=person_id)
         initial.update(

@@ -8,11 +8,12 @@ from django.utils.html import format_html
 
 from backoffice.access import MaskedIbanAdminMixin, RegionScopedAdminMixin, masked_iban_display
 from common.admin_helpers import KeptRecordAdminMixin
+from common.forms import CleanTextFormMixin
 from payments import services
 from payments.models import Payment, PaymentLine
 
 
-class PaymentLineForm(forms.ModelForm):
+class PaymentLineForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         model = PaymentLine
         fields = [
@@ -69,7 +70,7 @@ class PaymentLineFormSet(forms.BaseInlineFormSet):
             raise ValidationError(problems)
 
 
-class PaymentForm(forms.ModelForm):
+class PaymentForm(CleanTextFormMixin, forms.ModelForm):
     """The paid IBAN is checked here too, so that a beneficiary without an IBAN shows an error on the form (the same
     rule as payments.services.complete_payment, which runs once the lines are saved)."""
 

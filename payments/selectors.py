@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Prefetch, Q
 
 from accounts.models import Establishment, Membership
+from common.forms import CleanTextFormMixin
 from dossiers.models import Document, DocumentKind
 from payments.models import Payment, PaymentLine
 
@@ -57,7 +58,7 @@ PAYMENT_COLUMNS = [
 ]
 
 
-class PaymentFilterForm(forms.Form):
+class PaymentFilterForm(CleanTextFormMixin, forms.Form):
     etablissement = forms.TypedChoiceField(label="Établissement", required=False, coerce=int, empty_value=None)
 
     def __init__(self, data, establishments):
@@ -107,7 +108,7 @@ def remittance_advice(user, portal, establishment_ids, payment_pk):
 # --- Voir mes établissements / mes avis de virement -----------------------------------------------------------
 
 
-class EstablishmentSearchForm(forms.Form):
+class EstablishmentSearchForm(CleanTextFormMixin, forms.Form):
     numero = forms.IntegerField(label="N°", required=False, min_value=1)
     raison_sociale = forms.CharField(label="Raison sociale", required=False, max_length=200)
     siret = forms.CharField(label="SIRET", required=False, max_length=14)
