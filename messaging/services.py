@@ -7,7 +7,8 @@ from django.dispatch import Signal
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
 from messaging.models import Message, MessageRead, SenderSide
 
-# Sent once a message from Constructys is committed (digests emails it right away to those who asked).
+# Sent inside the transaction that writes a message from Constructys: digests queues, in that same transaction, the
+# emails of those who asked to be told right away (so a broker outage cannot lose them).
 constructys_message_sent = Signal()
 
 
@@ -46,7 +47,7 @@ def reply_as_case_manager(dossier, user, title, body, files=()) -> Message:
         dossier=dossier, sender_side=SenderSide.CONSTRUCTYS, author=user, title=title.strip(), body=body.strip()
     )
     _attach(message, files, user, DocumentDirection.ISSUED)
-    transaction.on_commit(lambda: constructys_message_sent.send(sender=Message, message=message))
+    constructys_message_sent.send(sender=Message, message=message)
     return message
 
 

@@ -109,21 +109,33 @@ class DeliveryResult:
     failed: int = 0
 
 
+CLAIM_SQL = """
+    UPDATE {table} SET status = %(sending)s, attempts = attempts + 1, next_attempt_at = %(lease_end)s,
+                       updated_at = %(now)s
+    WHERE id = (
+        SELECT id FROM {table}
+        WHERE status IN (%(pending)s, %(sending)s) AND next_attempt_at <= %(now)s {among}
+        ORDER BY next_attempt_at, id
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING *
+"""
+
+
 def _claim_next(ids=None) -> OutgoingEmail | None:
-    """The next due row, now "sending" under this worker's lease; committed before any SMTP talk."""
+    """The next due row, now "sending" under this worker's lease: one statement, committed before any SMTP talk.
+    SKIP LOCKED lets concurrent senders take different rows."""
     now = timezone.now()
-    rows = OutgoingEmail.objects.due(now)
-    if ids is not None:
-        rows = rows.filter(pk__in=ids)
-    with transaction.atomic():
-        row = rows.select_for_update(skip_locked=True).order_by("next_attempt_at", "pk").first()
-        if row is None:
-            return None
-        row.status = EmailStatus.SENDING
-        row.attempts += 1
-        row.next_attempt_at = now + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-        row.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
-    return row
+    sql = CLAIM_SQL.format(table=OutgoingEmail._meta.db_table, among="AND id = ANY(%(ids)s)" if ids is not None else "")
+    params = {
+        "sending": EmailStatus.SENDING,
+        "pending": EmailStatus.PENDING,
+        "now": now,
+        "lease_end": now + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
+        "ids": list(ids or []),
+    }
+    return next(iter(OutgoingEmail.objects.raw(sql, params)), None)
 
 
 def as_email(row: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
