@@ -23,15 +23,6 @@ from messaging import services as messaging_services
 from outbox import tasks
 from outbox.models import EmailStatus, OutgoingEmail
 from tests.egestion.utils import signup_data
-from tests.egestion_funding.conftest import (  # noqa: F401  (fixtures: a company manager and a complete CERFA)
-    company,
-    complete_draft,
-    draft,
-    establishment,
-    logged_in,
-    referentials,
-    user,
-)
 from tests.egestion_funding.utils import step_url
 from tests.factories import DossierFactory, EstablishmentFactory, UserFactory, minimal_pdf
 from tests.reliability.faults import FaultySMTPServer, SilentListener, free_port
