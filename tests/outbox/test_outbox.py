@@ -131,6 +131,8 @@ def test_the_admin_lists_failed_emails_with_their_error_and_resends_them(client,
     listing = client.get(url, {"status__exact": "failed"}).content.decode()
     assert "Échec" in listing and "Connection refused" in listing and "marie.petit@example.fr" in listing
     assert client.get(reverse("admin:outbox_outgoingemail_change", args=[row.pk])).status_code == 200
+    assert "marie.petit@example.fr" in client.get(url, {"q": "Marie.Petit@example.fr"}).content.decode()
+    assert "marie.petit@example.fr" not in client.get(url, {"q": "paul@example.fr"}).content.decode()
 
     response = client.post(url, {"action": "resend", "_selected_action": [row.pk]}, follow=True)
 
