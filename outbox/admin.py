@@ -37,6 +37,13 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "html",
     ]
 
+    # The texts carry one-time links (password reset, invitation): only superusers read them here.
+    PRIVATE_FIELDS = ("headers", "body", "html")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if request.user.is_superuser else [f for f in fields if f not in self.PRIVATE_FIELDS]
+
     @admin.display(description="destinataires")
     def recipients(self, obj):
         return ", ".join(obj.to)

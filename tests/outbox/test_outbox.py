@@ -148,3 +148,18 @@ def test_the_outbox_is_read_only_and_not_deletable_in_the_admin(client):
     assert client.post(reverse("admin:outbox_outgoingemail_delete", args=[row.pk])).status_code == 403
     page = client.get(reverse("admin:outbox_outgoingemail_changelist")).content.decode()
     assert "delete_selected" not in page
+
+
+def test_only_superusers_read_the_texts_which_carry_one_time_links(client):
+    from django.contrib.auth.models import Permission
+
+    row = queue()
+    row.body = "Créer mon mot de passe : https://portail/lien-secret/"
+    row.save()
+    staff = UserFactory(staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_outgoingemail"))
+    client.force_login(staff)
+
+    page = client.get(reverse("admin:outbox_outgoingemail_change", args=[row.pk])).content.decode()
+
+    assert "marie.petit@example.fr" in page and "lien-secret" not in page
