@@ -17,7 +17,8 @@ counting one that builds each message's MIME tree, as Django's locmem backend do
 it to bytes, as the SMTP backend does before the network), and keeps nothing. With
 `--processes 2` the batches are shared between two processes, as two Celery worker processes would.
 
-Before each run the period's ledger rows and the digests' outbox rows are deleted, so the same period is sent again from scratch.
+Before each run the period's ledger rows and the digests' outbox rows are deleted, so the same period is sent
+again from scratch.
 """
 
 import argparse
