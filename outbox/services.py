@@ -83,9 +83,18 @@ def publish(ids) -> None:
         _publish_task(ids)
 
 
+# After a failed publish, this process leaves its emails to the sweeper for a while instead of waiting for the
+# broker again at each email (a frozen Redis would otherwise cost every page OUTBOX_PUBLISH_TIMEOUT per email).
+PUBLISH_PAUSE_SECONDS = 30
+_publish_paused_until = 0.0
+
+
 def _publish_task(ids) -> None:
+    global _publish_paused_until
     from outbox.tasks import send_emails
 
+    if time.monotonic() < _publish_paused_until:
+        return
     timeout = settings.OUTBOX_PUBLISH_TIMEOUT
     try:
         # A connection of its own with short timeouts and no retry: a broker that is down or frozen costs the
@@ -96,6 +105,7 @@ def _publish_task(ids) -> None:
         ) as broker:
             send_emails.apply_async((ids,), connection=broker, retry=False)
     except Exception:
+        _publish_paused_until = time.monotonic() + PUBLISH_PAUSE_SECONDS
         logger.warning("Outbox: could not publish emails %s; the sweeper will send them", ids, exc_info=True)
 
 
