@@ -3,6 +3,7 @@ backoff, failed after too many attempts, visible and resent from the admin."""
 
 import datetime
 import threading
+import time
 
 import pytest
 import time_machine
@@ -163,3 +164,18 @@ def test_only_superusers_read_the_texts_which_carry_one_time_links(client):
     page = client.get(reverse("admin:outbox_outgoingemail_change", args=[row.pk])).content.decode()
 
     assert "marie.petit@example.fr" in page and "lien-secret" not in page
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_sends_what_the_commit_published(celery_worker, settings):
+    settings.OUTBOX_DELIVERY = "celery"  # as in production: a task through Redis, not the tests' inline sending
+    with transaction.atomic():
+        row = queue()
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not mail.outbox:
+        time.sleep(0.1)
+    [email] = mail.outbox
+    assert email.extra_headers["Message-ID"] == row.message_id
+    row.refresh_from_db()
+    assert row.status == EmailStatus.SENT
