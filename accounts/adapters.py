@@ -3,10 +3,12 @@ from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 
 from accounts import services
 from common.redirects import safe_path
+from outbox.services import send_on_commit
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -36,12 +38,14 @@ class AccountAdapter(DefaultAccountAdapter):
             "regional_contacts_url": settings.REGIONAL_CONTACTS_URL,
             **context,
         }
-        if allauth_context.request is None and self.request is not None:
-            # Sent from an on-commit callback that ran after the request (allauth's mfa notices; the tests' client
-            # runs them so): allauth renders with the request of its context.
-            with allauth_context.request_context(self.request):
-                return super().send_mail(template_prefix, email, context)
-        return super().send_mail(template_prefix, email, context)
+        request = allauth_context.request or self.request
+        # Sent from an on-commit callback that ran after the request (allauth's mfa notices; the tests' client runs
+        # them so): allauth renders with the request of its context.
+        with allauth_context.request_context(request):
+            context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+            message = self.render_mail(template_prefix, email, context)
+        # Through the outbox like every email: the request never waits for (or fails with) the SMTP server.
+        send_on_commit(message, kind=template_prefix.rsplit("/", 1)[-1])
 
     def send_notification_mail(self, template_prefix, user, context=None, email=None):
         """Security notices (password changed, two-factor authentication turned on...) name the account and link

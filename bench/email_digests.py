@@ -11,12 +11,14 @@ The data set: company users (two per employer establishment, four dossiers each)
 per provider establishment), new messages from Constructys and new documents issued by Constructys on those
 dossiers within one period's window. The run is the production code path: `plan_run` splits the recipients into
 batches, `send_batch` reads what is new (constant number of queries per batch), records each digest in the
-ledger and hands each email (HTML + text, List-Unsubscribe) to Django's email backend. The backend here is a
+ledger with its email in the outbox (one transaction per batch), then the outbox hands each email (HTML + text,
+List-Unsubscribe) to Django's email backend (a claim and a "sent" update per email). The backend here is a
 counting one that builds each message's MIME tree, as Django's locmem backend does (`--serialize` also flattens
 it to bytes, as the SMTP backend does before the network), and keeps nothing. With
 `--processes 2` the batches are shared between two processes, as two Celery worker processes would.
 
-Before each run the period's ledger rows are deleted, so the same period is sent again from scratch.
+Before each run the period's ledger rows and the digests' outbox rows are deleted, so the same period is sent
+again from scratch.
 """
 
 import argparse
@@ -243,9 +245,11 @@ def main():
 
     from digests import services
     from digests.models import Digest
+    from outbox.models import OutgoingEmail
 
     build(args.users, args.items)
     Digest.objects.filter(period=PERIOD).delete()
+    OutgoingEmail.objects.filter(kind="digest").delete()
     assert services.previous_period(PERIOD) == WINDOW_START
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

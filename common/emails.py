@@ -1,8 +1,10 @@
-"""Emails in HTML and plain text, from three templates: emails/<name>_subject.txt, <name>.txt, <name>.html."""
+"""Emails in HTML and plain text, from three templates: emails/<name>_subject.txt, <name>.txt, <name>.html.
+
+They leave through the outbox (the `outbox` app, below `common` in the dependency map): a row written with the
+change that causes the email, sent by a Celery worker. A web request never talks to the SMTP server."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 
 
@@ -20,6 +22,8 @@ def build_email(name: str, context: dict, to: list[str], headers: dict | None = 
 
 
 def send_email_on_commit(name: str, context: dict, to: list[str], headers: dict | None = None) -> None:
-    """Build now, send once the surrounding transaction commits: a rolled-back change sends nothing."""
-    message = build_email(name, context, to, headers)
-    transaction.on_commit(message.send)
+    """Build now and queue in the outbox, in the surrounding transaction: sent once it commits (by a worker, retried
+    if the SMTP server is down); a rolled-back change sends nothing."""
+    from outbox.services import send_on_commit
+
+    send_on_commit(build_email(name, context, to, headers), kind=name)

@@ -11,6 +11,8 @@ app.autodiscover_tasks()
 # Periodic work, in one place. The worker's heartbeat lets /sante/ say whether background work is running.
 app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "common.tasks.record_heartbeat", "schedule": 60.0},
+    # Emails whose publish failed, retries, rows of a worker that died while sending.
+    "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": 60.0},
 }
 
 

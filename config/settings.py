@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "common",
+    "outbox",  # every email goes through its table (sent by Celery)
     "referentials",
     "accounts",
     "dossiers",
@@ -264,9 +265,21 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = 30
+# Only the Celery worker talks to SMTP (through the outbox): a short timeout frees it quickly from a hanging server.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Constructys <ne-pas-repondre@constructys.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The outbox (outbox app, docs/operations-email.md): "celery" publishes a task once the email's transaction commits;
+# "inline" sends in the same process (tests); "sweeper" leaves everything to the beat task (every minute).
+OUTBOX_DELIVERY = env_str("OUTBOX_DELIVERY", "celery")
+OUTBOX_PUBLISH_TIMEOUT = env_int("OUTBOX_PUBLISH_TIMEOUT", 2)  # seconds a request may wait for the broker
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)  # a row "sending" longer than this is sent again
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 30)  # then doubling at each failure...
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 600)  # ... up to this
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 30)  # about 4 h 30 of failures, then "failed"
+OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 50)  # time budget of one sweep
+OUTBOX_MESSAGE_ID_DOMAIN = env_str("OUTBOX_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> "))
 
 # Celery: Redis as broker; the schedule of periodic work lives in config/celery.py.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)

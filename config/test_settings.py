@@ -27,3 +27,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Emails leave the outbox in the test's process once their transaction commits, so django.core.mail.outbox fills.
+OUTBOX_DELIVERY = "inline"

@@ -2,14 +2,15 @@
 
 A run belongs to a period (the scheduled slot it was started for, see digests.schedule). `plan_run` splits the
 recipients into batches; `send_batch` handles one batch with a constant number of queries to read what is new and
-write the ledger rows (pending), then for each email, right after the backend accepted it, one UPDATE of its
-ledger row (pending → sent):
+write the ledger rows (pending), then in one transaction turns them "sent" and writes their emails to the outbox
+(which sends them, retried, exactly once per row):
 
-- a repeated run finds the rows sent and skips them; a run that crashed half-way left the rest pending;
+- a repeated run finds the rows sent and skips them; a run that crashed before that transaction left them
+  pending, and the rerun builds those emails again; after it, the emails are in the outbox and the rerun skips them;
 - two runs of the same period do not send to the same user at once: a batch holds a PostgreSQL advisory lock per
   user while it works and reads the ledger only once it holds them, so the other run skips those users or, later,
   finds them sent;
-- an email the backend refused leaves its row pending, for the next run.
+- an SMTP server that refuses or hangs touches only the outbox: its rows are retried, the ledger stays "sent".
 
 "New" for a user (the same scope as the portals: active memberships of active users, per portal role):
 - messages from Constructys on the dossiers of the employer establishments they are attached to in eGestion,
@@ -29,7 +30,6 @@ from itertools import islice
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import get_connection
 from django.db import connection, models, transaction
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -42,6 +42,7 @@ from digests.models import Digest, DigestPreference, DigestState, InstantEmail, 
 from digests.schedule import period_at, previous_period
 from dossiers.models import Document, DocumentDirection, Dossier, Enrolment
 from messaging.models import Message, MessageRead, SenderSide
+from outbox import services as outbox
 
 UNSUBSCRIBE_SALT = "digests.unsubscribe"
 
@@ -347,13 +348,9 @@ LOCK_PREFIX = 0x0D16 << 48
 def send_batch(period: datetime.datetime, user_ids, first_since: datetime.datetime | None = None) -> BatchResult:
     """Send the period's digests of these users that are not sent yet. Safe to run again, and concurrently: the
     batch first takes a session lock per user (a user another run is sending to is left to that run), then reads
-    the ledger, so what it finds pending is its own to send until it lets go. A user's first digest covers what
-    came since the previous slot, or since `first_since` when given (a demo, or a first run in production)."""
-    # Each email's ledger update commits on its own; waiting for each commit to reach the disk would be most of
-    # the time. Without that wait a commit can be lost only if PostgreSQL itself crashes within the next fraction
-    # of a second (a crashed worker loses nothing): at worst those few digests are sent again by the rerun.
+    the ledger, so what it finds pending is its own until it lets go. A user's first digest covers what came since
+    the previous slot, or since `first_since` when given (a demo, or a first run in production)."""
     with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
         cursor.execute(
             "SELECT id FROM unnest(%s::bigint[]) AS id WHERE pg_try_advisory_lock(%s + id)",
             [[int(user_id) for user_id in user_ids], LOCK_PREFIX],
@@ -364,11 +361,9 @@ def send_batch(period: datetime.datetime, user_ids, first_since: datetime.dateti
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s + id) FROM unnest(%s::bigint[]) AS id", [LOCK_PREFIX, locked])
-            cursor.execute("RESET synchronous_commit")
 
 
 def _send_locked(period, user_ids, first_since) -> BatchResult:
-    result = BatchResult()
     users = {user["pk"]: user for user in _batch_users(user_ids, period)}
     ledger = {row.user_id: row for row in Digest.objects.filter(period=period, user_id__in=users)}
     default_start = first_since or previous_period(period)
@@ -381,7 +376,7 @@ def _send_locked(period, user_ids, first_since) -> BatchResult:
             start = user["last_end"] or default_start
             if start < period:
                 windows[user_id] = start
-        elif row.state == DigestState.PENDING:  # left by a run that crashed or whose email was refused
+        elif row.state == DigestState.PENDING:  # left by a run that crashed before handing its emails over
             windows[user_id] = row.window_start
     news = collect_news(windows, period)
 
@@ -408,40 +403,63 @@ def _send_locked(period, user_ids, first_since) -> BatchResult:
     if stale:
         Digest.objects.filter(pk__in=stale, state=DigestState.PENDING).update(state=DigestState.EMPTY)
 
-    mail = get_connection()
-    mail.open()
-    try:
-        for user_id, content in news.items():
-            if _send_one(mail, period, users[user_id], content):
-                result.sent += 1
-            else:
-                result.skipped += 1
-    finally:
-        mail.close()
-    return result
+    emails = {user_id: _digest_email(users[user_id], content) for user_id, content in news.items()}
+    with transaction.atomic():
+        # Exactly once: the ledger rows become "sent" in the transaction that writes their emails to the outbox.
+        # A crash before the commit leaves both undone (the rerun builds them again); after it, the outbox sends.
+        handed_over = _mark_sent(period, users, news)
+        rows = outbox.add(
+            [emails[user_id] for user_id in handed_over.values()],
+            kind="digest",
+            dedup_keys=[f"digest:{digest_id}" for digest_id in handed_over],
+        )
+    # This worker sends them now (the beat sweeper would, should it die here).
+    outbox.deliver([row.pk for row in rows])
+    return BatchResult(sent=len(rows), skipped=len(news) - len(rows))
 
 
-def _send_one(mail, period, user, content) -> bool:
-    message = build_digest_email(
+def _digest_email(user, content):
+    return build_digest_email(
         user_id=user["pk"],
         email=user["email"],
         first_name=user["first_name"],
         in_egestion=user["in_egestion"],
         content=content,
     )
-    message.connection = mail
-    message.send()  # raises if the backend refuses it: the row stays pending for the rerun
-    # Right after the backend accepted it (one statement, committed on its own).
-    return bool(
-        Digest.objects.filter(user_id=user["pk"], period=period, state=DigestState.PENDING).update(
-            state=DigestState.SENT,
-            sent_at=timezone.now(),
-            email=user["email"],
-            messages_count=content.messages_count,
-            documents_count=content.documents_count,
-            dossiers_count=content.dossiers_count,
+
+
+MARK_SENT_SQL = """
+    UPDATE {digest} AS d
+    SET state = %(sent)s, sent_at = %(now)s, email = v.email,
+        messages_count = v.messages, documents_count = v.documents, dossiers_count = v.dossiers
+    FROM unnest(%(users)s::bigint[], %(emails)s::text[], %(messages)s::int[], %(documents)s::int[], %(dossiers)s::int[])
+        AS v(user_id, email, messages, documents, dossiers)
+    WHERE d.user_id = v.user_id AND d.period = %(period)s AND d.state = %(pending)s
+    RETURNING d.id, d.user_id
+"""
+
+
+def _mark_sent(period, users, news) -> dict[int, int]:
+    """Pending ledger rows of these users → sent, with what their email holds: one statement. Digest id → user id
+    of the rows it changed."""
+    if not news:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            MARK_SENT_SQL.format(digest=Digest._meta.db_table),
+            {
+                "sent": DigestState.SENT,
+                "pending": DigestState.PENDING,
+                "now": timezone.now(),
+                "period": period,
+                "users": list(news),
+                "emails": [users[user_id]["email"] for user_id in news],
+                "messages": [content.messages_count for content in news.values()],
+                "documents": [content.documents_count for content in news.values()],
+                "dossiers": [content.dossiers_count for content in news.values()],
+            },
         )
-    )
+        return dict(cursor.fetchall())
 
 
 def plan_run(period: datetime.datetime, batch_size: int | None = None) -> list[list[int]]:
@@ -494,18 +512,17 @@ def send_test_digest(digest: Digest, to_email: str) -> bool:
         content=content,
         test=True,
     )
-    message.send()
+    outbox.send_on_commit(message, kind="digest_test")
     return True
 
 
-def send_new_message_emails(message_id: int) -> int:
+def queue_new_message_emails(message: Message) -> list:
     """Right away, to the company users who asked for it: a message from Constructys on one of their dossiers,
-    unless they wrote it or already read it."""
-    message = (
-        Message.objects.filter(pk=message_id, sender_side=SenderSide.CONSTRUCTYS).select_related("dossier").first()
-    )
-    if message is None:
-        return 0
+    unless they wrote it, already read it, or already have that email. Written to the outbox in the caller's
+    transaction (the reply's, see digests.receivers), with an `InstantEmail` ledger row each; the caller publishes
+    the outbox rows returned once it commits."""
+    if message.sender_side != SenderSide.CONSTRUCTYS:
+        return []
     users = list(
         User.objects.filter(
             is_active=True,
@@ -520,25 +537,34 @@ def send_new_message_emails(message_id: int) -> int:
         .values("pk", "email", "first_name")
     )
     if not users:
-        return 0
+        return []
     trainees = _trainees([message.dossier_id]).get(message.dossier_id, "")
-    sent = 0
-    mail = get_connection()
-    with mail:
-        for user in users:
-            with transaction.atomic():
-                # Claimed in the transaction that sends: a concurrent or repeated task finds the row and skips.
-                _, claimed = InstantEmail.objects.get_or_create(user_id=user["pk"], message=message)
-                if not claimed:
-                    continue
-                _send_instant_email(mail, user, message, trainees)
-                sent += 1
-    return sent
+    InstantEmail.objects.bulk_create([InstantEmail(user_id=user["pk"], message=message) for user in users])
+    return outbox.add(
+        [_instant_email(user, message, trainees) for user in users],
+        kind="digest_message",
+        dedup_keys=[f"instant:{message.pk}:{user['pk']}" for user in users],
+    )
 
 
-def _send_instant_email(mail, user, message, trainees) -> None:
+def send_new_message_emails(message_id: int) -> int:
+    """The same for a message already committed (a task queued before the reply's transaction wrote them)."""
+    with transaction.atomic():
+        # The message's row lock makes a concurrent run wait, then find the InstantEmail rows and skip.
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .filter(pk=message_id, sender_side=SenderSide.CONSTRUCTYS)
+            .select_related("dossier")
+            .first()
+        )
+        rows = queue_new_message_emails(message) if message else []
+    outbox.publish(rows)
+    return len(rows)
+
+
+def _instant_email(user, message, trainees):
     unsubscribe = unsubscribe_url(user["pk"])
-    email = build_email(
+    return build_email(
         "digest_message",
         {
             "first_name": user["first_name"],
@@ -551,8 +577,6 @@ def _send_instant_email(mail, user, message, trainees) -> None:
         [user["email"]],
         headers=unsubscribe_headers(unsubscribe),
     )
-    email.connection = mail
-    email.send()
 
 
 def set_mode(user, mode: str) -> DigestPreference:

@@ -21,10 +21,12 @@ def run_digests(period: str | None = None) -> int:
 
 @shared_task(autoretry_for=(Exception,), max_retries=3, retry_backoff=30)
 def send_digest_batch(period: str, user_ids: list[int]) -> int:
-    """One batch; retried after a failure, which resends only what is still pending."""
+    """One batch: its emails are written to the outbox and sent by this worker. Retried after a failure, which
+    builds only what is still pending."""
     return services.send_batch(datetime.datetime.fromisoformat(period), user_ids).sent
 
 
 @shared_task
 def send_new_message_emails(message_id: int) -> int:
+    """Kept for tasks queued before the right-away emails were written in the reply's transaction."""
     return services.send_new_message_emails(message_id)

@@ -8,7 +8,8 @@ from common.forms import check_text
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
 from messaging.models import Message, MessageRead, SenderSide
 
-# Sent once a message from Constructys is committed (digests emails it right away to those who asked).
+# Sent inside the transaction that writes a message from Constructys: digests queues, in that same transaction, the
+# emails of those who asked to be told right away (so a broker outage cannot lose them).
 constructys_message_sent = Signal()
 
 
@@ -55,7 +56,7 @@ def reply_as_case_manager(dossier, user, title, body, files=()) -> Message:
         dossier=dossier, sender_side=SenderSide.CONSTRUCTYS, author=user, title=title.strip(), body=body.strip()
     )
     _attach(message, files, user, DocumentDirection.ISSUED)
-    transaction.on_commit(lambda: constructys_message_sent.send(sender=Message, message=message))
+    constructys_message_sent.send(sender=Message, message=message)
     return message
 
 

@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from digests import services
-from digests.models import Digest, DigestPreference, DigestState, NotificationMode
+from digests.models import Digest, DigestPreference, DigestState, InstantEmail, NotificationMode
 from messaging import services as messaging_services
+from outbox.models import OutgoingEmail
 from tests.digests.conftest import MONDAY, SATURDAY, THURSDAY
 from tests.factories import DocumentFactory, MembershipFactory, MessageFactory, MessageReadFactory, UserFactory
 
@@ -105,23 +106,23 @@ def test_an_unsubscribed_user_gets_no_digest_but_the_portal_still_shows_what_is_
 # --- An email right away for each new message ---------------------------------------------------------------------
 
 
-def test_a_case_manager_s_answer_enqueues_the_right_away_emails_once_committed(
-    django_capture_on_commit_callbacks, dossier
+def test_a_case_manager_s_answer_queues_the_right_away_emails_in_its_own_transaction(
+    django_capture_on_commit_callbacks, company_user, dossier
 ):
+    services.set_mode(company_user, NotificationMode.INSTANT)
     staff = UserFactory(staff=True)
-    with (
-        mock.patch("digests.tasks.send_new_message_emails.delay") as delay,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with django_capture_on_commit_callbacks(execute=True):
         message = messaging_services.reply_as_case_manager(dossier, staff, "Réponse", "Bien reçu.")
-    delay.assert_called_once_with(message.pk)
+        # Written with the message (a broker outage after the commit cannot lose it), sent after the commit.
+        assert OutgoingEmail.objects.get(kind="digest_message").to == [company_user.email]
+        assert mail.outbox == []
+    [email] = mail.outbox
+    assert email.to == [company_user.email] and "« Réponse »" in email.body
+    assert InstantEmail.objects.get().message == message
 
-    with (
-        mock.patch("digests.tasks.send_new_message_emails.delay") as delay,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with django_capture_on_commit_callbacks(execute=True):
         messaging_services.send_company_message(dossier, UserFactory(), "Question", "Bonjour")
-    delay.assert_not_called()
+    assert len(mail.outbox) == 1
 
 
 def test_right_away_emails_go_to_those_who_asked_and_have_not_read_it(company_user, dossier, settings):
@@ -219,26 +220,27 @@ def test_a_repeated_right_away_task_emails_nobody_twice(company_user, dossier):
     )
 
 
-def test_a_right_away_task_that_crashed_half_way_emails_only_the_others_when_run_again(company_user, dossier):
+def test_a_right_away_task_that_crashed_half_way_emails_everyone_once_when_run_again(company_user, dossier):
     services.set_mode(company_user, NotificationMode.INSTANT)
     colleague = MembershipFactory(establishment=dossier.employer_establishment).user
     services.set_mode(colleague, NotificationMode.INSTANT)
     message = MessageFactory(dossier=dossier, title="Convention à signer", created_at=SATURDAY)
-    real_send = services._send_instant_email
+    real_build = services._instant_email
     calls = []
 
-    def crash_on_the_second(mail_connection, user, *args):
+    def crash_on_the_second(user, *args):
         calls.append(user["pk"])
         if len(calls) == 2:
-            raise ConnectionError("SMTP down")
-        real_send(mail_connection, user, *args)
+            raise MemoryError("the worker dies")
+        return real_build(user, *args)
 
-    with mock.patch.object(services, "_send_instant_email", crash_on_the_second), pytest.raises(ConnectionError):
+    with mock.patch.object(services, "_instant_email", crash_on_the_second), pytest.raises(MemoryError):
         services.send_new_message_emails(message.pk)
-    [first] = mail.outbox
+    assert mail.outbox == [] and not InstantEmail.objects.exists()  # all or nothing
 
-    assert services.send_new_message_emails(message.pk) == 1
+    assert services.send_new_message_emails(message.pk) == 2
+    assert services.send_new_message_emails(message.pk) == 0
 
-    recipients = [address for sent in mail.outbox for address in sent.to]
-    assert sorted(recipients) == sorted([company_user.email, colleague.email])
-    assert recipients[0] == first.to[0]
+    assert sorted(address for sent in mail.outbox for address in sent.to) == sorted(
+        [company_user.email, colleague.email]
+    )
