@@ -192,6 +192,8 @@ class EstablishmentAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
     show_full_result_count = False
+    # Bank details change only through a validated bank-details request (banking), for superusers too.
+    readonly_fields = ["iban", "bic"]
 
 
 @admin.register(Membership)

@@ -66,7 +66,8 @@ _ACCOUNTING = [
     *_crud("payments.paymentline", VIEW, ADD, CHANGE, DELETE),
     *_READ_REGISTRIES,
     *_crud("accounts.establishment", CHANGE),  # bank details
-    *_crud("banking.bankdetailsrequest", VIEW, CHANGE),  # validate or refuse new bank details
+    *_crud("banking.bankdetailsrequest", VIEW, ADD, CHANGE),  # enter (signed RIB received), refuse new bank details
+    "banking.validate_bankdetailsrequest",  # four eyes: accounting only (not Administrateur), never the author
     *_crud("banking.bankdetailschange", VIEW),
     *_crud("contributions.contributionrate", VIEW, ADD, CHANGE),
     *_crud("contributions.contributionreturn", VIEW),
@@ -119,7 +120,7 @@ def ensure_roles() -> dict[str, Group]:
             Q(content_type__app_label__in=ADMINISTRATOR_APPS)
             | Q(content_type__app_label="auth", content_type__model="group")
             | Q(content_type__app_label="admin")
-        )
+        ).exclude(content_type__app_label="banking", codename="validate_bankdetailsrequest")
     )
     groups[ADMINISTRATOR] = administrator
     return groups
