@@ -160,7 +160,7 @@ def author_label(request: BankDetailsRequest) -> str:
     if request.source == RequestSource.ADMIN:
         on_behalf = f" pour le compte de {request.requester_name}" if request.requester_name else ""
         return f"{name} (Constructys){on_behalf}"
-    return name
+    return f"{name} ({author.email})" if name != author.email else name
 
 
 def recipients(request: BankDetailsRequest, establishment: Establishment) -> list[str]:

@@ -101,7 +101,9 @@ def test_one_invoice_saved_under_six_references_at_once_is_paid_once(accountant,
 
     assert sorted(status for status, _ in responses) == [200, 200, 200, 200, 200, 302]
     errors = [text for status, text in responses if status == 200]
-    assert all("La facture FEH1220001 du dossier" in text and "est déjà réglée par le règlement" in text for text in errors)
+    assert all(
+        "La facture FEH1220001 du dossier" in text and "est déjà réglée par le règlement" in text for text in errors
+    )
     assert Payment.objects.count() == 1
 
 
