@@ -56,4 +56,5 @@ class StaffBankDetailsRequestForm(BankDetailsRequestForm):
     def __init__(self, *args, establishment_widget=None, **kwargs):
         super().__init__(*args, **kwargs)
         if establishment_widget is not None:
+            establishment_widget.choices = self.fields["establishment"].choices
             self.fields["establishment"].widget = establishment_widget

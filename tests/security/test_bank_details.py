@@ -112,6 +112,7 @@ def test_an_import_does_not_replace_a_known_iban(client, establishment):
 
 def test_the_author_cannot_validate_their_own_request(client, establishment, accountant, second_accountant):
     client.force_login(accountant)
+    assert 'name="requester_name"' in client.get(reverse("admin:banking_bankdetailsrequest_add")).text
     response = client.post(
         reverse("admin:banking_bankdetailsrequest_add"),
         {
