@@ -36,7 +36,7 @@ class PaymentLineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["settle_again"].initial = bool(self.instance.duplicate_reason)
+        self.fields["settle_again"].initial = bool(self.instance.pk and self.instance.duplicate_reason)
         # Taken from the dossier when left empty.
         for name in ("scheme", "training_title", "period_start", "period_end"):
             self.fields[name].required = False

@@ -75,7 +75,8 @@ class PaymentLine(models.Model):
     duplicate_reason = models.TextField(
         "motif du nouveau règlement de la facture",
         blank=True,
-        db_default="",
+        default="",
+        db_default="",  # for bulk loads that name their columns (demo.scale)
         help_text="Obligatoire pour régler une facture déjà réglée par un autre règlement.",
     )
 

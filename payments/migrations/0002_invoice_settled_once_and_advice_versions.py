@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='paymentline',
             name='duplicate_reason',
-            field=models.TextField(blank=True, db_default='', help_text='Obligatoire pour régler une facture déjà réglée par un autre règlement.', verbose_name='motif du nouveau règlement de la facture'),
+            field=models.TextField(blank=True, db_default='', default='', help_text='Obligatoire pour régler une facture déjà réglée par un autre règlement.', verbose_name='motif du nouveau règlement de la facture'),
         ),
         migrations.AlterField(
             model_name='payment',
