@@ -14,7 +14,7 @@ from dossiers.models import Document, DocumentKind
 from payments import services
 from payments.models import Payment, PaymentMode, RemittanceAdvice
 from tests.backoffice.conftest import pdf_text
-from tests.factories import DossierFactory, MembershipFactory, ProviderEstablishmentFactory
+from tests.factories import DossierFactory, MembershipFactory, ProviderEstablishmentFactory, UserFactory
 
 
 @pytest.fixture
@@ -262,3 +262,14 @@ def test_the_admin_asks_for_the_iban_when_the_beneficiary_has_none(staff_client,
     assert response.status_code == 200
     assert "n&#x27;a pas d&#x27;IBAN validé" in response.text
     assert not Payment.objects.exists()
+
+
+def test_a_remittance_advice_cannot_be_deleted_from_the_documents_admin(staff_client, provider, dossiers):
+    superuser = UserFactory(staff=True, is_superuser=True)
+    payment = pay(superuser, provider, [line(dossiers[0], "FEH1", "90.00")])
+    client = staff_client(superuser)
+
+    client.post(reverse("admin:dossiers_document_delete", args=[payment.remittance_advice_id]), {"post": "yes"})
+
+    assert Document.objects.filter(pk=payment.remittance_advice_id).exists()
+    assert Payment.objects.filter(pk=payment.pk).exists()
