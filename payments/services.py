@@ -178,8 +178,11 @@ def complete_payment(payment: Payment, *, actor, created: bool = False, refresh_
     fingerprint = payment_fingerprint(payment, lines)
     current = current_advice(payment)
     if current is not None and current.fingerprint == fingerprint:
-        payment.save(update_fields=["iban_paid"])
-        return payment  # saved again with nothing changed: nothing issued, nothing replaced
+        # Saved again with nothing changed: nothing issued, nothing replaced. (A save that started before a
+        # simultaneous one may have written back the advice it had read: the latest version is the current one.)
+        payment.remittance_advice_id = current.document_id
+        payment.save(update_fields=["remittance_advice", "iban_paid"])
+        return payment
     advice = issue_advice(payment, lines, actor=actor, fingerprint=fingerprint, previous=current)
     payment.remittance_advice = advice.document
     payment.save(update_fields=["remittance_advice", "iban_paid"])
@@ -221,12 +224,10 @@ def payment_fingerprint(payment: Payment, lines: list[PaymentLine]) -> str:
 
 
 def current_advice(payment: Payment) -> RemittanceAdvice | None:
-    """The version of the payment's current advice; an advice filed before versions existed becomes version 1 with
-    an unknown fingerprint (the next save replaces it, keeping it)."""
-    if payment.remittance_advice_id is None:
-        return None
-    advice = RemittanceAdvice.objects.filter(document_id=payment.remittance_advice_id).first()
-    if advice is None:
+    """The payment's latest advice version; an advice filed before versions existed becomes version 1 with an
+    unknown fingerprint (the next save replaces it, keeping it)."""
+    advice = payment.advices.order_by("-version").first()
+    if advice is None and payment.remittance_advice_id is not None:
         advice = RemittanceAdvice.objects.create(payment=payment, document_id=payment.remittance_advice_id, version=1)
     return advice
 

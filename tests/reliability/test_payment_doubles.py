@@ -58,7 +58,7 @@ def payment_form(provider, dossier, reference="VIR550", invoice="FEH1220001", am
     return data
 
 
-def post_at_once(user, forms):
+def post_at_once(user, forms, url=ADD_URL):
     """Post each form from its own thread, connection and logged-in client, all released together; returns the
     responses (status code, text)."""
     barrier = threading.Barrier(len(forms))
@@ -69,7 +69,7 @@ def post_at_once(user, forms):
             client = Client(raise_request_exception=False)
             client.force_login(user)
             barrier.wait(timeout=30)
-            response = client.post(ADD_URL, data)
+            response = client.post(url, data)
             responses[index] = (response.status_code, response.content.decode())
         finally:
             connection.close()
@@ -105,6 +105,26 @@ def test_one_invoice_saved_under_six_references_at_once_is_paid_once(accountant,
         "La facture FEH1220001 du dossier" in text and "est déjà réglée par le règlement" in text for text in errors
     )
     assert Payment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_six_simultaneous_edits_of_one_payment_issue_one_new_advice(accountant, provider, dossier):
+    client = Client()
+    client.force_login(accountant)
+    client.post(ADD_URL, payment_form(provider, dossier))
+    payment = Payment.objects.get()
+    data = payment_form(provider, dossier, amount="2000.00")
+    data.update({"lines-INITIAL_FORMS": "1", "lines-0-id": payment.lines.get().pk, "lines-0-payment": payment.pk})
+
+    responses = post_at_once(accountant, [data] * 6, url=reverse("admin:payments_payment_change", args=[payment.pk]))
+
+    assert [status for status, _ in responses] == [302] * 6
+    assert sorted(payment.advices.values_list("version", flat=True)) == [1, 2]  # the five others changed nothing
+    payment.refresh_from_db()
+    assert (
+        payment.total_amount == Decimal("2000.00")
+        and payment.remittance_advice == payment.advices.get(version=2).document
+    )
 
 
 def test_an_invoice_already_settled_is_refused_then_accepted_with_a_reason(client, accountant, provider, dossier):
