@@ -25,6 +25,7 @@ def establishment_detail(request, portal, pk):
         establishment,
         can_request_bank_details=_manages(request, establishment),
         pending_bank_request=services.pending_request(establishment),
+        bank_changes=establishment.bank_details_changes.select_related("request__requested_by")[:5],
     )
 
 

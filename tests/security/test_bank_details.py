@@ -188,6 +188,11 @@ def test_each_change_is_kept_with_who_asked_and_who_validated(client, establishm
     assert "Coordonnées bancaires modifiées" in entry.change_message and referent.email in entry.change_message
     assert NEW_IBAN not in entry.change_message and NEW_IBAN[-4:] in entry.change_message
 
+    client.force_login(referent)
+    page = client.get(reverse("ogestion:establishment", args=[establishment.pk])).text
+    assert "Derniers changements de coordonnées bancaires" in page
+    assert f"IBAN se terminant par {NEW_IBAN[-4:]} (au lieu de {old_iban[-4:]})" in page
+
     client.force_login(accountant)
     listing = client.get(reverse("admin:banking_bankdetailschange_changelist")).text
     assert f"FR76 •••• {NEW_IBAN[-4:]}" in listing and NEW_IBAN not in listing
