@@ -273,3 +273,12 @@ def test_a_remittance_advice_cannot_be_deleted_from_the_documents_admin(staff_cl
 
     assert Document.objects.filter(pk=payment.remittance_advice_id).exists()
     assert Payment.objects.filter(pk=payment.pk).exists()
+
+
+def test_a_case_manager_reads_a_payment_and_its_advices(staff_client, case_manager, accountant, provider, dossiers):
+    payment = pay(accountant, provider, [line(dossiers[0], "FEH1", "90.00")])
+
+    response = staff_client(case_manager).get(reverse("admin:payments_payment_change", args=[payment.pk]))
+
+    assert response.status_code == 200
+    assert "Avis de virement VIR550.pdf" in response.text
