@@ -236,6 +236,8 @@ class EstablishmentAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, admin.Mod
     region_lookups = ("region",)
     iban_fields = ("iban",)
     iban_masked = masked_iban_display("iban")
+    # Bank details change only through a validated bank-details request (banking), for superusers too.
+    readonly_fields = ["iban", "bic"]
 
 
 @admin.register(Membership)

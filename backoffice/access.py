@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.html import format_html
 
 from backoffice.roles import DOWNLOAD_MESSAGE_ATTACHMENT, DOWNLOAD_RIB, FULL_IBAN, REGIONAL_MANAGER
+from banking.models import masked_iban
 
 # --- regions ---------------------------------------------------------------------------------------------------
 
@@ -82,11 +83,6 @@ def _is_many(model, lookup: str) -> bool:
 
 def sees_full_iban(user) -> bool:
     return user.has_perm(FULL_IBAN)
-
-
-def masked_iban(iban: str) -> str:
-    """An IBAN as staff who do not handle payments see it: its last four characters only."""
-    return f"•••• {iban[-4:]}" if iban else "—"
 
 
 class MaskedIbanAdminMixin:

@@ -161,7 +161,7 @@ def import_establishments(path, result: LoadResult) -> None:
         organisation = organisations.get(siret[:9])
         if organisation is None:
             raise Reject(f"aucune organisation de SIREN {siret[:9]} : importez d'abord l'entreprise ou l'organisme")
-        return {
+        fields = {
             "organisation": organisation,
             "siret": siret,
             "name": importers._text(values["name"], "raison sociale", 200, required=True),
@@ -176,6 +176,18 @@ def import_establishments(path, result: LoadResult) -> None:
             "nda": compact_digits(values.get("nda", "")),
             "uai": values.get("uai", "").strip().upper(),
         }
+        if establishment is not None:
+            # A known establishment's bank details change only through a validated bank-details request (banking):
+            # the file's IBAN/BIC give a new establishment its first ones, never replace them.
+            if (fields["iban"], fields["bic"]) != (establishment.iban, establishment.bic) and (
+                fields["iban"] or fields["bic"]
+            ):
+                result.notes.append(
+                    f"SIRET {siret} : IBAN/BIC du fichier ignorés (ils ne changent que par une demande de "
+                    "coordonnées bancaires validée)."
+                )
+            del fields["iban"], fields["bic"]
+        return fields
 
     _upsert_rows(
         path,

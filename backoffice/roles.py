@@ -79,7 +79,8 @@ _ACCOUNTING = [
     *_crud("payments.paymentline", VIEW, ADD, CHANGE, DELETE),
     *_crud("accounts.organisation", VIEW),
     *_crud("accounts.establishment", VIEW),
-    *_crud("banking.bankdetailsrequest", VIEW, CHANGE),  # validate or refuse new bank details
+    *_crud("banking.bankdetailsrequest", VIEW, ADD, CHANGE),  # enter (signed RIB received), refuse new bank details
+    "banking.validate_bankdetailsrequest",  # four eyes: accounting only (not Administrateur), never the author
     *_crud("banking.bankdetailschange", VIEW),
     FULL_IBAN,
     DOWNLOAD_RIB,

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -8,19 +10,19 @@ from backoffice.access import (
     DOWNLOAD_RIB,
     MaskedIbanAdminMixin,
     RegionScopedAdminMixin,
-    masked_iban,
     masked_iban_display,
 )
 from banking import services
-from banking.models import BankDetailsChange, BankDetailsRequest, RequestStatus
+from banking.forms import StaffBankDetailsRequestForm
+from banking.models import BankDetailsChange, BankDetailsRequest, RequestSource, RequestStatus, masked_iban
 from common.admin_helpers import ReadOnlyAdminMixin, admin_page
 from dossiers.downloads import document_response
 
 
 @admin.register(BankDetailsRequest)
 class BankDetailsRequestAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, admin.ModelAdmin):
-    list_display = ["establishment", "iban", "bic", "status", "requested_by", "requested_at", "rib_link"]
-    list_filter = ["status"]
+    list_display = ["establishment", "iban", "bic", "status", "source", "requested_by", "requested_at", "rib_link"]
+    list_filter = ["status", "source"]
     list_select_related = ["establishment", "requested_by"]
     search_fields = ["establishment__name", "establishment__siret", "iban"]
     readonly_fields = [
@@ -30,7 +32,9 @@ class BankDetailsRequestAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, admi
         "bic",
         "rib_link",
         "status",
+        "source",
         "requested_by",
+        "requester_name",
         "requested_at",
         "decided_by",
         "decided_at",
@@ -41,11 +45,46 @@ class BankDetailsRequestAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, admi
     iban_fields = ("iban", "current_bank_details")
     iban_masked = masked_iban_display("iban", "nouvel IBAN")
 
-    def has_add_permission(self, request):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Staff enter a request on the owner's behalf, with the signed RIB they received: the same service as the
+        portals (checked upload, emails to the establishment), validated later by another accounting member."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        widget = AutocompleteSelect(BankDetailsRequest._meta.get_field("establishment"), self.admin_site)
+        form = StaffBankDetailsRequestForm(request.POST or None, request.FILES or None, establishment_widget=widget)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                bank_request = services.submit_request(
+                    data["establishment"],
+                    request.user,
+                    iban=data["iban"],
+                    bic=data["bic"],
+                    rib=data["rib"],
+                    source=RequestSource.ADMIN,
+                    requester_name=data["requester_name"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    f"Demande enregistrée pour {bank_request.establishment} : un autre membre du service Comptabilité "
+                    "doit la valider.",
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:banking_bankdetailsrequest_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Saisir une demande de coordonnées bancaires",
+            "opts": self.opts,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/banking/bankdetailsrequest/enter_request.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -88,6 +127,7 @@ class BankDetailsRequestAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, admi
 
     def _decide(self, request, queryset, decide, done_message):
         done = 0
+        # A refused validation is an error message on the list, never a 500 (services.validation_refusal).
         for bank_request in queryset.filter(status=RequestStatus.PENDING):
             try:
                 decide(bank_request, request.user)
@@ -111,11 +151,33 @@ class BankDetailsRequestAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, admi
 
 
 @admin.register(BankDetailsChange)
-class BankDetailsChangeAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["establishment", "old_iban", "new_iban", "new_bic", "changed_by", "changed_at"]
+class BankDetailsChangeAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The history of bank details: who asked, who validated, old and new values (IBANs masked)."""
+
+    list_display = [
+        "establishment",
+        "old_iban_masked",
+        "new_iban_masked",
+        "old_bic",
+        "new_bic",
+        "requested_by",
+        "changed_by",
+        "changed_at",
+    ]
+    fields = list_display
+    readonly_fields = list_display
+    list_select_related = ["establishment", "changed_by", "request__requested_by"]
     region_lookups = ("establishment__region",)
-    iban_fields = ("old_iban", "new_iban")
-    old_iban_masked = masked_iban_display("old_iban", "ancien IBAN")
-    new_iban_masked = masked_iban_display("new_iban", "nouvel IBAN")
-    list_select_related = ["establishment", "changed_by"]
     search_fields = ["establishment__name", "establishment__siret"]
+
+    @admin.display(description="ancien IBAN")
+    def old_iban_masked(self, obj):
+        return masked_iban(obj.old_iban)
+
+    @admin.display(description="nouvel IBAN")
+    def new_iban_masked(self, obj):
+        return masked_iban(obj.new_iban)
+
+    @admin.display(description="demandée par")
+    def requested_by(self, obj):
+        return services.author_label(obj.request)

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts import validators
+from accounts.models import Establishment
 from banking.services import normalise_iban
 from common.forms import CleanTextFormMixin
 from dossiers.uploads import check_upload
@@ -35,3 +36,26 @@ class BankDetailsRequestForm(CleanTextFormMixin, forms.Form):
             return check_upload(self.cleaned_data["rib"])
         except ValidationError as error:
             raise ValidationError(error.messages) from None
+
+
+class StaffBankDetailsRequestForm(BankDetailsRequestForm):
+    """The same request, entered in the admin by Constructys staff from the signed RIB the owner sent; another
+    accounting member validates it."""
+
+    establishment = forms.ModelChoiceField(label="Établissement", queryset=Establishment.objects.all())
+    requester_name = forms.CharField(
+        label="Demandeur",
+        max_length=200,
+        help_text="Nom et fonction de la personne de l'établissement qui a signé le RIB ou le courrier.",
+    )
+    confirm = forms.BooleanField(
+        label="J'ai vérifié que le RIB est signé par une personne habilitée de l'établissement.", required=True
+    )
+
+    field_order = ["establishment", "requester_name", "iban", "bic", "rib", "confirm"]
+
+    def __init__(self, *args, establishment_widget=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if establishment_widget is not None:
+            establishment_widget.choices = self.fields["establishment"].choices
+            self.fields["establishment"].widget = establishment_widget

@@ -1,6 +1,9 @@
-"""Bank-details change requests: a provider's référent sends a RIB with the new IBAN/BIC from the establishment
-page; Constructys' accounting staff validate (or reject) it in the admin, and only then does it replace the
-establishment's bank details. Every replacement is kept in `BankDetailsChange` (the history)."""
+"""Bank-details change requests, the only way an establishment's IBAN/BIC change ("quatre yeux").
+
+A request comes from oGestion (a référent), eGestion (a company manager) or the admin (staff entering, on the owner's
+behalf, the signed RIB they received). Only a member of the accounting group who is not its author may validate it
+(`banking.services.validation_refusal`); then it replaces the establishment's bank details. Every replacement is kept
+in `BankDetailsChange` (the history)."""
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +20,17 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", "Refusée"
 
 
+class RequestSource(models.TextChoices):
+    OGESTION = "ogestion", "oGestion"
+    EGESTION = "egestion", "eGestion"
+    ADMIN = "admin", "Saisie par Constructys"
+
+
+# The permission that validates a request: given to the accounting group only (backoffice.roles), and checked through
+# the user's groups, so that a superuser's implicit "every permission" does not count.
+VALIDATE_PERMISSION = "validate_bankdetailsrequest"
+
+
 class BankDetailsRequest(models.Model):
     establishment = models.ForeignKey(
         Establishment, on_delete=models.CASCADE, related_name="bank_details_requests", verbose_name="établissement"
@@ -31,6 +45,13 @@ class BankDetailsRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="demandée par"
     )
     requested_at = models.DateTimeField("demandée le", auto_now_add=True)
+    source = models.CharField("origine", max_length=10, choices=RequestSource.choices, default=RequestSource.OGESTION)
+    requester_name = models.CharField(
+        "demandeur",
+        max_length=200,
+        blank=True,
+        help_text="Pour une demande saisie par Constructys : la personne de l'établissement qui a signé le RIB.",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -46,6 +67,7 @@ class BankDetailsRequest(models.Model):
         verbose_name = "demande de changement de coordonnées bancaires"
         verbose_name_plural = "demandes de changement de coordonnées bancaires"
         ordering = ["-requested_at", "-id"]
+        permissions = [(VALIDATE_PERMISSION, "Valider une demande de coordonnées bancaires")]
         constraints = [
             # One request at a time per establishment: a new one waits for the decision on the previous one.
             models.UniqueConstraint(
@@ -87,3 +109,12 @@ class BankDetailsChange(models.Model):
 
     def __str__(self):
         return f"{self.establishment} — {self.changed_at:%d/%m/%Y}"
+
+    @property
+    def requested_by(self):
+        return self.request.requested_by
+
+
+def masked_iban(iban: str) -> str:
+    """An IBAN as history lists and emails show it: country and check digits, then the last four characters."""
+    return f"{iban[:4]} •••• {iban[-4:]}" if iban else "—"

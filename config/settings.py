@@ -329,6 +329,8 @@ PORTAL_MENUS = {"egestion": "egestion.menu.MENU", "ogestion": "ogestion.menu.MEN
 # Links shown to users.
 REGIONAL_CONTACTS_URL = env_str("REGIONAL_CONTACTS_URL", "https://www.constructys.fr/vos-contacts/")
 SUPPORT_PHONE = "0 800 940 999"
+# The number the bank-details emails give to call "if you did not ask for this change" (accounting's fraud line).
+BANK_DETAILS_ALERT_PHONE = env_str("BANK_DETAILS_ALERT_PHONE", SUPPORT_PHONE)
 
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True

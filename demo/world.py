@@ -24,7 +24,8 @@ from demo.pdf import render_pdf
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier, DossierStatus, Enrolment, Scheme
 from messaging.models import Message, MessageRead, SenderSide
 from messaging.services import refresh_unread_company_messages
-from payments.models import Payment, PaymentLine, PaymentMode
+from payments.models import Payment, PaymentLine, PaymentMode, RemittanceAdvice
+from payments.services import payment_fingerprint
 
 CASE_MANAGER_GROUP = CASE_MANAGER  # the back office role (backoffice.roles)
 
@@ -474,6 +475,15 @@ class DemoWorld:
             if payment.remittance_advice_id != advice.pk:
                 payment.remittance_advice = advice
                 payment.save(update_fields=["remittance_advice"])
+            # Its version 1, with what it says of the payment: saving the payment unchanged issues nothing.
+            RemittanceAdvice.objects.update_or_create(
+                document=advice,
+                defaults={
+                    "payment": payment,
+                    "version": 1,
+                    "fingerprint": payment_fingerprint(payment, list(payment.lines.all())),
+                },
+            )
 
     # --- portal content (issue 6) ------------------------------------------------------------------------------
 

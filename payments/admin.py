@@ -4,7 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from backoffice.access import MaskedIbanAdminMixin, RegionScopedAdminMixin, masked_iban_display
 from common.admin_helpers import KeptRecordAdminMixin
@@ -14,6 +15,12 @@ from payments.models import Payment, PaymentLine
 
 
 class PaymentLineForm(CleanTextFormMixin, forms.ModelForm):
+    settle_again = forms.BooleanField(
+        label="Régler à nouveau",
+        required=False,
+        help_text="Pour une facture déjà réglée par un autre règlement, avec le motif.",
+    )
+
     class Meta:
         model = PaymentLine
         fields = [
@@ -25,17 +32,32 @@ class PaymentLineForm(CleanTextFormMixin, forms.ModelForm):
             "scheme",
             "training_title",
             "amount",
+            "settle_again",
+            "duplicate_reason",
         ]
+        widgets = {"duplicate_reason": forms.Textarea({"rows": 2, "cols": 30})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["settle_again"].initial = bool(self.instance.pk and self.instance.duplicate_reason)
         # Taken from the dossier when left empty.
         for name in ("scheme", "training_title", "period_start", "period_end"):
             self.fields[name].required = False
             self.fields[name].help_text = "Celui du dossier si vide."
 
+    def _get_validation_exclusions(self):
+        # "An invoice is settled once" is checked by the formset, under a lock, naming the payment that settled it.
+        return {*super()._get_validation_exclusions(), "invoice_number"}
+
     def clean(self):
         data = super().clean()
+        if "invoice_number" in data:
+            data["invoice_number"] = data["invoice_number"].strip()
+        if not data.get("settle_again"):
+            data["duplicate_reason"] = ""  # a reason only counts with the box ticked
+            self.instance.duplicate_reason = ""
+        elif not (data.get("duplicate_reason") or "").strip():
+            self.add_error("duplicate_reason", "Indiquez pourquoi cette facture est réglée une nouvelle fois.")
         dossier = data.get("dossier")
         if dossier is not None:
             defaults = {
@@ -52,7 +74,8 @@ class PaymentLineForm(CleanTextFormMixin, forms.ModelForm):
 
 
 class PaymentLineFormSet(forms.BaseInlineFormSet):
-    """The lines' total must equal the payment's; each line settles a dossier of the beneficiary."""
+    """The lines' total must equal the payment's; each line settles a dossier of the beneficiary; an invoice already
+    settled (by another payment, or by another line of this one) needs "Régler à nouveau" and a reason."""
 
     def clean(self):
         super().clean()
@@ -68,18 +91,44 @@ class PaymentLineFormSet(forms.BaseInlineFormSet):
         problems = [p for f in kept if (p := services.line_dossier_problem(f.cleaned_data.get("dossier"), beneficiary))]
         if problems:
             raise ValidationError(problems)
+        self._refuse_invoices_settled_twice(kept)
+
+    def _refuse_invoices_settled_twice(self, kept):
+        keyed = [(f, services.invoice_key(f.cleaned_data["dossier"], f.cleaned_data["invoice_number"])) for f in kept]
+        settled = services.lock_and_find_settled([key for _, key in keyed], payment_pk=self.instance.pk)
+        seen = set()
+        for form, key in keyed:
+            double = key in settled or key in seen
+            seen.add(key)
+            if not double or form.cleaned_data.get("settle_again"):
+                continue
+            if key in settled:
+                form.add_error("invoice_number", services.already_settled_message(settled[key]))
+            else:
+                form.add_error(
+                    "invoice_number",
+                    "Cette facture figure déjà sur une autre ligne de ce règlement : cochez « Régler à nouveau » et "
+                    "indiquez le motif.",
+                )
 
 
 class PaymentForm(CleanTextFormMixin, forms.ModelForm):
-    """The paid IBAN is checked here too, so that a beneficiary without an IBAN shows an error on the form (the same
-    rule as payments.services.complete_payment, which runs once the lines are saved)."""
+    """The reference is checked under a lock held until the save commits, so that the same payment saved several
+    times at once gives one payment and clear errors; the beneficiary's validated IBAN is checked here too, so that
+    its absence shows on the form (the same rules as payments.services, which run once the lines are saved)."""
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        if error := services.lock_and_check_reference(reference, payment_pk=self.instance.pk):
+            raise ValidationError(error)
+        return reference
 
     def clean(self):
         data = super().clean()
         if data.get("beneficiary") is not None:
-            _, errors = services.paid_iban(data.get("mode"), data.get("iban_paid"), data["beneficiary"])
+            _, errors = services.paid_iban(data.get("mode"), data["beneficiary"])
             for error in errors:
-                self.add_error("iban_paid", error)
+                self.add_error("beneficiary", error)
         return data
 
 
@@ -106,8 +155,18 @@ class PaymentAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, KeptRecordAdmin
     search_fields = ["=reference", "beneficiary__siret", "beneficiary__name"]
     list_select_related = ["beneficiary", "remittance_advice"]
     autocomplete_fields = ["beneficiary"]
-    readonly_fields = ["remittance_advice", "created_at"]
-    fields = ["reference", "paid_on", "beneficiary", "iban_paid", "mode", "total_amount", "remittance_advice"]
+    # The IBAN paid is the beneficiary's validated one, recorded by payments.services: never typed.
+    readonly_fields = ["iban_paid", "remittance_advice", "advice_versions", "created_at"]
+    fields = [
+        "reference",
+        "paid_on",
+        "beneficiary",
+        "iban_paid",
+        "mode",
+        "total_amount",
+        "remittance_advice",
+        "advice_versions",
+    ]
     date_hierarchy = "paid_on"
     inlines = [PaymentLineInline]
     show_full_result_count = False
@@ -116,15 +175,37 @@ class PaymentAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, KeptRecordAdmin
     iban_fields = ("iban_paid", "advice_link")
     iban_paid_masked = masked_iban_display("iban_paid", "IBAN payé")
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if "iban_paid" in form.base_fields:  # not in a read-only form (view permission only), nor when masked
-            form.base_fields["iban_paid"].help_text = "Celui de l'établissement bénéficiaire si vide."
-        return form
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.complete_payment(form.instance, actor=request.user, created=not change)
+        services.complete_payment(
+            form.instance,
+            actor=request.user,
+            created=not change,
+            refresh_iban={"beneficiary", "mode"} & set(form.changed_data) != set(),
+        )
+
+    @admin.display(description="avis émis")
+    def advice_versions(self, payment):
+        """Every advice issued for the payment, latest first; the replaced ones stay, downloadable by the
+        beneficiary too."""
+        advices = payment.advices.select_related("document").order_by("-version") if payment.pk else []
+        return (
+            format_html_join(
+                "",
+                '<div><a href="{}">{}</a>{}</div>',
+                (
+                    (
+                        reverse("admin:dossiers_document_download", args=[advice.document_id]),
+                        advice.document.name,
+                        f" — remplacé le {timezone.localtime(advice.replaced_at):%d/%m/%Y}"
+                        if advice.replaced_at
+                        else "",
+                    )
+                    for advice in advices
+                ),
+            )
+            or "—"
+        )
 
     @admin.display(description="avis de virement")
     def advice_link_masked(self, payment):

@@ -149,7 +149,10 @@ def establishment_detail(user, portal, establishment_ids, pk):
 
 
 def remittance_advices(establishment_id):
-    """The remittance advices filed on an establishment, latest first."""
-    return Document.objects.filter(establishment_id=establishment_id, kind=DocumentKind.REMITTANCE_ADVICE).order_by(
-        "-uploaded_at", "-id"
+    """The remittance advices filed on an establishment, latest first, each with its version (`advice_version`, whose
+    `replaced_at` labels the advices a later one replaced)."""
+    return (
+        Document.objects.filter(establishment_id=establishment_id, kind=DocumentKind.REMITTANCE_ADVICE)
+        .select_related("advice_version")
+        .order_by("-uploaded_at", "-id")
     )

@@ -15,7 +15,7 @@ from payments import selectors
 PORTAL_BASES = {"ogestion": "ogestion/base.html", "egestion": "egestion/base.html"}
 
 
-def _context(portal, **context):
+def portal_context(portal, **context):
     return {"portal_base": PORTAL_BASES[portal], "portal": portal, **context}
 
 
@@ -23,7 +23,7 @@ def payment_list(request, portal):
     establishments = [m.establishment for m in request.memberships]
     listing = selectors.payment_list(request.user, portal, request.establishment_ids, establishments, request.GET)
     page = Paginator(listing.queryset, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    context = _context(portal, listing=listing, page=page)
+    context = portal_context(portal, listing=listing, page=page)
     if request.htmx and request.htmx.target == "payment-results":
         return render(request, "payments/payment_results.html", context)
     return render(request, "payments/payment_list.html", context)
@@ -33,7 +33,7 @@ def payment_detail(request, portal, pk):
     payment = selectors.payment_detail(request.user, portal, request.establishment_ids, pk)
     if payment is None:
         raise Http404("Aucun règlement ne correspond à cette adresse.")
-    return render(request, "payments/payment_detail.html", _context(portal, payment=payment))
+    return render(request, "payments/payment_detail.html", portal_context(portal, payment=payment))
 
 
 def remittance_advice_download(request, portal, pk):
@@ -49,7 +49,7 @@ def establishment_list(request, portal):
         request.user, portal, request.establishment_ids, request.GET, with_nda=with_nda
     )
     page = Paginator(queryset, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    context = _context(portal, form=form, page=page, with_nda=with_nda)
+    context = portal_context(portal, form=form, page=page, with_nda=with_nda)
     if request.htmx and request.htmx.target == "establishment-results":
         return render(request, "payments/establishment_results.html", context)
     return render(request, "payments/establishment_list.html", context)
@@ -68,7 +68,7 @@ def establishment_detail(request, portal, pk):
 
 def render_establishment(request, portal, establishment, **extra):
     """The establishment page; `extra` adds to its context (oGestion: the bank-details request)."""
-    context = _context(
+    context = portal_context(
         portal,
         establishment=establishment,
         documents=selectors.remittance_advices(establishment.pk),
@@ -88,7 +88,7 @@ def establishment_document_download(request, portal, pk, document_pk):
 
 def portal_urlpatterns(portal, portal_required, *, establishment_detail_view=None):
     """The URL patterns of these pages in one portal, each view wrapped with the portal's access decorator.
-    `establishment_detail_view` replaces the establishment page (oGestion adds the bank-details request to it)."""
+    `establishment_detail_view` replaces the establishment page (with the bank-details request, banking.views)."""
 
     def wrap(view):
         @portal_required

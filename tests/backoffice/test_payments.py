@@ -12,9 +12,9 @@ from django.urls import reverse
 from accounts.models import Role
 from dossiers.models import Document, DocumentKind
 from payments import services
-from payments.models import Payment, PaymentMode
+from payments.models import Payment, PaymentMode, RemittanceAdvice
 from tests.backoffice.conftest import pdf_text
-from tests.factories import DossierFactory, MembershipFactory, ProviderEstablishmentFactory
+from tests.factories import DossierFactory, MembershipFactory, ProviderEstablishmentFactory, UserFactory
 
 
 @pytest.fixture
@@ -136,21 +136,86 @@ def test_accounting_records_a_payment_in_the_admin(staff_client, accountant, pro
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF-")
 
 
-def test_editing_a_payment_replaces_its_remittance_advice(staff_client, accountant, provider, dossiers):
+def edit_data(payment, provider, dossiers, total, amount):
+    data = admin_post(provider, dossiers, total, [amount])
+    data.update({"lines-INITIAL_FORMS": "1", "lines-0-id": payment.lines.get().pk, "lines-0-payment": payment.pk})
+    return data
+
+
+def test_saving_a_payment_again_unchanged_issues_and_deletes_nothing(staff_client, accountant, provider, dossiers):
     client = staff_client(accountant)
     client.post(reverse("admin:payments_payment_add"), admin_post(provider, dossiers, "1875.00", ["1875.00"]))
     payment = Payment.objects.get()
-    first_advice = payment.remittance_advice_id
-    line_pk = payment.lines.get().pk
-    data = admin_post(provider, dossiers, "2000.00", ["2000.00"])
-    data.update({"lines-INITIAL_FORMS": "1", "lines-0-id": line_pk, "lines-0-payment": payment.pk})
+    first_advice = payment.remittance_advice
 
-    response = client.post(reverse("admin:payments_payment_change", args=[payment.pk]), data)
+    for _ in range(2):
+        response = client.post(
+            reverse("admin:payments_payment_change", args=[payment.pk]),
+            edit_data(payment, provider, dossiers, "1875.00", "1875.00"),
+        )
+        assert response.status_code == 302
+
+    payment.refresh_from_db()
+    assert payment.remittance_advice_id == first_advice.pk
+    assert list(Document.objects.filter(kind=DocumentKind.REMITTANCE_ADVICE)) == [first_advice]
+    assert first_advice.file.storage.exists(first_advice.file.name)
+    assert not RemittanceAdvice.objects.filter(replaced_at__isnull=False).exists()
+
+
+def test_a_changed_payment_issues_a_new_advice_and_keeps_the_old_one_marked_replaced(
+    staff_client, client, accountant, provider, dossiers
+):
+    staff = staff_client(accountant)
+    staff.post(reverse("admin:payments_payment_add"), admin_post(provider, dossiers, "1875.00", ["1875.00"]))
+    payment = Payment.objects.get()
+    first_advice = payment.remittance_advice
+
+    response = staff.post(
+        reverse("admin:payments_payment_change", args=[payment.pk]),
+        edit_data(payment, provider, dossiers, "2000.00", "2000.00"),
+    )
 
     assert response.status_code == 302
     payment.refresh_from_db()
-    assert payment.total_amount == Decimal("2000.00") and payment.remittance_advice_id != first_advice
-    assert Document.objects.filter(kind=DocumentKind.REMITTANCE_ADVICE).count() == 1
+    assert payment.total_amount == Decimal("2000.00") and payment.remittance_advice_id != first_advice.pk
+    old, new = RemittanceAdvice.objects.filter(payment=payment).order_by("version")
+    assert (old.document_id, old.version, new.version) == (first_advice.pk, 1, 2)
+    assert old.replaced_at is not None and new.replaced_at is None
+    assert payment.remittance_advice.name == "Avis de virement VIR550 (version 2).pdf"
+    text = pdf_text(payment.remittance_advice.file.read())
+    assert "Annule et remplace" in text and "2 000,00 €" in text
+    assert "— remplacé le" in staff.get(reverse("admin:payments_payment_change", args=[payment.pk])).text
+
+    # The beneficiary still downloads the old advice, labelled as replaced.
+    referent = MembershipFactory(role=Role.PROVIDER_REFERENT, establishment=provider).user
+    client.force_login(referent)
+    page = client.get(reverse("ogestion:establishment", args=[provider.pk])).text
+    assert "Avis de virement VIR550 (version 2).pdf" in page
+    assert page.count("Remplacé le") == 1
+    download = client.get(reverse("ogestion:establishment_document", args=[provider.pk, first_advice.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_payments_cannot_be_deleted_from_the_admin(staff_client, administrator, provider, dossiers):
+    payment = pay(administrator, provider, [line(dossiers[0], "FEH1", "90.00")])
+    client = staff_client(administrator)
+
+    response = client.post(reverse("admin:payments_payment_delete", args=[payment.pk]), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert Payment.objects.filter(pk=payment.pk).exists()
+
+
+def test_the_paid_iban_is_the_beneficiary_validated_one_never_typed(staff_client, accountant, provider, dossiers):
+    client = staff_client(accountant)
+    data = admin_post(provider, dossiers, "1875.00", ["1875.00"])
+    data["iban_paid"] = "FR7630004000031234567890143"
+
+    client.post(reverse("admin:payments_payment_add"), data)
+
+    payment = Payment.objects.get()
+    assert payment.iban_paid == provider.iban != "FR7630004000031234567890143"
+    assert "IBAN payé" in pdf_text(payment.remittance_advice.file.read())
 
 
 def test_a_case_manager_cannot_record_a_payment(staff_client, case_manager, provider, dossiers):
@@ -195,5 +260,25 @@ def test_the_admin_asks_for_the_iban_when_the_beneficiary_has_none(staff_client,
     )
 
     assert response.status_code == 200
-    assert "n&#x27;a pas d&#x27;IBAN" in response.text or "n'a pas d'IBAN" in response.text
+    assert "n&#x27;a pas d&#x27;IBAN validé" in response.text
     assert not Payment.objects.exists()
+
+
+def test_a_remittance_advice_cannot_be_deleted_from_the_documents_admin(staff_client, provider, dossiers):
+    superuser = UserFactory(staff=True, is_superuser=True)
+    payment = pay(superuser, provider, [line(dossiers[0], "FEH1", "90.00")])
+    client = staff_client(superuser)
+
+    client.post(reverse("admin:dossiers_document_delete", args=[payment.remittance_advice_id]), {"post": "yes"})
+
+    assert Document.objects.filter(pk=payment.remittance_advice_id).exists()
+    assert Payment.objects.filter(pk=payment.pk).exists()
+
+
+def test_a_case_manager_reads_a_payment_and_its_advices(staff_client, case_manager, accountant, provider, dossiers):
+    payment = pay(accountant, provider, [line(dossiers[0], "FEH1", "90.00")])
+
+    response = staff_client(case_manager).get(reverse("admin:payments_payment_change", args=[payment.pk]))
+
+    assert response.status_code == 200
+    assert "Avis de virement VIR550.pdf" in response.text

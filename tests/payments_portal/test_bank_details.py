@@ -7,9 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
+from backoffice.roles import ACCOUNTING
 from banking import services
 from banking.models import BankDetailsChange, BankDetailsRequest, RequestStatus
 from dossiers.models import DocumentDirection
+from tests.backoffice.conftest import staff_user
 from tests.factories import TINY_PDF, MembershipFactory, UserFactory
 
 NEW_IBAN = "FR7630004000031234567890143"
@@ -97,7 +99,7 @@ def test_validation_replaces_the_details_and_keeps_the_history(
     referent, provider_establishment, mailoutbox, django_capture_on_commit_callbacks
 ):
     old_iban, old_bic = provider_establishment.iban, provider_establishment.bic
-    staff = UserFactory(staff=True)
+    staff = staff_user(ACCOUNTING)
     request = _pending(referent, provider_establishment)
     with django_capture_on_commit_callbacks(execute=True):
         change = services.validate_request(request, staff)
@@ -108,8 +110,7 @@ def test_validation_replaces_the_details_and_keeps_the_history(
     assert request.status == RequestStatus.VALIDATED and request.decided_by == staff
     with pytest.raises(ValidationError):
         services.validate_request(request, staff)
-    [email] = mailoutbox
-    assert email.to == [referent.email]
+    [email] = [m for m in mailoutbox if m.to == [referent.email] and "mises à jour" in m.subject]
     assert email.subject == "Constructys - Vos coordonnées bancaires ont été mises à jour"
     assert f"se termine par {NEW_IBAN[-4:]}" in email.body
     assert f"se termine par <strong>{NEW_IBAN[-4:]}</strong>" in email.alternatives[0].content
@@ -123,12 +124,12 @@ def test_rejection_leaves_the_details(referent, provider_establishment, mailoutb
     provider_establishment.refresh_from_db()
     assert provider_establishment.iban == old_iban
     assert not BankDetailsChange.objects.exists()
-    [email] = mailoutbox
+    [email] = [m for m in mailoutbox if m.to == [referent.email] and "acceptée" in m.subject]
     assert "n'a pas été acceptée" in email.subject and "Motif : RIB illisible" in email.body
 
 
 def test_admin_action_validates_and_the_rib_is_downloadable(client, referent, provider_establishment):
-    staff = UserFactory(is_staff=True, is_superuser=True)
+    staff = staff_user(ACCOUNTING)
     request = _pending(referent, provider_establishment)
     client.force_login(staff)
     changelist = reverse("admin:banking_bankdetailsrequest_changelist")
@@ -152,6 +153,7 @@ def test_admin_refusal_sends_the_reason_typed_on_the_request(client, referent, p
     request = _pending(referent, provider_establishment)
     request.rejection_reason = "Le RIB ne correspond pas à la raison sociale."
     request.save()
+    mailoutbox.clear()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     # The test client runs the on-commit callbacks (the email) of each request.
     client.post(
@@ -160,7 +162,7 @@ def test_admin_refusal_sends_the_reason_typed_on_the_request(client, referent, p
     )
     request.refresh_from_db()
     assert request.status == RequestStatus.REJECTED
-    [email] = mailoutbox
+    [email] = [m for m in mailoutbox if m.to == [referent.email]]
     assert "Motif : Le RIB ne correspond pas à la raison sociale." in email.body
 
 
