@@ -36,6 +36,14 @@ def referent_required(view_func):
     return wrapper
 
 
+def _persons(request):
+    """The provider's persons within the référent's scope (Person.objects.for_user): what "Sélection d'un salarié"
+    lists and prefills a sheet from."""
+    return Person.objects.for_user(request.user, request.establishment_ids).filter(
+        organisation__in=request.admin_organisations
+    )
+
+
 def _render(request, template, context, status=200):
     return render(request, template, {"active_menu": "users", **context}, status=status)
 
@@ -87,11 +95,7 @@ def persons(request):
     organisations = request.admin_organisations
     account = services.users_of_organisations(organisations).filter(email__iexact=OuterRef("email")).values("pk")
     form = PersonFilterForm(request.GET)
-    known = (
-        Person.objects.filter(organisation__in=organisations)
-        .annotate(account_id=Subquery(account[:1]))
-        .order_by("last_name", "first_name", "pk")
-    )
+    known = _persons(request).annotate(account_id=Subquery(account[:1])).order_by("last_name", "first_name", "pk")
     page = Paginator(form.filter(known), PERSONS_PER_PAGE).get_page(request.GET.get("page"))
     return _render(request, "ogestion/users/persons.html", {"form": form, "page": page})
 
@@ -105,7 +109,7 @@ def user_create(request):
     if person_id := request.GET.get("salarie"):
         if not person_id.isdigit():
             raise Http404
-        person = get_object_or_404(Person.objects.filter(organisation__in=organisations), pk=person_id)
+        person = get_object_or_404(_persons(request), pk=person_id)
         initial.update(
             civility=person.civility, last_name=person.last_name, first_name=person.first_name, email=person.email
         )

@@ -144,7 +144,12 @@ def test_person_selection_lists_the_providers_persons(referent_client, provider_
 
 
 def test_a_person_who_already_has_an_account_links_to_the_sheet(referent_client, provider_a):
-    PersonFactory(organisation=provider_a.organisation, last_name="Niboteur", email="natasha.niboteur@cfa-btp.fr")
+    PersonFactory(
+        organisation=provider_a.organisation,
+        establishment=provider_a.a1,
+        last_name="Niboteur",
+        email="natasha.niboteur@cfa-btp.fr",
+    )
 
     response = referent_client.get(reverse("ogestion:user_persons"))
 
