@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import services
+from accounts import invitations, services
 from accounts.models import AccountTokenPurpose, Establishment, Membership, Person, Portal, Role
 from ogestion.forms import PersonFilterForm, UserFilterForm, UserSheetForm
 from ogestion.views import ogestion_required
@@ -85,6 +85,7 @@ def users(request):
     context = {"form": form, "page": page}
     if request.htmx:
         return _render(request, "ogestion/users/list.html#results", context)
+    context["invitations"] = invitations.sent_by(request.admin_organisations, Portal.OGESTION)[:50]
     return _render(request, "ogestion/users/list.html", context)
 
 
@@ -122,9 +123,10 @@ def user_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.add_provider_user(
+            invitation = invitations.invite(
                 actor=request.user,
                 organisations=organisations,
+                portal=Portal.OGESTION,
                 email=data["email"],
                 establishments=data["establishments"],
                 role=form.role,
@@ -135,17 +137,8 @@ def user_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if user.has_usable_password():
-                messages.success(
-                    request, f"{user} a désormais accès à vos établissements avec son identifiant {user.email}."
-                )
-            else:
-                messages.success(
-                    request,
-                    f"Le compte de {user} est créé : un e-mail l'invitant à créer son mot de passe a été envoyé "
-                    f"à {user.email}.",
-                )
-            return redirect("ogestion:user", user.pk)
+            messages.success(request, invitations.sent_message(invitation))
+            return redirect("ogestion:users")
     # A blank sheet lists the référent's own establishments; "Voir tous" shows the others.
     own = {m.establishment_id for m in request.memberships if m.establishment.organisation in organisations}
     return _sheet(request, form, set(), {"person": person}, shown_ids=own)
