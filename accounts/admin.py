@@ -215,7 +215,8 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ["last_name", "first_name", "birth_date", "organisation"]
     search_fields = ["last_name", "first_name", "nir", "email"]
     list_select_related = ["organisation"]
-    autocomplete_fields = ["organisation"]
+    autocomplete_fields = ["organisation", "establishment"]
+    readonly_fields = ["erased_at"]
     show_full_result_count = False
 
 
