@@ -339,6 +339,21 @@ class Person(models.Model):
 
     objects = PersonQuerySet.as_manager()
 
+    # What a company declares about the person (the wizard's form); all of it is personal data (RGPD erasure).
+    PERSONAL_FIELDS = [
+        "civility",
+        "last_name",
+        "first_name",
+        "birth_date",
+        "nir",
+        "email",
+        "phone",
+        "address_line1",
+        "postal_code",
+        "city",
+        "job_title",
+    ]
+
     class Meta:
         verbose_name = "personne"
         ordering = ["last_name", "first_name"]

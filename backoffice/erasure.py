@@ -46,19 +46,7 @@ from dossiers.models import Document, Enrolment
 from funding.models import FundingRequest, PlanTrainee
 from messaging.models import Message
 
-PERSON_FIELDS = [
-    "civility",
-    "last_name",
-    "first_name",
-    "birth_date",
-    "nir",
-    "email",
-    "phone",
-    "address_line1",
-    "postal_code",
-    "city",
-    "job_title",
-]
+PERSON_FIELDS = Person.PERSONAL_FIELDS
 USER_FIELDS = ["email", "civility", "first_name", "last_name", "function", "phone", "password", "is_active"]
 # The blocks of a funding request's data that a chosen person fills (egestion.funding_forms.person_values), with
 # the legal representative that comes with an apprentice.
