@@ -279,3 +279,20 @@ def test_an_ogestion_referent_cannot_attach_a_company_user_either(client, other_
     assert "Une invitation a été envoyée à compta@concurrent.fr" in text(response)
     assert "Octave" not in text(response)
     assert not Membership.objects.filter(user=other_company_user, establishment=establishment).exists()
+
+
+def test_the_back_office_cannot_attach_a_staff_account_to_a_portal_either(establishments, company, superuser):
+    from django.core.exceptions import ValidationError
+
+    from accounts import services
+
+    with pytest.raises(ValidationError, match="équipe Constructys"):
+        services.add_user(
+            actor=None,
+            organisation=company,
+            portal="egestion",
+            email=superuser.email,
+            establishments=[establishments[0]],
+            role=Role.COMPANY_USER,
+        )
+    assert not memberships_in(superuser, company).exists()

@@ -241,3 +241,15 @@ def test_ogestion_person_selection_is_scoped_by_establishment(client):
     assert "VISIBLE" in listing and "CACHE" not in listing
     assert client.get(reverse("ogestion:user_create"), {"salarie": hidden.pk}).status_code == 404
     assert client.get(reverse("ogestion:user_create"), {"salarie": visible.pk}).status_code == 200
+
+
+def test_the_transmission_never_enrols_a_person_outside_the_scope(company, restricted_user, nantes_persons):
+    from funding.transmission import _apprentice
+
+    _organisation, rennes, _nantes = company
+    planted = {"apprenti_person_id": nantes_persons[0].pk, "apprenti_nom_naissance": "Nouveau", "apprenti_prenom": "N"}
+
+    apprentice = _apprentice(planted, rennes, restricted_user)
+
+    assert apprentice not in nantes_persons
+    assert (apprentice.last_name, apprentice.establishment) == ("Nouveau", rennes)
