@@ -14,10 +14,12 @@ from accounts.models import (
     Consent,
     ConsentVersion,
     Establishment,
+    Invitation,
     Membership,
     Organisation,
     OrganisationKind,
     Person,
+    PersonalDataErasure,
     Portal,
     Role,
     User,
@@ -260,7 +262,8 @@ class PersonAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin
     list_display = ["last_name", "first_name", "birth_date", "organisation"]
     search_fields = ["last_name", "first_name", "nir", "email"]
     list_select_related = ["organisation"]
-    autocomplete_fields = ["organisation"]
+    autocomplete_fields = ["organisation", "establishment"]
+    readonly_fields = ["erased_at"]
     show_full_result_count = False
     region_lookups = ("organisation__establishments__region",)
 
@@ -292,3 +295,23 @@ class ConsentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["user__email"]
     list_select_related = ["user", "version"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Invitations sent from the portals (accounts/invitations.py), read-only: who invited which address where."""
+
+    list_display = ["created_at", "email", "organisation", "portal", "role", "status", "deliverable", "expires_at"]
+    list_filter = ["portal", "status", "deliverable"]
+    search_fields = ["email", "organisation__name", "invited_by__email"]
+    list_select_related = ["organisation"]
+    exclude = ["token_hash"]
+    show_full_result_count = False
+
+
+@admin.register(PersonalDataErasure)
+class PersonalDataErasureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit of RGPD erasures (manage.py rgpd_erase_person), read-only."""
+
+    list_display = ["created_at", "operator", "person", "user", "reason"]
+    list_select_related = ["operator", "person", "user"]

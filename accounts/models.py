@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
@@ -275,11 +276,48 @@ class Membership(models.Model):
         return self.role in ADMIN_ROLES
 
 
+class PersonQuerySet(models.QuerySet):
+    def for_user(self, user, establishment_ids=None):
+        """The persons a portal user may look up, select or export: THE scoping of persons (docs/architecture.md,
+        "Scoping"). `establishment_ids`: the establishments the user is looking at (request.establishment_ids,
+        narrowed by the header's entity switcher); the result is never wider than the user's active memberships.
+
+        A person is within scope when, among those establishments E,
+        - the establishment they were declared from (`Person.establishment`) is in E, or
+        - they are enrolled in a dossier whose employer establishment is in E, or
+        - they have no establishment and E holds every establishment of their organisation (an account manager
+          looking at the whole company)."""
+        # One SQL statement, evaluated with the query that uses it.
+        memberships = Membership.objects.filter(user=user)
+        if establishment_ids is not None:
+            memberships = memberships.filter(establishment_id__in=[int(pk) for pk in establishment_ids])
+        ids = memberships.values("establishment_id")
+        unseen = Establishment.objects.filter(organisation_id=models.OuterRef("pk")).exclude(pk__in=ids)
+        whole = Organisation.objects.filter(establishments__pk__in=ids).filter(~models.Exists(unseen)).values("pk")
+        # dossiers sits above accounts: its model is named, not imported.
+        enrolment = apps.get_model("dossiers", "Enrolment")
+        enrolled = enrolment.objects.filter(dossier__employer_establishment_id__in=ids).values("person_id")
+        return self.filter(
+            models.Q(establishment_id__in=ids)
+            | models.Q(pk__in=enrolled)
+            | models.Q(establishment__isnull=True, organisation_id__in=whole)
+        )
+
+
 class Person(models.Model):
     """A person an organisation declares: employee, trainee, apprentice or mentor. Most have no login."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="persons", verbose_name="employeur"
+    )
+    establishment = models.ForeignKey(
+        Establishment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="persons",
+        verbose_name="établissement",
+        help_text="L'établissement qui a déclaré la personne : ses utilisateurs la retrouvent dans leurs recherches.",
     )
     civility = models.CharField("civilité", max_length=3, choices=Civility.choices, blank=True)
     last_name = models.CharField("nom", max_length=150)
@@ -295,6 +333,26 @@ class Person(models.Model):
     city = models.CharField("ville", max_length=100, blank=True)
     job_title = models.CharField("emploi occupé", max_length=200, blank=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
+    erased_at = models.DateTimeField(
+        "données effacées le", null=True, blank=True, help_text="Effacement RGPD (manage.py rgpd_erase_person)."
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    # What a company declares about the person (the wizard's form); all of it is personal data (RGPD erasure).
+    PERSONAL_FIELDS = [
+        "civility",
+        "last_name",
+        "first_name",
+        "birth_date",
+        "nir",
+        "email",
+        "phone",
+        "address_line1",
+        "postal_code",
+        "city",
+        "job_title",
+    ]
 
     class Meta:
         verbose_name = "personne"
@@ -309,6 +367,19 @@ class Person(models.Model):
 
     def __str__(self):
         return f"{self.last_name.upper()} {self.first_name}"
+
+    @property
+    def masked_nir(self) -> str:
+        """The NIR as lists and look-ups show it: sex, year and month of birth (shown anyway), the rest hidden."""
+        return mask_nir(self.nir)
+
+
+def mask_nir(nir: str) -> str:
+    if not nir:
+        return ""
+    if len(nir) < 5:
+        return "•" * len(nir)
+    return f"{nir[0]} {nir[1:3]} {nir[3:5]} •• ••• •••"
 
 
 class AccountEventKind(models.TextChoices):
@@ -328,6 +399,10 @@ class AccountEventKind(models.TextChoices):
     REACTIVATED = "reactivated", "Réactivé"
     CONSENT_ACCEPTED = "consent_accepted", "RGPD et CGU acceptés"
     CONSENT_REFUSED = "consent_refused", "RGPD et CGU refusés"
+    INVITATION_ACCEPTED = "invitation_accepted", "Invitation acceptée"
+    INVITATION_DECLINED = "invitation_declined", "Invitation refusée"
+    INVITATION_IGNORED = "invitation_ignored", "Invitation ignorée (compte de l'équipe Constructys)"
+    RGPD_ERASED = "rgpd_erased", "Données personnelles effacées (RGPD)"
 
 
 class AccountEvent(models.Model):
@@ -381,6 +456,107 @@ class AccountToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now()
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "En attente"
+    ACCEPTED = "accepted", "Acceptée"
+    DECLINED = "declined", "Refusée"
+    REPLACED = "replaced", "Remplacée par une nouvelle invitation"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Pending and not expired."""
+        return self.filter(status=InvitationStatus.PENDING, expires_at__gt=timezone.now())
+
+    def for_address(self, email):
+        return self.filter(email__iexact=email)
+
+
+class Invitation(models.Model):
+    """A company manager or a provider référent invites an address into their portal: nothing is attached until
+    the owner of the address accepts (logged in, or by creating the password of a new account). The inviter only
+    ever sees the address. Only the link's SHA-256 is stored; the link is single use and expires."""
+
+    portal = models.CharField("portail", max_length=10, choices=Portal.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="invitations", verbose_name="organisation"
+    )
+    establishments = models.ManyToManyField(Establishment, related_name="+", verbose_name="établissements")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    email = models.EmailField("adresse invitée")
+    civility = models.CharField("civilité", max_length=3, choices=Civility.choices, blank=True)
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="invitée par"
+    )
+    # False for an address the portals must not reach (a Constructys staff account): no email, never acceptable,
+    # but the inviter sees the same pending invitation as for any other address.
+    deliverable = models.BooleanField("envoyée", default=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField("état", max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    created_at = models.DateTimeField("envoyée le", default=timezone.now)
+    expires_at = models.DateTimeField("expire le")
+    answered_at = models.DateTimeField("répondue le", null=True, blank=True)
+    answered_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="compte"
+    )
+    failed_passwords = models.PositiveSmallIntegerField("mots de passe erronés", default=0)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(Lower("email"), "status", name="invitation_email_status"),
+            models.Index(fields=["organisation", "status"], name="invitation_organisation"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} — {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == InvitationStatus.PENDING and self.expires_at > timezone.now()
+
+    @property
+    def is_acceptable(self) -> bool:
+        return self.deliverable and self.is_open
+
+    @property
+    def display_status(self) -> str:
+        if self.status == InvitationStatus.PENDING and not self.is_open:
+            return "Expirée"
+        return "Invitation en attente" if self.status == InvitationStatus.PENDING else self.get_status_display()
+
+
+class PersonalDataErasure(models.Model):
+    """The audit of an RGPD erasure (manage.py rgpd_erase_person): who asked it, when, why and what was erased.
+    It names the records by id only: the personal data it removed is not copied here."""
+
+    created_at = models.DateTimeField("le", default=timezone.now)
+    operator = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name="opérateur (équipe Constructys)"
+    )
+    reason = models.TextField("motif")
+    person = models.ForeignKey(
+        "Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="erasures", verbose_name="personne"
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="erasures", verbose_name="compte"
+    )
+    details = models.JSONField("ce qui a été effacé", default=dict)
+
+    class Meta:
+        verbose_name = "effacement RGPD"
+        verbose_name_plural = "effacements RGPD"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Effacement RGPD du {self.created_at:%d/%m/%Y %H:%M}"
 
 
 class ConsentKind(models.TextChoices):

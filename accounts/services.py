@@ -362,11 +362,19 @@ def set_memberships(*, actor, user, organisation, establishments, role) -> None:
 
 @transaction.atomic
 def add_user(*, actor, organisation, portal, email, establishments, role, first_name="", last_name="", civility=""):
-    """Create (or attach an existing) user to the organisation and email them: an invitation with a link to create
-    their password if the account is new, or a notice that they can now reach the organisation's data."""
+    """Back office only ("Créer un référent", by staff): create (or attach an existing) user to the organisation and
+    email them: a link to create their password if the account is new, or a notice that they can now reach the
+    organisation's data. The portals never attach an account directly: they send an invitation that its owner
+    accepts (accounts/invitations.py). A staff account is never attached to a portal."""
     establishments = _check_establishments(organisation, establishments)
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email).first()
+    if user is not None and user.is_staff:
+        raise ValidationError(
+            "Cette adresse est celle d'un compte de l'équipe Constructys : elle ne peut pas être rattachée à un "
+            "portail.",
+            code="staff",
+        )
     created = user is None
     if created:
         user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name, civility=civility)
@@ -570,27 +578,6 @@ def organisations_of_user(user, organisations) -> list[Organisation]:
         )
     )
     return [organisation for organisation in organisations if organisation.pk in ids]
-
-
-@transaction.atomic
-def add_provider_user(*, actor, organisations, email, establishments, role, civility="", first_name="", last_name=""):
-    """Create an oGestion user (or attach an existing account) with establishments of one or more of the
-    organisations the référent administers. The activation email goes out once (see add_user)."""
-    (first, chosen), *others = _by_organisation(organisations, establishments).items()
-    user = add_user(
-        actor=actor,
-        organisation=first,
-        portal=Portal.OGESTION,
-        email=email,
-        establishments=chosen,
-        role=role,
-        civility=civility,
-        first_name=first_name,
-        last_name=last_name,
-    )
-    for organisation, chosen in others:
-        set_memberships(actor=actor, user=user, organisation=organisation, establishments=chosen, role=role)
-    return user
 
 
 @transaction.atomic

@@ -8,4 +8,6 @@ urlpatterns = [
     path("mot-de-passe/<str:token>/", views.create_password, name="create_password"),
     path("mot-de-passe/<str:token>/nouveau-lien/", views.resend_link, name="resend_link"),
     path("conditions/", views.consent, name="consent"),
+    path("invitations/", views.my_invitations, name="invitations"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
 ]

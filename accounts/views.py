@@ -10,16 +10,16 @@ from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services
+from accounts import invitations, services
 from accounts.forms import CreatePasswordForm
 from accounts.middleware import remember_consents
-from accounts.models import ConsentKind, ConsentVersion, Membership
+from accounts.models import ConsentKind, ConsentVersion, Membership, User
 from common.redirects import next_path
 
 
@@ -55,6 +55,107 @@ def resend_link(request, token):
         services.send_password_link(user, account_token.purpose, portal=services.portal_of_user(user))
     messages.info(request, "Si ce lien était expiré, un nouveau lien vient d'être envoyé à l'adresse du compte.")
     return redirect("landing")
+
+
+# --- Invitations: nothing is attached until the owner of the address accepts (accounts/invitations.py) ----------
+
+
+def _accepted(request, invitation, signed_in):
+    messages.success(
+        request,
+        f"Invitation acceptée : vous avez désormais accès aux données de {invitation.organisation} dans "
+        f"{invitations.portal_label(invitation)}.",
+    )
+    if signed_in:
+        return redirect(f"{invitation.portal}:home")
+    messages.info(request, f"Connectez-vous avec votre identifiant {invitation.email}.")
+    return redirect(f"{invitation.portal}:login")
+
+
+def _declined(request):
+    messages.info(request, "Vous avez refusé l'invitation : rien n'a été rattaché à votre adresse.")
+
+
+@login_not_required
+@never_cache
+@sensitive_post_parameters("password", "password1", "password2")
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """The link of an invitation email. A new address accepts by creating its password; an existing account
+    accepts signed in as itself, or with its own password (always for an account without access to that portal).
+    Either may refuse."""
+    found = invitations.find(token)
+    account = invitations.account_for(found) if found is not None else None
+    if found is None or not invitations.is_acceptable(found) or (account is not None and account.is_staff):
+        return render(request, "accounts/invitation_invalid.html", status=410)
+    signed_in = request.user.is_authenticated and account is not None and request.user.pk == account.pk
+    decision = request.POST.get("decision") if request.method == "POST" else None
+    if decision == "decline":
+        try:
+            invitations.decline(found, user=request.user if signed_in else None)
+        except ValidationError:
+            return render(request, "accounts/invitation_invalid.html", status=410)
+        _declined(request)
+        return redirect(f"{found.portal}:home" if signed_in else "landing")
+    context = {"invitation": found, "portal_label": invitations.portal_label(found), "new_account": account is None}
+    status = 200
+    if account is None:
+        prospective = User(email=found.email, first_name=found.first_name, last_name=found.last_name)
+        form = CreatePasswordForm(request.POST if decision == "accept" else None, user=prospective)
+        if decision == "accept" and form.is_valid():
+            try:
+                invitations.accept_with_new_account(found, form.cleaned_data["password1"])
+            except ValidationError:
+                return render(request, "accounts/invitation_invalid.html", status=410)
+            return _accepted(request, found, signed_in=False)
+        context["form"] = form
+        status = 400 if form.errors else 200
+    else:
+        ask_password = not signed_in or invitations.needs_password(found, account)
+        if decision == "accept":
+            try:
+                invitations.accept(found, account, password=request.POST.get("password"), signed_in=signed_in)
+            except ValidationError as error:
+                if not invitations.is_acceptable(found):
+                    return render(request, "accounts/invitation_invalid.html", status=410)
+                context["error"] = " ".join(error.messages)
+                status = 400
+            else:
+                return _accepted(request, found, signed_in)
+        context.update(ask_password=ask_password, signed_in=signed_in)
+    return render(request, "accounts/invitation.html", context, status=status)
+
+
+@never_cache
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def my_invitations(request):
+    """The signed-in user's pending invitations, with "Accepter" and "Refuser" (their password too when they have
+    no access to that portal yet). An invitation of another address answers 404."""
+    pending = invitations.open_invitations_for(request.user)
+    errors = {}
+    if request.method == "POST":
+        pk = request.POST.get("invitation", "")
+        found = get_object_or_404(pending, pk=pk if pk.isdigit() else 0)
+        if request.POST.get("decision") == "decline":
+            invitations.decline(found, user=request.user)
+            _declined(request)
+            return redirect("accounts:invitations")
+        try:
+            invitations.accept(found, request.user, password=request.POST.get("password"))
+        except ValidationError as error:
+            errors[found.pk] = " ".join(error.messages)
+        else:
+            return _accepted(request, found, signed_in=True)
+    rows = [
+        {
+            "invitation": item,
+            "ask_password": invitations.needs_password(item, request.user),
+            "error": errors.get(item.pk),
+        }
+        for item in pending
+    ]
+    return render(request, "accounts/invitations.html", {"rows": rows}, status=400 if errors else 200)
 
 
 def terms(request):

@@ -228,7 +228,11 @@ class DemoWorld:
         for org_key, trainees in data.TRAINEES.items():
             organisation = self.orgs[org_key]
             self.persons[org_key] = []
+            # Each person is declared by the company's establishment of their town (or its first one): users who
+            # see one establishment find its persons only (Person.objects.for_user).
+            sites = [self.sites[site.key] for site in data.SITES if site.org == org_key]
             for index, t in enumerate(trainees):
+                site = next((e for e in sites if e.city == t.city), sites[0] if sites else None)
                 sex = "1" if t.civility == "m" else "2"
                 person, _ = upsert(
                     Person,
@@ -246,6 +250,7 @@ class DemoWorld:
                         "city": t.city,
                         "address_line1": f"{3 + 7 * index} RUE DES ARTISANS",
                         "job_title": t.job_title,
+                        "establishment": site,
                     },
                 )
                 self.persons[org_key].append(person)

@@ -735,19 +735,7 @@ class PersonForm(ErrorSummaryMixin, forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "civility",
-            "last_name",
-            "first_name",
-            "birth_date",
-            "nir",
-            "email",
-            "phone",
-            "address_line1",
-            "postal_code",
-            "city",
-            "job_title",
-        ]
+        fields = Person.PERSONAL_FIELDS
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "email": forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),

@@ -377,10 +377,17 @@ def remuneration_rows(form_fields: dict, data: dict) -> list[dict]:
     return rows
 
 
-def person_lookup(draft, target: str, terms: str) -> list[LookupItem]:
-    """The company's persons (of the draft's employer organisation) whose names hold every word typed (all of them,
-    by name, for blank terms): one query, at most LOOKUP_LIMIT."""
-    persons = Person.objects.filter(organisation_id=draft.employer_establishment.organisation_id)
+def scoped_persons(request, draft):
+    """The persons the user may look up and select for the draft: those of the draft's employer organisation
+    within the user's scope (Person.objects.for_user, narrowed by the header's entity switcher)."""
+    return Person.objects.for_user(request.user, request.establishment_ids).filter(
+        organisation_id=draft.employer_establishment.organisation_id
+    )
+
+
+def person_lookup(persons, target: str, terms: str) -> list[LookupItem]:
+    """Those of `persons` (scoped_persons) whose names hold every word typed (all of them, by name, for blank
+    terms): at most LOOKUP_LIMIT. No NIR in the results: the apprentice step shows it once the person is chosen."""
     for word in terms.split()[:5]:
         persons = persons.filter(Q(last_name__unaccent__icontains=word) | Q(first_name__unaccent__icontains=word))
     items = []
@@ -446,7 +453,7 @@ def referential_lookup(kind: str, terms: str) -> list[LookupItem]:
     raise Http404
 
 
-def build_lookup(draft, key: str, *, terms: str = "", searched: bool = False, person_names=None) -> Lookup:
+def build_lookup(request, draft, key: str, *, terms: str = "", searched: bool = False, person_names=None) -> Lookup:
     url = reverse("egestion:request_lookup", kwargs={"public_id": draft.public_id, "kind": key})
     data = draft.data
     if key in wizard.PERSON_TARGETS:
@@ -476,7 +483,7 @@ def build_lookup(draft, key: str, *, terms: str = "", searched: bool = False, pe
     lookup.searched = searched
     if searched:
         if lookup.is_person:
-            lookup.results = person_lookup(draft, key, terms)
+            lookup.results = person_lookup(scoped_persons(request, draft), key, terms)
         else:
             lookup.results = referential_lookup(key, terms)
     return lookup
@@ -544,7 +551,7 @@ def step_context(request, draft, step: wizard.Step, *, extra=None, input_errors=
     person_ids = [pk for pk in person_ids if isinstance(pk, int)]
     person_names = {}
     if person_ids:
-        persons = Person.objects.filter(organisation_id=draft.employer_establishment.organisation_id, pk__in=person_ids)
+        persons = scoped_persons(request, draft).filter(pk__in=person_ids)
         person_names = {person.pk: str(person) for person in persons}
 
     searched_key = request.GET.get("recherche", "")
@@ -555,6 +562,7 @@ def step_context(request, draft, step: wizard.Step, *, extra=None, input_errors=
         visible = not group.condition or conditions.get(group.condition, False) or has_errors
         lookups = [
             build_lookup(
+                request,
                 draft,
                 key,
                 terms=search_terms(request.GET.get("q", "")) if key == searched_key else "",
@@ -685,9 +693,9 @@ def save_step(draft, step: wizard.Step, post, *, mark_saved: bool = True, going_
     return services.save_draft(draft, values, step=going_to or step.slug)
 
 
-def apply_selection(draft, value: str) -> tuple[dict, str]:
+def apply_selection(request, draft, value: str) -> tuple[dict, str]:
     """A look-up result chosen ("select" button): the values it copies into the draft, and what to tell the user.
-    A person of another organisation, or an unknown referential entry, answers 404."""
+    A person outside the user's scope (scoped_persons), or an unknown referential entry, answers 404."""
     if text_problem(value) is not None:  # a forged value: no look-up in the database with it
         raise Http404
     kind, _, key = value.partition(":")
@@ -696,7 +704,7 @@ def apply_selection(draft, value: str) -> tuple[dict, str]:
         target, _, pk = key.partition(":")
         if target not in wizard.PERSON_TARGETS or not pk.isdecimal():
             raise Http404
-        person = get_object_or_404(Person, pk=int(pk), organisation_id=draft.employer_establishment.organisation_id)
+        person = get_object_or_404(scoped_persons(request, draft), pk=int(pk))
         message = f"{person} est sélectionné(e) comme {wizard.PERSON_TARGETS[target]}."
         return wizard.person_values(target, person), message
     if kind == "cfa":
@@ -865,7 +873,7 @@ def request_step(request, draft, step):
         terms = search_terms(request.POST.get(f"q_{argument}", ""))
         return redirect(step_url(draft, step.slug, f"lookup-{argument}", recherche=argument, q=terms))
     if verb == "select" or request.POST.get("select"):
-        values, message = apply_selection(draft, request.POST.get("select", argument))
+        values, message = apply_selection(request, draft, request.POST.get("select", argument))
         draft = services.save_draft(draft, values, step=step.slug)
         messages.success(request, message)
         return redirect(step_url(draft, step.slug, f"groupe-{_group_of_lookup(step, values)}"))
@@ -910,7 +918,7 @@ def request_lookup(request, draft, kind):
     if not request.headers.get("HX-Request"):
         slug = wizard.PERSON_TARGET_STEP.get(kind, "formation")
         return redirect(step_url(draft, slug, f"lookup-{kind}", recherche=kind, q=terms))
-    lookup = build_lookup(draft, kind, terms=terms, searched=True)
+    lookup = build_lookup(request, draft, kind, terms=terms, searched=True)
     return render(request, "egestion/funding/includes/lookup_results.html", {"lookup": lookup})
 
 
@@ -926,6 +934,7 @@ def request_person_new(request, draft):
     if request.method == "POST" and form.is_valid():
         person = form.save(commit=False)
         person.organisation_id = draft.employer_establishment.organisation_id
+        person.establishment_id = draft.employer_establishment_id
         person.save()
         services.save_draft(draft, wizard.person_values(target, person), step=slug)
         messages.success(request, f"{person} est créé(e) et sélectionné(e) comme {wizard.PERSON_TARGETS[target]}.")

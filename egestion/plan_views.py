@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Person
 from common.forms import search_terms
 from egestion import funding_views as shared
 from egestion import plan_forms
@@ -42,7 +41,7 @@ def lookup_url(draft, kind: str) -> str:
     return reverse("egestion:plan_lookup", kwargs={"public_id": draft.public_id, "kind": kind})
 
 
-def trainee_lookup(draft, terms: str = "", searched: bool = False) -> PlanLookup:
+def trainee_lookup(request, draft, terms: str = "", searched: bool = False) -> PlanLookup:
     lookup = PlanLookup(
         "stagiaire",
         "Rechercher une personne de votre entreprise par son nom",
@@ -55,7 +54,7 @@ def trainee_lookup(draft, terms: str = "", searched: bool = False) -> PlanLookup
         person=True,
     )
     if searched:
-        lookup.results = shared.person_lookup(draft, "stagiaire", terms)
+        lookup.results = shared.person_lookup(shared.scoped_persons(request, draft), "stagiaire", terms)
     return lookup
 
 
@@ -261,7 +260,7 @@ def _step_extra(request, draft, step) -> dict:
         return {"form": plan_forms.TrainingForm(data_values=draft.data)}
     if step.slug == "stagiaires":
         searched = request.GET.get("recherche") == "stagiaire"
-        return {"lookup": trainee_lookup(draft, search_terms(request.GET.get("q", "")), searched)}
+        return {"lookup": trainee_lookup(request, draft, search_terms(request.GET.get("q", "")), searched)}
     return {}
 
 
@@ -286,8 +285,7 @@ def _stagiaires_post(request, draft, step):
         prefix, _, pk = selected.rpartition(":")
         if prefix != "person:stagiaire":
             raise Http404
-        organisation_id = draft.employer_establishment.organisation_id
-        person = get_object_or_404(Person, pk=pk if pk.isdecimal() else 0, organisation_id=organisation_id)
+        person = get_object_or_404(shared.scoped_persons(request, draft), pk=pk if pk.isdecimal() else 0)
         trainee = plan.add_trainee(draft, person)
         messages.success(request, f"{person} est ajouté(e) aux stagiaires de la demande.")
         return redirect(plan_url(draft, step.slug, f"stagiaire-{trainee.pk}"))
@@ -568,7 +566,11 @@ def plan_lookup(request, draft, kind):
     if not request.headers.get("HX-Request"):
         slug = "stagiaires" if kind == "stagiaire" else "modules"
         return redirect(plan_url(draft, slug, f"lookup-{kind}", recherche=kind, q=terms))
-    lookup = trainee_lookup(draft, terms, True) if kind == "stagiaire" else provider_lookup(draft, None, terms, True)
+    lookup = (
+        trainee_lookup(request, draft, terms, True)
+        if kind == "stagiaire"
+        else provider_lookup(draft, None, terms, True)
+    )
     return render(request, "egestion/funding/includes/lookup_results.html", {"lookup": lookup})
 
 

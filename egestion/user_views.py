@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import services
+from accounts import invitations, services
 from accounts.models import AccountEvent, AccountEventKind, Establishment, Membership, Portal, Role
 from egestion.forms import EstablishmentsForm, InviteForm, UserFilterForm
 from egestion.views import egestion_required
@@ -98,6 +98,7 @@ def users(request):
     context = {"form": form, "page": page}
     if request.htmx:
         return _render(request, "egestion/users/list.html#results", context)
+    context["invitations"] = invitations.sent_by([request.organisation], Portal.EGESTION)[:50]
     return _render(request, "egestion/users/list.html", context)
 
 
@@ -118,9 +119,9 @@ def user_invite(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            account = services.add_user(
+            invitation = invitations.invite(
                 actor=request.user,
-                organisation=organisation,
+                organisations=[organisation],
                 portal=Portal.EGESTION,
                 email=data["email"],
                 establishments=data["establishments"],
@@ -132,12 +133,8 @@ def user_invite(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                f"{account.get_full_name() or account.email} est ajouté(e) aux utilisateurs de {organisation.name} : "
-                f"un e-mail lui a été envoyé à l'adresse {account.email}.",
-            )
-            return redirect("egestion:user", account.pk)
+            messages.success(request, invitations.sent_message(invitation))
+            return redirect("egestion:users")
     return _render(request, "egestion/users/invite.html", {"form": form})
 
 

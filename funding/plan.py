@@ -489,7 +489,10 @@ def create_trainee(request: FundingRequest, *, person_values: dict, job_title: s
     """A new person of the employer's organisation, trainee of the request."""
     _check_draft(request)
     person = Person.objects.create(
-        organisation_id=request.employer_establishment.organisation_id, job_title=job_title, **person_values
+        organisation_id=request.employer_establishment.organisation_id,
+        establishment_id=request.employer_establishment_id,
+        job_title=job_title,
+        **person_values,
     )
     return PlanTrainee.objects.create(request=request, person=person, job_title=job_title, category=category)
 

@@ -132,13 +132,18 @@ def _address_line(data: dict[str, Any], prefix: str) -> str:
     return ", ".join(filter(None, [street, data.get(f"{prefix}_complement")]))[:200]
 
 
-def _apprentice(data: dict[str, Any], organisation_id: int) -> Person:
-    """The Person chosen in the wizard when it belongs to the employer's organisation; otherwise a new Person of
-    that organisation from the CERFA's apprentice block (an id of another organisation is never used)."""
+def _apprentice(data: dict[str, Any], establishment, user) -> Person:
+    """The Person chosen in the wizard when it belongs to the employer's organisation and to the user's scope
+    (Person.objects.for_user); otherwise a new Person of that establishment from the CERFA's apprentice block (an id
+    outside the scope is never used)."""
+    organisation_id = establishment.organisation_id
     person_id = data.get(APPRENTICE_PERSON_KEY)
     if person_id not in (None, ""):
+        persons = Person.objects.filter(organisation_id=organisation_id)
+        if getattr(user, "pk", None):
+            persons = persons.filter(pk__in=Person.objects.for_user(user).values("pk"))
         try:
-            person = Person.objects.filter(pk=int(person_id), organisation_id=organisation_id).first()
+            person = persons.filter(pk=int(person_id)).first()
         except (TypeError, ValueError):
             person = None
         if person is not None:
@@ -146,6 +151,7 @@ def _apprentice(data: dict[str, Any], organisation_id: int) -> Person:
     civility = {"M": Civility.MONSIEUR, "F": Civility.MADAME}.get(data.get("apprenti_sexe"), "")
     return Person.objects.create(
         organisation_id=organisation_id,
+        establishment=establishment,
         civility=civility,
         last_name=str(data.get("apprenti_nom_naissance") or "")[:150],
         first_name=str(data.get("apprenti_prenom") or "")[:150],
@@ -228,7 +234,7 @@ def _transmit_apprenticeship(locked: FundingRequest, result, *, user, numbers) -
         provider_establishment=_provider_establishment(data),
         created_by=user,
     )
-    person = _apprentice(data, establishment.organisation_id)
+    person = _apprentice(data, establishment, user)
     Enrolment.objects.create(dossier=dossier, person=person)
     return Transmitted(
         dossier=dossier,

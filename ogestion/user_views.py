@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import services
+from accounts import invitations, services
 from accounts.models import AccountTokenPurpose, Establishment, Membership, Person, Portal, Role
 from ogestion.forms import PersonFilterForm, UserFilterForm, UserSheetForm
 from ogestion.views import ogestion_required
@@ -34,6 +34,14 @@ def referent_required(view_func):
         return view_func(request, *args, **kwargs)
 
     return wrapper
+
+
+def _persons(request):
+    """The provider's persons within the référent's scope (Person.objects.for_user): what "Sélection d'un salarié"
+    lists and prefills a sheet from."""
+    return Person.objects.for_user(request.user, request.establishment_ids).filter(
+        organisation__in=request.admin_organisations
+    )
 
 
 def _render(request, template, context, status=200):
@@ -77,6 +85,7 @@ def users(request):
     context = {"form": form, "page": page}
     if request.htmx:
         return _render(request, "ogestion/users/list.html#results", context)
+    context["invitations"] = invitations.sent_by(request.admin_organisations, Portal.OGESTION)[:50]
     return _render(request, "ogestion/users/list.html", context)
 
 
@@ -87,11 +96,7 @@ def persons(request):
     organisations = request.admin_organisations
     account = services.users_of_organisations(organisations).filter(email__iexact=OuterRef("email")).values("pk")
     form = PersonFilterForm(request.GET)
-    known = (
-        Person.objects.filter(organisation__in=organisations)
-        .annotate(account_id=Subquery(account[:1]))
-        .order_by("last_name", "first_name", "pk")
-    )
+    known = _persons(request).annotate(account_id=Subquery(account[:1])).order_by("last_name", "first_name", "pk")
     page = Paginator(form.filter(known), PERSONS_PER_PAGE).get_page(request.GET.get("page"))
     return _render(request, "ogestion/users/persons.html", {"form": form, "page": page})
 
@@ -105,7 +110,7 @@ def user_create(request):
     if person_id := request.GET.get("salarie"):
         if not person_id.isdecimal():
             raise Http404
-        person = get_object_or_404(Person.objects.filter(organisation__in=organisations), pk=person_id)
+        person = get_object_or_404(_persons(request), pk=person_id)
         initial.update(
             civility=person.civility, last_name=person.last_name, first_name=person.first_name, email=person.email
         )
@@ -118,9 +123,10 @@ def user_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.add_provider_user(
+            invitation = invitations.invite(
                 actor=request.user,
                 organisations=organisations,
+                portal=Portal.OGESTION,
                 email=data["email"],
                 establishments=data["establishments"],
                 role=form.role,
@@ -131,17 +137,8 @@ def user_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if user.has_usable_password():
-                messages.success(
-                    request, f"{user} a désormais accès à vos établissements avec son identifiant {user.email}."
-                )
-            else:
-                messages.success(
-                    request,
-                    f"Le compte de {user} est créé : un e-mail l'invitant à créer son mot de passe a été envoyé "
-                    f"à {user.email}.",
-                )
-            return redirect("ogestion:user", user.pk)
+            messages.success(request, invitations.sent_message(invitation))
+            return redirect("ogestion:users")
     # A blank sheet lists the référent's own establishments; "Voir tous" shows the others.
     own = {m.establishment_id for m in request.memberships if m.establishment.organisation in organisations}
     return _sheet(request, form, set(), {"person": person}, shown_ids=own)

@@ -8,7 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from tests.egestion.utils import GOOD_PASSWORD, link_in
+from tests.egestion.utils import GOOD_PASSWORD, invitation_link_in, link_in
 from tests.factories import CompanyFactory, EstablishmentFactory, MembershipFactory, UserFactory
 
 FACTORY_PASSWORD = "Motdepasse-123!"
@@ -136,11 +136,17 @@ def test_an_invited_colleague_creates_a_password_and_logs_in(page, browser, live
     page.get_by_label("Adresse e-mail").fill("luc.bernard@batir-ensemble.fr")
     page.get_by_label(re.compile(r"^BATIR ENSEMBLE — 69003 LYON")).check()
     page.get_by_role("button", name="Envoyer l'invitation").click()
-    expect(page.get_by_text("un e-mail lui a été envoyé")).to_be_visible()
-    expect(page.get_by_text("Invitation envoyée : mot de passe pas encore créé")).to_be_visible()
+    expect(page.get_by_text("Une invitation a été envoyée à luc.bernard@batir-ensemble.fr")).to_be_visible()
+    expect(page.get_by_text("Invitation en attente")).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
 
-    create_password(page, last_link_to("luc.bernard@batir-ensemble.fr"))
+    [message] = [m for m in mail.outbox if "luc.bernard@batir-ensemble.fr" in m.to]
+    page.goto(invitation_link_in(message))
+    expect(page.get_by_text("vous invite à consulter les données de BATIR ENSEMBLE")).to_be_visible()
+    page.get_by_label("Saisissez le nouveau mot de passe").fill(GOOD_PASSWORD)
+    page.get_by_label("Confirmez le nouveau mot de passe").fill(GOOD_PASSWORD)
+    page.get_by_role("button", name="Accepter").click()
+    expect(page.get_by_text("Invitation acceptée")).to_be_visible()
     log_in(page, "luc.bernard@batir-ensemble.fr", GOOD_PASSWORD)
     accept_terms_if_asked(page)
     expect(page.get_by_role("heading", name="Bienvenue dans votre espace eGestion")).to_be_visible()

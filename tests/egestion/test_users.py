@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import AccountEvent, AccountEventKind, Membership, Role, User
 from dossiers.models import Dossier
-from tests.egestion.utils import GOOD_PASSWORD, emails_to, link_in, text
+from tests.egestion.utils import GOOD_PASSWORD, emails_to, invitation_link_in, text
 from tests.factories import DossierFactory, EstablishmentFactory, MembershipFactory, UserFactory
 
 USERS_URL = "/egestion/utilisateurs/"
@@ -120,20 +120,27 @@ def test_invitation_then_password_then_login(client, manager, establishments):
         },
     )
 
-    invited = User.objects.get(email="luc.bernard@batir-ensemble.fr")
     assert response.status_code == 302
-    assert response.url == reverse("egestion:user", args=[invited.pk])
-    assert [m.establishment for m in Membership.objects.filter(user=invited)] == [establishments[1]]
-    assert AccountEvent.objects.filter(user=invited, kind=AccountEventKind.INVITED, actor=manager).exists()
-    [invitation] = emails_to(invited.email)
-    assert "Créer mon mot de passe" in invitation.alternatives[0][0]
+    assert response.url == USERS_URL
+    assert not User.objects.filter(email="luc.bernard@batir-ensemble.fr").exists()  # nothing before acceptance
+    [invitation] = emails_to("luc.bernard@batir-ensemble.fr")
+    assert "Répondre à l'invitation" in invitation.alternatives[0][0]
     assert "BATIR ENSEMBLE" in invitation.body
     listing = text(client.get(USERS_URL))
+    assert "luc.bernard@batir-ensemble.fr" in listing
     assert "Invitation en attente" in listing
 
     client.logout()
-    created = client.post(link_in(invitation), {"password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD}, follow=True)
+    created = client.post(
+        invitation_link_in(invitation),
+        {"decision": "accept", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD},
+        follow=True,
+    )
     assert created.redirect_chain[-1][0] == "/egestion/connexion/"
+    invited = User.objects.get(email="luc.bernard@batir-ensemble.fr")
+    assert invited.get_full_name() == "Luc BERNARD"
+    assert [m.establishment for m in Membership.objects.filter(user=invited)] == [establishments[1]]
+    assert AccountEvent.objects.filter(user=invited, kind=AccountEventKind.INVITATION_ACCEPTED, actor=manager).exists()
     assert client.login(email="luc.bernard@batir-ensemble.fr", password=GOOD_PASSWORD)
     home = client.get("/egestion/", follow=True)
     assert home.status_code == 200

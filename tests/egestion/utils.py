@@ -14,6 +14,12 @@ def link_in(message) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
 
+def invitation_link_in(message) -> str:
+    """The path of the "Répondre à l'invitation" link of an invitation email."""
+    url = re.search(r"https?://[^\s\"]+/comptes/invitation/[^\s\"/]+/", message.body).group(0)
+    return re.sub(r"^https?://[^/]+", "", url)
+
+
 def emails_to(address):
     return [message for message in mail.outbox if address in message.to]
 

@@ -36,7 +36,11 @@ def provider_a():
     colleague = UserFactory(email="natasha.niboteur@cfa-btp.fr", first_name="Natasha", last_name="Niboteur")
     MembershipFactory(user=colleague, establishment=a1, role=Role.PROVIDER_USER)
     person = PersonFactory(
-        organisation=organisation, last_name="Dejan", first_name="Dylan", email="dylan.dejan@cfa-btp.fr"
+        organisation=organisation,
+        establishment=a1,
+        last_name="Dejan",
+        first_name="Dylan",
+        email="dylan.dejan@cfa-btp.fr",
     )
     return SimpleNamespace(
         organisation=organisation, a1=a1, a2=a2, a3=a3, referent=referent, colleague=colleague, person=person

@@ -5,9 +5,12 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 
-from accounts.models import AccountToken, Membership, Role, User
+from accounts import services
+from accounts.models import AccountToken, Membership, Portal, Role, User
+from tests.egestion.utils import invitation_link_in
 from tests.factories import (
     MembershipFactory,
     PersonFactory,
@@ -144,7 +147,12 @@ def test_person_selection_lists_the_providers_persons(referent_client, provider_
 
 
 def test_a_person_who_already_has_an_account_links_to_the_sheet(referent_client, provider_a):
-    PersonFactory(organisation=provider_a.organisation, last_name="Niboteur", email="natasha.niboteur@cfa-btp.fr")
+    PersonFactory(
+        organisation=provider_a.organisation,
+        establishment=provider_a.a1,
+        last_name="Niboteur",
+        email="natasha.niboteur@cfa-btp.fr",
+    )
 
     response = referent_client.get(reverse("ogestion:user_persons"))
 
@@ -165,25 +173,35 @@ def test_choosing_a_person_prefills_the_sheet(referent_client, provider_a):
 # --- creating a user -------------------------------------------------------------------------------------------
 
 
-def test_creating_a_user_sends_the_activation_email_with_the_login_and_link(referent_client, provider_a):
+def accept_invitation(client, message):
+    """The invited address accepts by creating its password (a new account); returns the account."""
+    client.post(
+        invitation_link_in(message), {"decision": "accept", "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD}
+    )
+    return User.objects.get(email__iexact=message.to[0])
+
+
+def test_creating_a_user_sends_an_invitation_that_creates_the_account(referent_client, provider_a):
     response = referent_client.post(reverse("ogestion:user_create"), sheet_data([provider_a.a1]), follow=True)
 
-    user = User.objects.get(email="claire.martin@cfa-btp.fr")
-    assert response.redirect_chain[-1][0] == reverse("ogestion:user", args=[user.pk])
-    assert "à créer son mot de passe a été envoyé à claire.martin@cfa-btp.fr" in response.text
+    assert response.redirect_chain[-1][0] == reverse("ogestion:users")
+    assert "Une invitation a été envoyée à claire.martin@cfa-btp.fr" in response.text
+    assert "claire.martin@cfa-btp.fr" in response.text  # listed by its address until accepted
+    assert not User.objects.filter(email="claire.martin@cfa-btp.fr").exists()
+    [email] = mail.outbox
+    assert email.to == ["claire.martin@cfa-btp.fr"]
+    assert email.subject == "Constructys - Invitation à rejoindre CFA DU BATIMENT OCCITANIE sur oGestion"
+    assert "Jing TIAN vous invite à consulter les données de CFA DU BATIMENT OCCITANIE dans oGestion" in email.body
+    assert "Répondre à l'invitation" in email.alternatives[0][0]
+    assert referent_client.get(invitation_link_in(email)).status_code == 200
+
+    user = accept_invitation(referent_client, email)
+
     assert (user.civility, user.last_name, user.first_name) == ("mme", "Martin", "Claire")
-    assert not user.has_usable_password()
+    assert user.has_usable_password()
     assert [(m.establishment, m.role) for m in Membership.objects.filter(user=user)] == [
         (provider_a.a1, Role.PROVIDER_USER)
     ]
-    [email] = mail.outbox
-    assert email.to == ["claire.martin@cfa-btp.fr"]
-    assert email.subject == "Constructys - Bienvenue dans votre espace d'information de gestion"
-    assert "Votre compte d'accès à votre espace d'information de gestion oGestion" in email.body
-    assert "Voici votre identifiant : claire.martin@cfa-btp.fr" in email.body
-    html = email.alternatives[0][0]
-    assert "Créer mon mot de passe" in html and "claire.martin@cfa-btp.fr" in html
-    assert referent_client.get(link_in(email)).status_code == 200
 
 
 def test_the_portal_user_profile_is_mandatory(referent_client, provider_a):
@@ -205,15 +223,13 @@ def test_an_establishment_is_mandatory(referent_client, provider_a):
 def test_both_profiles_make_a_referent_with_several_establishments(referent_client, provider_a):
     referent_client.post(reverse("ogestion:user_create"), sheet_data([provider_a.a1, provider_a.a3], referent="on"))
 
-    user = User.objects.get(email="claire.martin@cfa-btp.fr")
+    user = accept_invitation(referent_client, mail.outbox[0])
     memberships = Membership.objects.filter(user=user).order_by("establishment__name")
     assert [(m.establishment, m.role) for m in memberships] == [
         (provider_a.a1, Role.PROVIDER_REFERENT),
         (provider_a.a3, Role.PROVIDER_REFERENT),
     ]
     # As a référent, the new user may manage users too.
-    user.set_password(GOOD_PASSWORD)
-    user.save()
     accept_current_terms(user)
     referent_client.force_login(user)
     assert referent_client.get(reverse("ogestion:users")).status_code == 200
@@ -229,16 +245,19 @@ def test_an_email_already_used_in_the_organisation_points_to_the_sheet(referent_
     assert mail.outbox == []
 
 
-def test_an_account_of_another_space_is_attached_and_told(referent_client, provider_a):
+def test_an_account_of_another_space_is_invited_not_attached(referent_client, provider_a):
     other = UserFactory(email="formateur@ailleurs.fr", first_name="Marc", last_name="Ailleurs")
     MembershipFactory(user=other, role=Role.COMPANY_USER)
 
-    referent_client.post(reverse("ogestion:user_create"), sheet_data([provider_a.a2], email="formateur@ailleurs.fr"))
+    response = referent_client.post(
+        reverse("ogestion:user_create"), sheet_data([provider_a.a2], email="formateur@ailleurs.fr"), follow=True
+    )
 
-    assert Membership.objects.filter(user=other, establishment=provider_a.a2, role=Role.PROVIDER_USER).exists()
-    assert User.objects.get(pk=other.pk).last_name == "Ailleurs"  # another space's identity is not overwritten
+    assert not Membership.objects.filter(user=other, establishment__organisation=provider_a.organisation).exists()
+    assert "Une invitation a été envoyée à formateur@ailleurs.fr" in response.text
+    assert "Ailleurs" not in response.text and "Marc" not in response.text
     [email] = mail.outbox
-    assert "Vous avez désormais accès" in email.body
+    assert "Répondre à l'invitation" in email.alternatives[0][0]
 
 
 # --- the sheet of an existing user -----------------------------------------------------------------------------
@@ -323,9 +342,21 @@ def test_a_referent_cannot_drop_their_own_referent_profile(referent_client, prov
 # --- activation email, deactivation ----------------------------------------------------------------------------
 
 
+def referent_created_by_staff(provider_a):
+    """An account without password, as the back office's "Créer un référent" makes one (its email sent)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.add_user(
+            actor=None,
+            organisation=provider_a.organisation,
+            portal=Portal.OGESTION,
+            email="claire.martin@cfa-btp.fr",
+            establishments=[provider_a.a1],
+            role=Role.PROVIDER_USER,
+        )
+
+
 def test_resending_the_activation_email_replaces_the_link(referent_client, provider_a, client):
-    referent_client.post(reverse("ogestion:user_create"), sheet_data([provider_a.a1]))
-    user = User.objects.get(email="claire.martin@cfa-btp.fr")
+    user = referent_created_by_staff(provider_a)
     old_link = link_in(mail.outbox[0])
     mail.outbox.clear()
     sheet = referent_client.get(reverse("ogestion:user", args=[user.pk]))
@@ -408,8 +439,7 @@ def test_a_deactivated_users_sheet_cannot_be_edited(referent_client, provider_a)
 
 
 def test_deactivation_ends_a_pending_activation_link(referent_client, provider_a):
-    referent_client.post(reverse("ogestion:user_create"), sheet_data([provider_a.a1]))
-    user = User.objects.get(email="claire.martin@cfa-btp.fr")
+    user = referent_created_by_staff(provider_a)
     link = link_in(mail.outbox[0])
 
     referent_client.post(reverse("ogestion:user_deactivate", args=[user.pk]))
@@ -502,12 +532,13 @@ def test_a_referent_of_two_providers_manages_both(client, provider_a, provider_b
     assert provider_b.user.email in listed.text
 
     client.post(reverse("ogestion:user_create"), sheet_data([provider_a.a3, provider_b.b1]))
-    user = User.objects.get(email="claire.martin@cfa-btp.fr")
+    assert len(mail.outbox) == 1
+    user = accept_invitation(client, mail.outbox[0])
+    client.force_login(provider_a.referent)
     assert set(Membership.objects.filter(user=user).values_list("establishment", flat=True)) == {
         provider_a.a3.pk,
         provider_b.b1.pk,
     }
-    assert len(mail.outbox) == 1
 
     # Unticking every establishment of B ends the access to B only.
     client.post(reverse("ogestion:user", args=[user.pk]), sheet_data([provider_a.a3], email=None))
