@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import CreatePasswordForm
+from accounts.login_limits import LoginLimitMixin
 from accounts.middleware import remember_consents
 from accounts.models import ConsentKind, ConsentVersion, Membership
 
@@ -142,7 +144,12 @@ def consent(request):
 # --- Back office login ----------------------------------------------------------------------------------------
 
 
-class StaffLoginView(LoginView):
+class AccountLoginView(LoginLimitMixin, LoginView):
+    """allauth's own login page (/comptes/login/, where allauth sends a login it had to abandon), with the login
+    limits of the portals' pages."""
+
+
+class StaffLoginView(LoginLimitMixin, LoginView):
     """allauth's login for the back office: after the password, staff with an authenticator app enter its code."""
 
     template_name = "account/staff_login.html"
@@ -181,3 +188,13 @@ def admin_login(admin_site_login):
 @login_not_required
 def too_many_requests(request, exception=None):
     return render(request, "account/too_many_requests.html", status=429)
+
+
+# --- allauth's pages the portals do not use ------------------------------------------------------------------
+
+
+@login_not_required
+def not_routed(request, *args, **kwargs):
+    """allauth builds links to some of its pages (e.g. sign-up in the "unknown account" email): the name stays
+    reversible, the page answers 404 (accounts/allauth_urls.py)."""
+    raise Http404("Cette page n'existe pas.")
