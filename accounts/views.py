@@ -16,9 +16,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import services
+from accounts import services, staff_mfa
 from accounts.forms import CreatePasswordForm
 from accounts.login_limits import LoginLimitMixin
 from accounts.middleware import remember_consents
@@ -180,6 +180,46 @@ def admin_login(admin_site_login):
 
     view.is_allauth_admin_login = True
     return login_not_required(never_cache(view))
+
+
+# --- Staff second factor: set up only through the emailed link (accounts/staff_mfa.py) -----------------------
+
+
+@never_cache
+@require_GET
+def totp_enrolment_pending(request):
+    """Where the admin sends a staff member without an authenticator app."""
+    user = request.user
+    if not staff_mfa.needs_enrolment(user):
+        return redirect("admin:index")
+    staff_mfa.send_first_link_if_none(user)
+    return render(
+        request,
+        "accounts/totp_enrolment_pending.html",
+        {"link": staff_mfa.last_link(user), "hours": staff_mfa.TOTP_LINK_HOURS},
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def totp_enrolment(request, token):
+    """The emailed link: logged in as its owner (the back office's login first), it opens the set-up once."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect(f"{reverse('admin:login')}?{urlencode({REDIRECT_FIELD_NAME: request.path})}")
+    if not staff_mfa.needs_enrolment(user):
+        return redirect("admin:index")
+    status = staff_mfa.redeem(token, user)
+    if status != "ok":
+        return render(
+            request,
+            "accounts/totp_enrolment_pending.html",
+            {"link": staff_mfa.last_link(user), "hours": staff_mfa.TOTP_LINK_HOURS, "status": status},
+            status=410,
+        )
+    staff_mfa.allow_setup_in_session(request)
+    return redirect("mfa_activate_totp")
 
 
 # --- Too many attempts (allauth's rate limits answer 429 with this page) -------------------------------------
