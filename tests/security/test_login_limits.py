@@ -267,3 +267,17 @@ def test_with_the_cache_down_logins_go_through_at_once(client, manager, settings
 
     assert response["Location"] == "/egestion/"
     assert (datetime.datetime.now() - started).total_seconds() < 5
+
+
+@pytest.mark.parametrize(
+    "login_url", ["/ogestion/connexion/", "/digit-invest/connexion/", "/admin/login/", "/comptes/login/"]
+)
+def test_every_login_page_answers_a_wrong_password_over_the_limit_with_the_code_page(client, manager, login_url):
+    for _ in range(5):
+        client.post(login_url, {"login": manager.email, "password": WRONG})
+
+    response = client.post(login_url, {"login": manager.email, "password": WRONG})
+
+    assert response.status_code == 302
+    assert response["Location"] == CODE_URL
+    assert not mail.outbox
