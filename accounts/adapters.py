@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.core.internal.httpkit import clean_client_ip
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -40,6 +41,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # A password reset went through: the new password alone is enough again.
         super()._delete_login_attempts_cached_email(request, **credentials)
         login_limits.clear_address_failures(request, credentials.get("email", ""))
+
+    def get_client_ip(self, request):
+        # The real client behind the production proxy (settings.TRUSTED_PROXY_COUNT), for every per-IP limit.
+        ip = login_limits.client_ip(request)
+        return clean_client_ip(ip) if ip else super().get_client_ip(request)
 
     def is_login_by_code_required(self, login):
         """Over the per-address failure limit, the right password leads to a code emailed to the address."""

@@ -25,10 +25,22 @@ from allauth.account.models import Login
 from allauth.account.stages import LoginByCodeStage, LoginStageController
 from allauth.core.internal import ratelimit
 from allauth.core.internal.httpkit import headed_redirect_response
+from django.conf import settings
 from django.core.cache import cache
 
 ADDRESS_ACTION = "login_failed_address"
 _OVER_LIMIT_ATTRIBUTE = "_login_address_over_limit"
+
+
+def client_ip(request) -> str | None:
+    """The address of the client the per-IP limits count: behind settings.TRUSTED_PROXY_COUNT reverse proxies, the
+    entry the first of them appended to X-Forwarded-For (what the client itself sends there comes before it and is
+    ignored); without proxy, or for a request that did not come through them, REMOTE_ADDR."""
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+    if count > 0 and len(forwarded) >= count:
+        return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")
 
 
 def address_key(email: str) -> str:

@@ -185,8 +185,8 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 # Number of reverse proxies in front of gunicorn that append to X-Forwarded-For: the client address the per-IP limits
 # count is the entry that many places from the end (0: REMOTE_ADDR, development; 1: docker-compose.yml's shape).
+# (accounts.adapters.AccountAdapter.get_client_ip).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # Second factor (django-allauth mfa): an authenticator app (TOTP) with recovery codes; pages under /comptes/2fa/.
 # Mandatory for staff before they reach the admin (accounts.middleware.StaffTOTPRequiredMiddleware).

@@ -207,7 +207,7 @@ def forwarded(address, proxy="10.0.0.2"):
 
 
 def test_behind_the_proxy_the_per_ip_limit_counts_each_client_not_the_proxy(client, manager, settings):
-    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "3/15m/ip"}
     for n in range(3):
         login(client, f"a{n}@exemple.fr", WRONG, **forwarded("203.0.113.7"))
@@ -222,8 +222,28 @@ def test_behind_the_proxy_the_per_ip_limit_counts_each_client_not_the_proxy(clie
     assert "Trop de tentatives" in spoofed.text
 
 
+def test_without_a_proxy_the_forwarded_header_is_not_trusted(client, manager, settings):
+    """In development (TRUSTED_PROXY_COUNT=0) a client could otherwise pick a new address at each attempt."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "3/15m/ip"}
+    for n in range(3):
+        login(client, f"a{n}@exemple.fr", WRONG, **forwarded(f"203.0.113.{n}", proxy="192.0.2.1"))
+
+    assert (
+        "Trop de tentatives"
+        in login(client, manager.email, DEFAULT_PASSWORD, **forwarded("198.51.100.9", proxy="192.0.2.1")).text
+    )
+
+
 def test_the_proxy_count_comes_from_the_environment_and_the_compose_file_sets_one():
-    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == settings.TRUSTED_PROXY_COUNT == 0
+    import os
+    import subprocess
+    import sys
+
+    code = "import django; django.setup(); from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "TRUSTED_PROXY_COUNT": "1"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "1"
+    assert settings.TRUSTED_PROXY_COUNT == 0
     compose = (settings.BASE_DIR / "docker-compose.yml").read_text()
     assert re.search(r'TRUSTED_PROXY_COUNT: "1"', compose)
 
