@@ -29,6 +29,9 @@ from django.conf import settings
 from django.core.cache import cache
 
 ADDRESS_ACTION = "login_failed_address"
+# Codes emailed to one address: even someone who has the password (but not the mailbox) gets only a few codes of
+# 3 tries each per hour. Only the right password spends it, so an attacker without it cannot.
+CODE_ACTION = "login_code_address"
 _OVER_LIMIT_ATTRIBUTE = "_login_address_over_limit"
 
 
@@ -82,6 +85,14 @@ def answer_as_if_a_code_was_sent(request, email: str):
 
 class LoginLimitMixin:
     """For allauth's LoginView subclasses (the portals', the back office's, allauth's own)."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["login"]
+        if is_over_limit(self.request) and not ratelimit.consume(
+            self.request, app="allauth.account", action=CODE_ACTION, key=address_key(email)
+        ):
+            return answer_as_if_a_code_was_sent(self.request, email)
+        return super().form_valid(form)
 
     def form_invalid(self, form):
         email = form.cleaned_data.get("login") if hasattr(form, "cleaned_data") else None

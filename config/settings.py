@@ -171,6 +171,7 @@ ACCOUNT_RATE_LIMITS = {
     "login": "120/m/ip",
     "login_failed": "100/15m/ip",
     "login_failed_address": "5/15m/key",
+    "login_code_address": "10/h/key",
     "reset_password": "30/m/ip,3/5m/key",
     "reset_password_from_key": "30/m/ip",
     "change_password": "5/m/user",

@@ -170,6 +170,17 @@ def test_staff_over_the_limit_still_enter_their_authenticator_code_after_the_ema
     assert client.get("/admin/").status_code == 200
 
 
+def test_codes_for_one_address_are_bounded_even_with_the_right_password(client, manager, settings):
+    """Someone who has the password but not the mailbox gets a few codes an hour, not unlimited guesses."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_code_address": "2/h/key"}
+    fail_five_times(client, manager.email)
+    for _ in range(3):
+        response = login(type(client)(), manager.email, DEFAULT_PASSWORD)
+        assert response["Location"] == CODE_URL
+
+    assert len(mail.outbox) == 2
+
+
 def test_a_password_reset_makes_the_password_enough_again(client, manager):
     from allauth.account.adapter import get_adapter
     from django.test import RequestFactory
@@ -196,9 +207,10 @@ def test_the_figures_are_those_of_the_readme():
     assert limits["login"] == "120/m/ip"
     assert limits["login_failed"] == "100/15m/ip"
     assert limits["login_failed_address"] == "5/15m/key"
+    assert limits["login_code_address"] == "10/h/key"
     assert limits["signup"] == "60/h/ip"
     readme = (settings.BASE_DIR / "README.md").read_text()
-    for figure in ("120 per minute", "100 per 15 minutes", "5 per 15 minutes", "60 per hour"):
+    for figure in ("120 per minute", "100 per 15 minutes", "5 per 15 minutes", "60 per hour", "10 codes per hour"):
         assert figure in readme
 
 
