@@ -1,12 +1,13 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.core.internal.httpkit import clean_client_ip
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 
-from accounts import services
+from accounts import login_limits, services
 from common.redirects import safe_path
 from outbox.services import send_on_commit
 
@@ -16,15 +17,46 @@ class AccountAdapter(DefaultAccountAdapter):
         **DefaultAccountAdapter.error_messages,
         # The same words whether the address has an account or not (no account enumeration).
         "email_password_mismatch": "L’adresse e-mail ou le mot de passe sont incorrects.",
+        # Per-IP limits (sized for an office behind one address) and a login code tried 3 times; an address itself
+        # is never blocked (accounts/login_limits.py).
         "too_many_login_attempts": (
-            "Trop de tentatives de connexion : par sécurité, la connexion à ce compte est bloquée pendant quelques "
-            "minutes. Réessayez plus tard, ou utilisez « J'ai oublié mon mot de passe »."
+            "Trop de tentatives de connexion : par sécurité, réessayez dans quelques minutes, ou utilisez « J'ai "
+            "oublié mon mot de passe »."
         ),
+        "incorrect_code": "Code incorrect : vérifiez le dernier code reçu par e-mail.",
     }
 
     def is_safe_url(self, url):
         # The login pages' `next` goes through the portal's one safe-redirect rule: a path of this site only.
         return super().is_safe_url(url) and bool(safe_path(allauth_context.request, url))
+
+    # --- Login limits (accounts/login_limits.py) ---------------------------------------------------------------
+
+    def pre_authenticate(self, request, **credentials):
+        # allauth's "login_failed" holds the per-IP limit only: over it, the attempt is refused.
+        super().pre_authenticate(request, **credentials)
+        self._address_failure_usage = login_limits.consume_address_failure(request, credentials.get("email", ""))
+
+    def _rollback_login_failed_rl_usage(self):
+        # The right password does not count as a failure, for the IP or for the address.
+        super()._rollback_login_failed_rl_usage()
+        usage = getattr(self, "_address_failure_usage", None)
+        if usage:
+            usage.rollback()
+
+    def _delete_login_attempts_cached_email(self, request, **credentials):
+        # A password reset went through: the new password alone is enough again.
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        login_limits.clear_address_failures(request, credentials.get("email", ""))
+
+    def get_client_ip(self, request):
+        # The real client behind the production proxy (settings.TRUSTED_PROXY_COUNT), for every per-IP limit.
+        ip = login_limits.client_ip(request)
+        return clean_client_ip(ip) if ip else super().get_client_ip(request)
+
+    def is_login_by_code_required(self, login):
+        """Over the per-address failure limit, the right password leads to a code emailed to the address."""
+        return login_limits.is_over_limit(self.request) or super().is_login_by_code_required(login)
 
     def is_open_for_signup(self, request):
         # Nobody signs up through allauth's generic form: companies have their own SIRET + member-number

@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from accounts import services
+from accounts import services, staff_mfa
 from accounts.admin_forms import CreateReferentForm, PortalAccountCreationForm
 from accounts.models import (
     AccountEvent,
@@ -75,7 +75,7 @@ class UserAdmin(KeptRecordAdminMixin, DjangoUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     inlines = [MembershipInline, AccountEventInline]
-    actions = ["resend_activation_email"]
+    actions = ["resend_activation_email", "send_totp_enrolment_link"]
 
     @admin.display(description="mot de passe créé", boolean=True)
     def password_created(self, obj):
@@ -137,6 +137,36 @@ class UserAdmin(KeptRecordAdminMixin, DjangoUserAdmin):
                 request,
                 f"Pas d'e-mail pour {', '.join(skipped)} : mot de passe déjà créé, compte désactivé ou équipe "
                 "Constructys.",
+                messages.WARNING,
+            )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A new staff account (or one made staff) sets up its second factor through an emailed link only.
+        if (not change or "is_staff" in form.changed_data) and staff_mfa.needs_enrolment(obj):
+            staff_mfa.send_enrolment_link(obj, actor=request.user)
+            self.message_user(
+                request, f"Lien d'activation de la double authentification envoyé à {obj.email}.", messages.SUCCESS
+            )
+
+    @admin.action(description="Envoyer le lien d'activation de la double authentification", permissions=["change"])
+    def send_totp_enrolment_link(self, request, queryset):
+        """A new link (valid 24 hours, single use; the previous one stops working) for each selected staff account
+        that has no authenticator app yet."""
+        sent, skipped = [], []
+        for user in queryset.order_by("email"):
+            if staff_mfa.needs_enrolment(user):
+                staff_mfa.send_enrolment_link(user, actor=request.user)
+                sent.append(user.email)
+            else:
+                skipped.append(user.email)
+        if sent:
+            self.message_user(request, f"Lien envoyé à {', '.join(sent)}.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"Pas de lien pour {', '.join(skipped)} : double authentification déjà activée, compte désactivé "
+                "ou hors équipe Constructys.",
                 messages.WARNING,
             )
 

@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et registres"
 
     def ready(self):
-        from accounts import receivers  # noqa: F401
+        from accounts import login_limits, receivers  # noqa: F401
+
+        login_limits.install()

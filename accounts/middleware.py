@@ -8,9 +8,7 @@
 
 from urllib.parse import urlencode
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.cache import cache
 from django.db.models import Min
@@ -19,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts import services
+from accounts import services, staff_mfa
 from accounts.models import ConsentVersion
 
 CURRENT_VERSIONS_CACHE_KEY = "accounts:consent-versions:current"
@@ -93,7 +91,9 @@ class ConsentRequiredMiddleware:
 
 
 class StaffTOTPRequiredMiddleware:
-    """A staff user whose account has no authenticator app yet is sent from the admin to its activation page."""
+    """A staff user whose account has no authenticator app yet is sent from the admin to the page that says the
+    set-up link was emailed (accounts/staff_mfa.py); allauth's set-up page opens only after that link, in the same
+    session: the password alone never reaches it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -104,20 +104,13 @@ class StaffTOTPRequiredMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         match = request.resolver_match
-        if (
-            user is None
-            or not user.is_authenticated
-            or not user.is_staff
-            or match is None
-            or match.namespace != "admin"
-            or match.url_name in ("login", "logout")
-        ):
+        if user is None or not user.is_authenticated or not user.is_staff or match is None:
             return None
-        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        gated_admin_page = match.namespace == "admin" and match.url_name not in ("login", "logout")
+        if match.url_name == "mfa_activate_totp" and not match.namespace:
+            if staff_mfa.setup_allowed(request) or staff_mfa.has_totp(user):
+                return None
+            return _redirect(request, reverse("accounts:totp_enrolment_pending"))
+        if not gated_admin_page or staff_mfa.has_totp(user):
             return None
-        messages.warning(
-            request,
-            "La double authentification est obligatoire pour accéder au back office : activez-la avec une "
-            "application d'authentification (Google Authenticator, Microsoft Authenticator, FreeOTP…).",
-        )
-        return _redirect(request, reverse("mfa_activate_totp"))
+        return _redirect(request, reverse("accounts:totp_enrolment_pending"))

@@ -404,6 +404,8 @@ class AccountEventKind(models.TextChoices):
     INVITATION_IGNORED = "invitation_ignored", "Invitation ignorée (compte de l'équipe Constructys)"
     RGPD_ERASED = "rgpd_erased", "Données personnelles effacées (RGPD)"
 
+    TOTP_LINK_SENT = "totp_link_sent", "Lien d'activation de la double authentification envoyé"
+
 
 class AccountEvent(models.Model):
     """What happened to an account, by whom and when: kept for staff, never edited."""
@@ -557,6 +559,32 @@ class PersonalDataErasure(models.Model):
 
     def __str__(self):
         return f"Effacement RGPD du {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class TOTPEnrolmentLink(models.Model):
+    """A staff member's single-use, short-lived link to set up their authenticator app (accounts/staff_mfa.py): the
+    password alone never reaches the TOTP set-up. Only the token's SHA-256 is stored. A model of its own, so that a
+    "Créer mon mot de passe" token can never set up a second factor, nor this one set a password."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="totp_enrolment_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("envoyé le", default=timezone.now)
+    expires_at = models.DateTimeField("expire le")
+    used_at = models.DateTimeField("utilisé le", null=True, blank=True)
+    sent_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="envoyé par"
+    )
+
+    class Meta:
+        verbose_name = "lien d'activation de la double authentification"
+        verbose_name_plural = "liens d'activation de la double authentification"
+
+    def __str__(self):
+        return f"Double authentification — {self.user}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()
 
 
 class ConsentKind(models.TextChoices):

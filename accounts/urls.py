@@ -10,4 +10,6 @@ urlpatterns = [
     path("conditions/", views.consent, name="consent"),
     path("invitations/", views.my_invitations, name="invitations"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("double-authentification/", views.totp_enrolment_pending, name="totp_enrolment_pending"),
+    path("double-authentification/<str:token>/", views.totp_enrolment, name="totp_enrolment"),
 ]

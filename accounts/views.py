@@ -10,14 +10,16 @@ from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import invitations, services
+from accounts import invitations, services, staff_mfa
 from accounts.forms import CreatePasswordForm
+from accounts.login_limits import LoginLimitMixin
 from accounts.middleware import remember_consents
 from accounts.models import ConsentKind, ConsentVersion, Membership, User
 from common.redirects import next_path
@@ -238,7 +240,12 @@ def consent(request):
 # --- Back office login ----------------------------------------------------------------------------------------
 
 
-class StaffLoginView(LoginView):
+class AccountLoginView(LoginLimitMixin, LoginView):
+    """allauth's own login page (/comptes/login/, where allauth sends a login it had to abandon), with the login
+    limits of the portals' pages."""
+
+
+class StaffLoginView(LoginLimitMixin, LoginView):
     """allauth's login for the back office: after the password, staff with an authenticator app enter its code."""
 
     template_name = "account/staff_login.html"
@@ -271,9 +278,59 @@ def admin_login(admin_site_login):
     return login_not_required(never_cache(view))
 
 
+# --- Staff second factor: set up only through the emailed link (accounts/staff_mfa.py) -----------------------
+
+
+@never_cache
+@require_GET
+def totp_enrolment_pending(request):
+    """Where the admin sends a staff member without an authenticator app."""
+    user = request.user
+    if not staff_mfa.needs_enrolment(user):
+        return redirect("admin:index")
+    staff_mfa.send_first_link_if_none(user)
+    return render(
+        request,
+        "accounts/totp_enrolment_pending.html",
+        {"link": staff_mfa.last_link(user), "hours": staff_mfa.TOTP_LINK_HOURS},
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def totp_enrolment(request, token):
+    """The emailed link: logged in as its owner (the back office's login first), it opens the set-up once."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect(f"{reverse('admin:login')}?{urlencode({REDIRECT_FIELD_NAME: request.path})}")
+    if not staff_mfa.needs_enrolment(user):
+        return redirect("admin:index")
+    status = staff_mfa.redeem(token, user)
+    if status != "ok":
+        return render(
+            request,
+            "accounts/totp_enrolment_pending.html",
+            {"link": staff_mfa.last_link(user), "hours": staff_mfa.TOTP_LINK_HOURS, "status": status},
+            status=410,
+        )
+    staff_mfa.allow_setup_in_session(request)
+    return redirect("mfa_activate_totp")
+
+
 # --- Too many attempts (allauth's rate limits answer 429 with this page) -------------------------------------
 
 
 @login_not_required
 def too_many_requests(request, exception=None):
     return render(request, "account/too_many_requests.html", status=429)
+
+
+# --- allauth's pages the portals do not use ------------------------------------------------------------------
+
+
+@login_not_required
+def not_routed(request, *args, **kwargs):
+    """allauth builds links to some of its pages (e.g. sign-up in the "unknown account" email): the name stays
+    reversible, the page answers 404 (accounts/allauth_urls.py)."""
+    raise Http404("Cette page n'existe pas.")

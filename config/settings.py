@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, Permissions-Policy, and no caching of what a logged-in user receives.
+    "common.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -175,18 +177,31 @@ ACCOUNT_FORMS = {"reset_password_from_key": "accounts.allauth_forms.ResetPasswor
 # Emails after a password reset or change ("password_reset", "password_changed"...), in templates/account/email/.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Counted in the cache (Redis): "amount/period/per" where per is the IP, the key (the e-mail typed) or the user.
-# After 5 failed logins for one address in 5 minutes, even the right password is refused until the period ends.
+# Sized so that a company office or an information session behind one IP never reaches the per-IP figures (README,
+# "Login limits"). After 5 failed logins for one address in 15 minutes the password alone is no longer enough for
+# that address: the right password leads to a 6-digit code emailed to the address (accounts/login_limits.py), so an
+# attacker can neither keep guessing nor lock the owner out.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "5/5m/key,30/5m/ip",
-    "reset_password": "20/m/ip,3/5m/key",
-    "reset_password_from_key": "20/m/ip",
+    "login": "120/m/ip",
+    "login_failed": "100/15m/ip",
+    "login_failed_address": "5/15m/key",
+    "login_code_address": "10/h/key",
+    "reset_password": "30/m/ip,3/5m/key",
+    "reset_password_from_key": "30/m/ip",
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
     # eGestion's self-service sign-up sends an email each time.
-    "signup": "10/h/ip",
+    "signup": "60/h/ip",
     "signup_email": "3/h/key",
 }
+# The one-time login code of accounts/login_limits.py: 6 digits, valid 10 minutes, 3 tries, then log in again.
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+# Number of reverse proxies in front of gunicorn that append to X-Forwarded-For: the client address the per-IP limits
+# count is the entry that many places from the end (0: REMOTE_ADDR, development; 1: docker-compose.yml's shape).
+# (accounts.adapters.AccountAdapter.get_client_ip).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Second factor (django-allauth mfa): an authenticator app (TOTP) with recovery codes; pages under /comptes/2fa/.
 # Mandatory for staff before they reach the admin (accounts.middleware.StaffTOTPRequiredMiddleware).
@@ -336,6 +351,41 @@ SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# common/security.py. No inline script anywhere (templates/ and Django's admin load theirs from files; a browser test
+# fails on any violation); inline style attributes only (style-src-attr), no <style> element; data: images for the
+# TOTP QR code. CSP_REPORT_ONLY=1 only reports violations in the browser's console instead of enforcing.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "style-src-attr 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
+# Messages ("Votre mot de passe est enregistré"...) live in the server-side session, not in a cookie a script or
+# another user of the computer could read.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:

@@ -20,7 +20,8 @@ urlpatterns = [
     path("egestion/", include("egestion.urls")),
     path("ogestion/", include("ogestion.urls")),
     path("comptes/", include("accounts.urls")),
-    path("comptes/", include("allauth.urls")),
+    # Only the allauth pages the portals use (the rest answers 404).
+    path("comptes/", include("accounts.allauth_urls")),
     path("admin/", admin.site.urls),
     path("digit-invest/", include("invest.urls")),
     path("notifications/", include("digests.urls")),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.access import portal_member_required, set_current_entity
+from accounts.login_limits import LoginLimitMixin
 from accounts.models import ConsentKind, ConsentVersion, Portal
 from common.redirects import safe_path
 from content.models import Advisor, Announcement
@@ -23,7 +24,7 @@ egestion_required = portal_member_required(Portal.EGESTION)
 SIGNUP_EMAIL_SESSION_KEY = "egestion_signup_email"
 
 
-class EgestionLoginView(LoginView):
+class EgestionLoginView(LoginLimitMixin, LoginView):
     template_name = "egestion/login.html"
     success_url = reverse_lazy("egestion:home")
 

@@ -15,6 +15,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.login_limits import LoginLimitMixin
 from accounts.models import Establishment
 from common.redirects import next_path
 from dossiers.downloads import document_response
@@ -26,7 +27,7 @@ from invest.models import InvestmentRequest, Quote, TermsVersion
 PAGE_SIZE = 20
 
 
-class InvestLoginView(LoginView):
+class InvestLoginView(LoginLimitMixin, LoginView):
     """allauth's login (same accounts and passwords as oGestion, same rate limits, messages that reveal nothing)."""
 
     template_name = "invest/login.html"

@@ -3,13 +3,14 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from accounts.access import portal_member_required
+from accounts.login_limits import LoginLimitMixin
 from accounts.models import Portal
 from content.models import Announcement
 
 ogestion_required = portal_member_required(Portal.OGESTION)
 
 
-class OgestionLoginView(LoginView):
+class OgestionLoginView(LoginLimitMixin, LoginView):
     template_name = "ogestion/login.html"
     success_url = reverse_lazy("ogestion:home")
 

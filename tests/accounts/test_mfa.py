@@ -1,6 +1,7 @@
 """Second factor (TOTP): mandatory for Constructys staff before they reach the admin, optional for portal users."""
 
 import io
+import re
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -13,6 +14,7 @@ from demo.world import DEMO_TOTP_SECRET
 from tests.factories import DEFAULT_PASSWORD, TEST_TOTP_SECRET, MembershipFactory, UserFactory, totp_code
 
 ACTIVATE_URL = "/comptes/2fa/totp/activate/"
+PENDING_URL = "/comptes/double-authentification/"
 AUTHENTICATE_URL = "/comptes/2fa/authenticate/"
 REAUTHENTICATE_URL = "/comptes/reauthenticate/"
 
@@ -51,14 +53,14 @@ def test_staff_factory_users_have_an_authenticator_app_and_portal_users_none(sta
     assert not Authenticator.objects.filter(user=manager).exists()
 
 
-def test_staff_without_totp_are_sent_from_the_admin_to_its_activation(client, staff_without_totp):
+def test_staff_without_totp_are_sent_from_the_admin_to_the_emailed_link_page(client, staff_without_totp):
     client.force_login(staff_without_totp)
 
     response = client.get("/admin/dossiers/dossier/")
 
     assert response.status_code == 302
-    assert response["Location"] == ACTIVATE_URL
-    page = client.get("/comptes/2fa/", follow=True)
+    assert response["Location"] == PENDING_URL
+    page = client.get(PENDING_URL)
     assert "La double authentification est obligatoire pour accéder au back office" in page.text
 
 
@@ -127,9 +129,12 @@ def test_the_admin_form_cannot_switch_to_another_staff_account_without_its_code(
     assert int(client.session["_auth_user_id"]) == staff.pk
 
 
-def test_staff_set_up_the_authenticator_app_then_reach_the_admin(client, staff_without_totp):
+def test_staff_set_up_the_authenticator_app_through_the_emailed_link_then_reach_the_admin(client, staff_without_totp):
     client.post("/admin/login/", {"login": staff_without_totp.email, "password": DEFAULT_PASSWORD})
-    assert client.get("/admin/")["Location"] == ACTIVATE_URL
+    assert client.get("/admin/")["Location"] == PENDING_URL
+    client.get(PENDING_URL)
+    link = re.search(r"https?://[^\s]+(/comptes/double-authentification/[^\s/]+/)", mail.outbox[-1].body).group(1)
+    assert client.get(link)["Location"] == ACTIVATE_URL
     confirm_password(client, ACTIVATE_URL)
     page = client.get(ACTIVATE_URL)
     assert page.status_code == 200

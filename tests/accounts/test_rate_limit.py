@@ -1,4 +1,5 @@
-"""Login attempts are limited per address (and per IP), and no error tells whether an address has an account."""
+"""Login attempts are limited per address (a code by email then, tests/security/test_login_limits.py) and per IP,
+and no error tells whether an address has an account."""
 
 import re
 
@@ -11,7 +12,7 @@ from tests.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
 LOGIN_URL = "/egestion/connexion/"
 WRONG = "Pas-le-bon-1!"
 MISMATCH = "L’adresse e-mail ou le mot de passe sont incorrects."
-TOO_MANY = "Trop de tentatives de connexion"
+CODE_URL = "/comptes/login/code/confirm/"
 
 
 @pytest.fixture
@@ -30,20 +31,20 @@ def error_block(response) -> str:
 
 
 def test_the_limits_are_explicit_and_counted_in_redis():
-    assert settings.ACCOUNT_RATE_LIMITS["login_failed"] == "5/5m/key,30/5m/ip"
+    assert settings.ACCOUNT_RATE_LIMITS["login_failed"] == "100/15m/ip"
+    assert settings.ACCOUNT_RATE_LIMITS["login_failed_address"] == "5/15m/key"
     assert settings.CACHES["default"]["BACKEND"] == "common.cache.ResilientRedisCache"  # Redis, degrading safely
 
 
-def test_after_five_failures_even_the_right_password_is_refused(client, manager):
+def test_after_five_failures_the_right_password_asks_for_the_emailed_code(client, manager):
     for _ in range(5):
         response = login(client, manager.email, WRONG)
         assert MISMATCH in response.text
 
     response = login(client, manager.email, DEFAULT_PASSWORD)
 
-    assert response.status_code == 200
-    assert TOO_MANY in response.text
-    assert "réessayez plus tard" in response.text.lower()
+    assert response.status_code == 302
+    assert response["Location"] == CODE_URL
     assert not response.wsgi_request.user.is_authenticated
     assert client.get("/egestion/").status_code == 302
 
@@ -64,7 +65,7 @@ def test_the_address_is_matched_whatever_its_case(client, manager):
     for _ in range(5):
         login(client, manager.email.upper(), WRONG)
 
-    assert TOO_MANY in login(client, manager.email, DEFAULT_PASSWORD).text
+    assert login(client, manager.email, DEFAULT_PASSWORD)["Location"] == CODE_URL
 
 
 def test_successful_logins_do_not_count(client, manager):
@@ -88,10 +89,8 @@ def test_unknown_addresses_are_limited_the_same_way(client, manager):
         login(client, "personne@entreprise-test.fr", WRONG)
         login(client, manager.email, WRONG)
 
-    assert error_block(login(client, "personne@entreprise-test.fr", WRONG)) == error_block(
-        login(client, manager.email, WRONG)
-    )
-    assert TOO_MANY in login(client, manager.email, WRONG).text
+    assert login(client, "personne@entreprise-test.fr", WRONG)["Location"] == CODE_URL
+    assert login(client, manager.email, WRONG)["Location"] == CODE_URL
 
 
 def test_each_test_starts_with_no_failure_counted(client, manager):

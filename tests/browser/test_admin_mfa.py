@@ -1,9 +1,10 @@
 """The back office in headless Chromium: the authenticator app's code after the password, and its set-up for a
-staff member who has none yet."""
+staff member who has none yet (through the emailed link)."""
 
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from tests.factories import DEFAULT_PASSWORD, TEST_TOTP_SECRET, UserFactory, totp_code
@@ -40,12 +41,15 @@ def test_staff_enter_the_code_of_their_authenticator_app(page, case_manager):
     expect(page.get_by_role("link", name="Dossiers de formation").first).to_be_visible()
 
 
-def test_staff_without_an_authenticator_app_set_one_up_before_the_admin(page):
+def test_staff_without_an_authenticator_app_set_one_up_through_the_emailed_link(page):
     UserFactory(email="nouveau@constructys.fr", superuser=True, totp=False)
     log_in_to_the_admin(page, "nouveau@constructys.fr")
 
-    # allauth asks for the password again before a second factor is added.
+    # The password alone leads to a page saying the set-up link was emailed.
     expect(page.get_by_text("La double authentification est obligatoire pour accéder au back office")).to_be_visible()
+    [message] = [m for m in mail.outbox if "double authentification" in m.subject]
+    page.goto(re.search(r"https?://[^\s]+(/comptes/double-authentification/[^\s/]+/)", message.body).group(1))
+    # allauth asks for the password again before a second factor is added.
     page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Confirmer").click()
     expect(page.get_by_role("heading", name="Activer la double authentification")).to_be_visible()
