@@ -30,7 +30,7 @@ class CreateReferentForm(CleanTextFormMixin, forms.Form):
             self.initial.setdefault("establishments", [e.pk for e in establishments])
 
 
-class PortalAccountCreationForm(forms.ModelForm):
+class PortalAccountCreationForm(CleanTextFormMixin, forms.ModelForm):
     """An account created by staff who are not superusers: an address only, no password (its owner creates it from
     the activation email, "Renvoyer l'e-mail d'activation"), so that nobody but the owner knows it."""
 

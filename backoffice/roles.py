@@ -101,6 +101,8 @@ _ADMINISTRATOR = [
     *_crud("accounts.accountevent", VIEW),
     *_crud("accounts.consentversion", VIEW, ADD, CHANGE),
     *_crud("accounts.consent", VIEW),
+    *_crud("accounts.invitation", VIEW),
+    *_crud("accounts.personaldataerasure", VIEW),
     *_crud("dossiers.dossier", VIEW, ADD, CHANGE),
     "dossiers.instruct_dossier",
     "dossiers.close_dossier",
@@ -122,6 +124,8 @@ _ADMINISTRATOR = [
     *_crud("contributions.contributionpayment", VIEW),
     *_crud("digests.digest", VIEW),
     *_crud("digests.digestpreference", VIEW, ADD, CHANGE, DELETE),
+    *_crud("outbox.outgoingemail", VIEW),
+    "outbox.resend_outgoingemail",  # an email that failed goes out again once the SMTP server is back
     *_crud("invest.termsversion", VIEW, ADD, CHANGE),
     *_crud("invest.termsacceptance", VIEW),
     *_crud("invest.expensecategory", VIEW, ADD, CHANGE, DELETE),

@@ -285,7 +285,7 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Constructys <ne-pas-repondre@constructys.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# The outbox (outbox app, docs/operations-email.md): "celery" publishes a task once the email's transaction commits;
+# The outbox (outbox app, docs/operations.md): "celery" publishes a task once the email's transaction commits;
 # "inline" sends in the same process (tests); "sweeper" leaves everything to the beat task (every minute).
 OUTBOX_DELIVERY = env_str("OUTBOX_DELIVERY", "celery")
 OUTBOX_PUBLISH_TIMEOUT = env_int("OUTBOX_PUBLISH_TIMEOUT", 2)  # seconds a request may wait for the broker

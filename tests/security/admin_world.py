@@ -12,9 +12,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import AccountEvent, Consent, ConsentVersion, Establishment, Region
+from accounts.models import (
+    AccountEvent,
+    Consent,
+    ConsentVersion,
+    Establishment,
+    Invitation,
+    PersonalDataErasure,
+    Portal,
+    Region,
+    Role,
+)
 from backoffice.models import ImportKind, ImportRun, StaffProfile
 from backoffice.roles import ACCOUNTING, ADMINISTRATOR, CASE_MANAGER, REGIONAL_MANAGER, ensure_roles
+from outbox.models import OutgoingEmail
 from tests.factories import (
     TINY_PDF,
     DocumentFactory,
@@ -114,6 +125,17 @@ def build_world() -> dict:
         ),
         "accounts.ConsentVersion": ConsentVersion.objects.first(),
         "accounts.Consent": Consent.objects.filter(user=portal_user).first(),
+        "accounts.Invitation": Invitation.objects.create(
+            portal=Portal.EGESTION,
+            organisation=employer.organisation,
+            role=Role.COMPANY_USER,
+            email="invitee@exemple.fr",
+            token_hash="0" * 64,
+            expires_at=now + datetime.timedelta(days=1),
+        ),
+        "accounts.PersonalDataErasure": PersonalDataErasure.objects.create(
+            operator=accountant, reason="Demande de la personne", details={}
+        ),
         "messaging.Message": MessageFactory(dossier=dossier, from_company=True),
         "dossiers.Dossier": dossier,
         "dossiers.Document": DocumentFactory(dossier=dossier, received=True),
@@ -149,6 +171,13 @@ def build_world() -> dict:
         ),
         "digests.DigestPreference": DigestPreference.objects.create(
             user=portal_user, mode=NotificationMode.choices[0][0]
+        ),
+        "outbox.OutgoingEmail": OutgoingEmail.objects.create(
+            message_id="<world@constructys.fr>",
+            from_email="noreply@constructys.fr",
+            to=[portal_user.email],
+            subject="Constructys - test",
+            body="Texte.",
         ),
         "invest.TermsVersion": terms,
         "invest.TermsAcceptance": TermsAcceptance.objects.create(user=portal_user, version=terms),

@@ -182,6 +182,10 @@ MATRIX: dict[str, Entry] = {
     "invest:login": Entry(PUBLIC),
     "accounts:create_password": Entry(PUBLIC, lambda w: {"token": "jeton-inconnu"}),
     "accounts:resend_link": Entry(PUBLIC, lambda w: {"token": "jeton-inconnu"}),
+    # An invitation link: only its token opens it (unknown → 410); accepting asks the account's password.
+    "accounts:invitation": Entry(PUBLIC, lambda w: {"token": "jeton-inconnu"}),
+    # A staff member's TOTP set-up link: anonymous → the admin's login; a portal user → the admin (refused there).
+    "accounts:totp_enrolment": Entry(PUBLIC, lambda w: {"token": "jeton-inconnu"}),
     "digests:unsubscribe": Entry(PUBLIC, lambda w: {"token": "jeton-inconnu"}),
     "account_login": Entry(PUBLIC),
     "account_logout": Entry(PUBLIC),
@@ -197,6 +201,8 @@ MATRIX: dict[str, Entry] = {
     "mfa_authenticate": Entry(PUBLIC),
     # --- the user's own account (allauth; which of these stay routed is the "auth-hardening" work) ------------
     "accounts:consent": Entry(ACCOUNT),
+    "accounts:invitations": Entry(ACCOUNT),  # the user's own pending invitations, by their address
+    "accounts:totp_enrolment_pending": Entry(ACCOUNT),  # staff without TOTP; others are sent to the admin
     "account_reauthenticate": Entry(ACCOUNT),
     "account_email": Entry(ACCOUNT),
     "account_change_password": Entry(ACCOUNT),
@@ -279,6 +285,16 @@ MATRIX: dict[str, Entry] = {
     "egestion:payment_advice": Entry(EGESTION_OBJECT, lambda w: {"pk": w.company_payment.pk}),
     "egestion:establishments": Entry(EGESTION),
     "egestion:establishment": Entry(EGESTION_OBJECT, lambda w: {"pk": w.establishment_a.pk}),
+    "egestion:bank_details_request": Entry(
+        EGESTION_MANAGER_OBJECT,
+        lambda w: {"pk": w.establishment_a.pk},
+        post=lambda w: {
+            "iban": "FR7630004008230001234567890",
+            "bic": "BNPAFRPPXXX",
+            "rib": pdf("rib.pdf"),
+            "confirm": "on",
+        },
+    ),
     "egestion:establishment_document": Entry(
         EGESTION_OBJECT, lambda w: {"pk": w.establishment_a.pk, "document_pk": w.company_advice.pk}
     ),
