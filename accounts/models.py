@@ -275,6 +275,11 @@ class Membership(models.Model):
     def is_admin(self) -> bool:
         return self.role in ADMIN_ROLES
 
+    def clean(self):
+        # A Constructys staff account never enters a portal (its rights would mix with a company's or a CFA's).
+        if self.user_id and self.user.is_staff:
+            raise ValidationError({"user": "Un compte de l'équipe Constructys ne peut pas accéder aux portails."})
+
 
 class PersonQuerySet(models.QuerySet):
     def for_user(self, user, establishment_ids=None):

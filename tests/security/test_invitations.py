@@ -296,3 +296,18 @@ def test_the_back_office_cannot_attach_a_staff_account_to_a_portal_either(establ
             role=Role.COMPANY_USER,
         )
     assert not memberships_in(superuser, company).exists()
+
+
+def test_the_membership_admin_refuses_a_staff_account(client, establishments, company, superuser):
+    """The admin's Membership page is the other way into a portal: a staff account is refused there too."""
+    staff_member = UserFactory(staff=True, email="agent@constructys.fr")
+    client.force_login(superuser)
+
+    response = client.post(
+        reverse("admin:accounts_membership_add"),
+        {"user": staff_member.pk, "establishment": establishments[0].pk, "role": Role.COMPANY_USER, "is_active": "on"},
+    )
+
+    assert response.status_code == 200
+    assert "Un compte de l&#x27;équipe Constructys ne peut pas accéder aux portails." in response.text
+    assert not memberships_in(staff_member, company).exists()
