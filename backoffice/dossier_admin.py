@@ -1,7 +1,8 @@
 """The back office of dossiers: the case managers' list and queue, the dossier page (trainees, documents, messages,
 payments, history of its status) and the instruction actions, which call backoffice.instruction.
 
-The admin modules are the back office's "portal": like egestion/ and ogestion/, they may use every shared app."""
+It lives in backoffice/ (registered by backoffice/admin.py) because it uses the back office's instruction and
+access rules, messaging and payments: dossiers/ sits below all of them and imports none."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -26,7 +27,8 @@ from dossiers.models import Document, DocumentDirection, Dossier, DossierStatusC
 from dossiers.uploads import check_upload
 from messaging.admin import reply_url
 from messaging.models import Message, SenderSide
-from messaging.services import mark_company_messages_read, staff_have_read
+from messaging.selectors import staff_have_read
+from messaging.services import mark_company_messages_read
 from payments.models import PaymentLine
 
 MINE = "moi"
