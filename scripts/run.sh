@@ -2,6 +2,7 @@
 # `make run`: install what is missing, start PostgreSQL and Redis, migrate, load the demo data, then run the web
 # server, a Celery worker and Celery beat together. Ctrl-C stops everything this command started.
 set -euo pipefail
+# shellcheck source=scripts/services.sh
 source "$(dirname "${BASH_SOURCE[0]}")/services.sh"
 cd "$ROOT_DIR"
 
