@@ -14,7 +14,8 @@ PY="$UV_PROJECT_ENVIRONMENT/bin/python"
 PORT="${PORT:-8000}"
 export PORT SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"  # also the address seed_demo prints
 say "Applying migrations"
-"$PY" manage.py migrate --no-input
+# No statement timeout for migrations: an index built on a benchmark-sized table may take longer.
+DATABASE_STATEMENT_TIMEOUT_MS=0 "$PY" manage.py migrate --no-input
 say "Loading the demo data (idempotent)"
 "$PY" manage.py seed_demo
 say "Loading the CERFA referentials (sample files)"
