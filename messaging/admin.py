@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from backoffice.access import RegionScopedAdminMixin
+from accounts.staff_access import RegionScopedAdminMixin
 from common.admin_helpers import KeptRecordAdminMixin
 from dossiers.models import Dossier
 from messaging import services
