@@ -1,12 +1,16 @@
-.PHONY: run test services stop lint format seed bench
+.PHONY: run test quality services stop lint format seed bench
 
 # Set up and run the whole portal (web, Celery worker and beat, PostgreSQL, Redis) with demo data.
 run:
 	scripts/run.sh
 
-# Set up and run every test (ruff, migrations check, pytest with browser tests).
+# Set up and run every test: `make quality`, then pytest with browser tests.
 test:
 	scripts/test.sh $(ARGS)
+
+# ruff, djlint (templates), import-linter (layers), makemigrations --check, shellcheck (scripts/).
+quality:
+	scripts/quality.sh
 
 services:
 	scripts/services.sh start

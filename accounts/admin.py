@@ -24,7 +24,7 @@ from accounts.models import (
     Role,
     User,
 )
-from backoffice.access import MaskedIbanAdminMixin, RegionScopedAdminMixin, masked_iban_display
+from accounts.staff_access import MaskedIbanAdminMixin, RegionScopedAdminMixin, masked_iban_display
 from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, admin_page
 
 # Who may give access to the back office or widen it: superusers only (docs/backoffice-permissions.md).

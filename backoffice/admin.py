@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import Region
+from backoffice import dossier_admin, outbox_admin  # noqa: F401  (register the Dossier and outbox admins)
 from backoffice.imports import ESTABLISHMENT_COLUMNS, ORGANISATION_COLUMNS, REFERENTIALS, run_import
 from backoffice.models import ImportKind, ImportRun, StaffProfile
 from common.admin_helpers import ReadOnlyAdminMixin, admin_page

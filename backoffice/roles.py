@@ -9,8 +9,11 @@ needs and nothing more: docs/backoffice-permissions.md says what and why.
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
+# Who sees full IBANs, opens RIBs and message attachments (permissions of backoffice.StaffProfile), and the regional
+# managers' group: declared in accounts.staff_access, where the admin of every app reads them.
+from accounts.staff_access import DOWNLOAD_MESSAGE_ATTACHMENT, DOWNLOAD_RIB, FULL_IBAN, REGIONAL_MANAGER
+
 CASE_MANAGER = "Gestionnaire de dossiers"
-REGIONAL_MANAGER = "Responsable régional"
 ACCOUNTING = "Comptabilité"
 ADMINISTRATOR = "Administrateur"
 
@@ -21,12 +24,6 @@ def _crud(app_model: str, *actions: str) -> list[str]:
 
 
 VIEW, CHANGE, ADD, DELETE = "view", "change", "add", "delete"
-
-# Who sees full IBANs, opens RIBs and message attachments (permissions of backoffice.StaffProfile, see
-# backoffice.access): accounting handles payments and bank details; those who instruct dossiers read their threads.
-FULL_IBAN = "backoffice.view_full_iban"
-DOWNLOAD_RIB = "backoffice.download_rib"
-DOWNLOAD_MESSAGE_ATTACHMENT = "backoffice.download_message_attachment"
 
 # docs/backoffice-permissions.md is the table these lists follow (tests/security/test_admin_matrix.py checks the
 # admin against it). What nobody may do (delete a message, a consent, a journal…) is refused by the admins

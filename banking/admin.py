@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from backoffice.access import (
+from accounts.staff_access import (
     DOWNLOAD_RIB,
     MaskedIbanAdminMixin,
     RegionScopedAdminMixin,
@@ -14,8 +14,9 @@ from backoffice.access import (
 )
 from banking import services
 from banking.forms import StaffBankDetailsRequestForm
-from banking.models import BankDetailsChange, BankDetailsRequest, RequestSource, RequestStatus, masked_iban
+from banking.models import BankDetailsChange, BankDetailsRequest, RequestSource, RequestStatus
 from common.admin_helpers import ReadOnlyAdminMixin, admin_page
+from common.formats import masked_iban
 from dossiers.downloads import document_response
 
 

@@ -113,8 +113,3 @@ class BankDetailsChange(models.Model):
     @property
     def requested_by(self):
         return self.request.requested_by
-
-
-def masked_iban(iban: str) -> str:
-    """An IBAN as history lists and emails show it: country and check digits, then the last four characters."""
-    return f"{iban[:4]} •••• {iban[-4:]}" if iban else "—"

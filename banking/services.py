@@ -22,9 +22,9 @@ from banking.models import (
     BankDetailsRequest,
     RequestSource,
     RequestStatus,
-    masked_iban,
 )
 from common.emails import send_email_on_commit
+from common.formats import masked_iban
 from common.history import log_change
 from dossiers.models import Document, DocumentDirection, DocumentKind
 from dossiers.uploads import CheckedUpload

@@ -51,3 +51,9 @@ def format_amount(value: Any) -> str:
     """87518.5 -> '87 518,50 €'; a value that is not a number is returned as it is."""
     number = parse_decimal(value)
     return f"{format_decimal(number, 2)}{NBSP}€" if number is not None else str(value)
+
+
+def masked_iban(iban: str) -> str:
+    """An IBAN as history lists, emails and the admin show it: country and check digits, then the last four
+    characters."""
+    return f"{iban[:4]} •••• {iban[-4:]}" if iban else "—"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from backoffice.access import RegionScopedAdminMixin
+from accounts.staff_access import RegionScopedAdminMixin
 from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin
 from contributions.models import ContributionLine, ContributionPayment, ContributionRate, ContributionReturn
 

@@ -222,6 +222,9 @@ def generate(n: int, *, seed: int = 2026, log=print) -> dict | None:
             "Pour les régénérer à une autre échelle : manage.py flush --no-input puis seed_demo --scale N."
         )
         return None
+    with connection.cursor() as cursor:
+        # COPY of a million messages outlasts the portal's statement timeout (settings): off for this session only.
+        cursor.execute("SET statement_timeout = 0")
     return ScaleGenerator(n, seed=seed, log=log).run()
 
 

@@ -206,6 +206,20 @@ class DocumentQuerySet(models.QuerySet):
             | Q(establishment__in=_visible_establishment_ids(user, Portal.OGESTION, establishments))
         )
 
+    def for_staff_user(self, user):
+        """The documents a staff user may open: RIBs only with the RIB permission, remittance advices (they print
+        the IBAN paid) only with the full-IBAN one, message attachments only with the attachment permission."""
+        from accounts.staff_access import DOWNLOAD_MESSAGE_ATTACHMENT, DOWNLOAD_RIB, FULL_IBAN
+
+        documents = self
+        if not user.has_perm(FULL_IBAN):
+            documents = documents.exclude(kind=DocumentKind.REMITTANCE_ADVICE)
+        if not user.has_perm(DOWNLOAD_RIB):
+            documents = documents.filter(bank_details_request__isnull=True)
+        if not user.has_perm(DOWNLOAD_MESSAGE_ATTACHMENT):
+            documents = documents.filter(message__isnull=True)
+        return documents
+
 
 class Document(models.Model):
     """A file on a dossier (issued by Constructys or received from the company) or on an establishment."""

@@ -15,7 +15,6 @@ from django.utils import timezone
 from accounts.models import Person
 from common.forms import CleanTextFormMixin
 from dossiers.models import FINISHED_STATUSES, Document, DocumentDirection, DocumentKind, Dossier, Enrolment, Scheme
-from messaging.models import Message
 
 PAGE_SIZE = 25
 # Closed dossiers stay visible to the company for 6 years after the end of the training.
@@ -220,23 +219,10 @@ def company_dossier(user, establishment_ids, number):
     )
 
 
-def unread_count(dossier, user) -> int:
-    return Message.objects.filter(dossier=dossier).unread_by(user).count()
-
-
 def provider_dossier(user, establishment_ids, number):
     return (
         Dossier.objects.for_provider_user(user, establishment_ids)
         .select_related("employer_establishment", "provider_establishment")
         .filter(number=number)
         .first()
-    )
-
-
-def dossier_messages(dossier, user):
-    return (
-        Message.objects.filter(dossier=dossier)
-        .with_read_state(user)
-        .select_related("dossier")
-        .order_by("-created_at", "-id")
     )

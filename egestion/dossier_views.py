@@ -25,8 +25,8 @@ from dossiers.downloads import document_response
 from dossiers.models import Document, DocumentDirection, DocumentKind
 from dossiers.uploads import check_upload
 from egestion.views import egestion_required
+from messaging import selectors as messaging_selectors
 from messaging import services
-from messaging.models import Message
 from payments.models import PaymentLine
 
 TABS = {
@@ -116,7 +116,7 @@ def _tab_context(request, dossier, tab):
                 dossier=dossier, direction=direction
             )
         }
-    return {"thread": selectors.dossier_messages(dossier, request.user)}
+    return {"thread": messaging_selectors.dossier_thread(dossier, request.user)}
 
 
 def _render_dossier(request, dossier, tab, status=200, **extra):
@@ -124,7 +124,7 @@ def _render_dossier(request, dossier, tab, status=200, **extra):
         "dossier": dossier,
         "tab": tab,
         "tabs": TABS,
-        "unread": selectors.unread_count(dossier, request.user),
+        "unread": messaging_selectors.unread_count(dossier, request.user),
         **_tab_context(request, dossier, tab),
         **extra,
     }
@@ -196,13 +196,7 @@ def document_upload(request, number):
 
 
 def _message_or_404(request, dossier, pk):
-    message = (
-        Message.objects.filter(dossier=dossier, pk=pk)
-        .with_read_state(request.user)
-        .select_related("author")
-        .prefetch_related("attachments")
-        .first()
-    )
+    message = messaging_selectors.dossier_message(dossier, request.user, pk)
     if message is None:
         raise Http404("Aucun message ne correspond à cette adresse.")
     return message
@@ -271,11 +265,8 @@ def message_new(request, number):
 @require_GET
 def messages_list(request):
     dossiers = selectors.company_scope(request.user, request.establishment_ids)
-    thread = Message.objects.filter(dossier__in=dossiers)
     unread_only = request.GET.get("filtre") == "non-lus"
-    if unread_only:
-        thread = thread.unread_by(request.user)
-    thread = thread.with_read_state(request.user).select_related("dossier").order_by("-created_at", "-id")
+    thread = messaging_selectors.company_inbox(request.user, dossiers, unread_only)
     page = Paginator(thread, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

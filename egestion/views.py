@@ -17,7 +17,7 @@ from accounts.models import ConsentKind, ConsentVersion, Portal
 from common.redirects import safe_path
 from content.models import Advisor, Announcement
 from egestion.forms import SignupForm
-from messaging.models import Message
+from messaging.selectors import company_unread_count
 
 egestion_required = portal_member_required(Portal.EGESTION)
 
@@ -31,9 +31,7 @@ class EgestionLoginView(LoginLimitMixin, LoginView):
 
 @egestion_required
 def home(request):
-    unread_messages = (
-        Message.objects.for_company_user(request.user, request.establishment_ids).unread_by(request.user).count()
-    )
+    unread_messages = company_unread_count(request.user, request.establishment_ids)
     return render(
         request,
         "egestion/home.html",

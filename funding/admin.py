@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from backoffice.access import RegionScopedAdminMixin
+from accounts.staff_access import RegionScopedAdminMixin
 from common.admin_helpers import ReadOnlyInline
 from dossiers.cerfa import FIELDS, SECTIONS, fields_in
 from funding import services

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from backoffice.access import RegionScopedAdminMixin
+from accounts.staff_access import RegionScopedAdminMixin
 from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, admin_page
 from dossiers.downloads import document_response
 from invest import services

@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from backoffice.access import RegionScopedAdminMixin
+from accounts.staff_access import RegionScopedAdminMixin
 from common.admin_helpers import KeptRecordAdminMixin
 from dossiers.models import Dossier
 from messaging import services
 from messaging.models import Message, SenderSide
+from messaging.selectors import staff_have_read
 
 
 class UnreadFilter(admin.SimpleListFilter):
@@ -20,7 +21,7 @@ class UnreadFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "non-lus":
-            return queryset.filter(sender_side=SenderSide.COMPANY).exclude(services.staff_have_read())
+            return queryset.filter(sender_side=SenderSide.COMPANY).exclude(staff_have_read())
         return queryset
 
 
@@ -45,7 +46,7 @@ class MessageAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(staff_read=services.staff_have_read())
+        return super().get_queryset(request).annotate(staff_read=staff_have_read())
 
     def get_fields(self, request, obj=None):
         if obj is None:

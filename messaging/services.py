@@ -7,6 +7,7 @@ from django.dispatch import Signal
 from common.forms import check_text
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
 from messaging.models import Message, MessageRead, SenderSide
+from messaging.selectors import staff_have_read
 
 # Sent inside the transaction that writes a message from Constructys: digests queues, in that same transaction, the
 # emails of those who asked to be told right away (so a broker outage cannot lose them).
@@ -81,11 +82,6 @@ def mark_company_messages_read(dossier, user) -> None:
         ignore_conflicts=True,
     )
     refresh_unread_company_messages(Dossier.objects.filter(pk=dossier.pk))
-
-
-def staff_have_read(message_ref="pk"):
-    """A staff user (any case manager) has opened the message."""
-    return Exists(MessageRead.objects.filter(message=OuterRef(message_ref), user__is_staff=True))
 
 
 def refresh_unread_company_messages(dossiers=None) -> int:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from backoffice.access import MaskedIbanAdminMixin, RegionScopedAdminMixin, masked_iban_display
+from accounts.staff_access import MaskedIbanAdminMixin, RegionScopedAdminMixin, masked_iban_display
 from common.admin_helpers import KeptRecordAdminMixin
 from common.forms import CleanTextFormMixin
 from payments import services

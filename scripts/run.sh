@@ -2,6 +2,7 @@
 # `make run`: install what is missing, start PostgreSQL and Redis, migrate, load the demo data, then run the web
 # server, a Celery worker and Celery beat together. Ctrl-C stops everything this command started.
 set -euo pipefail
+# shellcheck source=scripts/services.sh
 source "$(dirname "${BASH_SOURCE[0]}")/services.sh"
 cd "$ROOT_DIR"
 
@@ -13,7 +14,8 @@ PY="$UV_PROJECT_ENVIRONMENT/bin/python"
 PORT="${PORT:-8000}"
 export PORT SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"  # also the address seed_demo prints
 say "Applying migrations"
-"$PY" manage.py migrate --no-input
+# No statement timeout for migrations: an index built on a benchmark-sized table may take longer.
+DATABASE_STATEMENT_TIMEOUT_MS=0 "$PY" manage.py migrate --no-input
 say "Loading the demo data (idempotent)"
 "$PY" manage.py seed_demo
 say "Loading the CERFA referentials (sample files)"

@@ -27,7 +27,8 @@ is_root() { [ "$(id -u)" -eq 0 ]; }
 
 pg_bindir() {
   local dir
-  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  dir=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  [ -d "$dir" ] || dir=""  # the pattern itself when no PostgreSQL is installed
   if [ -z "$dir" ] && command -v pg_config >/dev/null 2>&1; then dir=$(pg_config --bindir); fi
   printf '%s' "$dir"
 }
@@ -60,6 +61,7 @@ install_system_packages() {
   if [ "$want_browser" = "browser" ]; then
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+    command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)  # make quality checks scripts/*.sh
   fi
   apt_install "${missing[@]}"
 }
@@ -154,7 +156,7 @@ clamd_ping() {
   # clamd's PING command over bash's /dev/tcp (in a subshell): answers PONG when it is ready to scan.
   local reply
   reply=$( { exec 3<>"/dev/tcp/127.0.0.1/$CLAMAV_PORT" && printf 'zPING\0' >&3 \
-    && IFS= read -r -d '' -t 2 reply <&3; printf '%s' "${reply:-}"; } 2>/dev/null ) || true
+    && IFS= read -r -t 2 -d '' reply <&3; printf '%s' "${reply:-}"; } 2>/dev/null ) || true
   [ "$reply" = "PONG" ]
 }
 
@@ -165,6 +167,7 @@ clamd_ping() {
 write_clamav_config() {
   local dir="$LOCAL_DIR/clamav"
   mkdir -p "$dir/db" "$dir/samples"
+  # shellcheck disable=SC2016  # the EICAR test string, literally (no expansion wanted)
   printf '%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*' >"$dir/samples/eicar.com"
   {
     sigtool --md5 "$dir/samples/eicar.com" | sed 's/:[^:]*$/:Eicar-Test-Signature/'

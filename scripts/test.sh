@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `make test`: install what is missing (Chromium included), start PostgreSQL and Redis, then run the linters and
-# every test, browser tests too. Extra arguments go to pytest (e.g. `make test ARGS="-k login"`).
+# `make test`: install what is missing (Chromium included), start PostgreSQL and Redis, then run the quality checks
+# (scripts/quality.sh, `make quality`) and every test, browser tests too. Extra arguments go to pytest
+# (e.g. `make test ARGS="-k login"`).
 set -euo pipefail
+# shellcheck source=scripts/services.sh
 source "$(dirname "${BASH_SOURCE[0]}")/services.sh"
 cd "$ROOT_DIR"
 
@@ -10,12 +12,7 @@ start_services
 trap stop_started_services EXIT
 
 BIN="$UV_PROJECT_ENVIRONMENT/bin"
-say "ruff (format and lint)"
-"$BIN/ruff" format --check .
-"$BIN/ruff" check .
-say "Migrations are up to date"
-"$BIN/python" manage.py makemigrations --check --dry-run >/dev/null \
-  || fail "models changed without a migration: run manage.py makemigrations"
+"$ROOT_DIR/scripts/quality.sh"
 say "pytest"
 # Playwright drives Debian's chromium; it must never try to download a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"

@@ -1,7 +1,8 @@
 """The back office of dossiers: the case managers' list and queue, the dossier page (trainees, documents, messages,
 payments, history of its status) and the instruction actions, which call backoffice.instruction.
 
-The admin modules are the back office's "portal": like egestion/ and ogestion/, they may use every shared app."""
+It lives in backoffice/ (registered by backoffice/admin.py) because it uses the back office's instruction and
+access rules, messaging and payments: dossiers/ sits below all of them and imports none."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,8 +17,8 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from accounts.models import Establishment, Region, User
+from accounts.staff_access import RegionScopedAdminMixin
 from backoffice import instruction
-from backoffice.access import RegionScopedAdminMixin, downloadable_documents
 from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, admin_page
 from common.forms import CleanTextFormMixin
 from common.paginators import EstimatedCountPaginator
@@ -26,7 +27,8 @@ from dossiers.models import Document, DocumentDirection, Dossier, DossierStatusC
 from dossiers.uploads import check_upload
 from messaging.admin import reply_url
 from messaging.models import Message, SenderSide
-from messaging.services import mark_company_messages_read, staff_have_read
+from messaging.selectors import staff_have_read
+from messaging.services import mark_company_messages_read
 from payments.models import PaymentLine
 
 MINE = "moi"
@@ -92,7 +94,7 @@ class DocumentInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         # Only what this staff user may open (no RIB, no message attachment for accounting…).
-        return downloadable_documents(request.user, super().get_queryset(request).select_related("uploaded_by"))
+        return super().get_queryset(request).select_related("uploaded_by").for_staff_user(request.user)
 
     @admin.display(description="télécharger")
     def download(self, document):
@@ -419,7 +421,7 @@ class TransitionForm(CleanTextFormMixin, forms.Form):
 class DocumentAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
     """Documents are consulted and downloaded here, never added (issued from the dossier's page, with the upload
     checks), edited or deleted (what a company sent, what Constructys issued: both are kept). Each staff user sees
-    only the documents their job needs (backoffice.access.downloadable_documents)."""
+    only the documents their job needs (Document.objects.for_staff_user)."""
 
     list_display = ["name", "kind", "direction", "dossier", "establishment", "size", "uploaded_at"]
     list_filter = ["kind", "direction"]
@@ -432,7 +434,7 @@ class DocumentAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdm
     region_lookups = ("dossier__employer_establishment__region", "establishment__region")
 
     def get_queryset(self, request):
-        return downloadable_documents(request.user, super().get_queryset(request))
+        return super().get_queryset(request).for_staff_user(request.user)
 
     def has_add_permission(self, request):
         return False

@@ -1,3 +1,6 @@
+"""The outbox's screen in the back office (registered by backoffice/admin.py): outbox/ is the lowest app and
+imports none of the admin helpers of common/."""
+
 from django.contrib import admin, messages
 
 from common.admin_helpers import ReadOnlyAdminMixin

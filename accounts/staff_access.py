@@ -4,17 +4,25 @@
   requests…) only for the establishments of the regions on their staff profile: `RegionScopedAdminMixin` narrows
   every admin queryset (lists, change/delete/history pages, searches, autocompletes, exports, downloads);
 - full IBANs, RIB files and message attachments follow the permissions of `backoffice.StaffProfile` that the roles
-  give (superusers have them all).
+  give (superusers have them all); `Document.objects.for_staff_user` applies the last two.
 
-The admin modules of every app use these; the rules live here once.
+The admin modules of every app use these; the rules live here once, low enough (accounts) for every app's admin to
+import them: backoffice.roles grants these permissions and group, backoffice.StaffProfile holds the regions
+(`user.staff_profile`) and declares the permissions.
 """
 
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.html import format_html
 
-from backoffice.roles import DOWNLOAD_MESSAGE_ATTACHMENT, DOWNLOAD_RIB, FULL_IBAN, REGIONAL_MANAGER
-from banking.models import masked_iban
+from common.formats import masked_iban
+
+REGIONAL_MANAGER = "Responsable régional"
+# Permissions of backoffice.StaffProfile (granted by backoffice.roles): accounting handles payments and bank details;
+# those who instruct dossiers read their threads.
+FULL_IBAN = "backoffice.view_full_iban"
+DOWNLOAD_RIB = "backoffice.download_rib"
+DOWNLOAD_MESSAGE_ATTACHMENT = "backoffice.download_message_attachment"
 
 # --- regions ---------------------------------------------------------------------------------------------------
 
@@ -140,20 +148,3 @@ def masked_iban_display(field: str, label: str = "IBAN"):
         return format_html('<span class="mono">{}</span>', masked_iban(getattr(obj, field)))
 
     return display
-
-
-# --- documents -------------------------------------------------------------------------------------------------
-
-
-def downloadable_documents(user, documents):
-    """The documents among `documents` a staff user may open: RIBs only with the RIB permission, remittance advices
-    (they print the IBAN paid) only with the full-IBAN one, message attachments only with the attachment permission."""
-    from dossiers.models import DocumentKind
-
-    if not sees_full_iban(user):
-        documents = documents.exclude(kind=DocumentKind.REMITTANCE_ADVICE)
-    if not user.has_perm(DOWNLOAD_RIB):
-        documents = documents.filter(bank_details_request__isnull=True)
-    if not user.has_perm(DOWNLOAD_MESSAGE_ATTACHMENT):
-        documents = documents.filter(message__isnull=True)
-    return documents
