@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import uuid
 from pathlib import PurePath
@@ -35,6 +36,19 @@ class DossierStatus(models.TextChoices):
 # "HISTORIQUE" holds the dossiers nothing more will happen to; the rest is "EN COURS".
 FINISHED_STATUSES = (DossierStatus.REFUSED, DossierStatus.CLOSED, DossierStatus.CANCELLED)
 
+# A finished dossier stays visible to the company for 6 years after the end of the training, then disappears from
+# every eGestion page (list, page, documents, messages, counts): DossierQuerySet.for_company_user is the one place.
+HISTORY_YEARS = 6
+
+
+def history_cutoff(today=None) -> datetime.date:
+    """The end date before which a finished dossier is no longer shown to the company."""
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year - HISTORY_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - HISTORY_YEARS, day=28)
+
 
 def _visible_establishment_ids(user, portal, establishments=None):
     """The establishments the user is attached to in `portal`; with `establishments` (ids), only those of them:
@@ -48,8 +62,11 @@ def _visible_establishment_ids(user, portal, establishments=None):
 class DossierQuerySet(models.QuerySet):
     def for_company_user(self, user, establishments=None):
         """What a company user sees: dossiers of the employer establishments they are attached to (only those of
-        `establishments`, ids, when the view is narrowed to some entities)."""
-        return self.filter(employer_establishment__in=_visible_establishment_ids(user, Portal.EGESTION, establishments))
+        `establishments`, ids, when the view is narrowed to some entities), finished ones for HISTORY_YEARS only.
+        Every company-side read of a dossier, its documents and its messages goes through here."""
+        return self.filter(
+            employer_establishment__in=_visible_establishment_ids(user, Portal.EGESTION, establishments)
+        ).exclude(status__in=FINISHED_STATUSES, end_date__lt=history_cutoff())
 
     def for_provider_user(self, user, establishments=None):
         """What a provider user sees: dossiers trained by the provider establishments they are attached to (only
