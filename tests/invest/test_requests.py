@@ -292,7 +292,7 @@ def test_the_home_page_costs_the_same_queries_with_more_requests(
         make_request(campaign, world.cfa, world.referent, title=f"Autre projet {n}", lines=())
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("invest:home"))
-    assert "Afficher les items 1 - 20 de 28" in page.text
+    assert "1 à 20 sur 28 demandes" in page.text
 
 
 def test_a_draft_can_be_deleted(logged_in, world, campaign):
