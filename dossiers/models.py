@@ -210,6 +210,61 @@ def document_upload_to(instance, filename):
     return f"documents/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{suffix}"
 
 
+class StoredFile(models.Model):
+    """A file kept in the storage with what the portal needs to serve it safely: its display name, its real content
+    type (from dossiers.uploads.CheckedUpload, never the browser's word), its size and SHA-256, who put it there and
+    when. The base of dossiers.Document, funding.RequestDocument and invest.Quote (abstract: no table of its own)."""
+
+    name = models.CharField("nom du document", max_length=255)
+    file = models.FileField("fichier", upload_to=document_upload_to, max_length=255)
+    content_type = models.CharField("type de contenu", max_length=100, default="application/pdf")
+    size = models.PositiveIntegerField("taille (octets)", default=0)
+    checksum = models.CharField("empreinte SHA-256", max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="déposé par",
+    )
+    uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def checksum_of(content: bytes) -> str:
+        return hashlib.sha256(content).hexdigest()
+
+    @classmethod
+    def pdf_fields(cls, content: bytes, *, name: str, file_name: str = "document.pdf") -> dict:
+        """The stored-file fields of a PDF the portal renders itself (a user's upload goes through
+        CheckedUpload.stored_fields() instead)."""
+        return {
+            "name": name,
+            "file": ContentFile(content, name=file_name),
+            "content_type": "application/pdf",
+            "size": len(content),
+            "checksum": cls.checksum_of(content),
+        }
+
+    def same_file_fields(self) -> dict:
+        """The stored-file fields of another record of the same file (no copy of the content)."""
+        return {
+            "name": self.name,
+            "file": self.file.name,
+            "content_type": self.content_type,
+            "size": self.size,
+            "checksum": self.checksum,
+            "uploaded_by_id": self.uploaded_by_id,
+            "uploaded_at": self.uploaded_at,
+        }
+
+
 class DocumentQuerySet(models.QuerySet):
     def for_company_user(self, user, establishments=None):
         return self.filter(
@@ -224,7 +279,7 @@ class DocumentQuerySet(models.QuerySet):
         )
 
 
-class Document(models.Model):
+class Document(StoredFile):
     """A file on a dossier (issued by Constructys or received from the company) or on an establishment."""
 
     # Both owners lead a composite index below.
@@ -236,15 +291,6 @@ class Document(models.Model):
     )
     direction = models.CharField("sens", max_length=8, choices=DocumentDirection.choices)
     kind = models.CharField("type", max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)
-    name = models.CharField("nom du document", max_length=255)
-    file = models.FileField("fichier", upload_to=document_upload_to, max_length=255)
-    content_type = models.CharField("type de contenu", max_length=100, default="application/pdf")
-    size = models.PositiveIntegerField("taille (octets)", default=0)
-    checksum = models.CharField("empreinte SHA-256", max_length=64, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="déposé par"
-    )
-    uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
     # A file attached to a message of the dossier's thread (it is also one of the dossier's documents).
     message = models.ForeignKey(
         "messaging.Message",
@@ -271,13 +317,6 @@ class Document(models.Model):
             models.Index(fields=["establishment", "-uploaded_at"], name="document_establishment"),
         ]
 
-    def __str__(self):
-        return self.name
-
-    @staticmethod
-    def checksum_of(content: bytes) -> str:
-        return hashlib.sha256(content).hexdigest()
-
     @classmethod
     def issue_pdf(cls, content: bytes, *, name: str, kind: str, user, dossier=None, establishment=None) -> "Document":
         """A PDF that Constructys issues (funding agreement, remittance advice), on a dossier or an establishment."""
@@ -286,12 +325,8 @@ class Document(models.Model):
             establishment=establishment,
             direction=DocumentDirection.ISSUED,
             kind=kind,
-            name=name,
-            file=ContentFile(content, name="document.pdf"),
-            content_type="application/pdf",
-            size=len(content),
-            checksum=cls.checksum_of(content),
             uploaded_by=user,
+            **cls.pdf_fields(content, name=name),
         )
 
 

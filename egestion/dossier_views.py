@@ -178,12 +178,8 @@ def document_upload(request, number):
                 dossier=dossier,
                 direction=DocumentDirection.RECEIVED,
                 kind=DocumentKind.OTHER,
-                name=upload.original_name,
-                file=upload.as_content_file(),
-                content_type=upload.content_type,
-                size=upload.size,
-                checksum=upload.checksum,
                 uploaded_by=request.user,
+                **upload.stored_fields(),
             )
     flash.success(
         request,

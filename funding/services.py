@@ -54,12 +54,8 @@ def attach_document(request: FundingRequest, *, kind, uploaded_file, user) -> Re
     return RequestDocument.objects.create(
         request=request,
         kind=kind,
-        name=checked.original_name,
-        file=checked.as_content_file(),
-        content_type=checked.content_type,
-        size=checked.size,
-        checksum=checked.checksum,
         uploaded_by=user,
+        **checked.stored_fields(),
     )
 
 
