@@ -38,6 +38,7 @@ from accounts.services import (
     _hash,
     portal_login_url,
     record_event,
+    require_user_manager,
     set_memberships,
 )
 from common.emails import build_email, send_email_on_commit
@@ -106,6 +107,8 @@ def invite(
     working). The same happens whatever the address: only a staff address gets no email."""
     grouped = _by_organisation(organisations, establishments)
     organisation = next(iter(grouped))
+    for each in grouped:
+        require_user_manager(actor, each, portal)
     email = User.objects.normalize_email(email).lower()
     now = timezone.now()
     Invitation.objects.filter(

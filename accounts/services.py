@@ -279,6 +279,25 @@ def company_access_requests(user) -> list[dict]:
 # --- An organisation's users, managed by its manager (eGestion) or référent (oGestion) -----------------------
 
 
+def manages_users(actor, organisation, portal=None) -> bool:
+    """Whether `actor` may manage the users of `organisation`: one of its active company managers (eGestion) or
+    provider référents (oGestion), in `portal` when given. The one rule of the portals' user pages, checked again by
+    every service below that changes someone's access."""
+    roles = [role for role in ADMIN_ROLES if portal is None or role in PORTAL_ROLES[portal]]
+    return (
+        actor is not None
+        and Membership.objects.filter(user=actor, establishment__organisation=organisation, role__in=roles).exists()
+    )
+
+
+def require_user_manager(actor, organisation, portal=None) -> None:
+    if not manages_users(actor, organisation, portal):
+        raise PermissionDenied(
+            "Seul le gestionnaire de compte (eGestion) ou un référent (oGestion) de l'organisation peut gérer ses "
+            "utilisateurs."
+        )
+
+
 def administered_organisations(user, portal) -> list[Organisation]:
     """Organisations in which `user` may manage users (company manager, provider référent)."""
     admin_roles = [role for role in ADMIN_ROLES if role in PORTAL_ROLES[portal]]
@@ -403,6 +422,7 @@ def add_user(*, actor, organisation, portal, email, establishments, role, first_
 def deactivate_user(*, actor, user, organisation) -> None:
     """End the user's access to the organisation. Without access anywhere else, they can no longer log in and
     their open sessions end (Django refuses the session of an inactive user)."""
+    require_user_manager(actor, organisation)
     if user == actor:
         raise ValidationError("Vous ne pouvez pas désactiver votre propre compte.", code="self")
     if Membership.objects.filter(
@@ -427,6 +447,7 @@ def deactivate_user(*, actor, user, organisation) -> None:
 def reactivate_user(*, actor, user, organisation) -> None:
     """Give back the access that the last deactivation ended (every establishment of the organisation where the
     user had a membership, if that is not known)."""
+    require_user_manager(actor, organisation)
     memberships = Membership.include_inactive.filter(user=user, establishment__organisation=organisation)
     last = (
         AccountEvent.objects.filter(user=user, organisation=organisation, kind=AccountEventKind.DEACTIVATED)
@@ -451,6 +472,7 @@ def reactivate_user(*, actor, user, organisation) -> None:
 def transfer_manager(*, actor, organisation, new_manager) -> None:
     """Hand the company's manager role to another active user of the company; the former manager stays a user.
     The new manager and the company's registered contact address are told."""
+    require_user_manager(actor, organisation, Portal.EGESTION)
     if not Membership.objects.filter(user=new_manager, establishment__organisation=organisation).exists():
         raise ValidationError(
             "Le nouveau gestionnaire doit être un utilisateur actif de l'entreprise.", code="inactive"
@@ -515,6 +537,7 @@ def _refuse_for_manager(user, organisation) -> None:
 @transaction.atomic
 def set_company_user_establishments(*, actor, user, organisation, establishments) -> None:
     """The establishments a company user (not the manager) sees; the user must have access already."""
+    require_user_manager(actor, organisation, Portal.EGESTION)
     _refuse_for_manager(user, organisation)
     if not Membership.objects.filter(user=user, establishment__organisation=organisation).exists():
         raise ValidationError("Donnez d'abord l'accès à cet utilisateur, ou réactivez-le.", code="inactive")
@@ -527,6 +550,7 @@ def set_company_user_establishments(*, actor, user, organisation, establishments
 def grant_company_access(*, actor, user, organisation, establishments) -> None:
     """ "Donner l'accès": a user who signed up for the company (or lost the access) gets these establishments, and
     an email that says so."""
+    require_user_manager(actor, organisation, Portal.EGESTION)
     _refuse_for_manager(user, organisation)
     if not user.is_active:
         user.is_active = True
@@ -584,6 +608,8 @@ def organisations_of_user(user, organisations) -> list[Organisation]:
 def update_provider_user(*, actor, user, organisations, establishments, role, civility, first_name, last_name):
     """Save a user sheet: identity, profile, and exactly the chosen establishments among those of `organisations`
     (memberships in other organisations are left alone). A référent keeps their own profile and access."""
+    for organisation in organisations:
+        require_user_manager(actor, organisation, Portal.OGESTION)
     grouped = _by_organisation(organisations, establishments)
     active_in = set(
         Membership.objects.filter(user=user, establishment__organisation__in=organisations).values_list(

@@ -9,13 +9,13 @@ import os
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from stdnum import iban as stdnum_iban
 
-from accounts.models import ADMIN_ROLES, Establishment, Membership, OrganisationKind, Portal
+from accounts.models import ADMIN_ROLES, PORTAL_ROLES, Establishment, Membership, OrganisationKind, Portal
 from banking.models import (
     VALIDATE_PERMISSION,
     BankDetailsChange,
@@ -38,6 +38,16 @@ def pending_request(establishment: Establishment) -> BankDetailsRequest | None:
     return establishment.bank_details_requests.filter(status=RequestStatus.PENDING).first()
 
 
+def may_request(user, establishment: Establishment, source: str) -> bool:
+    """Who may ask for new bank details: in a portal, a référent (oGestion) or an account manager (eGestion) of the
+    establishment; in the admin, a staff member allowed to enter requests (from a signed RIB). The portals' pages,
+    the admin and any later caller share this one rule, checked again by submit_request."""
+    if source == RequestSource.ADMIN:
+        return bool(user.is_active and user.is_staff and user.has_perm("banking.add_bankdetailsrequest"))
+    managers = [role for role in ADMIN_ROLES if role in PORTAL_ROLES[Portal(source)]]
+    return Membership.objects.filter(user=user, establishment=establishment, role__in=managers).exists()
+
+
 @transaction.atomic
 def submit_request(
     establishment: Establishment,
@@ -51,7 +61,12 @@ def submit_request(
 ) -> BankDetailsRequest:
     """Record a request: the RIB (already checked by content) filed as a received document of the establishment, the
     IBAN/BIC checked. `user` is its author: the portal user who asked, or the staff member who entered it. The
-    establishment's bank details do not change until validated."""
+    establishment's bank details do not change until validated. PermissionDenied when `user` may not ask."""
+    if not may_request(user, establishment, source):
+        raise PermissionDenied(
+            "Seul un référent ou un gestionnaire de compte de l'établissement peut demander un changement de "
+            "coordonnées bancaires."
+        )
     establishment = Establishment.objects.select_for_update().get(pk=establishment.pk)
     if pending_request(establishment) is not None:
         raise ValidationError(

@@ -13,17 +13,13 @@ from banking.models import RequestSource
 from payments import views
 
 
-def _manages(request, establishment) -> bool:
-    return any(m.is_admin and m.establishment_id == establishment.pk for m in request.memberships)
-
-
 def establishment_detail(request, portal, pk):
     establishment = views.establishment_or_404(request, portal, pk)
     return views.render_establishment(
         request,
         portal,
         establishment,
-        can_request_bank_details=_manages(request, establishment),
+        can_request_bank_details=services.may_request(request.user, establishment, portal),
         pending_bank_request=services.pending_request(establishment),
         bank_changes=establishment.bank_details_changes.select_related("request__requested_by")[:5],
     )
@@ -32,7 +28,7 @@ def establishment_detail(request, portal, pk):
 def bank_details_request(request, portal, pk):
     establishment = views.establishment_or_404(request, portal, pk)
     context = views.portal_context(portal, establishment=establishment, pending=services.pending_request(establishment))
-    if not _manages(request, establishment):
+    if not services.may_request(request.user, establishment, portal):
         return render(request, "banking/bank_details_managers_only.html", context, status=403)
     form = BankDetailsRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and context["pending"] is None and form.is_valid():

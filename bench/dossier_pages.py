@@ -53,7 +53,6 @@ def main():
 
     from accounts.models import Role
     from dossiers.models import Dossier
-    from dossiers.selectors import company_scope
 
     bench = Dossier.objects.filter(number__startswith="77")
     if not bench.exists():
@@ -67,7 +66,7 @@ def main():
     for user in (company_user, provider_user):
         accept_current_terms(user)
     busiest = (
-        company_scope(company_user, None)
+        Dossier.objects.for_company_user(company_user)
         .annotate(thread=Count("messages"))
         .order_by("-thread")
         .values_list("number", "thread")

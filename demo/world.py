@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import Establishment, Membership, Organisation, Person, User
+from backoffice.instruction import funding_agreement_pdf
 from backoffice.roles import CASE_MANAGER, ensure_roles
 from common.formats import format_amount as euros
 from content.models import Advisor, Announcement
@@ -25,7 +26,7 @@ from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier, 
 from messaging.models import Message, MessageRead, SenderSide
 from messaging.services import refresh_unread_company_messages
 from payments.models import Payment, PaymentLine, PaymentMode, RemittanceAdvice
-from payments.services import payment_fingerprint
+from payments.services import payment_fingerprint, remittance_advice_pdf
 
 CASE_MANAGER_GROUP = CASE_MANAGER  # the back office role (backoffice.roles)
 
@@ -507,29 +508,8 @@ class DemoWorld:
         return paid or GRANTED_PER_TRAINEE[dossier.scheme] * max(dossier.enrolments.count(), 1)
 
     def render_funding_agreement(self, dossier) -> bytes:
-        employer, provider = dossier.employer_establishment, dossier.provider_establishment
-        return render_pdf(
-            title="Accord de prise en charge",
-            subtitle=f"Dossier n° {dossier.number} - demande n° {dossier.request_number}",
-            facts=[
-                ("Entreprise", f"{employer.name} (SIRET {employer.siret})"),
-                ("Adresse", f"{employer.address_line1}, {employer.postal_code} {employer.city}"),
-                ("Dispositif", f"{dossier.scheme} - {dossier.get_scheme_display()}"),
-                ("Formation", dossier.title),
-                ("Organisme de formation", f"{provider.name} (SIRET {provider.siret})" if provider else "-"),
-                ("Période", f"du {fr_date(dossier.start_date)} au {fr_date(dossier.end_date)}"),
-                ("Stagiaire(s)", self.trainee_names(dossier)),
-                ("Montant accordé TTC", euros(self.granted_amount(dossier))),
-            ],
-            paragraphs=[
-                "Constructys accorde la prise en charge de l'action de formation ci-dessus, dans la limite du "
-                "montant indiqué et sous réserve de la réalisation effective de la formation.",
-                "Le règlement interviendra sur présentation des factures accompagnées des attestations "
-                "d'assiduité. En cas de subrogation, l'organisme de formation est réglé directement.",
-            ],
-            signature=f"Votre gestionnaire : {dossier.case_manager or 'Constructys'}",
-            footer=f"Accord de prise en charge - dossier {dossier.number}",
-        )
+        """The back office's own "Accord de prise en charge" (backoffice.instruction), as a case manager issues it."""
+        return funding_agreement_pdf(dossier)
 
     def render_cerfa(self, dossier, person) -> bytes:
         employer, cfa = dossier.employer_establishment, dossier.provider_establishment
@@ -547,7 +527,6 @@ class DemoWorld:
             ],
             paragraphs=["Fait en trois exemplaires. Signatures de l'employeur, de l'apprenti(e) et du CFA."],
             signature="Document déposé par l'entreprise sur eGestion",
-            footer=f"CERFA FA13 - dossier {dossier.number}",
         )
 
     def render_training_agreement(self, dossier) -> bytes:
@@ -565,42 +544,12 @@ class DemoWorld:
             ],
             paragraphs=["Convention établie en application des articles L. 6353-1 et suivants du Code du travail."],
             signature="Document déposé par l'entreprise sur eGestion",
-            footer=f"Convention de formation - dossier {dossier.number}",
         )
 
     def render_remittance_advice(self, payment) -> bytes:
-        beneficiary = payment.beneficiary
+        """The payments' own remittance advice (payments.services), as recording a payment issues it."""
         lines = payment.lines.select_related("dossier").order_by("invoice_date", "invoice_number")
-        return render_pdf(
-            title="Avis de virement",
-            subtitle=f"Règlement n° {payment.reference} du {fr_date(payment.paid_on)}",
-            facts=[
-                ("Bénéficiaire", beneficiary.name),
-                ("SIRET", beneficiary.siret),
-                ("Adresse", f"{beneficiary.address_line1} - {beneficiary.postal_code} {beneficiary.city}"),
-                ("IBAN crédité", beneficiary.formatted_iban or payment.iban_paid),
-                ("Mode", payment.get_mode_display()),
-                ("Montant total TTC", euros(payment.total_amount)),
-            ],
-            headers=["Date facture", "Réf.", "Du", "Au", "N° dossier", "Dispositif", "Intitulé", "Montant TTC"],
-            rows=[
-                [
-                    fr_date(line.invoice_date),
-                    line.invoice_number,
-                    fr_date(line.period_start),
-                    fr_date(line.period_end),
-                    line.dossier.number,
-                    line.scheme,
-                    line.training_title,
-                    euros(line.amount),
-                ]
-                for line in lines
-            ],
-            total=euros(payment.total_amount),
-            paragraphs=["Ce virement règle les factures ci-dessus. Conservez cet avis avec vos pièces comptables."],
-            signature="Le service comptabilité de Constructys",
-            footer=f"Avis de virement {payment.reference}",
-        )
+        return remittance_advice_pdf(payment, list(lines))
 
     # --- member account (contributions) ----------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ from accounts.models import PORTAL_ROLES, Membership, Portal, User
 from common.emails import build_email
 from digests.models import Digest, DigestPreference, DigestState, InstantEmail, NotificationMode
 from digests.schedule import period_at, previous_period
-from dossiers.models import Document, DocumentDirection, Dossier, Enrolment
+from dossiers.models import FINISHED_STATUSES, Document, DocumentDirection, Dossier, Enrolment, history_cutoff
 from messaging.models import Message, MessageRead, SenderSide
 from outbox import services as outbox
 
@@ -59,7 +59,7 @@ MESSAGES_SQL = (
     SELECT w.user_id, m.dossier_id, m.title
     FROM window_of w
     JOIN {membership} ms ON ms.user_id = w.user_id AND ms.is_active AND ms.role = ANY(%(company_roles)s)
-    JOIN {dossier} d ON d.employer_establishment_id = ms.establishment_id
+    JOIN {dossier} d ON d.employer_establishment_id = ms.establishment_id{company_visible}
     JOIN {message} m ON m.dossier_id = d.id
     WHERE m.sender_side = %(constructys)s
       AND m.created_at > w.since AND m.created_at <= %(until)s
@@ -76,7 +76,7 @@ DOCUMENTS_SQL = (
         SELECT w.user_id, w.since, d.id AS dossier_id
         FROM window_of w
         JOIN {membership} ms ON ms.user_id = w.user_id AND ms.is_active AND ms.role = ANY(%(company_roles)s)
-        JOIN {dossier} d ON d.employer_establishment_id = ms.establishment_id
+        JOIN {dossier} d ON d.employer_establishment_id = ms.establishment_id{company_visible}
         UNION
         SELECT w.user_id, w.since, d.id
         FROM window_of w
@@ -97,8 +97,13 @@ DOCUMENTS_SQL = (
 )
 
 
+# Dossier.objects.for_company_user's 6-year rule, in SQL: a company hears nothing of a dossier it can no longer see.
+_COMPANY_VISIBLE = " AND NOT (d.status = ANY(%(finished)s) AND d.end_date < %(history_cutoff)s)"
+
+
 def _tables():
     return {
+        "company_visible": _COMPANY_VISIBLE,
         "membership": Membership._meta.db_table,
         "dossier": Dossier._meta.db_table,
         "message": Message._meta.db_table,
@@ -183,6 +188,8 @@ def collect_news(windows: dict[int, datetime.datetime], until: datetime.datetime
         "provider_roles": list(PORTAL_ROLES[Portal.OGESTION]),
         "constructys": SenderSide.CONSTRUCTYS,
         "issued": DocumentDirection.ISSUED,
+        "finished": list(FINISHED_STATUSES),
+        "history_cutoff": history_cutoff(timezone.localdate(until)),
     }
     tables = _tables()
     with connection.cursor() as cursor:

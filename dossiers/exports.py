@@ -1,10 +1,8 @@
 """Extractions: the filtered dossier list of eGestion as CSV (semicolon-separated, for French Excel) or XLSX."""
 
-import csv
-import io
-
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+
+from common.exports import CHUNK, XLSX_CONTENT_TYPE, as_attachment, csv_stream, xlsx_bytes
 
 HEADERS = [
     "N° de dossier",
@@ -19,7 +17,6 @@ HEADERS = [
     "État",
     "Organisme de formation",
 ]
-CHUNK = 2000
 
 
 def company_rows(queryset):
@@ -41,43 +38,13 @@ def company_rows(queryset):
         ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_stream(rows):
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff"  # BOM: Excel reads the file as UTF-8
-    yield writer.writerow(HEADERS)
-    for row in rows:
-        yield writer.writerow([value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value for value in row])
-
-
-def _xlsx_bytes(rows, headers=HEADERS, sheet_title="Dossiers") -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def company_dossiers_response(queryset, fmt):
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
-        response = StreamingHttpResponse(_csv_stream(company_rows(queryset)), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            _xlsx_bytes(company_rows(queryset)),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        response = StreamingHttpResponse(
+            csv_stream(HEADERS, company_rows(queryset)), content_type="text/csv; charset=utf-8"
         )
+    elif fmt == "xlsx":
+        response = HttpResponse(xlsx_bytes(company_rows(queryset), HEADERS, "Dossiers"), content_type=XLSX_CONTENT_TYPE)
     else:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="dossiers-{stamp}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return as_attachment(response, "dossiers", fmt)

@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import uuid
 from pathlib import PurePath
@@ -35,6 +36,19 @@ class DossierStatus(models.TextChoices):
 # "HISTORIQUE" holds the dossiers nothing more will happen to; the rest is "EN COURS".
 FINISHED_STATUSES = (DossierStatus.REFUSED, DossierStatus.CLOSED, DossierStatus.CANCELLED)
 
+# A finished dossier stays visible to the company for 6 years after the end of the training, then disappears from
+# every eGestion page (list, page, documents, messages, counts): DossierQuerySet.for_company_user is the one place.
+HISTORY_YEARS = 6
+
+
+def history_cutoff(today=None) -> datetime.date:
+    """The end date before which a finished dossier is no longer shown to the company."""
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year - HISTORY_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - HISTORY_YEARS, day=28)
+
 
 def _visible_establishment_ids(user, portal, establishments=None):
     """The establishments the user is attached to in `portal`; with `establishments` (ids), only those of them:
@@ -48,8 +62,11 @@ def _visible_establishment_ids(user, portal, establishments=None):
 class DossierQuerySet(models.QuerySet):
     def for_company_user(self, user, establishments=None):
         """What a company user sees: dossiers of the employer establishments they are attached to (only those of
-        `establishments`, ids, when the view is narrowed to some entities)."""
-        return self.filter(employer_establishment__in=_visible_establishment_ids(user, Portal.EGESTION, establishments))
+        `establishments`, ids, when the view is narrowed to some entities), finished ones for HISTORY_YEARS only.
+        Every company-side read of a dossier, its documents and its messages goes through here."""
+        return self.filter(
+            employer_establishment__in=_visible_establishment_ids(user, Portal.EGESTION, establishments)
+        ).exclude(status__in=FINISHED_STATUSES, end_date__lt=history_cutoff())
 
     def for_provider_user(self, user, establishments=None):
         """What a provider user sees: dossiers trained by the provider establishments they are attached to (only
@@ -193,6 +210,61 @@ def document_upload_to(instance, filename):
     return f"documents/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{suffix}"
 
 
+class StoredFile(models.Model):
+    """A file kept in the storage with what the portal needs to serve it safely: its display name, its real content
+    type (from dossiers.uploads.CheckedUpload, never the browser's word), its size and SHA-256, who put it there and
+    when. The base of dossiers.Document, funding.RequestDocument and invest.Quote (abstract: no table of its own)."""
+
+    name = models.CharField("nom du document", max_length=255)
+    file = models.FileField("fichier", upload_to=document_upload_to, max_length=255)
+    content_type = models.CharField("type de contenu", max_length=100, default="application/pdf")
+    size = models.PositiveIntegerField("taille (octets)", default=0)
+    checksum = models.CharField("empreinte SHA-256", max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="déposé par",
+    )
+    uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def checksum_of(content: bytes) -> str:
+        return hashlib.sha256(content).hexdigest()
+
+    @classmethod
+    def pdf_fields(cls, content: bytes, *, name: str, file_name: str = "document.pdf") -> dict:
+        """The stored-file fields of a PDF the portal renders itself (a user's upload goes through
+        CheckedUpload.stored_fields() instead)."""
+        return {
+            "name": name,
+            "file": ContentFile(content, name=file_name),
+            "content_type": "application/pdf",
+            "size": len(content),
+            "checksum": cls.checksum_of(content),
+        }
+
+    def same_file_fields(self) -> dict:
+        """The stored-file fields of another record of the same file (no copy of the content)."""
+        return {
+            "name": self.name,
+            "file": self.file.name,
+            "content_type": self.content_type,
+            "size": self.size,
+            "checksum": self.checksum,
+            "uploaded_by_id": self.uploaded_by_id,
+            "uploaded_at": self.uploaded_at,
+        }
+
+
 class DocumentQuerySet(models.QuerySet):
     def for_company_user(self, user, establishments=None):
         return self.filter(
@@ -221,7 +293,7 @@ class DocumentQuerySet(models.QuerySet):
         return documents
 
 
-class Document(models.Model):
+class Document(StoredFile):
     """A file on a dossier (issued by Constructys or received from the company) or on an establishment."""
 
     # Both owners lead a composite index below.
@@ -233,15 +305,6 @@ class Document(models.Model):
     )
     direction = models.CharField("sens", max_length=8, choices=DocumentDirection.choices)
     kind = models.CharField("type", max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)
-    name = models.CharField("nom du document", max_length=255)
-    file = models.FileField("fichier", upload_to=document_upload_to, max_length=255)
-    content_type = models.CharField("type de contenu", max_length=100, default="application/pdf")
-    size = models.PositiveIntegerField("taille (octets)", default=0)
-    checksum = models.CharField("empreinte SHA-256", max_length=64, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="déposé par"
-    )
-    uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
     # A file attached to a message of the dossier's thread (it is also one of the dossier's documents).
     message = models.ForeignKey(
         "messaging.Message",
@@ -268,13 +331,6 @@ class Document(models.Model):
             models.Index(fields=["establishment", "-uploaded_at"], name="document_establishment"),
         ]
 
-    def __str__(self):
-        return self.name
-
-    @staticmethod
-    def checksum_of(content: bytes) -> str:
-        return hashlib.sha256(content).hexdigest()
-
     @classmethod
     def issue_pdf(cls, content: bytes, *, name: str, kind: str, user, dossier=None, establishment=None) -> "Document":
         """A PDF that Constructys issues (funding agreement, remittance advice), on a dossier or an establishment."""
@@ -283,12 +339,8 @@ class Document(models.Model):
             establishment=establishment,
             direction=DocumentDirection.ISSUED,
             kind=kind,
-            name=name,
-            file=ContentFile(content, name="document.pdf"),
-            content_type="application/pdf",
-            size=len(content),
-            checksum=cls.checksum_of(content),
             uploaded_by=user,
+            **cls.pdf_fields(content, name=name),
         )
 
 

@@ -5,30 +5,16 @@ audience), narrowed to the establishments the header's switcher shows. The lists
 one for the tab counts, one for the page's count, one for the page's rows (+ one prefetch per related list).
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
 
 from accounts.models import Person
 from common.forms import CleanTextFormMixin
 from dossiers.models import FINISHED_STATUSES, Document, DocumentDirection, DocumentKind, Dossier, Enrolment, Scheme
 
 PAGE_SIZE = 25
-# Closed dossiers stay visible to the company for 6 years after the end of the training.
-HISTORY_YEARS = 6
-
-
-def history_cutoff(today=None) -> datetime.date:
-    today = today or timezone.localdate()
-    try:
-        return today.replace(year=today.year - HISTORY_YEARS)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - HISTORY_YEARS, day=28)
-
-
 # --- filters ------------------------------------------------------------------------------------------------------
 
 
@@ -131,20 +117,15 @@ class DossierList:
         return [(key, label, self.counts[key]) for key, label in self.labels.items()]
 
 
-def company_scope(user, establishment_ids):
-    """The dossiers a company user sees: their establishments' dossiers, closed ones for 6 years only."""
-    return Dossier.objects.for_company_user(user, establishment_ids).exclude(
-        status__in=FINISHED_STATUSES, end_date__lt=history_cutoff()
-    )
-
-
 COMPANY_TABS = {"en-cours": "En cours", "historique": "Historique"}
 
 
 def company_dossier_list(user, establishment_ids, establishments, params) -> DossierList:
     form = CompanyDossierFilterForm(params, establishments)
     values = form.values()
-    queryset = _apply_common_filters(company_scope(user, establishment_ids), values, "employer_establishment")
+    queryset = _apply_common_filters(
+        Dossier.objects.for_company_user(user, establishment_ids), values, "employer_establishment"
+    )
     if "demande" in values:
         queryset = queryset.filter(request_number__startswith=values["demande"].strip())
     if "createur" in values:
@@ -212,7 +193,7 @@ def provider_dossier_list(user, establishment_ids, establishments, params) -> Do
 def company_dossier(user, establishment_ids, number):
     """The dossier of that number among the user's, or None."""
     return (
-        company_scope(user, establishment_ids)
+        Dossier.objects.for_company_user(user, establishment_ids)
         .select_related("employer_establishment", "provider_establishment")
         .filter(number=number)
         .first()

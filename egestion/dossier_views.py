@@ -1,7 +1,7 @@
 """Suivre les dossiers de formation, the dossier page and its tabs, messages and documents, the Messagerie.
 
-Scoping: every dossier is looked up through dossiers.selectors.company_scope (Dossier.objects.for_company_user,
-narrowed to the establishments of the header's switcher); documents through Document.objects.for_company_user;
+Scoping: every dossier is looked up through Dossier.objects.for_company_user (narrowed to the establishments of the
+header's switcher; finished dossiers for 6 years only); documents through Document.objects.for_company_user;
 anything else answers 404.
 
 Read receipts: opening a message (GET of its page) records that the user read it. It is the one GET that writes,
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.forms import text_problem
 from dossiers import exports, selectors
 from dossiers.downloads import document_response
-from dossiers.models import Document, DocumentDirection, DocumentKind
+from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
 from dossiers.uploads import check_upload
 from egestion.views import egestion_required
 from messaging import selectors as messaging_selectors
@@ -178,12 +178,8 @@ def document_upload(request, number):
                 dossier=dossier,
                 direction=DocumentDirection.RECEIVED,
                 kind=DocumentKind.OTHER,
-                name=upload.original_name,
-                file=upload.as_content_file(),
-                content_type=upload.content_type,
-                size=upload.size,
-                checksum=upload.checksum,
                 uploaded_by=request.user,
+                **upload.stored_fields(),
             )
     flash.success(
         request,
@@ -264,7 +260,7 @@ def message_new(request, number):
 @egestion_required
 @require_GET
 def messages_list(request):
-    dossiers = selectors.company_scope(request.user, request.establishment_ids)
+    dossiers = Dossier.objects.for_company_user(request.user, request.establishment_ids)
     unread_only = request.GET.get("filtre") == "non-lus"
     thread = messaging_selectors.company_inbox(request.user, dossiers, unread_only)
     page = Paginator(thread, selectors.PAGE_SIZE).get_page(request.GET.get("page"))

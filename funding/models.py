@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import PORTAL_ROLES, Establishment, Membership, Portal
-from dossiers.models import Dossier, Scheme
+from dossiers.models import Dossier, Scheme, StoredFile
 
 
 class RequestKind(models.TextChoices):
@@ -96,28 +96,17 @@ def request_document_upload_to(instance, filename):
     return f"requests/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:10]}"
 
 
-class RequestDocument(models.Model):
+class RequestDocument(StoredFile):
     """A file attached to a request before transmission; it becomes a received document of the dossier."""
 
     request = models.ForeignKey(FundingRequest, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField("pièce", max_length=20, choices=RequestDocumentKind.choices)
-    name = models.CharField("nom du fichier", max_length=255)
     file = models.FileField("fichier", upload_to=request_document_upload_to, max_length=255)
-    content_type = models.CharField("type de contenu", max_length=100)
-    size = models.PositiveIntegerField("taille (octets)")
-    checksum = models.CharField("empreinte SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="déposé par"
-    )
-    uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
 
     class Meta:
         verbose_name = "pièce jointe de demande"
         verbose_name_plural = "pièces jointes de demande"
         ordering = ["kind", "uploaded_at"]
-
-    def __str__(self):
-        return self.name
 
 
 # --- the skills-plan request ("Plan de développement des compétences") ---------------------------------------------

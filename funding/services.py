@@ -1,6 +1,6 @@
 """Drafts of funding requests: create, save, attach files, delete. Transmission is in funding/transmission.py."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from common.forms import check_data
@@ -48,18 +48,16 @@ def save_draft(request: FundingRequest, values: dict, *, step: str = "") -> Fund
 @transaction.atomic
 def attach_document(request: FundingRequest, *, kind, uploaded_file, user) -> RequestDocument:
     """Check the file (type by content, size) and keep it with the draft; a refused file changes nothing."""
+    if not FundingRequest.objects.for_company_user(user).filter(pk=request.pk).exists():
+        raise PermissionDenied("Cette demande n'est pas celle d'un de vos établissements.")
     if not request.is_draft:
         raise ValidationError(NOT_A_DRAFT, code="submitted")
     checked = check_upload(uploaded_file)
     return RequestDocument.objects.create(
         request=request,
         kind=kind,
-        name=checked.original_name,
-        file=checked.as_content_file(),
-        content_type=checked.content_type,
-        size=checked.size,
-        checksum=checked.checksum,
         uploaded_by=user,
+        **checked.stored_fields(),
     )
 
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -172,13 +171,7 @@ def _received_documents(dossier: Dossier, documents: list[RequestDocument]) -> l
             dossier=dossier,
             direction=DocumentDirection.RECEIVED,
             kind=DOCUMENT_KINDS.get(document.kind, DocumentKind.OTHER),
-            name=document.name,
-            file=document.file.name,
-            content_type=document.content_type,
-            size=document.size,
-            checksum=document.checksum,
-            uploaded_by_id=document.uploaded_by_id,
-            uploaded_at=document.uploaded_at,
+            **document.same_file_fields(),
         )
         for document in documents
     )
@@ -191,12 +184,12 @@ def _rendered_document(dossier: Dossier, made, user) -> Document:
         dossier=dossier,
         direction=DocumentDirection.RECEIVED,
         kind=kind,
-        name=made.pdf_name[:255],
-        file=ContentFile(made.pdf, name="demande.pdf" if kind == DocumentKind.OTHER else "cerfa.pdf"),
-        content_type="application/pdf",
-        size=len(made.pdf),
-        checksum=Document.checksum_of(made.pdf),
         uploaded_by=user,
+        **Document.pdf_fields(
+            made.pdf,
+            name=made.pdf_name[:255],
+            file_name="demande.pdf" if kind == DocumentKind.OTHER else "cerfa.pdf",
+        ),
     )
 
 

@@ -1,9 +1,9 @@
-"""A campaign's requests as an XLSX workbook for the back office (dossiers.exports writes the workbook)."""
+"""A campaign's requests as an XLSX workbook for the back office (common.exports writes the workbook)."""
 
 from django.http import HttpResponse
 from django.utils import timezone
 
-from dossiers.exports import CHUNK, _xlsx_bytes
+from common.exports import CHUNK, XLSX_CONTENT_TYPE, as_attachment, xlsx_bytes
 
 HEADERS = [
     "N° de demande",
@@ -55,10 +55,6 @@ def request_rows(queryset):
 
 def requests_xlsx_response(queryset, name: str) -> HttpResponse:
     response = HttpResponse(
-        _xlsx_bytes(request_rows(queryset), headers=HEADERS, sheet_title="Demandes"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        xlsx_bytes(request_rows(queryset), headers=HEADERS, sheet_title="Demandes"), content_type=XLSX_CONTENT_TYPE
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return as_attachment(response, name, "xlsx")

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Establishment, Membership, Portal
-from dossiers.models import document_upload_to
+from dossiers.models import StoredFile
 
 CENT = Decimal("0.01")
 DEFAULT_CONTACT_EMAIL = "campagne-investcfa@constructys.fr"
@@ -294,25 +294,13 @@ class RequestLine(models.Model):
         return self.total_ht + self.total_vat
 
 
-class Quote(models.Model):
+class Quote(StoredFile):
     """A quote (or another required piece) attached to a request: checked like every upload of the portal and
     served only through the request's permission-checked download view."""
 
     request = models.ForeignKey(InvestmentRequest, on_delete=models.CASCADE, related_name="quotes")
-    name = models.CharField("nom du document", max_length=255)
-    file = models.FileField("fichier", upload_to=document_upload_to, max_length=255)
-    content_type = models.CharField("type de contenu", max_length=100, default="application/pdf")
-    size = models.PositiveIntegerField("taille (octets)", default=0)
-    checksum = models.CharField("empreinte SHA-256", max_length=64, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="déposé par"
-    )
-    uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
 
     class Meta:
         verbose_name = "devis"
         verbose_name_plural = "devis"
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.name

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -70,6 +70,13 @@ def _check_open(campaign: Campaign, when=None) -> None:
         raise ValidationError(CLOSED_MESSAGE.format(year=campaign.year), code="closed")
 
 
+def check_member(request: InvestmentRequest, user) -> None:
+    """Only a user of the request's CFA acts on it (the views scope the same way; the service checks again so that
+    any caller shares the rule)."""
+    if not cfa_memberships().filter(user=user, establishment_id=request.establishment_id).exists():
+        raise PermissionDenied("Vous n'êtes pas rattaché(e) à ce CFA.")
+
+
 def check_editable(request: InvestmentRequest) -> None:
     """Raise the reason a request can no longer be changed: transmitted, or outside its campaign's window."""
     if not request.is_draft:
@@ -122,6 +129,7 @@ def save_draft(request: InvestmentRequest, form, line_formset) -> InvestmentRequ
 def attach_quote(request: InvestmentRequest, *, uploaded_file, user) -> Quote:
     """Check the file (type read from the content, size) and keep it with the draft; a refused file changes
     nothing."""
+    check_member(request, user)
     check_editable(request)
     return Quote.objects.create(request=request, uploaded_by=user, **check_upload(uploaded_file).stored_fields())
 
@@ -177,6 +185,7 @@ def submit_request(request: InvestmentRequest, user) -> InvestmentRequest:
 
     A second "Transmettre" of a request that is already transmitted (double click, resent form) changes nothing
     and sends no second email."""
+    check_member(request, user)
     request = InvestmentRequest.objects.select_for_update().select_related("campaign").get(pk=request.pk)
     if request.status == RequestStatus.SUBMITTED:
         return request

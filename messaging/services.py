@@ -22,12 +22,8 @@ def _attach(message, files, user, direction):
             message=message,
             direction=direction,
             kind=DocumentKind.OTHER,
-            name=checked.original_name,
-            file=checked.as_content_file(),
-            content_type=checked.content_type,
-            size=checked.size,
-            checksum=checked.checksum,
             uploaded_by=user,
+            **checked.stored_fields(),
         )
 
 

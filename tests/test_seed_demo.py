@@ -213,3 +213,25 @@ def test_scale_adds_n_dossiers_and_five_messages_each_and_only_once():
 
     assert counts() == before
     assert "rien n'est ajouté" in again
+
+
+def test_the_demo_documents_are_rendered_by_the_products_own_renderers(world):
+    """A demo funding agreement or remittance advice reads exactly like one the back office issues (no letterhead
+    of the demo's own)."""
+    from pypdf import PdfReader
+
+    from backoffice.instruction import funding_agreement_pdf
+    from payments.services import remittance_advice_pdf
+
+    def text(content: bytes) -> str:
+        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+    agreement = Document.objects.filter(kind=DocumentKind.FUNDING_AGREEMENT).select_related("dossier").first()
+    payment = Payment.objects.select_related("remittance_advice").first()
+    lines = list(payment.lines.select_related("dossier").order_by("invoice_date", "invoice_number"))
+    for document, product in (
+        (agreement, funding_agreement_pdf(agreement.dossier)),
+        (payment.remittance_advice, remittance_advice_pdf(payment, lines)),
+    ):
+        with default_storage.open(document.file.name, "rb") as handle:
+            assert text(handle.read()) == text(product)

@@ -468,3 +468,24 @@ def test_a_dossier_part_rendered_for_an_earlier_batch_is_reused_only_if_nothing_
     first, second = mail.outbox
     assert "Chef de projet digital" in first.body and "Chef de projet numérique" not in first.body
     assert "Chef de projet numérique" in second.body and "Chef de projet numérique" in html_of(second)
+
+
+def test_nothing_is_told_of_a_dossier_the_company_no_longer_sees(company_user, establishment, provider_establishment):
+    """A dossier finished more than 6 years ago is gone from eGestion: its messages and documents are no news to
+    the company (the provider that trained it is still told of its documents)."""
+    old = DossierFactory(
+        employer_establishment=establishment,
+        provider_establishment=provider_establishment,
+        closed=True,
+        start_date=datetime.date(2010, 1, 1),
+        end_date=datetime.date(2010, 6, 1),
+    )
+    MessageFactory(dossier=old, title="Archives", created_at=SATURDAY)
+    DocumentFactory(dossier=old, name="Attestation 2010.pdf", uploaded_at=SATURDAY)
+    provider = MembershipFactory(role=Role.PROVIDER_USER, establishment=provider_establishment).user
+
+    run_at(MONDAY)
+
+    assert emails_to(company_user.email) == []
+    [email] = emails_to(provider.email)
+    assert "Attestation 2010.pdf" in email.body

@@ -225,3 +225,21 @@ def test_the_xlsx_export_holds_the_filtered_list(client, company_user, establish
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "N° de dossier" and [row[0] for row in rows[1:]] == [dossier.number]
+
+
+def test_a_dossier_past_its_six_years_is_gone_from_every_company_page(client, company_user, establishment):
+    """Its page answers 404, and so do its documents; its messages count nowhere (home page, Messagerie)."""
+    old = DossierFactory(
+        employer_establishment=establishment,
+        status=DossierStatus.CLOSED,
+        start_date=datetime.date(2010, 1, 1),
+        end_date=datetime.date(2010, 6, 1),
+    )
+    document = DocumentFactory(dossier=old, name="Accord de prise en charge.pdf")
+    MessageFactory(dossier=old, title="Dossier soldé", body="Le dossier est soldé.")
+    client.force_login(company_user)
+
+    assert client.get(reverse("egestion:dossier", args=[old.number])).status_code == 404
+    assert client.get(reverse("egestion:dossier_document", args=[old.number, document.pk])).status_code == 404
+    assert client.get(reverse("egestion:home")).context["unread_messages"] == 0
+    assert "Dossier soldé" not in client.get(reverse("egestion:messages")).content.decode()

@@ -52,3 +52,19 @@ def test_empty_file_is_refused():
 def test_allowed_formats_can_be_narrowed():
     with pytest.raises(ValidationError, match="n'est pas un PDF valide"):
         check_upload(SimpleUploadedFile("photo.png", PNG), allowed=("application/pdf",))
+
+
+def test_dossier_documents_request_pieces_and_quotes_are_one_stored_file_model():
+    """Name, file, real content type, size, SHA-256, uploader and date mean the same on every stored file, and a
+    checked upload is stored in any of them with CheckedUpload.stored_fields()."""
+    from dossiers.models import Document, StoredFile
+    from funding.models import RequestDocument
+    from invest.models import Quote
+
+    stored = check_upload(SimpleUploadedFile("devis.pdf", TINY_PDF, content_type="text/html")).stored_fields()
+    assert stored["content_type"] == "application/pdf"
+    for model in (Document, RequestDocument, Quote):
+        assert issubclass(model, StoredFile), model
+        fields = {field.name: field for field in model._meta.get_fields()}
+        assert set(stored) | {"uploaded_by", "uploaded_at"} <= set(fields), model
+        assert fields["checksum"].max_length == 64 and fields["name"].max_length == 255

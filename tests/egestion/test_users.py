@@ -371,3 +371,38 @@ def test_anonymous_visitors_are_sent_to_the_login(client, url_name):
 
     assert response.status_code == 302
     assert response.url.startswith("/connexion/?next=/egestion/")
+
+
+def test_the_user_services_refuse_anyone_but_the_companys_manager(company, establishments, manager, colleague):
+    """The rule of the "Gérer les utilisateurs" pages holds for any caller of the services (admin, a future API):
+    a user of the company, or the manager of another company, cannot invite, deactivate, give access or hand over
+    the manager role."""
+    from django.core.exceptions import PermissionDenied
+
+    from accounts import invitations, services
+
+    outsider = MembershipFactory(role=Role.COMPANY_MANAGER).user
+    for actor in (colleague, outsider):
+        with pytest.raises(PermissionDenied):
+            services.deactivate_user(actor=actor, user=manager, organisation=company)
+        with pytest.raises(PermissionDenied):
+            services.transfer_manager(actor=actor, organisation=company, new_manager=actor)
+        with pytest.raises(PermissionDenied):
+            services.grant_company_access(
+                actor=actor, user=colleague, organisation=company, establishments=establishments
+            )
+        with pytest.raises(PermissionDenied):
+            invitations.invite(
+                actor=actor,
+                organisations=[company],
+                portal="egestion",
+                email="intrus@exemple.fr",
+                establishments=[establishments[0]],
+                role=Role.COMPANY_USER,
+            )
+    assert Membership.objects.get(user=manager, establishment=establishments[0]).role == Role.COMPANY_MANAGER
+    assert not mail.outbox
+    services.set_company_user_establishments(
+        actor=manager, user=colleague, organisation=company, establishments=establishments
+    )
+    assert Membership.objects.filter(user=colleague).count() == 2

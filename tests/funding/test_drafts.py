@@ -110,3 +110,18 @@ def test_nothing_can_be_attached_to_a_transmitted_request(draft, user):
 
     with pytest.raises(ValidationError, match="déjà été transmise"):
         services.attach_document(draft, kind=RequestDocumentKind.SIGNED_CERFA, uploaded_file=pdf_upload(), user=user)
+
+
+def test_the_service_refuses_a_file_from_a_user_of_another_company(draft):
+    """The views scope the drafts; the service checks again, so that any caller shares the rule."""
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.models import Role
+    from tests.factories import MembershipFactory
+
+    outsider = MembershipFactory(role=Role.COMPANY_MANAGER).user
+    with pytest.raises(PermissionDenied):
+        services.attach_document(
+            draft, kind=RequestDocumentKind.SIGNED_CERFA, uploaded_file=pdf_upload(), user=outsider
+        )
+    assert not RequestDocument.objects.exists()

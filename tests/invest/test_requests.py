@@ -292,7 +292,7 @@ def test_the_home_page_costs_the_same_queries_with_more_requests(
         make_request(campaign, world.cfa, world.referent, title=f"Autre projet {n}", lines=())
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("invest:home"))
-    assert "Afficher les items 1 - 20 de 28" in page.text
+    assert "1 à 20 sur 28 demandes" in page.text
 
 
 def test_a_draft_can_be_deleted(logged_in, world, campaign):
@@ -312,3 +312,22 @@ def test_a_missing_field_is_named_in_french(logged_in, world, campaign):
     assert "Ce champ est obligatoire." in response.text
     assert "Saisissez un nombre." in response.text
     assert not InvestmentRequest.objects.exists()
+
+
+def test_the_services_refuse_a_user_who_is_not_of_the_requests_cfa(world, campaign):
+    """A quote or a transmission from a user of another CFA is refused by the service itself, not only by the views."""
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.models import Role
+    from tests.factories import MembershipFactory, ProviderEstablishmentFactory
+
+    investment = ready(campaign, world)
+    other_referent = MembershipFactory(
+        establishment=ProviderEstablishmentFactory(cfa=True), role=Role.PROVIDER_REFERENT
+    ).user
+    with pytest.raises(PermissionDenied):
+        services.attach_quote(investment, uploaded_file=pdf(), user=other_referent)
+    with pytest.raises(PermissionDenied):
+        services.submit_request(investment, other_referent)
+    investment.refresh_from_db()
+    assert investment.status == RequestStatus.DRAFT and investment.quotes.count() == 1

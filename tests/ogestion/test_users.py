@@ -99,7 +99,7 @@ def test_list_is_paginated_and_keeps_the_filters(referent_client, provider_a):
 
     first = referent_client.get(url, {"mail": "formateur"})
     assert len(rows(first)) == 20
-    assert "Afficher les items 1 - 20 de 25" in first.text
+    assert "1 à 20 sur 25 utilisateurs" in first.text
     assert "?mail=formateur&amp;page=2" in first.text
     second = referent_client.get(url, {"mail": "formateur", "page": 2})
     assert len(rows(second)) == 5

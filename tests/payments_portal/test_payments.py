@@ -65,7 +65,7 @@ def test_the_list_is_paginated(client, provider_user, provider_establishment):
     client.force_login(provider_user)
     response = client.get(LIST)
     assert len(references(response)) == 25
-    assert "Afficher les items 1 - 25 de 27" in response.content.decode()
+    assert "1 à 25 sur 27 règlements" in response.content.decode()
     assert len(references(client.get(LIST, {"page": 2}))) == 2
 
 

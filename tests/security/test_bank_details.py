@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.models import model_to_dict
 from django.urls import reverse
@@ -305,3 +306,24 @@ def test_a_payment_goes_to_the_iban_in_force_when_it_is_recorded(establishment, 
     assert after.iban_paid == NEW_IBAN
     before.refresh_from_db()
     assert before.iban_paid != NEW_IBAN  # a recorded payment keeps the IBAN it went to
+
+
+def test_the_service_itself_refuses_a_request_from_someone_who_does_not_manage_the_establishment(
+    establishment, referent
+):
+    """The rule of the portals' pages holds for any caller of the service (admin, a future API): a provider user who
+    is not référent, a référent of another establishment, a company manager in oGestion's name, or a staff member
+    without the right to enter requests cannot ask for new bank details."""
+    plain_user = MembershipFactory(establishment=establishment, role=Role.PROVIDER_USER).user
+    other_referent = MembershipFactory(role=Role.PROVIDER_REFERENT).user
+    regional_manager = staff_user(REGIONAL_MANAGER)
+    for author, source in (
+        (plain_user, RequestSource.OGESTION),
+        (other_referent, RequestSource.OGESTION),
+        (referent, RequestSource.EGESTION),
+        (regional_manager, RequestSource.ADMIN),
+    ):
+        with pytest.raises(PermissionDenied):
+            pending(establishment, author, source=source)
+    assert not BankDetailsRequest.objects.exists()
+    assert pending(establishment, referent).establishment == establishment
