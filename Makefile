@@ -1,4 +1,4 @@
-.PHONY: run test services stop lint format seed bench
+.PHONY: run test screenshots services stop lint format seed bench
 
 # Set up and run the whole portal (web, Celery worker and beat, PostgreSQL, Redis) with demo data.
 run:
@@ -7,6 +7,11 @@ run:
 # Set up and run every test (ruff, migrations check, pytest with browser tests).
 test:
 	scripts/test.sh $(ARGS)
+
+# Retake the screenshots of docs/screenshots/ (browser tests marked `screenshots`; `make test` keeps its own
+# under test-results/, ignored by git).
+screenshots:
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots scripts/test.sh -m screenshots
 
 services:
 	scripts/services.sh start
