@@ -1,4 +1,4 @@
-.PHONY: run test quality services stop lint format seed bench
+.PHONY: run test quality screenshots services stop lint format seed bench
 
 # Set up and run the whole portal (web, Celery worker and beat, PostgreSQL, Redis) with demo data.
 run:
@@ -11,6 +11,11 @@ test:
 # ruff, djlint (templates), import-linter (layers), makemigrations --check, shellcheck (scripts/).
 quality:
 	scripts/quality.sh
+
+# Retake the screenshots of docs/screenshots/ (browser tests marked `screenshots`; `make test` keeps its own
+# under test-results/, ignored by git).
+screenshots:
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots scripts/test.sh -m screenshots
 
 services:
 	scripts/services.sh start

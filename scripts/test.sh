@@ -18,4 +18,6 @@ say "pytest"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium)}"
 # A fresh test database each time: a run cut short (Ctrl-C in a browser test) can leave rows behind, and the
 # full command must not depend on what an earlier run left. Ad-hoc pytest runs keep --reuse-db (pyproject).
-"$BIN/pytest" --create-db "$@"
+# Two pytest-xdist workers (TEST_WORKERS), each with its own test database, Redis database and media folder;
+# tests marked xdist_group stay on one worker; the order is random (pytest-randomly prints the seed to replay).
+"$BIN/pytest" --create-db -n "${TEST_WORKERS:-2}" --dist loadgroup "$@"

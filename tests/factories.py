@@ -467,3 +467,15 @@ def provider_user_with_dossiers(dossiers=3, role=Role.PROVIDER_REFERENT, **dossi
     membership = MembershipFactory(role=role, establishment=ProviderEstablishmentFactory())
     created = DossierFactory.create_batch(dossiers, provider_establishment=membership.establishment, **dossier_kwargs)
     return membership.user, created
+
+
+def staff_user(role, **kwargs):
+    """A staff member of a back-office role (a group of backoffice.roles), with an authenticator app."""
+    from django.contrib.auth.models import Group
+
+    from backoffice.roles import ensure_roles
+
+    ensure_roles()
+    user = UserFactory(staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=role))
+    return user

@@ -11,6 +11,7 @@ from demo import data
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier, DossierStatus, Enrolment, Scheme
 from messaging.models import Message, MessageRead
 from payments.models import Payment, PaymentLine
+from tests.harness import module_world, use_media_root
 
 pytestmark = pytest.mark.django_db
 
@@ -41,37 +42,25 @@ def counts() -> dict:
     return {model.__name__: model._base_manager.count() for model in MODELS}
 
 
-@pytest.fixture
-def world():
-    return seed()
+@pytest.fixture(scope="module", name="media_root")
+def media_root_fixture(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, media_root):
+    """The demo, seeded once for the module's tests (rolled back after them); its PDFs stay in `media_root`."""
+    with module_world(django_db_blocker, media_root):
+        yield seed()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, media_root):
+    use_media_root(settings, media_root)
 
 
 def memberships_of(email):
     return Membership.objects.filter(user__email=email).select_related("establishment__organisation")
-
-
-def test_running_twice_duplicates_nothing_and_renders_no_pdf_again(settings):
-    first_output = seed()
-    after_first = counts()
-    files = {d.pk: (d.file.name, d.checksum) for d in Document.objects.all()}
-    stamps = dict(Dossier.objects.values_list("number", "updated_at"))
-
-    second_output = seed()
-
-    assert counts() == after_first
-    assert {d.pk: (d.file.name, d.checksum) for d in Document.objects.all()} == files
-    assert dict(Dossier.objects.values_list("number", "updated_at")) == stamps
-    assert "(39 PDF généré(s)" in first_output
-    assert "(0 PDF généré(s)" in second_output
-    assert after_first["Dossier"] >= 25
-    assert after_first["Payment"] >= 6
-    # The summary lists every demo login and the portals' addresses.
-    for user in data.USERS:
-        if user.listed:
-            assert user.email in second_output
-    assert data.PASSWORD in second_output
-    for path in ("/egestion/", "/ogestion/", "/admin/"):
-        assert f"{settings.SITE_URL}{path}" in second_output
 
 
 def test_every_demo_login_exists_with_its_role(world):
@@ -188,31 +177,6 @@ def test_documents_are_real_pdfs_in_storage(world):
         assert content.startswith(b"%PDF")
         assert document.size == len(content)
         assert document.checksum == hashlib.sha256(content).hexdigest()
-
-
-def test_scale_adds_n_dossiers_and_five_messages_each_and_only_once():
-    output = seed(scale=50)
-
-    bench = Dossier.objects.filter(number__startswith="77")
-    assert bench.count() == 50
-    assert Enrolment.objects.filter(dossier__in=bench).count() == 50
-    assert Message.objects.filter(dossier__in=bench).count() == 250
-    assert MessageRead.objects.filter(message__dossier__in=bench).exists()
-    assert Payment.objects.filter(reference__startswith="VIRB").count() == 5
-    for payment in Payment.objects.filter(reference__startswith="VIRB"):
-        assert payment.total_amount == payment.lines_total()
-    for model in (Organisation, Establishment, Dossier, Message, PaymentLine):
-        for obj in model.objects.order_by("-pk")[:20]:
-            obj.full_clean()
-    assert "messages" in output and "analyze" in output
-    # The demo world is still there, untouched.
-    assert Dossier.objects.filter(number__startswith="9920").count() == len(data.DOSSIERS)
-
-    before = counts()
-    again = seed(scale=50)
-
-    assert counts() == before
-    assert "rien n'est ajouté" in again
 
 
 def test_the_demo_documents_are_rendered_by_the_products_own_renderers(world):

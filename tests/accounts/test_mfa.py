@@ -9,9 +9,8 @@ from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from accounts.models import Role
 from demo.world import DEMO_TOTP_SECRET
-from tests.factories import DEFAULT_PASSWORD, TEST_TOTP_SECRET, MembershipFactory, UserFactory, totp_code
+from tests.factories import DEFAULT_PASSWORD, TEST_TOTP_SECRET, UserFactory, totp_code
 
 ACTIVATE_URL = "/comptes/2fa/totp/activate/"
 PENDING_URL = "/comptes/double-authentification/"
@@ -41,16 +40,9 @@ def staff_without_totp():
     return UserFactory(email="nouveau@constructys.fr", staff=True, totp=False)
 
 
-@pytest.fixture
-def manager():
-    user = UserFactory(email="marie.petit@entreprise-test.fr")
-    MembershipFactory(user=user, role=Role.COMPANY_MANAGER)
-    return user
-
-
-def test_staff_factory_users_have_an_authenticator_app_and_portal_users_none(staff, manager):
+def test_staff_factory_users_have_an_authenticator_app_and_portal_users_none(staff, company_manager):
     assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
-    assert not Authenticator.objects.filter(user=manager).exists()
+    assert not Authenticator.objects.filter(user=company_manager).exists()
 
 
 def test_staff_without_totp_are_sent_from_the_admin_to_the_emailed_link_page(client, staff_without_totp):
@@ -101,8 +93,8 @@ def test_the_anonymous_admin_goes_to_its_login(client):
     assert response["Location"] == "/admin/login/?next=/admin/"
 
 
-def test_a_logged_in_portal_user_is_refused_at_the_admin_login(client, manager):
-    client.force_login(manager)
+def test_a_logged_in_portal_user_is_refused_at_the_admin_login(client, company_manager):
+    client.force_login(company_manager)
 
     response = client.get("/admin/login/")
 
@@ -163,8 +155,8 @@ def test_staff_cannot_turn_the_second_factor_off(client, staff):
     assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
 
 
-def test_portal_users_reach_the_security_page_from_the_header(client, manager):
-    client.force_login(manager)
+def test_portal_users_reach_the_security_page_from_the_header(client, company_manager):
+    client.force_login(company_manager)
 
     home = client.get("/egestion/")
     security = client.get("/comptes/2fa/")
@@ -175,23 +167,23 @@ def test_portal_users_reach_the_security_page_from_the_header(client, manager):
     assert "Activer la double authentification" in security.text
 
 
-def test_a_portal_user_may_turn_totp_on_and_is_then_asked_the_code(client, manager):
-    client.post("/egestion/connexion/", {"login": manager.email, "password": DEFAULT_PASSWORD})
+def test_a_portal_user_may_turn_totp_on_and_is_then_asked_the_code(client, company_manager):
+    client.post("/egestion/connexion/", {"login": company_manager.email, "password": DEFAULT_PASSWORD})
     confirm_password(client, ACTIVATE_URL)
     client.get(ACTIVATE_URL)
     client.post(ACTIVATE_URL, {"code": totp_code(client.session[SECRET_SESSION_KEY])})
     secret = client.session.get(SECRET_SESSION_KEY)
-    authenticator = Authenticator.objects.get(user=manager, type=Authenticator.Type.TOTP)
+    authenticator = Authenticator.objects.get(user=company_manager, type=Authenticator.Type.TOTP)
     assert secret is None and authenticator
     client.logout()
 
-    response = client.post("/egestion/connexion/", {"login": manager.email, "password": DEFAULT_PASSWORD})
+    response = client.post("/egestion/connexion/", {"login": company_manager.email, "password": DEFAULT_PASSWORD})
 
     assert response["Location"] == AUTHENTICATE_URL
 
 
-def test_portal_users_without_totp_log_in_with_the_password_only(client, manager):
-    response = client.post("/egestion/connexion/", {"login": manager.email, "password": DEFAULT_PASSWORD})
+def test_portal_users_without_totp_log_in_with_the_password_only(client, company_manager):
+    response = client.post("/egestion/connexion/", {"login": company_manager.email, "password": DEFAULT_PASSWORD})
 
     assert response["Location"] == "/egestion/"
 

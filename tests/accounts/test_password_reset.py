@@ -3,22 +3,14 @@ other sessions closed, and nothing that tells whether an address has an account.
 
 import re
 
-import pytest
 from django.core import mail
 
-from accounts.models import AccountEvent, AccountEventKind, Role
+from accounts.models import AccountEvent, AccountEventKind
 from tests.conftest import OnCommitClient
-from tests.factories import DEFAULT_PASSWORD, MembershipFactory, ProviderEstablishmentFactory, UserFactory
+from tests.factories import DEFAULT_PASSWORD
 
 RESET_URL = "/comptes/password/reset/"
 NEW_PASSWORD = "Nouveau-mot2passe!"
-
-
-@pytest.fixture
-def referent():
-    user = UserFactory(email="jing.tian@cma-occitanie.fr", first_name="Jing", last_name="Tian")
-    MembershipFactory(user=user, establishment=ProviderEstablishmentFactory(), role=Role.PROVIDER_REFERENT)
-    return user
 
 
 def without_csrf(html: str) -> str:
@@ -29,24 +21,24 @@ def reset_link(message) -> str:
     return re.search(r"http://\S+/comptes/password/reset/key/\S+/", message.body).group(0)
 
 
-def open_reset_page(client, referent) -> str:
+def open_reset_page(client, provider_referent) -> str:
     """Ask for the email and open its link; returns the URL of the form (allauth moves the key into the session)."""
-    client.post(RESET_URL, {"email": referent.email})
+    client.post(RESET_URL, {"email": provider_referent.email})
     response = client.get(reset_link(mail.outbox[-1]))
     assert response.status_code == 302
     return response["Location"]
 
 
-def test_the_reset_email_is_french_html_and_text_with_a_link(client, referent):
+def test_the_reset_email_is_french_html_and_text_with_a_link(client, provider_referent):
     response = client.post(RESET_URL, {"email": "Jing.Tian@cma-occitanie.fr"}, follow=True)
 
     assert "Si un compte existe pour cette adresse" in response.text
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.to == [referent.email]
+    assert message.to == [provider_referent.email]
     assert message.subject == "Constructys - Réinitialisation de votre mot de passe"
     assert "Vous avez demandé à réinitialiser le mot de passe" in message.body
-    assert referent.email in message.body
+    assert provider_referent.email in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert reset_link(message) in html
@@ -54,8 +46,8 @@ def test_the_reset_email_is_french_html_and_text_with_a_link(client, referent):
     assert "L'équipe Constructys" in message.body
 
 
-def test_an_unknown_address_gets_the_same_page(client, referent):
-    known = client.post(RESET_URL, {"email": referent.email}, follow=True)
+def test_an_unknown_address_gets_the_same_page(client, provider_referent):
+    known = client.post(RESET_URL, {"email": provider_referent.email}, follow=True)
     unknown = client.post(RESET_URL, {"email": "personne@inconnu.fr"}, follow=True)
 
     assert known.redirect_chain == unknown.redirect_chain
@@ -67,8 +59,8 @@ def test_an_unknown_address_gets_the_same_page(client, referent):
     assert "/comptes/password/reset/key/" not in message.body
 
 
-def test_the_reset_page_lists_the_password_rules(client, referent):
-    response = client.get(open_reset_page(client, referent))
+def test_the_reset_page_lists_the_password_rules(client, provider_referent):
+    response = client.get(open_reset_page(client, provider_referent))
 
     assert response.status_code == 200
     assert "Réinitialiser le mot de passe" in response.text
@@ -77,36 +69,36 @@ def test_the_reset_page_lists_the_password_rules(client, referent):
     assert "au moins un caractère spécial" in response.text
 
 
-def test_a_password_that_breaks_the_rules_is_refused(client, referent):
-    form_url = open_reset_page(client, referent)
+def test_a_password_that_breaks_the_rules_is_refused(client, provider_referent):
+    form_url = open_reset_page(client, provider_referent)
 
     response = client.post(form_url, {"password1": "court", "password2": "court"})
 
     assert response.status_code == 200
     assert "Le mot de passe doit contenir au moins une majuscule." in response.text
     assert "Le mot de passe doit contenir entre 12 et 50 caractères." in response.text
-    referent.refresh_from_db()
-    assert referent.check_password(DEFAULT_PASSWORD)
+    provider_referent.refresh_from_db()
+    assert provider_referent.check_password(DEFAULT_PASSWORD)
 
 
-def test_a_new_password_is_recorded_confirmed_by_email_and_ends_other_sessions(client, referent):
+def test_a_new_password_is_recorded_confirmed_by_email_and_ends_other_sessions(client, provider_referent):
     elsewhere = OnCommitClient()
-    elsewhere.force_login(referent)
+    elsewhere.force_login(provider_referent)
     assert elsewhere.get("/ogestion/").status_code == 200
-    form_url = open_reset_page(client, referent)
+    form_url = open_reset_page(client, provider_referent)
 
     response = client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}, follow=True)
 
     assert "Votre nouveau mot de passe est enregistré" in response.text
-    referent.refresh_from_db()
-    assert referent.check_password(NEW_PASSWORD)
-    assert AccountEvent.objects.filter(user=referent, kind=AccountEventKind.PASSWORD_RESET).count() == 1
+    provider_referent.refresh_from_db()
+    assert provider_referent.check_password(NEW_PASSWORD)
+    assert AccountEvent.objects.filter(user=provider_referent, kind=AccountEventKind.PASSWORD_RESET).count() == 1
     confirmation = mail.outbox[-1]
-    assert confirmation.to == [referent.email]
+    assert confirmation.to == [provider_referent.email]
     assert confirmation.subject == "Constructys - Votre mot de passe a bien été enregistré"
     assert "Nous vous confirmons que votre nouveau mot de passe a bien été enregistré." in confirmation.body
     assert "http://127.0.0.1:8000/ogestion/connexion/" in confirmation.body
-    assert referent.email in confirmation.body
+    assert provider_referent.email in confirmation.body
     assert "Nous vous confirmons" in confirmation.alternatives[0][0]
     # The session opened before the reset is over.
     after = elsewhere.get("/ogestion/")
@@ -117,21 +109,21 @@ def test_a_new_password_is_recorded_confirmed_by_email_and_ends_other_sessions(c
     assert "Ce lien n'est plus valable" in again.text
 
 
-def test_the_new_password_opens_the_portal(client, referent):
-    form_url = open_reset_page(client, referent)
+def test_the_new_password_opens_the_portal(client, provider_referent):
+    form_url = open_reset_page(client, provider_referent)
     client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
 
-    response = client.post("/ogestion/connexion/", {"login": referent.email, "password": NEW_PASSWORD})
+    response = client.post("/ogestion/connexion/", {"login": provider_referent.email, "password": NEW_PASSWORD})
 
     assert response.status_code == 302
     assert response["Location"] == "/ogestion/"
 
 
-def test_reset_requests_for_one_address_are_limited(client, referent):
+def test_reset_requests_for_one_address_are_limited(client, provider_referent):
     for _ in range(3):
-        assert client.post(RESET_URL, {"email": referent.email}).status_code == 302
+        assert client.post(RESET_URL, {"email": provider_referent.email}).status_code == 302
 
-    response = client.post(RESET_URL, {"email": referent.email})
+    response = client.post(RESET_URL, {"email": provider_referent.email})
 
     assert response.status_code == 429
     assert "Trop de tentatives" in response.text

@@ -3,7 +3,6 @@ and no error tells whether an address has an account."""
 
 import re
 
-import pytest
 from django.conf import settings
 
 from accounts.models import Role
@@ -13,13 +12,6 @@ LOGIN_URL = "/egestion/connexion/"
 WRONG = "Pas-le-bon-1!"
 MISMATCH = "L’adresse e-mail ou le mot de passe sont incorrects."
 CODE_URL = "/comptes/login/code/confirm/"
-
-
-@pytest.fixture
-def manager():
-    user = UserFactory(email="marie.petit@entreprise-test.fr")
-    MembershipFactory(user=user, role=Role.COMPANY_MANAGER)
-    return user
 
 
 def login(client, email, password):
@@ -36,12 +28,12 @@ def test_the_limits_are_explicit_and_counted_in_redis():
     assert settings.CACHES["default"]["BACKEND"] == "common.cache.ResilientRedisCache"  # Redis, degrading safely
 
 
-def test_after_five_failures_the_right_password_asks_for_the_emailed_code(client, manager):
+def test_after_five_failures_the_right_password_asks_for_the_emailed_code(client, company_manager):
     for _ in range(5):
-        response = login(client, manager.email, WRONG)
+        response = login(client, company_manager.email, WRONG)
         assert MISMATCH in response.text
 
-    response = login(client, manager.email, DEFAULT_PASSWORD)
+    response = login(client, company_manager.email, DEFAULT_PASSWORD)
 
     assert response.status_code == 302
     assert response["Location"] == CODE_URL
@@ -49,11 +41,11 @@ def test_after_five_failures_the_right_password_asks_for_the_emailed_code(client
     assert client.get("/egestion/").status_code == 302
 
 
-def test_the_limit_is_per_address_other_accounts_still_log_in(client, manager):
+def test_the_limit_is_per_address_other_accounts_still_log_in(client, company_manager):
     other = UserFactory()
     MembershipFactory(user=other, role=Role.COMPANY_MANAGER)
     for _ in range(5):
-        login(client, manager.email, WRONG)
+        login(client, company_manager.email, WRONG)
 
     response = login(client, other.email, DEFAULT_PASSWORD)
 
@@ -61,21 +53,21 @@ def test_the_limit_is_per_address_other_accounts_still_log_in(client, manager):
     assert response["Location"] == "/egestion/"
 
 
-def test_the_address_is_matched_whatever_its_case(client, manager):
+def test_the_address_is_matched_whatever_its_case(client, company_manager):
     for _ in range(5):
-        login(client, manager.email.upper(), WRONG)
+        login(client, company_manager.email.upper(), WRONG)
 
-    assert login(client, manager.email, DEFAULT_PASSWORD)["Location"] == CODE_URL
+    assert login(client, company_manager.email, DEFAULT_PASSWORD)["Location"] == CODE_URL
 
 
-def test_successful_logins_do_not_count(client, manager):
+def test_successful_logins_do_not_count(client, company_manager):
     for _ in range(6):
-        assert login(client, manager.email, DEFAULT_PASSWORD).status_code == 302
+        assert login(client, company_manager.email, DEFAULT_PASSWORD).status_code == 302
         client.logout()
 
 
-def test_unknown_address_and_wrong_password_get_the_same_error(client, manager):
-    wrong_password = login(client, manager.email, WRONG)
+def test_unknown_address_and_wrong_password_get_the_same_error(client, company_manager):
+    wrong_password = login(client, company_manager.email, WRONG)
     unknown_address = login(client, "personne@entreprise-test.fr", WRONG)
 
     assert wrong_password.status_code == unknown_address.status_code == 200
@@ -83,16 +75,16 @@ def test_unknown_address_and_wrong_password_get_the_same_error(client, manager):
     assert MISMATCH in error_block(wrong_password)
 
 
-def test_unknown_addresses_are_limited_the_same_way(client, manager):
+def test_unknown_addresses_are_limited_the_same_way(client, company_manager):
     """Otherwise the limit itself would tell which addresses have an account."""
     for _ in range(5):
         login(client, "personne@entreprise-test.fr", WRONG)
-        login(client, manager.email, WRONG)
+        login(client, company_manager.email, WRONG)
 
     assert login(client, "personne@entreprise-test.fr", WRONG)["Location"] == CODE_URL
-    assert login(client, manager.email, WRONG)["Location"] == CODE_URL
+    assert login(client, company_manager.email, WRONG)["Location"] == CODE_URL
 
 
-def test_each_test_starts_with_no_failure_counted(client, manager):
+def test_each_test_starts_with_no_failure_counted(client, company_manager):
     """The autouse fixture clears the cache: the failures of the tests above do not leak here."""
-    assert login(client, manager.email, DEFAULT_PASSWORD).status_code == 302
+    assert login(client, company_manager.email, DEFAULT_PASSWORD).status_code == 302

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 
 from accounts import validators
 
+pytestmark = pytest.mark.no_database  # pure: no database
+
 # Real check digits, computed with the Luhn algorithm (SIREN 732 829 320, NIC 00074).
 VALID_SIREN = "732829320"
 VALID_SIRET = "73282932000074"

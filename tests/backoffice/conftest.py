@@ -1,47 +1,10 @@
-"""Staff users of each back-office role, logged in the admin through the test client (a staff user of the
-factories has an authenticator app, which the admin requires)."""
+"""Staff users (the personas of tests/conftest.py) logged in the admin through the test client (a staff user of
+the factories has an authenticator app, which the admin requires)."""
 
 import re
 import subprocess
 
 import pytest
-from django.contrib.auth.models import Group
-
-from backoffice.roles import ACCOUNTING, ADMINISTRATOR, CASE_MANAGER, REGIONAL_MANAGER, ensure_roles
-from tests.factories import UserFactory
-
-
-def staff_user(role, **kwargs):
-    ensure_roles()
-    user = UserFactory(staff=True, **kwargs)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-@pytest.fixture
-def case_manager():
-    return staff_user(CASE_MANAGER, first_name="Camille", last_name="Gestion", email="camille@constructys.fr")
-
-
-@pytest.fixture
-def regional_manager():
-    """A regional manager of every region (the region limit itself: tests/security/test_backoffice_roles.py)."""
-    from accounts.models import Region
-    from backoffice.models import StaffProfile
-
-    user = staff_user(REGIONAL_MANAGER)
-    StaffProfile.objects.create(user=user, regions=Region.values)
-    return user
-
-
-@pytest.fixture
-def accountant():
-    return staff_user(ACCOUNTING, email="compta@constructys.fr")
-
-
-@pytest.fixture
-def administrator():
-    return staff_user(ADMINISTRATOR)
 
 
 @pytest.fixture

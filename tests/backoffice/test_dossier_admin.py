@@ -2,8 +2,6 @@
 messages standing out, and a constant number of queries as data grows."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Region
@@ -17,6 +15,7 @@ from tests.factories import (
     EstablishmentFactory,
     PaymentLineFactory,
 )
+from tests.harness import assert_constant_queries, page_of
 
 CHANGELIST = "admin:dossiers_dossier_changelist"
 
@@ -25,14 +24,6 @@ def listed(client, **params):
     response = client.get(reverse(CHANGELIST), params)
     assert response.status_code == 200
     return list(response.context["cl"].result_list)
-
-
-def count_queries(client, url, params=None):
-    client.get(url, params)  # per-process caches (content types, permissions) filled by a first visit
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return len(queries), response
 
 
 def test_the_case_manager_queue_puts_unread_company_messages_first(staff_client, case_manager):
@@ -94,12 +85,11 @@ def test_the_list_has_a_constant_number_of_queries(staff_client, case_manager):
     client = staff_client(case_manager)
     url = reverse(CHANGELIST)
     make_dossiers(2, case_manager)
-    few, _ = count_queries(client, url, {"gestionnaire": "moi"})
 
-    make_dossiers(6, case_manager)
-    many, response = count_queries(client, url, {"gestionnaire": "moi"})
-
-    assert many == few
+    # warm_up: per-process caches (content types, permissions) are filled by a first visit.
+    response = assert_constant_queries(
+        page_of(client, url, {"gestionnaire": "moi"}), grow=lambda: make_dossiers(6, case_manager), warm_up=True
+    )
     assert len(response.context["cl"].result_list) == 8
 
 
@@ -118,10 +108,11 @@ def test_the_dossier_page_shows_trainees_documents_messages_payments(staff_clien
     small = make_rich_dossier(1)
     large = make_rich_dossier(4)
 
-    few, _ = count_queries(client, reverse("admin:dossiers_dossier_change", args=[small.pk]))
-    many, response = count_queries(client, reverse("admin:dossiers_dossier_change", args=[large.pk]))
-
-    assert many == few
+    response = assert_constant_queries(
+        page_of(client, reverse("admin:dossiers_dossier_change", args=[small.pk])),
+        page_of(client, reverse("admin:dossiers_dossier_change", args=[large.pk])),
+        warm_up=True,
+    )
     text = response.text
     person = large.enrolments.first().person
     assert str(person) in text

@@ -5,8 +5,7 @@ from django.urls import reverse
 from accounts.models import Establishment, Region
 from backoffice.models import StaffProfile
 from backoffice.roles import REGIONAL_MANAGER
-from tests.backoffice.conftest import staff_user
-from tests.factories import DossierFactory
+from tests.factories import DossierFactory, staff_user
 
 
 def test_an_administrator_gives_a_regional_manager_their_regions(staff_client, administrator):

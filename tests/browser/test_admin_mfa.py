@@ -7,20 +7,13 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from tests.browser.helpers import log_in_to_the_admin
 from tests.factories import DEFAULT_PASSWORD, TEST_TOTP_SECRET, UserFactory, totp_code
 
 
 @pytest.fixture
 def case_manager():
     return UserFactory(email="gestionnaire@constructys.fr", superuser=True)
-
-
-def log_in_to_the_admin(page, email):
-    page.goto("/admin/dossiers/dossier/")
-    expect(page.get_by_role("heading", name="Connexion à l'administration Constructys")).to_be_visible()
-    page.locator("input[name=login]").fill(email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def test_staff_enter_the_code_of_their_authenticator_app(page, case_manager):

@@ -11,28 +11,15 @@ from accounts.models import Role
 from backoffice.roles import ACCOUNTING, CASE_MANAGER
 from dossiers.models import DocumentKind
 from payments.models import Payment
-from tests.backoffice.conftest import company_message, staff_user
-from tests.browser.test_admin_mfa import log_in_to_the_admin
-from tests.browser.test_dossier_tracking import log_in
+from tests.backoffice.conftest import company_message
+from tests.browser.helpers import admin_log_in, log_in, log_out
 from tests.factories import (
-    TEST_TOTP_SECRET,
     DossierFactory,
     EnrolmentFactory,
     MembershipFactory,
     ProviderEstablishmentFactory,
-    totp_code,
+    staff_user,
 )
-
-
-def admin_log_in(page, user):
-    log_in_to_the_admin(page, user.email)
-    page.get_by_label("Code de vérification").fill(totp_code(TEST_TOTP_SECRET))
-    page.get_by_role("button", name="Valider").click()
-    expect(page).to_have_url(re.compile(r"/admin/dossiers/dossier/$"))
-
-
-def log_out(page):
-    page.context.clear_cookies()
 
 
 def test_a_case_manager_accepts_and_answers_and_the_company_sees_both(page):
@@ -67,7 +54,7 @@ def test_a_case_manager_accepts_and_answers_and_the_company_sees_both(page):
     expect(page.locator(".messagelist")).to_contain_text("Réponse envoyée sur le dossier 9935550001.01")
 
     log_out(page)
-    log_in(page, "egestion", company_user.email)
+    log_in(page, company_user.email, "egestion")
     page.goto(f"/egestion/dossiers/{dossier.number}/")
     page.get_by_role("link", name=re.compile("DOCUMENT\\(S\\) ÉMIS")).click()
     expect(page.get_by_role("rowheader", name="Accord de prise en charge 9935550001.01.pdf")).to_be_visible()
@@ -105,7 +92,7 @@ def test_accounting_records_a_payment_and_the_provider_sees_it(page):
     assert payment.remittance_advice.kind == DocumentKind.REMITTANCE_ADVICE
 
     log_out(page)
-    log_in(page, "ogestion", referent.email)
+    log_in(page, referent.email, "ogestion")
     page.goto(f"/ogestion/dossiers/{dossier.number}/onglet/reglements/")
     expect(page.get_by_text("VIR550")).to_be_visible()
     expect(page.get_by_text("FEH1220001")).to_be_visible()

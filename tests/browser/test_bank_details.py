@@ -10,10 +10,8 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from backoffice.roles import ACCOUNTING
 from banking.models import BankDetailsRequest, RequestStatus
-from tests.backoffice.conftest import staff_user
-from tests.browser.test_back_office import admin_log_in, log_out
-from tests.browser.test_dossier_tracking import log_in
-from tests.factories import TINY_PDF, MembershipFactory, ProviderEstablishmentFactory
+from tests.browser.helpers import admin_log_in, log_in, log_out
+from tests.factories import TINY_PDF, MembershipFactory, ProviderEstablishmentFactory, staff_user
 
 NEW_IBAN = "FR7630004000031234567890143"
 OTHER_IBAN = "FR7630006000011234567890189"
@@ -39,7 +37,7 @@ def test_a_referent_asks_accounting_validates_and_everyone_is_told(page, tmp_pat
     rib.write_bytes(TINY_PDF)
 
     # The référent sends new bank details from the establishment's page.
-    log_in(page, "ogestion", referent.email)
+    log_in(page, referent.email, "ogestion")
     page.goto(f"/ogestion/etablissements/{establishment.pk}/")
     page.get_by_role("link", name="Envoyer de nouvelles coordonnées bancaires").click()
     page.get_by_label("Nouvel IBAN").fill("FR76 3000 4000 0312 3456 7890 143")

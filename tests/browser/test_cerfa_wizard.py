@@ -19,7 +19,7 @@ from dossiers.cerfa import FIELDS
 from egestion.funding_forms import REMUNERATION_FIELDS
 from funding import services
 from funding.models import FundingRequest, RequestStatus
-from tests.browser.test_login import log_in
+from tests.browser.helpers import log_in
 from tests.egestion_funding.utils import SAMPLE_CFA_UAI, apprentice_of, valid_data
 from tests.factories import (
     CompanyFactory,
@@ -122,7 +122,7 @@ def click_next(page):
 
 
 def test_from_an_empty_form_to_a_transmitted_dossier(page, company_user, tmp_path):
-    log_in(page, "/egestion/connexion/", company_user.email)
+    log_in(page, company_user.email)
     expect(page).to_have_url(re.compile(r"/egestion/$"))
 
     # Faire une demande de prise en charge → + → Contrat d'apprentissage → the establishment → Suivant.
@@ -196,7 +196,7 @@ def test_from_an_empty_form_to_a_transmitted_dossier(page, company_user, tmp_pat
 
     # Log out and in: the draft is resumed where it was left.
     page.get_by_role("button", name="Se déconnecter").click()
-    log_in(page, "/egestion/connexion/", company_user.email)
+    log_in(page, company_user.email)
     page.get_by_role("link", name="Faire une demande de prise en charge").click()
     page.get_by_role("link", name=re.compile("BROUILLONS")).click()
     expect(page.get_by_role("cell", name="MARTIN Lucas", exact=True)).to_be_visible()

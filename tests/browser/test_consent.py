@@ -8,8 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Consent, ConsentKind, ConsentVersion, Role
+from tests.browser.helpers import log_in
 from tests.factories import (
-    DEFAULT_PASSWORD,
     MembershipFactory,
     ProviderEstablishmentFactory,
     ProviderFactory,
@@ -56,15 +56,8 @@ def newcomer(versions):
     return user
 
 
-def log_in(page, email):
-    page.goto("/ogestion/connexion/")
-    page.locator("input[name=login]").fill(email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-
-
 def test_refuse_then_accept_at_the_first_login(page, newcomer):
-    log_in(page, newcomer.email)
+    log_in(page, newcomer.email, "ogestion")
 
     expect(page.get_by_role("heading", name="RGPD et CGU")).to_be_visible()
     expect(page.get_by_text(RGPD_LINE)).to_be_visible()
@@ -78,7 +71,7 @@ def test_refuse_then_accept_at_the_first_login(page, newcomer):
     expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
     assert not Consent.objects.filter(user=newcomer).exists()
 
-    log_in(page, newcomer.email)
+    log_in(page, newcomer.email, "ogestion")
     page.get_by_role("button", name="Accepter").click()
 
     expect(page).to_have_url(re.compile(r"/ogestion/$"))
@@ -91,5 +84,5 @@ def test_refuse_then_accept_at_the_first_login(page, newcomer):
 
     # Next login: straight to the home page.
     page.get_by_role("button", name="Se déconnecter").click()
-    log_in(page, newcomer.email)
+    log_in(page, newcomer.email, "ogestion")
     expect(page).to_have_url(re.compile(r"/ogestion/$"))

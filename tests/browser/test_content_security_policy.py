@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from tests.browser.helpers import log_in
 from tests.factories import (
     DEFAULT_PASSWORD,
     DocumentFactory,
@@ -60,13 +61,6 @@ def watched(page):
         check()
 
 
-def log_in(page, path, email):
-    page.goto(path)
-    page.locator("input[name=login]").fill(email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-
-
 def test_the_portal_pages_and_htmx_swaps_run_without_violation(watched):
     page = watched
     user = UserFactory(email="marie.petit@batir-ensemble.fr")
@@ -78,7 +72,7 @@ def test_the_portal_pages_and_htmx_swaps_run_without_violation(watched):
     MessageFactory(dossier=dossier, title="Pièce manquante")
 
     page.goto("/")
-    log_in(page, "/egestion/connexion/", user.email)
+    log_in(page, user.email)
     expect(page.get_by_role("heading", name="Bienvenue dans votre espace eGestion")).to_be_visible()
     assert "script-src 'self'" in page.evaluate(
         "fetch('/egestion/').then(r => r.headers.get('content-security-policy'))"
@@ -102,7 +96,7 @@ def test_the_totp_set_up_page_shows_its_qr_code_under_the_policy(watched):
     page = watched
     user = UserFactory(email="marie.petit@batir-ensemble.fr")
     MembershipFactory(user=user, role=Role.COMPANY_MANAGER)
-    log_in(page, "/egestion/connexion/", user.email)
+    log_in(page, user.email)
 
     page.goto("/comptes/2fa/totp/activate/")
     page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
@@ -120,7 +114,7 @@ def test_the_admin_runs_without_violation(watched):
     MembershipFactory(user=other, role=Role.COMPANY_MANAGER)
     dossier = DossierFactory()
 
-    log_in(page, "/admin/", "gestionnaire@constructys.fr")
+    log_in(page, "gestionnaire@constructys.fr", path="/admin/")
     page.get_by_label("Code de vérification").fill(totp_code())
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_text("Gestion des dossiers et des registres")).to_be_visible()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from digests import services
 from digests.models import DigestPreference, NotificationMode
-from tests.browser.test_dossier_tracking import log_in
+from tests.browser.helpers import log_in
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -15,7 +15,7 @@ def test_choosing_notifications_on_mon_compte_then_unsubscribing_from_an_email(p
     user = UserFactory(email="marie.petit@batir-ensemble.fr", first_name="Marie", last_name="Petit")
     MembershipFactory(user=user, role=Role.COMPANY_MANAGER)
 
-    log_in(page, "egestion", user.email)
+    log_in(page, user.email, "egestion")
     page.get_by_role("link", name="Marie PETIT").click()
     expect(page.get_by_role("heading", name="Mon compte", level=1)).to_be_visible()
     expect(page.get_by_label(NotificationMode.DIGEST.label)).to_be_checked()

@@ -3,14 +3,13 @@ Invest terms, files a request with two lines and a quote and submits it; a case 
 the CFA user sees the granted amount."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role
 from invest.models import ExpenseCategory, InvestmentRequest, RequestStatus, TermsVersion
-from tests.browser.test_admin_mfa import log_in_to_the_admin
+from tests.browser.helpers import log_in_to_the_admin, save_screenshot
 from tests.factories import (
     DEFAULT_PASSWORD,
     MembershipFactory,
@@ -21,8 +20,6 @@ from tests.factories import (
     totp_code,
 )
 from tests.invest.conftest import make_campaign
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -46,14 +43,14 @@ def cfa_referent():
     return user
 
 
+@pytest.mark.screenshots
 def test_a_cfa_files_a_request_that_a_case_manager_accepts(
     page, browser, live_server, campaign, cfa_referent, tmp_path
 ):
     page.goto("/digit-invest/")
     expect(page).to_have_url(re.compile(r"/digit-invest/connexion/"))
     expect(page.get_by_role("heading", name="Digit Invest CFA")).to_be_visible()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "digit-invest-login.png", full_page=True)
+    save_screenshot(page, "digit-invest-login.png")
     page.get_by_label("Adresse mail").fill(cfa_referent.email)
     page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Je me connecte").click()
@@ -97,7 +94,7 @@ def test_a_cfa_files_a_request_that_a_case_manager_accepts(
     investment = InvestmentRequest.objects.get()
     assert investment.status == RequestStatus.SUBMITTED
     request_url = page.url
-    page.screenshot(path=SCREENSHOTS / "digit-invest-request.png", full_page=True)
+    save_screenshot(page, "digit-invest-request.png")
 
     # The case manager decides in the admin (password, then the authenticator app's code).
     UserFactory(email="gestionnaire@constructys.fr", superuser=True)
@@ -123,4 +120,4 @@ def test_a_cfa_files_a_request_that_a_case_manager_accepts(
     row = page.get_by_role("row", name=re.compile(investment.reference))
     expect(row).to_contain_text("Acceptée")
     expect(row).to_contain_text("30 000,00 €")
-    page.screenshot(path=SCREENSHOTS / "digit-invest-home.png", full_page=True)
+    save_screenshot(page, "digit-invest-home.png")

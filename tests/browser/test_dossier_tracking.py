@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from messaging.models import MessageRead
+from tests.browser.helpers import log_in
 from tests.factories import (
-    DEFAULT_PASSWORD,
     TINY_PDF,
     DocumentFactory,
     DossierFactory,
@@ -23,14 +23,6 @@ from tests.factories import (
 )
 
 
-def log_in(page, portal, email):
-    page.goto(f"/{portal}/connexion/")
-    page.locator("input[name=login]").fill(email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).not_to_have_url(re.compile(r"/connexion/"))
-
-
 def test_egestion_dossier_messages_documents_and_export(page):
     user = UserFactory(email="marie.petit@batir-ensemble.fr")
     establishment = MembershipFactory(user=user, role=Role.COMPANY_MANAGER).establishment
@@ -40,7 +32,7 @@ def test_egestion_dossier_messages_documents_and_export(page):
     DocumentFactory(dossier=dossier, received=True)
     message = MessageFactory(dossier=dossier, title="Pièce manquante", body="Merci de nous envoyer la convention.")
 
-    log_in(page, "egestion", user.email)
+    log_in(page, user.email, "egestion")
     page.goto("/egestion/dossiers/")
     page.get_by_label("N° de dossier").fill("99307777")
     page.get_by_role("button", name="Rechercher").click()
@@ -104,7 +96,7 @@ def test_ogestion_filter_by_trainee_and_download_the_agreement(page):
     for other in DossierFactory.create_batch(3, provider_establishment=establishment):
         EnrolmentFactory(dossier=other, person__last_name="Moreau")
 
-    log_in(page, "ogestion", user.email)
+    log_in(page, user.email, "ogestion")
     page.goto("/ogestion/dossiers/")
     expect(page.locator("#dossier-results tbody tr")).to_have_count(4)
     page.get_by_label("Nom du stagiaire").fill("Lefebvre")
@@ -124,7 +116,7 @@ def test_htmx_swaps_tabs_and_results_in_place_and_the_filters_keep_the_tab(page)
     DossierFactory(employer_establishment=establishment, scheme="CPRO", status="closed")
     EnrolmentFactory(dossier=closed, person__last_name="Garnier")
 
-    log_in(page, "egestion", user.email)
+    log_in(page, user.email, "egestion")
     page.goto("/egestion/dossiers/")
     page.evaluate("window.notReloaded = true")
     page.get_by_role("link", name=re.compile("HISTORIQUE")).click()

@@ -8,6 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from tests.browser.helpers import log_in
 from tests.egestion.utils import GOOD_PASSWORD, invitation_link_in, link_in
 from tests.factories import CompanyFactory, EstablishmentFactory, MembershipFactory, UserFactory
 
@@ -34,13 +35,6 @@ def accept_terms_if_asked(page):
 def last_link_to(address) -> str:
     [*_, message] = [m for m in mail.outbox if address in m.to and "/comptes/mot-de-passe/" in m.body]
     return link_in(message)
-
-
-def log_in(page, email, password):
-    page.goto("/egestion/connexion/")
-    page.locator("input[name=login]").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def sign_up(page, company, email, first_name="Claire", last_name="Durand"):
@@ -75,7 +69,7 @@ def test_company_sign_up_makes_the_first_user_the_manager(page, company):
     create_password(page, last_link_to("claire.durand@batir-ensemble.fr"))
     expect(page.get_by_text("Votre mot de passe est enregistré")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/egestion/connexion/$"))
-    log_in(page, "claire.durand@batir-ensemble.fr", GOOD_PASSWORD)
+    log_in(page, "claire.durand@batir-ensemble.fr", password=GOOD_PASSWORD)
     accept_terms_if_asked(page)
 
     expect(page.get_by_role("heading", name="Bienvenue dans votre espace eGestion")).to_be_visible()
@@ -94,7 +88,7 @@ def test_a_second_sign_up_waits_until_the_manager_grants_access(page, browser, l
 
     sign_up(page, company, "paul.martin@batir-ensemble.fr", first_name="Paul", last_name="Martin")
     create_password(page, last_link_to("paul.martin@batir-ensemble.fr"))
-    log_in(page, "paul.martin@batir-ensemble.fr", GOOD_PASSWORD)
+    log_in(page, "paul.martin@batir-ensemble.fr", password=GOOD_PASSWORD)
     accept_terms_if_asked(page)
     expect(page.get_by_text("a déjà un gestionnaire du compte")).to_be_visible()
     expect(page.get_by_text("Marie PETIT")).to_be_visible()
@@ -102,7 +96,7 @@ def test_a_second_sign_up_waits_until_the_manager_grants_access(page, browser, l
 
     manager_context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     manager_page = manager_context.new_page()
-    log_in(manager_page, manager.email, FACTORY_PASSWORD)
+    log_in(manager_page, manager.email, password=FACTORY_PASSWORD)
     accept_terms_if_asked(manager_page)
     manager_page.get_by_role("link", name="Gérer les utilisateurs").click()
     manager_page.get_by_role("link", name="Donner l'accès à Paul MARTIN").click()
@@ -122,7 +116,7 @@ def test_an_invited_colleague_creates_a_password_and_logs_in(page, browser, live
     manager = UserFactory(email="marie.petit@batir-ensemble.fr", first_name="Marie", last_name="Petit")
     for establishment in company.establishments.all():
         MembershipFactory(user=manager, establishment=establishment, role=Role.COMPANY_MANAGER)
-    log_in(page, manager.email, FACTORY_PASSWORD)
+    log_in(page, manager.email, password=FACTORY_PASSWORD)
     accept_terms_if_asked(page)
     page.get_by_role("link", name="Gérer les utilisateurs").click()
     page.get_by_role("link", name="Inviter un collègue").click()
@@ -147,7 +141,7 @@ def test_an_invited_colleague_creates_a_password_and_logs_in(page, browser, live
     page.get_by_label("Confirmez le nouveau mot de passe").fill(GOOD_PASSWORD)
     page.get_by_role("button", name="Accepter").click()
     expect(page.get_by_text("Invitation acceptée")).to_be_visible()
-    log_in(page, "luc.bernard@batir-ensemble.fr", GOOD_PASSWORD)
+    log_in(page, "luc.bernard@batir-ensemble.fr", password=GOOD_PASSWORD)
     accept_terms_if_asked(page)
     expect(page.get_by_role("heading", name="Bienvenue dans votre espace eGestion")).to_be_visible()
     expect(page.get_by_text("Luc BERNARD").first).to_be_visible()
@@ -174,7 +168,7 @@ def test_a_deactivated_user_is_refused_at_login(page, company):
     MembershipFactory(user=manager, establishment=establishment, role=Role.COMPANY_MANAGER)
     MembershipFactory(user=colleague, establishment=establishment, role=Role.COMPANY_USER)
 
-    log_in(page, manager.email, FACTORY_PASSWORD)
+    log_in(page, manager.email, password=FACTORY_PASSWORD)
     accept_terms_if_asked(page)
     page.goto("/egestion/utilisateurs/")
     page.get_by_role("link", name="Voir le compte de Paul MARTIN").click()
@@ -184,7 +178,7 @@ def test_a_deactivated_user_is_refused_at_login(page, company):
     expect(page.get_by_text("Paul MARTIN est désactivé(e)")).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
 
-    log_in(page, colleague.email, FACTORY_PASSWORD)
+    log_in(page, colleague.email, password=FACTORY_PASSWORD)
 
     expect(page.get_by_role("heading", name="Compte inactif")).to_be_visible()
     page.goto("/egestion/")

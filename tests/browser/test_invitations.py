@@ -7,6 +7,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import Membership, Role
+from tests.browser.helpers import log_in
 from tests.factories import (
     DEFAULT_PASSWORD,
     CompanyFactory,
@@ -15,14 +16,6 @@ from tests.factories import (
     ProviderEstablishmentFactory,
     UserFactory,
 )
-
-
-def log_in(page, email, portal):
-    page.goto(f"/{portal}/connexion/")
-    page.locator("input[name=login]").fill(email)
-    page.get_by_label("Mot de passe").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).not_to_have_url(re.compile(r"/connexion/"))
 
 
 def test_an_account_of_the_other_portal_accepts_an_invitation_with_its_password(page):

@@ -2,22 +2,20 @@
 the colleague opens the activation email's link, creates a password and logs in to oGestion."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import Membership, Role, User
+from tests.browser.helpers import log_in, save_screenshot
 from tests.factories import (
-    DEFAULT_PASSWORD,
     MembershipFactory,
     ProviderEstablishmentFactory,
     ProviderFactory,
     UserFactory,
 )
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 NEW_PASSWORD = "Chantier-Solide-42!"
 
 
@@ -36,14 +34,6 @@ def provider():
     return referent, (toulouse, albi, cahors)
 
 
-def log_in(page, email, password=DEFAULT_PASSWORD):
-    page.goto("/ogestion/connexion/")
-    page.locator("input[name=login]").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).not_to_have_url(re.compile(r"/connexion/"))
-
-
 def accept_terms_if_asked(page):
     """At a first login the RGPD and CGU may be asked for ("Refuser" / "Accepter"): accept them."""
     accept = page.get_by_role("button", name="Accepter")
@@ -52,9 +42,10 @@ def accept_terms_if_asked(page):
         expect(accept).to_be_hidden()
 
 
+@pytest.mark.screenshots
 def test_referent_creates_a_user_who_activates_the_account_and_logs_in(page, provider):
     referent, (toulouse, albi, cahors) = provider
-    log_in(page, referent.email)
+    log_in(page, referent.email, "ogestion")
     accept_terms_if_asked(page)
 
     # Gérer mes utilisateurs → "+" → Sélection d'un salarié → "+" (nobody in the list fits) → the sheet.
@@ -83,8 +74,7 @@ def test_referent_creates_a_user_who_activates_the_account_and_logs_in(page, pro
     page.get_by_label(f"Affecter {cahors.name}").check()
     expect(page.get_by_label(f"Affecter {albi.name}")).to_be_checked()
     expect(page.get_by_label("Nom", exact=True)).to_have_value("Niboteur")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "ogestion-user-sheet.png", full_page=True)
+    save_screenshot(page, "ogestion-user-sheet.png")
     page.get_by_role("button", name="Valider").click()
 
     # Nothing is attached yet: the list shows the invitation by its address until it is accepted.
@@ -93,7 +83,7 @@ def test_referent_creates_a_user_who_activates_the_account_and_logs_in(page, pro
     expect(page.get_by_role("rowheader", name="natasha.niboteur@cma-occitanie.fr")).to_be_visible()
     expect(page.get_by_text("Invitation en attente")).to_be_visible()
     assert not User.objects.filter(email="natasha.niboteur@cma-occitanie.fr").exists()
-    page.screenshot(path=SCREENSHOTS / "ogestion-users.png", full_page=True)
+    save_screenshot(page, "ogestion-users.png")
     [email] = mail.outbox
     assert "vous invite à consulter les données de" in email.body
     link = re.search(r"https?://[^\s\"]+/comptes/invitation/[^\s\"/]+/", email.body).group(0)
@@ -119,7 +109,7 @@ def test_referent_creates_a_user_who_activates_the_account_and_logs_in(page, pro
     }
     assert "natasha.niboteur@cma-occitanie.fr" in mail.outbox[-1].body  # the confirmation reminds the login
 
-    log_in(page, "natasha.niboteur@cma-occitanie.fr", NEW_PASSWORD)
+    log_in(page, "natasha.niboteur@cma-occitanie.fr", "ogestion", password=NEW_PASSWORD)
     accept_terms_if_asked(page)
     expect(page).to_have_url(re.compile(r"/ogestion/$"))
     expect(page.get_by_role("heading", name="Bienvenue dans votre espace oGestion")).to_be_visible()

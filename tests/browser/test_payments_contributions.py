@@ -14,7 +14,7 @@ from accounts.models import Role
 from banking.models import BankDetailsRequest
 from contributions.models import ContributionRate
 from payments.services import record_payment
-from tests.browser.test_dossier_tracking import log_in
+from tests.browser.helpers import log_in
 from tests.factories import (
     TINY_PDF,
     DossierFactory,
@@ -64,7 +64,7 @@ def test_provider_finds_a_payment_follows_a_line_and_downloads_the_remittance_ad
     )
     PaymentFactory(reference="VIR551", beneficiary=other)
 
-    log_in(page, "ogestion", user.email)
+    log_in(page, user.email, "ogestion")
     page.get_by_role("link", name="Consulter mes règlements").click()
     expect(page.locator("#payment-results tbody tr")).to_have_count(2)
     page.get_by_label("Établissement").select_option(label=f"{establishment.name} — {establishment.siret}")
@@ -114,7 +114,7 @@ def test_referent_sends_new_bank_details_from_the_establishment_page(page, tmp_p
     rib = tmp_path / "rib.pdf"
     rib.write_bytes(TINY_PDF)
 
-    log_in(page, "ogestion", user.email)
+    log_in(page, user.email, "ogestion")
     expect(page.get_by_text("1 établissement sans IBAN enregistré")).to_be_visible()
     page.get_by_role("link", name=establishment.name).click()
     page.get_by_role("link", name="Envoyer de nouvelles coordonnées bancaires").click()
@@ -139,7 +139,7 @@ def test_company_user_declares_a_contribution_return_and_downloads_the_receipt(p
     establishment = EstablishmentFactory(name="BATIR ENSEMBLE")
     MembershipFactory(user=user, establishment=establishment, role=Role.COMPANY_MANAGER)
 
-    log_in(page, "egestion", user.email)
+    log_in(page, user.email, "egestion")
     page.get_by_role("link", name="Déclarer mes contributions").click()
     page.get_by_role("link", name="Saisir un bordereau de collecte").click()
     expect(page.get_by_role("heading", name="Saisie de votre bordereau de collecte")).to_be_visible()

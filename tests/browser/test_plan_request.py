@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from dossiers.models import Scheme
 from funding.models import CompanySize, FundingRequest, RequestStatus
-from tests.browser.test_login import log_in
+from tests.browser.helpers import log_in
 from tests.egestion_plan.utils import rule
 from tests.factories import (
     CompanyFactory,
@@ -71,7 +71,7 @@ def fill_module(page, title, hours, teaching, meals, trainees):
 
 
 def test_a_two_module_request_with_three_trainees_is_transmitted(page, company_user, tmp_path):
-    log_in(page, "/egestion/connexion/", company_user.email)
+    log_in(page, company_user.email)
     page.get_by_role("link", name="Faire une demande de prise en charge").click()
     page.get_by_role("link", name="Nouvelle demande").click()
     page.get_by_role("link", name="Plan de développement des compétences").click()

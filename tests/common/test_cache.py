@@ -9,6 +9,8 @@ from django.core.cache import cache
 
 from common.cache import reset_circuit_breakers
 
+pytestmark = pytest.mark.no_database  # pure: no database
+
 
 def closed_port() -> int:
     """A port nothing listens on: connections are refused, as when Redis is stopped."""

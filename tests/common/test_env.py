@@ -1,6 +1,10 @@
 import os
 
+import pytest
+
 from config.env import load_local_env
+
+pytestmark = pytest.mark.no_database  # pure: no database
 
 
 def test_a_checkouts_local_env_file_gives_defaults_the_environment_overrides(tmp_path, monkeypatch):

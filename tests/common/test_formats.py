@@ -4,6 +4,8 @@ import pytest
 
 from common.formats import format_amount, parse_decimal
 
+pytestmark = pytest.mark.no_database  # pure: no database
+
 
 @pytest.mark.parametrize(
     ("value", "expected"),

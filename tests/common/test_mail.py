@@ -1,8 +1,11 @@
 from email import message_from_bytes
 
+import pytest
 from django.core.mail import EmailMultiAlternatives
 
 from common.mail import DevelopmentEmailBackend
+
+pytestmark = pytest.mark.no_database  # pure: no database
 
 
 def test_development_backend_keeps_each_email_as_an_eml_file(settings, tmp_path, capsys):

@@ -3,7 +3,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+
+pytestmark = pytest.mark.no_database  # pure: no database
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,6 +15,7 @@ from funding.models import FundingRequest, PlanModule, PlanTrainee, RequestKind
 from tests.egestion_funding.utils import text
 from tests.factories import PersonFactory, ProviderEstablishmentFactory
 from tests.funding.conftest import pdf_upload
+from tests.harness import assert_constant_queries, page_of
 
 from .utils import complete_plan, rule, trainee_person
 
@@ -214,37 +215,25 @@ def test_a_plan_draft_has_no_cerfa_steps(logged_in, draft):
 
 
 @pytest.mark.parametrize("step", ["formation", "stagiaires", "modules", "documents", "transmettre"])
-def test_constant_queries_as_modules_and_trainees_grow(
-    logged_in, user, establishment, step, django_assert_max_num_queries
-):
+def test_constant_queries_as_modules_and_trainees_grow(logged_in, user, establishment, step):
     small = complete_plan(user, establishment, modules=1, trainees=1)
     large = complete_plan(user, establishment, modules=6, trainees=9)
     rule(plan.training_dates(small.data)["start"].year)
     logged_in.get(url(small, step))  # warm the session and caches
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as small_queries:
-        assert logged_in.get(url(small, step)).status_code == 200
-    with django_assert_max_num_queries(len(small_queries)):
-        assert logged_in.get(url(large, step)).status_code == 200
+    assert_constant_queries(page_of(logged_in, url(small, step)), page_of(logged_in, url(large, step)))
 
 
-def test_constant_queries_on_a_module_page(logged_in, user, establishment, django_assert_max_num_queries):
+def test_constant_queries_on_a_module_page(logged_in, user, establishment):
     small = complete_plan(user, establishment, modules=1, trainees=1)
     large = complete_plan(user, establishment, modules=6, trainees=9)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     def module_url(draft):
         return reverse("egestion:plan_module", args=[draft.public_id, draft.plan_modules.first().pk])
 
     small_url, large_url = module_url(small), module_url(large)
     logged_in.get(small_url)
-    with CaptureQueriesContext(connection) as small_queries:
-        assert logged_in.get(small_url).status_code == 200
-    with django_assert_max_num_queries(len(small_queries)):
-        assert logged_in.get(large_url).status_code == 200
+    assert_constant_queries(page_of(logged_in, small_url), page_of(logged_in, large_url))
 
 
 def test_dates_beyond_the_training_are_reported_on_the_module(logged_in, user, establishment):

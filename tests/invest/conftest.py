@@ -16,11 +16,6 @@ from tests.factories import MembershipFactory, ProviderEstablishmentFactory, Use
 
 
 @pytest.fixture(autouse=True)
-def _own_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-
-@pytest.fixture(autouse=True)
 def _categories():
     """The categories a migration publishes: browser tests flush the database, so make sure they are here."""
     for position, name in enumerate(CATEGORIES, start=1):

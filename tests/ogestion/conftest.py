@@ -10,13 +10,6 @@ from accounts.models import Role
 from tests.factories import MembershipFactory, PersonFactory, ProviderEstablishmentFactory, ProviderFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _own_cache(settings):
-    """A cache of this process only: the shared test Redis may be cleared by another test run at any time, which
-    would add the consent check's queries to a query budget."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-
 def link_in(message) -> str:
     """The "Créer mon mot de passe" link of an email, as a path."""
     url = re.search(r"https?://[^\s\"]+/comptes/mot-de-passe/[^\s\"/]+/", message.body).group(0)

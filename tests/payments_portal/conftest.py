@@ -1,6 +1,4 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from tests.factories import EstablishmentFactory, MembershipFactory, ProviderEstablishmentFactory
@@ -31,12 +29,3 @@ def company_establishment():
 @pytest.fixture
 def company_user(company_establishment):
     return MembershipFactory(establishment=company_establishment, role=Role.COMPANY_MANAGER).user
-
-
-def count_queries(client, url, params=None):
-    """Queries of one request, once the session's first-request work (consents cache...) is done."""
-    client.get(url, params or {})
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url, params or {})
-    assert response.status_code == 200
-    return len(context.captured_queries)

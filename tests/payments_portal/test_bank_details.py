@@ -11,8 +11,7 @@ from backoffice.roles import ACCOUNTING
 from banking import services
 from banking.models import BankDetailsChange, BankDetailsRequest, RequestStatus
 from dossiers.models import DocumentDirection
-from tests.backoffice.conftest import staff_user
-from tests.factories import TINY_PDF, MembershipFactory, UserFactory
+from tests.factories import TINY_PDF, MembershipFactory, UserFactory, staff_user
 
 NEW_IBAN = "FR7630004000031234567890143"
 NEW_BIC = "BNPAFRPPXXX"

@@ -11,30 +11,8 @@ from tests.factories import (
     MembershipFactory,
     MessageFactory,
     MessageReadFactory,
-    ProviderEstablishmentFactory,
     UserFactory,
 )
-
-
-@pytest.fixture
-def company_manager():
-    user = UserFactory(first_name="Marie", last_name="Petit")
-    MembershipFactory(user=user, establishment=EstablishmentFactory(), role=Role.COMPANY_MANAGER)
-    return user
-
-
-@pytest.fixture
-def company_user():
-    user = UserFactory()
-    MembershipFactory(user=user, establishment=EstablishmentFactory(), role=Role.COMPANY_USER)
-    return user
-
-
-@pytest.fixture
-def provider_referent():
-    user = UserFactory(first_name="Jing", last_name="Tian")
-    MembershipFactory(user=user, establishment=ProviderEstablishmentFactory(), role=Role.PROVIDER_REFERENT)
-    return user
 
 
 def menu_urls(namespace, menu):

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from referentials import codes
 from referentials.importers import split_street
 
+pytestmark = pytest.mark.no_database  # pure: no database
+
 
 @pytest.mark.parametrize(
     ("cfd", "diploma_code"),

@@ -26,7 +26,7 @@ from funding import services as funding_services
 from messaging.models import Message
 from tests.security.test_access_matrix import MATRIX, OWNER_OF, PATTERNS, url_of
 from tests.security.world import (  # noqa: F401  (module fixtures)
-    _isolated_cache_and_media,
+    _isolated_media,
     checked_tables,
     media_root_fixture,
     world_fixture,

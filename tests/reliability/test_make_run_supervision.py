@@ -12,6 +12,8 @@ import pytest
 
 from tests.digests.test_celery_integration import wait_for
 
+pytestmark = pytest.mark.no_database  # pure: no database
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "keep_running.sh"
 # Stands for the worker: writes its pid, then waits to be killed.

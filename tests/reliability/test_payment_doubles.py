@@ -17,8 +17,7 @@ from django.urls import reverse
 from backoffice.roles import ACCOUNTING
 from payments import services
 from payments.models import Payment, PaymentLine, PaymentMode
-from tests.backoffice.conftest import staff_user
-from tests.factories import DossierFactory, ProviderEstablishmentFactory
+from tests.factories import DossierFactory, ProviderEstablishmentFactory, staff_user
 
 ADD_URL = reverse("admin:payments_payment_add")
 

@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import TINY_PDF
 from tests.security.world import (  # noqa: F401  (module fixtures)
-    _isolated_cache_and_media,
+    _isolated_media,
     changed_tables,
     checked_tables,
     database_checksum,

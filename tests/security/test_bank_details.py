@@ -22,8 +22,14 @@ from banking import services
 from banking.models import BankDetailsChange, BankDetailsRequest, RequestSource, RequestStatus
 from dossiers.uploads import check_upload
 from payments.services import record_payment
-from tests.backoffice.conftest import staff_user
-from tests.factories import TINY_PDF, DossierFactory, MembershipFactory, ProviderEstablishmentFactory, UserFactory
+from tests.factories import (
+    TINY_PDF,
+    DossierFactory,
+    MembershipFactory,
+    ProviderEstablishmentFactory,
+    UserFactory,
+    staff_user,
+)
 
 NEW_IBAN = "FR7630004000031234567890143"
 NEW_BIC = "BNPAFRPPXXX"

@@ -12,17 +12,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from accounts.models import Role
-from tests.factories import DEFAULT_PASSWORD, DocumentFactory, MembershipFactory, UserFactory, totp_code
+from tests.factories import DEFAULT_PASSWORD, DocumentFactory, UserFactory, totp_code
 
 TEMPLATES = Path(settings.BASE_DIR, "templates")
-
-
-@pytest.fixture
-def manager():
-    user = UserFactory(email="marie.petit@entreprise-test.fr")
-    MembershipFactory(user=user, role=Role.COMPANY_MANAGER)
-    return user
 
 
 def directives(policy: str) -> dict[str, list[str]]:
@@ -91,8 +83,8 @@ def assert_not_stored(response):
     assert "public" not in cache_control
 
 
-def test_portal_pages_of_a_logged_in_user_are_never_stored(client, manager):
-    client.force_login(manager)
+def test_portal_pages_of_a_logged_in_user_are_never_stored(client, company_manager):
+    client.force_login(company_manager)
 
     for path in ["/egestion/", "/egestion/dossiers/", "/egestion/utilisateurs/", "/comptes/2fa/"]:
         response = client.get(path)
@@ -100,9 +92,9 @@ def test_portal_pages_of_a_logged_in_user_are_never_stored(client, manager):
         assert_not_stored(response)
 
 
-def test_a_document_download_is_never_stored(client, manager):
-    document = DocumentFactory(dossier__employer_establishment=manager.memberships.get().establishment)
-    client.force_login(manager)
+def test_a_document_download_is_never_stored(client, company_manager):
+    document = DocumentFactory(dossier__employer_establishment=company_manager.memberships.get().establishment)
+    client.force_login(company_manager)
 
     response = client.get(document_url(document))
 
@@ -127,8 +119,8 @@ def test_admin_pages_are_never_stored(client):
         assert_not_stored(response)
 
 
-def test_the_login_response_itself_is_not_stored(client, manager):
-    response = client.post("/egestion/connexion/", {"login": manager.email, "password": DEFAULT_PASSWORD})
+def test_the_login_response_itself_is_not_stored(client, company_manager):
+    response = client.post("/egestion/connexion/", {"login": company_manager.email, "password": DEFAULT_PASSWORD})
 
     assert response.status_code == 302
     assert_not_stored(response)
@@ -137,8 +129,8 @@ def test_the_login_response_itself_is_not_stored(client, manager):
 # --- Messages in the session ------------------------------------------------------------------------------------
 
 
-def test_messages_are_kept_in_the_session_not_in_a_cookie(client, manager):
-    client.force_login(manager)
+def test_messages_are_kept_in_the_session_not_in_a_cookie(client, company_manager):
+    client.force_login(company_manager)
 
     response = client.post("/comptes/logout/")
     page = client.get(response["Location"], follow=True)

@@ -25,8 +25,7 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
-from django.test.utils import override_settings
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import ConsentKind, ConsentVersion, Role
@@ -56,6 +55,7 @@ from tests.factories import (
     ProviderFactory,
     UserFactory,
 )
+from tests.harness import module_world, use_media_root
 
 # The apps whose tables the "nothing changed" checksum covers: the project's, allauth's and the admin's history.
 CHECKED_APPS = (
@@ -306,32 +306,11 @@ def media_root_fixture(tmp_path_factory):
 
 @pytest.fixture(scope="module", name="world")
 def world_fixture(django_db_setup, django_db_blocker, media_root):
-    from django.conf import settings
-
-    storages = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": media_root, "base_url": None}},
-    }
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root, STORAGES=storages):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with module_world(django_db_blocker, media_root):
+        yield build_world()
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache_and_media(settings, media_root):
+def _isolated_media(settings, media_root):
     """The files of the world (documents, quotes) stay where build_world() stored them."""
-    from django.core.cache import cache
-
-    settings.MEDIA_ROOT = media_root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": media_root, "base_url": None}},
-    }
-    cache.clear()
-    yield
-    cache.clear()
+    use_media_root(settings, media_root)

@@ -14,6 +14,8 @@ from dossiers.cerfa.codes import (
     smic_monthly,
 )
 
+pytestmark = pytest.mark.no_database  # pure: no database
+
 
 @pytest.mark.parametrize("name", sorted(CODES))
 def test_every_list_is_non_empty_with_unique_codes_and_labels(name):

@@ -14,6 +14,8 @@ from dossiers.cerfa.dates import (
 )
 from dossiers.cerfa.remuneration import minimum_amount
 
+pytestmark = pytest.mark.no_database  # pure: no database
+
 
 @pytest.mark.parametrize(
     ("day", "months", "expected"),

@@ -9,6 +9,8 @@ from dossiers.cerfa import FIELDS, RULE_IDS, SECTIONS, ValidationResult, fields_
 
 from .payloads import TODAY, adult, adult_payload, minor, minor_payload
 
+pytestmark = pytest.mark.no_database  # pure: no database
+
 
 def test_the_complete_minor_contract_is_valid():
     result = validate(minor_payload(), today=TODAY)

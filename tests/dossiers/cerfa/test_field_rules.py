@@ -6,6 +6,8 @@ from dossiers.cerfa import FIELDS, validate
 
 from .payloads import OTHER_SIRET, adult, minor, minor_payload
 
+pytestmark = pytest.mark.no_database  # pure: no database
+
 # §2, requirement "Y", written out from the specification.
 REQUIRED = {
     "mode_contractuel",

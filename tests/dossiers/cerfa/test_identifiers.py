@@ -15,6 +15,8 @@ from dossiers.cerfa.identifiers import (
     uai_has_valid_letter,
 )
 
+pytestmark = pytest.mark.no_database  # pure: no database
+
 
 @pytest.mark.parametrize(
     ("siret", "valid"),

@@ -9,6 +9,8 @@ from dossiers.cerfa import normalise
 
 from .payloads import minor, minor_payload
 
+pytestmark = pytest.mark.no_database  # pure: no database
+
 
 @pytest.mark.parametrize(
     ("field_id", "given", "normalised"),

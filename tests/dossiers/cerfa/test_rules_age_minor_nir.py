@@ -4,6 +4,8 @@ import pytest
 
 from .payloads import assert_rule, minor, run
 
+pytestmark = pytest.mark.no_database  # pure: no database
+
 BIRTH = "apprenti_date_naissance"
 DEROG = "contrat_type_derogation"
 

@@ -6,6 +6,8 @@ from dossiers.cerfa import Referentials, validate
 
 from .payloads import OTHER_SIRET, TODAY, adult, assert_rule, minor, minor_payload
 
+pytestmark = pytest.mark.no_database  # pure: no database
+
 NUMPREC = "contrat_numero_precedent"
 EFFET = "contrat_date_effet_avenant"
 AVENANT_DATES = {"contrat_date_conclusion": "2025-10-15"}

@@ -7,6 +7,8 @@ import pytest
 
 from .payloads import assert_rule, check, minor, minor_payload
 
+pytestmark = pytest.mark.no_database  # pure: no database
+
 START = "contrat_date_debut_execution"
 END = "contrat_date_fin"
 CONCL = "contrat_date_conclusion"

@@ -8,6 +8,8 @@ import pytest
 
 from .payloads import adult, assert_rule, minor, rows
 
+pytestmark = pytest.mark.no_database  # pure: no database
+
 HOURS = "contrat_duree_hebdo_heures"
 MINUTES = "contrat_duree_hebdo_minutes"
 SALAIRE = "contrat_salaire_brut_embauche"

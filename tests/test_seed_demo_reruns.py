@@ -1,0 +1,58 @@
+"""seed_demo run twice (and with --scale): idempotent. Each test seeds on its own, unlike tests/test_seed_demo.py
+whose tests share one seeded demo."""
+
+from accounts.models import Establishment, Organisation
+from demo import data
+from dossiers.models import Document, Dossier, Enrolment
+from messaging.models import Message, MessageRead
+from payments.models import Payment, PaymentLine
+from tests.test_seed_demo import counts, seed
+
+
+def test_running_twice_duplicates_nothing_and_renders_no_pdf_again(settings):
+    first_output = seed()
+    after_first = counts()
+    files = {d.pk: (d.file.name, d.checksum) for d in Document.objects.all()}
+    stamps = dict(Dossier.objects.values_list("number", "updated_at"))
+
+    second_output = seed()
+
+    assert counts() == after_first
+    assert {d.pk: (d.file.name, d.checksum) for d in Document.objects.all()} == files
+    assert dict(Dossier.objects.values_list("number", "updated_at")) == stamps
+    assert "(39 PDF généré(s)" in first_output
+    assert "(0 PDF généré(s)" in second_output
+    assert after_first["Dossier"] >= 25
+    assert after_first["Payment"] >= 6
+    # The summary lists every demo login and the portals' addresses.
+    for user in data.USERS:
+        if user.listed:
+            assert user.email in second_output
+    assert data.PASSWORD in second_output
+    for path in ("/egestion/", "/ogestion/", "/admin/"):
+        assert f"{settings.SITE_URL}{path}" in second_output
+
+
+def test_scale_adds_n_dossiers_and_five_messages_each_and_only_once():
+    output = seed(scale=50)
+
+    bench = Dossier.objects.filter(number__startswith="77")
+    assert bench.count() == 50
+    assert Enrolment.objects.filter(dossier__in=bench).count() == 50
+    assert Message.objects.filter(dossier__in=bench).count() == 250
+    assert MessageRead.objects.filter(message__dossier__in=bench).exists()
+    assert Payment.objects.filter(reference__startswith="VIRB").count() == 5
+    for payment in Payment.objects.filter(reference__startswith="VIRB"):
+        assert payment.total_amount == payment.lines_total()
+    for model in (Organisation, Establishment, Dossier, Message, PaymentLine):
+        for obj in model.objects.order_by("-pk")[:20]:
+            obj.full_clean()
+    assert "messages" in output and "analyze" in output
+    # The demo world is still there, untouched.
+    assert Dossier.objects.filter(number__startswith="9920").count() == len(data.DOSSIERS)
+
+    before = counts()
+    again = seed(scale=50)
+
+    assert counts() == before
+    assert "rien n'est ajouté" in again
