@@ -577,17 +577,7 @@ class ScaleGenerator:
         fields = [
             "id",
             "organisation",
-            "civility",
-            "last_name",
-            "first_name",
-            "birth_date",
-            "nir",
-            "email",
-            "phone",
-            "address_line1",
-            "postal_code",
-            "city",
-            "job_title",
+            *Person.PERSONAL_FIELDS,
             "created_at",
         ]
         return _copy(Person, fields, rows)
