@@ -300,7 +300,7 @@ def test_transmitting_twice_returns_the_same_dossier_and_sends_one_email(complet
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_transmissions_make_one_dossier(complete_request, user):
     """Two tabs click at the same moment: the row lock makes the second wait, then it sees the first's dossier."""
     barrier = threading.Barrier(2)

@@ -19,6 +19,7 @@ Personas (`World.users`, by key):
 
 import datetime
 import hashlib
+import shutil
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -311,6 +312,9 @@ def world_fixture(django_db_setup, django_db_blocker, media_root):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_media(settings, media_root):
-    """The files of the world (documents, quotes) stay where build_world() stored them."""
-    use_media_root(settings, media_root)
+def _isolated_media(settings, media_root, tmp_path):
+    """Each test gets its own copy of the world's files (documents, quotes): the database rolls back after a test
+    that removes a quote, the disk does not, and the next test must still find the file."""
+    own_copy = tmp_path / "media"
+    shutil.copytree(media_root, own_copy)
+    use_media_root(settings, own_copy)
