@@ -48,7 +48,7 @@ from messaging.models import Message
 
 PERSON_FIELDS = Person.PERSONAL_FIELDS
 USER_FIELDS = ["email", "civility", "first_name", "last_name", "function", "phone", "password", "is_active"]
-# The blocks of a funding request's data that a chosen person fills (egestion.funding_forms.person_values), with
+# The blocks of a funding request's data that a chosen person fills (funding.apprenticeship.person_values), with
 # the legal representative that comes with an apprentice.
 REQUEST_PREFIXES = {
     "apprenti": ("apprenti_", "representant_legal_"),

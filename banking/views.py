@@ -1,6 +1,6 @@
 """The establishment page with its bank-details request, the same in both portals: a référent (oGestion) or an
 account manager (eGestion) of the establishment sends a RIB with new IBAN/BIC; accounting validates it in the admin.
-Each portal wraps these views with its access decorator (ogestion/establishment_views.py, egestion/payment_urls.py).
+Each portal wraps these views with its access decorator (ogestion/payments/views.py, egestion/payments/views.py).
 """
 
 from django.contrib import messages

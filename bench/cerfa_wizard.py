@@ -51,8 +51,9 @@ def main():
     from django.utils.http import urlencode
 
     from accounts.models import Consent, ConsentVersion, Person, User
-    from egestion.funding_forms import PERSON_TARGET_STEP, STEP_SLUGS, initial_draft_data
+    from egestion.requests.apprenticeship.forms import PERSON_TARGET_STEP, STEP_SLUGS
     from funding import services
+    from funding.apprenticeship import initial_draft_data
     from funding.models import FundingRequest
     from referentials.models import CollectiveAgreement, Diploma, RncpCertification, TrainingCentre
 

@@ -115,6 +115,59 @@ class CleanTextFormMixin:
         super().full_clean()
 
 
+class AccessibleForm(CleanTextFormMixin, forms.Form):
+    """Once validated, the first invalid field takes the focus (autofocus), so that a keyboard or screen-reader
+    user lands on what to correct without JavaScript, and `field_errors` feeds the summary above the form.
+
+    Django ties an input to its error text (id `<auto_id>_error`, as common/form_field.html renders it) through
+    aria-describedby, except for a group of checkboxes or a widget with its own aria-describedby: done here."""
+
+    def full_clean(self):
+        super().full_clean()
+        first = True
+        for name, field in self.fields.items():
+            if name not in self.errors:
+                continue
+            bound = self[name]
+            own = field.widget.attrs.get("aria-describedby", "")
+            if own or bound.use_fieldset:
+                described = own.split() or ([f"{bound.auto_id}_helptext"] if field.help_text else [])
+                field.widget.attrs["aria-describedby"] = " ".join([*described, f"{bound.auto_id}_error"])
+            if first:
+                field.widget.attrs["autofocus"] = True
+                first = False
+
+    @property
+    def field_errors(self):
+        """(label, first error, id of the input to go to) of each invalid field, for the summary above the form."""
+        summary = []
+        for bound in self:
+            if bound.errors:
+                anchor = bound.id_for_label or f"{bound.auto_id}_0"  # a group of checkboxes: its first box
+                summary.append((bound.label, bound.errors[0], anchor))
+        return summary
+
+
+class ErrorSummaryMixin(CleanTextFormMixin):
+    """A form whose invalid fields are tied to their message (aria) and listed by `field_errors` for the error
+    summary at the top of the page; the first one takes the focus."""
+
+    def full_clean(self):
+        super().full_clean()
+        first = True
+        for name, bound_field in self.fields.items():
+            if name in self.errors:
+                bound_field.widget.attrs["aria-describedby"] = f"id_{name}_error"
+                bound_field.widget.attrs["aria-invalid"] = "true"
+                if first:
+                    bound_field.widget.attrs["autofocus"] = True
+                    first = False
+
+    @property
+    def field_errors(self):
+        return [(bound.label, bound.errors[0], bound.id_for_label) for bound in self if bound.errors]
+
+
 class AmountField(forms.DecimalField):
     """An amount (or a quantity) as people type it: "1 234 567,89", "1234567.89", "1 234 567 €"."""
 

@@ -25,6 +25,7 @@ from dossiers.cerfa.normalise import (
     parse_date,
     parse_decimal,
 )
+from funding.apprenticeship import idcc_title
 
 TITLE = "CONTRAT D'APPRENTISSAGE — cerfa n° 10103*14"
 DRAFT_BAND = "BROUILLON — non transmis"
@@ -74,16 +75,6 @@ def printed_data(data: Mapping[str, Any]) -> dict[str, Any]:
     for field_id in ignored_fields(normalised) - copies:
         normalised.pop(field_id, None)
     return normalised
-
-
-def idcc_title(idcc: Any) -> str:
-    """The agreement's title from the KALI referential, for the derived "libellé" of the form."""
-    if not idcc:
-        return ""
-    from referentials.codes import normalise_idcc
-    from referentials.models import CollectiveAgreement
-
-    return CollectiveAgreement.objects.filter(idcc=normalise_idcc(idcc)).values_list("title", flat=True).first() or ""
 
 
 def _field_rows(fields: list[Field], values: Mapping[str, Any]) -> list[list[dict[str, Any]]]:

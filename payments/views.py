@@ -1,5 +1,6 @@
-"""The payment and establishment pages, the same in both portals: each portal's payment_urls builds its patterns with
-`portal_urlpatterns` (its access decorator and its portal, which scopes the data). Templates use {% portal_url %}."""
+"""The payment and establishment pages, the same in both portals: each portal's payments/urls.py builds its
+patterns with `portal_urlpatterns` (its access decorator and its portal, which scopes the data).
+Templates use {% portal_url %}."""
 
 from functools import wraps
 

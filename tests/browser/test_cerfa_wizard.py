@@ -16,11 +16,11 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from dossiers.cerfa import FIELDS
-from egestion.funding_forms import REMUNERATION_FIELDS
 from funding import services
+from funding.apprenticeship import REMUNERATION_FIELDS
 from funding.models import FundingRequest, RequestStatus
 from tests.browser.helpers import log_in
-from tests.egestion_funding.utils import SAMPLE_CFA_UAI, apprentice_of, valid_data
+from tests.egestion.requests.utils import SAMPLE_CFA_UAI, apprentice_of, valid_data
 from tests.factories import (
     CompanyFactory,
     EstablishmentFactory,

@@ -14,7 +14,7 @@ from accounts.models import Role
 from dossiers.models import Scheme
 from funding.models import CompanySize, FundingRequest, RequestStatus
 from tests.browser.helpers import log_in
-from tests.egestion_plan.utils import rule
+from tests.egestion.requests.plan.utils import rule
 from tests.factories import (
     CompanyFactory,
     EstablishmentFactory,

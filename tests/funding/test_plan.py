@@ -13,7 +13,7 @@ from dossiers.models import DocumentDirection, DossierStatus, Scheme
 from funding import plan, services
 from funding.models import CompanySize, RequestDocumentKind, RequestStatus
 from funding.transmission import submission_problems, submit_request
-from tests.egestion_plan.utils import complete_plan, plan_draft, rule, trainee_person
+from tests.egestion.requests.plan.utils import complete_plan, plan_draft, rule, trainee_person
 from tests.factories import EstablishmentFactory, MembershipFactory, PersonFactory, ProviderEstablishmentFactory
 
 from .conftest import pdf_upload

@@ -10,7 +10,7 @@ from accounts.models import Role
 from dossiers.models import Scheme
 from funding import plan
 from funding.models import CompanySize, FundingRule
-from tests.egestion_plan.utils import complete_plan
+from tests.egestion.requests.plan.utils import complete_plan
 from tests.factories import EstablishmentFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -68,7 +68,7 @@ def test_every_ogestion_menu_entry_answers_for_the_referent(client, provider_ref
 def test_features_still_to_come_say_so_instead_of_404(rf, company_manager):
     # Every menu entry of both portals is built now: the mechanism is checked on an entry of its own.
     from common.menus import MenuEntry, upcoming_urls
-    from egestion.views import egestion_required
+    from egestion.access import egestion_required
 
     entry = MenuEntry("later", "Consulter les règlements", "euro", "plus-tard/", upcoming="Vous consulterez ici…")
     [pattern] = upcoming_urls([entry], egestion_required, "egestion/base.html")

@@ -1,5 +1,5 @@
 # The fixtures of the fault tests: a company manager with a complete CERFA (eGestion funding tests).
-from tests.egestion_funding.conftest import (  # noqa: F401
+from tests.egestion.requests.conftest import (  # noqa: F401
     company,
     complete_draft,
     draft,

@@ -12,7 +12,7 @@ from django.test import Client
 from dossiers.models import Dossier
 from funding.models import FundingRequest
 from outbox.models import OutgoingEmail
-from tests.egestion_funding.utils import step_url
+from tests.egestion.requests.utils import step_url
 from tests.factories import minimal_pdf
 
 

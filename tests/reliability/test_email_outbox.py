@@ -23,8 +23,8 @@ from messaging import services as messaging_services
 from outbox import services as outbox_services
 from outbox import tasks
 from outbox.models import EmailStatus, OutgoingEmail
+from tests.egestion.requests.utils import step_url
 from tests.egestion.utils import signup_data
-from tests.egestion_funding.utils import step_url
 from tests.factories import DossierFactory, EstablishmentFactory, UserFactory, minimal_pdf
 from tests.reliability.faults import FaultySMTPServer, SilentListener, free_port
 
@@ -89,9 +89,9 @@ def the_four_emails(client, user, complete_draft, n):
 
 
 def another_complete_draft(user):
-    from egestion.funding_forms import initial_draft_data
     from funding import services
-    from tests.egestion_funding.utils import valid_data
+    from funding.apprenticeship import initial_draft_data
+    from tests.egestion.requests.utils import valid_data
 
     establishment = user.memberships.get().establishment
     draft = services.create_draft(

@@ -6,12 +6,13 @@ The findings have direct regression tests; then hypothesis posts arbitrary text 
 matrix (tests/security/test_access_matrix.py: every URL that accepts POST), as the user it belongs to.
 """
 
-import contextlib
 import inspect
+from pathlib import Path
 
 import pytest
 from django import forms
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import RequestFactory
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 
 from common.forms import CONTROL_CHARACTER_MESSAGE, LINE_BREAK_MESSAGE, CleanTextFormMixin, check_data
 from common.redirects import safe_path
-from egestion import funding_forms as wizard
+from egestion.requests.apprenticeship import forms as wizard
 from funding import services as funding_services
 from messaging.models import Message
 from tests.security.test_access_matrix import MATRIX, OWNER_OF, PATTERNS, url_of
@@ -121,9 +122,14 @@ def test_every_form_of_the_project_cleans_its_text():
 def import_all_form_modules():
     import importlib
 
+    # Every module of the project's apps that may define a form, feature packages included (egestion/users/forms.py).
     for config in apps.get_app_configs():
-        for module in ("forms", "admin", "admin_forms", "allauth_forms", "selectors", "funding_forms", "plan_forms"):
-            with contextlib.suppress(ModuleNotFoundError):
+        root = Path(config.path)
+        if not root.is_relative_to(django_settings.BASE_DIR) or ".venv" in root.parts:
+            continue
+        for path in root.rglob("*.py"):
+            if path.name.endswith("forms.py") or path.name in ("admin.py", "selectors.py"):
+                module = ".".join(path.relative_to(root).with_suffix("").parts)
                 importlib.import_module(f"{config.name}.{module}")
 
 

@@ -22,10 +22,10 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObjec
 
 from accounts.models import Role
 from dossiers.uploads import check_upload, safe_file_name
-from egestion.funding_forms import initial_draft_data
 from funding import services
+from funding.apprenticeship import initial_draft_data
 from funding.models import FundingRequest, RequestDocument
-from tests.egestion_funding.utils import step_url, text
+from tests.egestion.requests.utils import step_url, text
 from tests.factories import TINY_PDF, EstablishmentFactory, MembershipFactory, UserFactory
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"

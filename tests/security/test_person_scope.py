@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Person, Role
-from egestion.funding_forms import initial_draft_data
 from funding import services
+from funding.apprenticeship import initial_draft_data
 from funding.models import PlanTrainee, RequestKind
-from tests.egestion_funding.utils import step_url, text
-from tests.egestion_plan.utils import training_data
+from tests.egestion.requests.plan.utils import training_data
+from tests.egestion.requests.utils import step_url, text
 from tests.factories import (
     CompanyFactory,
     DossierFactory,

@@ -19,8 +19,8 @@ from accounts.models import (
     User,
 )
 from dossiers.models import Enrolment
-from egestion.funding_forms import initial_draft_data
 from funding import services
+from funding.apprenticeship import initial_draft_data
 from messaging.models import Message
 from tests.factories import (
     DEFAULT_PASSWORD,

@@ -33,9 +33,9 @@ from accounts.models import ConsentKind, ConsentVersion, Role
 from contributions.models import ContributionRate, ContributionReturn
 from demo.invest import CATEGORIES
 from dossiers.models import DossierStatus, Scheme
-from egestion.funding_forms import initial_draft_data
 from funding import plan
 from funding import services as funding_services
+from funding.apprenticeship import initial_draft_data
 from funding.models import FundingRequest, RequestDocument, RequestDocumentKind, RequestStatus
 from invest.models import Campaign, ExpenseCategory, InvestmentRequest, Quote, RequestLine, TermsVersion
 from invest.services import accept_terms, recompute_totals

@@ -1,0 +1,29 @@
+"""oGestion's home page and its login page."""
+
+from allauth.account.views import LoginView
+from django.shortcuts import render
+from django.urls import reverse_lazy
+
+from accounts.login_limits import LoginLimitMixin
+from accounts.models import Portal
+from content.models import Announcement
+from ogestion.access import ogestion_required
+
+
+class OgestionLoginView(LoginLimitMixin, LoginView):
+    template_name = "ogestion/login.html"
+    success_url = reverse_lazy("ogestion:home")
+
+
+@ogestion_required
+def home(request):
+    establishments = [m.establishment for m in request.memberships]
+    missing_iban = [establishment for establishment in establishments if not establishment.iban]
+    return render(
+        request,
+        "ogestion/home.html",
+        {
+            "establishments_missing_iban": missing_iban,
+            "announcements": list(Announcement.objects.published(Portal.OGESTION)),
+        },
+    )
