@@ -226,7 +226,8 @@ def browser(chromium_path):
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(10_000)
+    # Generous: a transmission renders the CERFA PDF, slow on a loaded 2-core machine; a real failure still fails.
+    context.set_default_timeout(30_000)
     page = context.new_page()
     yield page
     context.close()

@@ -28,9 +28,11 @@ from tests.egestion.utils import signup_data
 from tests.factories import DossierFactory, EstablishmentFactory, UserFactory, minimal_pdf
 from tests.reliability.faults import FaultySMTPServer, SilentListener, free_port
 
-# Seconds a page may take whatever the SMTP server does: far below the 30 s it used to wait for a hanging server
-# (EMAIL_TIMEOUT), with room for a loaded machine (the transmission renders the CERFA PDF).
-FAST = 10
+# A hanging server holds a connection for EMAIL_TIMEOUT (HANGING) seconds; a page that waited for it would take at
+# least that long. FAST, half of it, tells the two apart with room for a loaded machine (the transmission renders the
+# CERFA PDF, which took 22 s on a 2-core machine shared with seven other jobs).
+HANGING = 90
+FAST = HANGING / 2
 
 
 @pytest.fixture
@@ -39,7 +41,7 @@ def smtp(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", server.port, False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 30  # what the pages used to wait for a hanging server; run_sender shortens it
+    settings.EMAIL_TIMEOUT = HANGING  # what the pages used to wait for a hanging server; run_sender shortens it
     settings.OUTBOX_DELIVERY = "celery"  # as in production: a task is published once the transaction commits
     html_to_pdf("<p>Polices chargées</p>")  # WeasyPrint's first rendering (fonts) is not what is measured here
     yield server
