@@ -10,7 +10,7 @@
 
 from .codes import CODES, CodeEntry, CodeList, choices, label_for
 from .engine import ignored_fields, validate
-from .fields import FIELDS, SECTIONS, Field, fields_in
+from .fields import FIELDS, RETAKE_AFTER_FAILURE, SECTIONS, Field, fields_in
 from .normalise import normalise
 from .referentials import Referentials
 from .remuneration import RemunerationRow, Timeline, suggest_rows
@@ -20,6 +20,7 @@ from .rules import RULE_IDS
 __all__ = [
     "CODES",
     "FIELDS",
+    "RETAKE_AFTER_FAILURE",
     "RULE_IDS",
     "SECTIONS",
     "CodeEntry",

@@ -14,6 +14,10 @@ from typing import Literal
 from .codes import CODES
 
 FieldType = Literal["text", "date", "bool", "code", "int", "decimal"]
+
+# The portal's yes/no answer "l'apprenti(e) prépare à nouveau le même diplôme après un échec, avec un autre employeur"
+# (L. 6222-11 2°): no field id in the specification, a key of the portal's own (issue 19).
+RETAKE_AFTER_FAILURE = "apprenti_meme_diplome_apres_echec"
 Requirement = Literal["Y", "C", "N", "D"]
 
 SECTIONS: dict[str, str] = {
@@ -322,7 +326,7 @@ _FIELD_LIST: list[Field] = [
     # Portal only (not on the CERFA; issue 19): a new contract with another employer after a failed exam
     # (L. 6222-11 2°) has no upper age limit.
     _bool(
-        "apprenti_meme_diplome_apres_echec",
+        RETAKE_AFTER_FAILURE,
         "apprenti",
         "L'apprenti(e) prépare à nouveau le même diplôme après un échec, avec un autre employeur",
         "N",

@@ -38,7 +38,14 @@ from .dates import (
     months_covering,
     period_end,
 )
-from .fields import ORDINALS, REMUNERATION_PARTS, REMUNERATION_PERIODS, REMUNERATION_YEARS, remuneration_id
+from .fields import (
+    ORDINALS,
+    REMUNERATION_PARTS,
+    REMUNERATION_PERIODS,
+    REMUNERATION_YEARS,
+    RETAKE_AFTER_FAILURE,
+    remuneration_id,
+)
 from .normalise import is_empty, parse_bool
 from .referentials import Referentials
 from .remuneration import (
@@ -70,7 +77,6 @@ NIR = "apprenti_nir"
 SMC = "contrat_smc_montant"
 SALAIRE = "contrat_salaire_brut_embauche"
 IDCC = "employeur_code_idcc"
-RETAKE_AFTER_FAILURE = "apprenti_meme_diplome_apres_echec"
 # The spec's "unlimited-age flag" (§5: L. 6222-2 3° to 5°, BOE treated like RQTH).
 SPEC_UNLIMITED_AGE_FLAGS = (
     "apprenti_rqth",
