@@ -7,9 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from funding.models import FundingRequest, RequestDocument
+from tests.egestion.requests.utils import step_url, text
 from tests.factories import minimal_pdf, tiny_image
-
-from .utils import step_url, text
 
 pytest.importorskip("funding.transmission")
 

@@ -5,9 +5,8 @@ query; without JavaScript the step shows the same results; a choice copies the e
 import pytest
 
 from funding.models import FundingRequest
+from tests.egestion.requests.utils import SAMPLE_CFA_UAI, SAMPLE_CFD, SAMPLE_RNCP, form_values, step_url, submit, text
 from tests.factories import PersonFactory
-
-from .utils import SAMPLE_CFA_UAI, SAMPLE_CFD, SAMPLE_RNCP, form_values, step_url, submit, text
 
 HX = {"HX-Request": "true"}
 # What every wizard URL does besides its own work: session, user, RGPD/CGU versions (3), memberships, the draft,

@@ -5,10 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from egestion.requests.apprenticeship.forms import STEP_SLUGS
 from funding import services
+from tests.egestion.requests.utils import step_url
 from tests.factories import PersonFactory, minimal_pdf
 from tests.harness import assert_constant_queries, page_of
-
-from .utils import step_url
 
 # Session, user, RGPD/CGU versions, memberships, the draft, then the step's own reads (validation against the
 # referentials, the persons chosen, the documents...): a small bound for every step.

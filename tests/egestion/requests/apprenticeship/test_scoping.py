@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from egestion.requests.apprenticeship.forms import PERSON_TARGET_STEP, STEP_SLUGS
 from funding.models import FundingRequest, RequestStatus
+from tests.egestion.requests.utils import form_values, step_url
 from tests.factories import DossierFactory
-
-from .utils import form_values, step_url
 
 LOOKUPS = ("employeur", "apprenti", "maitre1", "maitre2", "cfa", "diplome", "rncp")
 

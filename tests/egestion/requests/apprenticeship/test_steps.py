@@ -10,9 +10,8 @@ from egestion.requests.apprenticeship.forms import SAVED_STEPS_KEY, STEPS, STEPS
 from funding import services
 from funding.models import FundingRequest
 from funding.referentials import validate_request
+from tests.egestion.requests.utils import form_values, step_url, submit, text, valid_data
 from tests.factories import EstablishmentFactory, MembershipFactory
-
-from .utils import form_values, step_url, submit, text, valid_data
 
 FIELD_STEPS = [step.slug for step in STEPS if step.groups]
 

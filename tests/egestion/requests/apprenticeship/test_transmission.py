@@ -9,9 +9,8 @@ from dossiers.cerfa import FIELDS
 from egestion.requests.apprenticeship.forms import STEPS
 from egestion.requests.apprenticeship.views import readonly_fields
 from funding.models import FundingRequest, RequestStatus
+from tests.egestion.requests.utils import SAMPLE_CFA_UAI, SAMPLE_CFD, step_url, submit, text, valid_data
 from tests.factories import minimal_pdf
-
-from .utils import SAMPLE_CFA_UAI, SAMPLE_CFD, step_url, submit, text, valid_data
 
 pytest.importorskip("funding.transmission")
 
