@@ -123,6 +123,7 @@ SUMMARY_FIELDS = [
     "updated_at",
     "submitted_at",
     "dossier_link",
+    "attention_points",
 ]
 
 
@@ -185,6 +186,17 @@ class FundingRequestAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
             return "—"
         url = reverse("admin:dossiers_dossier_change", args=[obj.dossier.pk])
         return format_html('<a href="{}">{}</a>', url, obj.dossier.number)
+
+    @admin.display(description="points d'attention")
+    def attention_points(self, obj):
+        """What the case manager checks beyond the CERFA's rules (the answers that lift one of them)."""
+        if obj.retakes_diploma_after_failure:
+            return format_html(
+                '<strong style="color:var(--error-fg)">{}</strong>',
+                "Pas de limite d'âge : l'apprenti(e) prépare à nouveau le même diplôme après un échec, avec un autre "
+                "employeur (art. L. 6222-11) — vérifiez le contrat précédent et le résultat de l'examen.",
+            )
+        return "—"
 
     @admin.display(description="données saisies")
     def data_table(self, obj):

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from accounts.models import Civility, Person
-from dossiers.cerfa import suggest_rows
+from dossiers.cerfa import is_disability_extension, suggest_rows
 from dossiers.cerfa.codes import MAYOTTE_POSTCODE_PREFIX
 from dossiers.cerfa.fields import (
     REMUNERATION_PARTS,
@@ -206,7 +206,9 @@ def suggested_remuneration(data: dict) -> dict[str, str]:
     smc = parse_decimal(data.get("contrat_smc_montant"))
     mayotte = str(data.get("employeur_adresse_code_postal") or "").startswith(MAYOTTE_POSTCODE_PREFIX)
     values = {}
-    for row in suggest_rows(birth, start, end, smc=smc, mayotte=mayotte):
+    for row in suggest_rows(
+        birth, start, end, smc=smc, mayotte=mayotte, disability_extension=is_disability_extension(data)
+    ):
         values.update(row.as_payload())
     return values
 

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import PORTAL_ROLES, Establishment, Membership, Portal
+from dossiers.cerfa import RETAKE_AFTER_FAILURE
+from dossiers.cerfa.normalise import parse_bool
 from dossiers.models import Dossier, Scheme, StoredFile
 
 
@@ -81,6 +83,15 @@ class FundingRequest(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == RequestStatus.DRAFT
+
+    @property
+    def retakes_diploma_after_failure(self) -> bool:
+        """An apprenticeship contract whose apprentice prepares the same diploma again after a failed exam, with
+        another employer (L. 6222-11 2°): the upper age limit does not apply, so the case manager checks the case
+        (previous contract, exam result)."""
+        return (
+            self.kind == RequestKind.APPRENTICESHIP and parse_bool((self.data or {}).get(RETAKE_AFTER_FAILURE)) is True
+        )
 
 
 class RequestDocumentKind(models.TextChoices):

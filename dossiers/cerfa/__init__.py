@@ -10,16 +10,17 @@
 
 from .codes import CODES, CodeEntry, CodeList, choices, label_for
 from .engine import ignored_fields, validate
-from .fields import FIELDS, SECTIONS, Field, fields_in
+from .fields import FIELDS, RETAKE_AFTER_FAILURE, SECTIONS, Field, fields_in
 from .normalise import normalise
 from .referentials import Referentials
-from .remuneration import RemunerationRow, Timeline, suggest_rows
+from .remuneration import RemunerationRow, Timeline, is_disability_extension, suggest_rows
 from .result import Issue, ValidationResult
 from .rules import RULE_IDS
 
 __all__ = [
     "CODES",
     "FIELDS",
+    "RETAKE_AFTER_FAILURE",
     "RULE_IDS",
     "SECTIONS",
     "CodeEntry",
@@ -32,6 +33,7 @@ __all__ = [
     "ValidationResult",
     "choices",
     "fields_in",
+    "is_disability_extension",
     "ignored_fields",
     "label_for",
     "normalise",

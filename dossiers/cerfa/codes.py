@@ -510,6 +510,26 @@ DEPARTEMENT_NAISSANCE = _list(
 # Accepted with a warning (W-DEPT-COM): absent from the 2024 government list.
 DEPARTEMENTS_COM = frozenset(code for code, _ in _COLLECTIVITES)
 
+
+@dataclass(frozen=True)
+class FormerNirDepartement:
+    """A NIR keeps the département code in force at birth (service-public F33078; §5.3 NIR-DEPT, corrected
+    December 2026): births in `departements` before `born_before` (1 January of that year) may carry one of `codes`."""
+
+    departements: frozenset[str]
+    born_before: int
+    codes: tuple[str, ...]
+
+
+FORMER_NIR_DEPARTEMENTS: tuple[FormerNirDepartement, ...] = (
+    # Corsica was split into 2A and 2B on 1 January 1976.
+    FormerNirDepartement(frozenset({"2A", "2B"}), 1976, ("20",)),
+    # Seine (75) and Seine-et-Oise (78) were divided on 1 January 1968.
+    FormerNirDepartement(frozenset({"75", "77", "78", "91", "92", "93", "94", "95"}), 1968, ("75", "78")),
+    # Algeria, Morocco and Tunisia before independence: 91 to 96.
+    FormerNirDepartement(frozenset({"99"}), 1963, ("91", "92", "93", "94", "95", "96")),
+)
+
 # §3.13
 BASE_REMUNERATION = _list(
     "base_remuneration",
@@ -632,13 +652,20 @@ AGE_BAND_THRESHOLDS = (18, 21, 26)
 AGE_BAND_LABELS = ("moins de 18 ans", "18 à 20 ans", "21 à 25 ans", "26 ans et plus")
 
 # Legal minimum (% of SMIC, or of the SMC when more favourable from 21) by year of execution and age band
-# (art. D. 6222-26); the 4th year uses the 3rd-year rates [GOV].
+# (art. D. 6222-26); a 4th year keeps the 3rd-year rates (the last year's percentage, D. 6222-28-1: avenant 33 after
+# a failed exam) unless it is the extra year of a disabled apprentice (DISABILITY_EXTRA_YEAR_RATES).
 LEGAL_MINIMUM_RATES: dict[int, tuple[Decimal, Decimal, Decimal, Decimal]] = {
     1: (Decimal(27), Decimal(43), Decimal(53), Decimal(100)),
     2: (Decimal(39), Decimal(51), Decimal(61), Decimal(100)),
     3: (Decimal(55), Decimal(67), Decimal(78), Decimal(100)),
     4: (Decimal(55), Decimal(67), Decimal(78), Decimal(100)),
 }
+# §5.7 (corrected December 2026): the year a disabled apprentice's contract is extended by (RQTH, BOE, équivalence
+# jeunes; R. 6222-47/48) pays the 3rd-year percentage + 15 points, never more than 100 %: 70 / 82 / 93 / 100 %.
+DISABILITY_EXTRA_YEAR_POINTS = Decimal(15)
+DISABILITY_EXTRA_YEAR_RATES: tuple[Decimal, ...] = tuple(
+    min(rate + DISABILITY_EXTRA_YEAR_POINTS, Decimal(100)) for rate in LEGAL_MINIMUM_RATES[3]
+)
 # BTP branch grid (accord du 8 février 2005): bands under 18, 18-20, 21 and over; year 4 = year 3 [CHOICE].
 BTP_MINIMUM_RATES: dict[int, tuple[Decimal, Decimal, Decimal]] = {
     1: (Decimal(40), Decimal(50), Decimal(55)),

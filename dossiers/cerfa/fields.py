@@ -14,6 +14,10 @@ from typing import Literal
 from .codes import CODES
 
 FieldType = Literal["text", "date", "bool", "code", "int", "decimal"]
+
+# The portal's yes/no answer "l'apprenti(e) prépare à nouveau le même diplôme après un échec, avec un autre employeur"
+# (L. 6222-11 2°): no field id in the specification, a key of the portal's own (issue 19).
+RETAKE_AFTER_FAILURE = "apprenti_meme_diplome_apres_echec"
 Requirement = Literal["Y", "C", "N", "D"]
 
 SECTIONS: dict[str, str] = {
@@ -318,6 +322,16 @@ _FIELD_LIST: list[Field] = [
         "apprenti",
         "Déclare avoir un projet de création ou de reprise d'entreprise",
         "Y",
+    ),
+    # Portal only (not on the CERFA; issue 19): a new contract with another employer after a failed exam
+    # (L. 6222-11 2°) has no upper age limit.
+    _bool(
+        RETAKE_AFTER_FAILURE,
+        "apprenti",
+        "L'apprenti(e) prépare à nouveau le même diplôme après un échec, avec un autre employeur",
+        "N",
+        help="Art. L. 6222-11 : après un échec à l'examen, l'apprentissage peut être prolongé d'un an au plus par "
+        "un nouveau contrat avec un autre employeur ; la limite d'âge de 29 ans ne s'applique pas.",
     ),
     _code("apprenti_situation_avant_contrat", "apprenti", "Situation avant ce contrat", "Y", "situation_avant_contrat"),
     _code("apprenti_dernier_diplome_prepare", "apprenti", "Dernier diplôme ou titre préparé", "Y", "diplome"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .codes import FORMER_NIR_DEPARTEMENTS
+
 SIRET_RE = re.compile(r"^\d{14}$")
 SIREN_RE = re.compile(r"^\d{9}$")
 LA_POSTE_SIREN = "356000000"
@@ -129,3 +131,33 @@ def nir_month_mismatch(nir: str, birth: date) -> str | None:
     if not 1 <= int(month) <= 12 or int(month) == birth.month:
         return None
     return f"Les 4e et 5e caractères du NIR ({month}) ne correspondent pas au mois de naissance ({birth.month:02d})."
+
+
+def former_nir_departements(departement: str, birth: date | None) -> tuple[str, ...]:
+    """The département codes in force at birth that a NIR may still carry instead of `departement` (§5.3 NIR-DEPT):
+    20 for Corsica before 1976, 75 or 78 for the Paris region before 1968, 91-96 for a birth in Algeria, Morocco or
+    Tunisia (99) before 1963. None without a birth date."""
+    if birth is None:
+        return ()
+    return tuple(
+        code
+        for former in FORMER_NIR_DEPARTEMENTS
+        if departement in former.departements and birth.year < former.born_before
+        for code in former.codes
+    )
+
+
+def nir_departement_mismatch(nir: str, departement: str, birth: date | None) -> str | None:
+    """Chars 6-7 of the NIR against the département of birth (chars 6-8 for 97x, `99` for a birth abroad), or one of
+    the codes in force at birth (former_nir_departements)."""
+    in_nir = nir[5 : 5 + len(departement)]
+    former = former_nir_departements(departement, birth)
+    if in_nir == departement or nir[5:7] in former:
+        return None
+    message = (
+        f"Le département de naissance inscrit dans le NIR ({in_nir}) ne correspond pas au département de naissance "
+        f"indiqué ({departement})"
+    )
+    if former:
+        message += f" ni au code en vigueur à la naissance ({' ou '.join(former)})"
+    return message + "."

@@ -3,15 +3,39 @@ rows the wizard pre-fills."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
+from typing import Any
 
-from .codes import AGE_BAND_THRESHOLDS, BTP_MINIMUM_RATES, LEGAL_MINIMUM_RATES, smic_monthly
+from .codes import (
+    AGE_BAND_THRESHOLDS,
+    BTP_MINIMUM_RATES,
+    DISABILITY_EXTRA_YEAR_RATES,
+    LEGAL_MINIMUM_RATES,
+    smic_monthly,
+)
 from .dates import ONE_DAY, add_years, age_on, birthday, first_day_of_next_month
 from .fields import remuneration_id
+from .normalise import parse_bool
 
 MAX_YEARS = 4
+# The answers that let a contract run beyond 3 years for a disabled apprentice (DUR-MAX-3Y) and make its 4th year the
+# extra year paid +15 points (§5.7).
+DISABILITY_FLAGS = ("apprenti_rqth", "apprenti_extension_boe", "apprenti_equivalence_jeunes")
+AVENANT_FAILED_EXAM = "33"  # prolongation after a failed exam: the last year's percentage (D. 6222-28-1)
+AVENANT_DISABILITY = "34"  # prolongation after the apprentice's recognition as a disabled worker
+
+
+def is_disability_extension(data: Mapping[str, Any]) -> bool:
+    """Whether a 4th year of execution is the extra year of a disabled apprentice (RQTH, BOE, équivalence jeunes,
+    or an avenant 34), paid the 3rd-year percentage + 15 points; an avenant 33 keeps the last year's percentage.
+    `data`: a CERFA payload, raw or normalised."""
+    contract_type = str(data.get("contrat_type") or "").strip()
+    if contract_type == AVENANT_FAILED_EXAM:
+        return False
+    return contract_type == AVENANT_DISABILITY or any(parse_bool(data.get(flag)) is True for flag in DISABILITY_FLAGS)
 
 
 def band_of_age(age: int) -> int:
@@ -19,13 +43,17 @@ def band_of_age(age: int) -> int:
     return sum(age >= threshold for threshold in AGE_BAND_THRESHOLDS)
 
 
-def legal_rate(year: int, band: int) -> Decimal:
+def legal_rate(year: int, band: int, *, disability_extension: bool = False) -> Decimal:
+    """`disability_extension`: the 4th year is a disabled apprentice's extra year (3rd-year rate + 15 points)."""
+    if year >= MAX_YEARS and disability_extension:
+        return DISABILITY_EXTRA_YEAR_RATES[band]
     return LEGAL_MINIMUM_RATES[min(year, MAX_YEARS)][band]
 
 
-def btp_rate(year: int, band: int) -> Decimal:
+def btp_rate(year: int, band: int, *, disability_extension: bool = False) -> Decimal:
     """Branch minimum = max(legal grid, BTP grid); the 100 % legal rate from 26 prevails."""
-    return max(legal_rate(year, band), BTP_MINIMUM_RATES[min(year, MAX_YEARS)][min(band, 2)])
+    legal = legal_rate(year, band, disability_extension=disability_extension)
+    return max(legal, BTP_MINIMUM_RATES[min(year, MAX_YEARS)][min(band, 2)])
 
 
 def minimum_amount(rate: Decimal, reference: Decimal) -> Decimal:
@@ -50,11 +78,13 @@ def contract_years(start: date, end: date) -> list[int]:
 
 @dataclass(frozen=True)
 class Timeline:
-    """The contract's time axis for one apprentice."""
+    """The contract's time axis for one apprentice. `disability_extension`: its 4th year is a disabled apprentice's
+    extra year (is_disability_extension), paid the 3rd-year percentage + 15 points."""
 
     birth: date
     start: date
     end: date
+    disability_extension: bool = False
 
     def year_of(self, day: date) -> int:
         """Year of execution (1…4) of a day: anniversaries of the start; the 4th year runs to the end."""
@@ -90,14 +120,17 @@ class Timeline:
     def minimum_rate(self, first: date, last: date, *, btp: bool = False) -> Decimal | None:
         """The highest minimum rate applicable on any day of [first, last] (None when outside the contract)."""
         grid = btp_rate if btp else legal_rate
-        rates = [grid(self.year_of(day), self.band_on(day)) for day in self.breakpoints(first, last)]
+        rates = [
+            grid(self.year_of(day), self.band_on(day), disability_extension=self.disability_extension)
+            for day in self.breakpoints(first, last)
+        ]
         return max(rates) if rates else None
 
     def smc_minimum_rate(self, first: date, last: date) -> Decimal | None:
         """The highest legal rate on the days of [first, last] when the apprentice is in the 21+ bands (where the
         SMC applies if more favourable); None when there is no such day."""
         rates = [
-            legal_rate(self.year_of(day), band)
+            legal_rate(self.year_of(day), band, disability_extension=self.disability_extension)
             for day in self.breakpoints(first, last)
             if (band := self.band_on(day)) >= 2
         ]
@@ -123,12 +156,18 @@ class RemunerationRow:
 
 
 def suggest_rows(
-    birth: date, start: date, end: date, *, smc: Decimal | None = None, mayotte: bool = False
+    birth: date,
+    start: date,
+    end: date,
+    *,
+    smc: Decimal | None = None,
+    mayotte: bool = False,
+    disability_extension: bool = False,
 ) -> list[RemunerationRow]:
     """The rows the wizard pre-fills (§5.7 "Auto-generation"): one per year covered, split in two periods when the
-    age band changes during the year; rate = legal minimum; base = SMC when the apprentice is 21 or older in the
-    period and the SMC exceeds the SMIC in force at the start."""
-    timeline = Timeline(birth, start, end)
+    age band changes during the year; rate = legal minimum (`disability_extension`: see Timeline); base = SMC when
+    the apprentice is 21 or older in the period and the SMC exceeds the SMIC in force at the start."""
+    timeline = Timeline(birth, start, end, disability_extension)
     smic = smic_monthly(start, mayotte=mayotte)
     smc_is_better = smc is not None and smic is not None and smc > smic
     rows = []

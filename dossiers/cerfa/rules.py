@@ -38,10 +38,25 @@ from .dates import (
     months_covering,
     period_end,
 )
-from .fields import ORDINALS, REMUNERATION_PARTS, REMUNERATION_PERIODS, REMUNERATION_YEARS, remuneration_id
+from .fields import (
+    ORDINALS,
+    REMUNERATION_PARTS,
+    REMUNERATION_PERIODS,
+    REMUNERATION_YEARS,
+    RETAKE_AFTER_FAILURE,
+    remuneration_id,
+)
 from .normalise import is_empty, parse_bool
 from .referentials import Referentials
-from .remuneration import Timeline, contract_years, minimum_amount, year_window
+from .remuneration import (
+    DISABILITY_FLAGS,
+    MAX_YEARS,
+    Timeline,
+    contract_years,
+    is_disability_extension,
+    minimum_amount,
+    year_window,
+)
 from .result import Severity
 
 # Field ids used by several rules
@@ -62,13 +77,18 @@ NIR = "apprenti_nir"
 SMC = "contrat_smc_montant"
 SALAIRE = "contrat_salaire_brut_embauche"
 IDCC = "employeur_code_idcc"
-UNLIMITED_AGE_FLAGS = (
+# The spec's "unlimited-age flag" (§5: L. 6222-2 3° to 5°, BOE treated like RQTH).
+SPEC_UNLIMITED_AGE_FLAGS = (
     "apprenti_rqth",
     "apprenti_extension_boe",
     "apprenti_projet_creation_reprise",
     "apprenti_sportif_haut_niveau",
 )
-LONG_CONTRACT_FLAGS = ("apprenti_rqth", "apprenti_extension_boe", "apprenti_equivalence_jeunes")
+# Plus the portal's flag (issue 19): a new contract with another employer to prepare the same diploma again after a
+# failed exam (L. 6222-11 2°) has no upper age limit either. It is not a first contract, so AGE-TYPE11-OVER30 still
+# reads the spec's flags only.
+UNLIMITED_AGE_FLAGS = (*SPEC_UNLIMITED_AGE_FLAGS, RETAKE_AFTER_FAILURE)
+LONG_CONTRACT_FLAGS = DISABILITY_FLAGS
 REPRESENTANT_REQUIRED = (
     "representant_legal_nom_naissance",
     "representant_legal_prenom",
@@ -143,10 +163,23 @@ class Context:
     def unlimited_age(self) -> bool:
         return any(self.is_true(flag) for flag in UNLIMITED_AGE_FLAGS)
 
+    @property
+    def is_avenant(self) -> bool:
+        return self.v(TYPE) in AVENANT_TYPES
+
+    @property
+    def terms_apply_on(self) -> date | None:
+        """The day the terms of this CERFA apply (§5.6 HEB-MINEUR, §5.9 MA-MAJEUR): the start of execution; for an
+        avenant (31-38), its effective date (None when it is empty or unparseable: TYPE-EFFET-AVENANT / FMT-DATE
+        report it, and the rules reading this day are skipped)."""
+        return self.v(EFFET) if self.is_avenant else self.v(START)
+
     @cached_property
     def timeline(self) -> Timeline | None:
         birth, start, end = self.v(BIRTH), self.v(START), self.v(END)
-        return Timeline(birth, start, end) if birth and start and end and start < end else None
+        if not (birth and start and end and start < end):
+            return None
+        return Timeline(birth, start, end, is_disability_extension(self.values))
 
     @property
     def mayotte(self) -> bool:
@@ -272,28 +305,31 @@ def age_max29(ctx: Context) -> Iterator[Finding]:
             DEROG,
             f"L'apprenti(e) a {age} ans au début du contrat : au-delà de 29 ans révolus, choisissez la dérogation "
             "« 12 – Âge supérieur à 29 ans », qui suppose un cas prévu par le code du travail (contrat précédent, "
-            "RQTH, projet de création ou de reprise d'entreprise, sportif de haut niveau).",
+            "RQTH, projet de création ou de reprise d'entreprise, sportif de haut niveau, nouveau contrat avec un "
+            "autre employeur après un échec à l'examen).",
         )
 
 
 @rule("AGE-MAX35", needs=(BIRTH, START, CONCL), optional=UNLIMITED_AGE_FLAGS)
 def age_max35(ctx: Context) -> Iterator[Finding]:
+    # Not for an avenant: D. 6222-1 reads the age at the conclusion of the contract, not at an avenant's signature.
     age_start, age_concl = ctx.age_start, ctx.age_concl
-    if age_start is None or age_concl is None:
+    if age_start is None or age_concl is None or ctx.is_avenant:
         return
     if age_start >= 30 and not ctx.unlimited_age and age_concl >= 36:
         yield (
             BIRTH,
             f"L'apprenti(e) a {age_concl} ans à la conclusion du contrat : sans RQTH, projet de création ou de "
-            "reprise d'entreprise ni statut de sportif de haut niveau, l'apprentissage n'est possible que "
-            "jusqu'à 35 ans révolus.",
+            "reprise d'entreprise, statut de sportif de haut niveau ni nouveau contrat après un échec à l'examen, "
+            "l'apprentissage n'est possible que jusqu'à 35 ans révolus.",
         )
 
 
-@rule("AGE-TYPE11-OVER30", needs=(BIRTH, START, TYPE), optional=UNLIMITED_AGE_FLAGS)
+@rule("AGE-TYPE11-OVER30", needs=(BIRTH, START, TYPE), optional=SPEC_UNLIMITED_AGE_FLAGS)
 def age_type11_over30(ctx: Context) -> Iterator[Finding]:
     age = ctx.age_start
-    if age is not None and age >= 30 and not ctx.unlimited_age and ctx.v(TYPE) == "11":
+    spec_unlimited = any(ctx.is_true(flag) for flag in SPEC_UNLIMITED_AGE_FLAGS)
+    if age is not None and age >= 30 and not spec_unlimited and ctx.v(TYPE) == "11":
         yield (
             TYPE,
             f"À {age} ans, sans RQTH, projet de création ou de reprise d'entreprise ni statut de sportif de haut "
@@ -317,13 +353,18 @@ def w_above29_derog12(ctx: Context) -> Iterator[Finding]:
         yield DEROG, "Apprenti(e) de plus de 29 ans : sélectionnez la dérogation « 12 – Âge supérieur à 29 ans »."
 
 
-@rule("W-15-COLLEGE", needs=(BIRTH, START, "apprenti_derniere_classe"), warning=True)
-def w_15_college(ctx: Context) -> Iterator[Finding]:
-    if ctx.age_start == 15 and ctx.v("apprenti_derniere_classe") in ("41", "42"):
+COLLEGE_NOT_COMPLETED = {"41": "en classe de 3e", "42": "en classe de 4e"}
+
+
+@rule("AGE-15-COLLEGE", needs=(BIRTH, START, "apprenti_derniere_classe"))
+def age_15_college(ctx: Context) -> Iterator[Finding]:
+    # L. 6222-1 al. 2: a 15-year-old may start only after completing the first cycle of secondary school (collège).
+    interrupted = COLLEGE_NOT_COMPLETED.get(ctx.v("apprenti_derniere_classe"))
+    if ctx.age_start == 15 and interrupted:
         yield (
             "apprenti_derniere_classe",
-            "À 15 ans, l'apprentissage n'est possible qu'après avoir achevé le collège (classe de 3e) : vérifiez la "
-            "dernière classe suivie.",
+            f"À 15 ans, l'apprentissage n'est possible qu'après avoir achevé le collège (art. L. 6222-1) : "
+            f"l'apprenti(e) a interrompu ses études {interrupted}.",
         )
 
 
@@ -439,14 +480,10 @@ def nir_mois(ctx: Context) -> Iterator[Finding]:
 
 @rule("NIR-DEPT", needs=(NIR, "apprenti_departement_naissance"))
 def nir_dept(ctx: Context) -> Iterator[Finding]:
-    departement = ctx.v("apprenti_departement_naissance")
-    in_nir = ctx.v(NIR)[5 : 5 + len(departement)]
-    if in_nir != departement:
-        yield (
-            NIR,
-            f"Le département de naissance inscrit dans le NIR ({in_nir}) ne correspond pas au département de naissance "
-            f"indiqué ({departement}).",
-        )
+    # Without a usable birth date only the current code is accepted (the codes in force at birth need the year).
+    message = identifiers.nir_departement_mismatch(ctx.v(NIR), ctx.v("apprenti_departement_naissance"), ctx.v(BIRTH))
+    if message:
+        yield (NIR, message)
 
 
 @rule("W-DEPT-COM", needs=("apprenti_departement_naissance",), warning=True)
@@ -517,14 +554,16 @@ def date_cfa_3m(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("DATE-CFA-PRATIQUE-3M", needs=(CFA_START, PRAT))
-def date_cfa_pratique_3m(ctx: Context) -> Iterator[Finding]:
+@rule("W-CFA-PRATIQUE-3M", needs=(CFA_START, PRAT), warning=True)
+def w_cfa_pratique_3m(ctx: Context) -> Iterator[Finding]:
+    # A warning since December 2026: L. 6222-12 measures both starts against the start of execution only
+    # (DATE-PRATIQUE-3M, DATE-CFA-3M); comparing them with each other is the pre-2019 wording.
     earliest = add_months(ctx.v(PRAT), -3)
     if ctx.v(CFA_START) < earliest:
         yield (
             CFA_START,
-            "La formation en CFA ne peut pas commencer plus de 3 mois avant la formation pratique chez l'employeur "
-            f"(au plus tôt le {format_date(earliest)}).",
+            "La formation en CFA commence plus de 3 mois avant la formation pratique chez l'employeur (le "
+            f"{format_date(ctx.v(PRAT))}) : vérifiez ces deux dates.",
         )
 
 
@@ -693,7 +732,8 @@ def heb_max40(ctx: Context) -> Iterator[Finding]:
 
 @rule("HEB-MINEUR", needs=(HOURS, BIRTH, START), optional=(MINUTES, "contrat_derogation_horaire_mineur"))
 def heb_mineur(ctx: Context) -> Iterator[Finding]:
-    age = ctx.age_start
+    # L. 3162-1 protects workers under 18 only: the age on the day the hours apply (an avenant's effective date).
+    age = ctx.age_on(ctx.terms_apply_on)
     derogation = ctx.v("contrat_derogation_horaire_mineur") or "aucune"
     if age is None or age >= 18:
         return
@@ -709,7 +749,7 @@ def heb_mineur(ctx: Context) -> Iterator[Finding]:
 
 @rule("W-HEB-35", needs=(HOURS, BIRTH, START), optional=(MINUTES,), warning=True)
 def w_heb_35(ctx: Context) -> Iterator[Finding]:
-    age = ctx.age_start
+    age = ctx.age_on(ctx.terms_apply_on)  # an adult on the day the hours apply: HEB-MINEUR's complement
     if age is not None and age >= 18 and 35 * 60 < _weekly_minutes(ctx) <= 40 * 60:
         yield (
             HOURS,
@@ -820,10 +860,16 @@ def rem_min(ctx: Context) -> Iterator[Finding]:
     for year, period, row in ctx.complete_rows():
         minimum = _row_minimum(ctx, row)
         if minimum is not None and row["taux"] < minimum:
+            extra_year = (
+                " ; la 4e année d'un contrat prolongé pour un(e) apprenti(e) en situation de handicap est payée au "
+                "taux de la 3e année majoré de 15 points"
+                if year == MAX_YEARS and ctx.timeline and ctx.timeline.disability_extension
+                else ""
+            )
             yield (
                 remuneration_id(year, period, "taux"),
                 f"Le taux est inférieur au minimum légal applicable sur cette période : {_pct(minimum)} (selon l'âge "
-                "de l'apprenti(e) et l'année d'exécution du contrat).",
+                f"de l'apprenti(e) et l'année d'exécution du contrat{extra_year}).",
             )
 
 
@@ -845,6 +891,22 @@ def rem_smc(ctx: Context) -> Iterator[Finding]:
                 base_id,
                 f"Le salaire minimum conventionnel ({_euros(smc)}) est plus favorable que le SMIC ({_euros(smic)}) : "
                 f"la rémunération de cette période doit être calculée sur le SMC (au moins {_pct(smc_rate)} du SMC).",
+            )
+
+
+@rule("REM-SMC-INF", needs=(START, SMC), contract_period=True)
+def rem_smc_inf(ctx: Context) -> Iterator[Finding]:
+    # D. 6222-26: the SMC is the base only "s'il est supérieur" to the SMIC.
+    smic, smc = ctx.smic_at_start(), ctx.v(SMC)
+    if smic is None or smc > smic:
+        return
+    for year, period in ROWS:
+        base_id = remuneration_id(year, period, "base")
+        if ctx.v(base_id) == "SMC":
+            yield (
+                base_id,
+                f"Le salaire minimum conventionnel ({_euros(smc)}) n'est pas supérieur au SMIC en vigueur au début du "
+                f"contrat ({_euros(smic)}) : la rémunération se calcule sur le SMIC (art. D. 6222-26).",
             )
 
 
@@ -1013,11 +1075,16 @@ def w_mode_specifique(ctx: Context) -> Iterator[Finding]:
 
 @rule("MA-MAJEUR", needs=(START,))
 def ma_majeur(ctx: Context) -> Iterator[Finding]:
+    # L. 6223-8-1: the maître is an adult on the day they act (an avenant's effective date, e.g. a new maître).
+    day = ctx.terms_apply_on
+    if day is None:
+        return
+    when = "à la date d'effet de l'avenant" if ctx.is_avenant else "au début d'exécution du contrat"
     for number in (1, 2):
         field_id = f"maitre{number}_date_naissance"
         birth = ctx.v(field_id)
-        if birth and age_on(birth, ctx.v(START)) < 18:
-            yield field_id, "Le maître d'apprentissage doit être majeur au début d'exécution du contrat."
+        if birth and age_on(birth, day) < 18:
+            yield field_id, f"Le maître d'apprentissage doit être majeur {when}."
 
 
 @rule("MA2-INCOMPLET")

@@ -108,3 +108,18 @@ def test_deleting_a_draft_goes_through_the_service(staff_client):
     assert response.status_code == 302
     assert not FundingRequest.objects.filter(pk=funding_request.pk).exists()
     assert not any(storage.exists(name) for name in stored)
+
+
+def test_the_case_manager_sees_that_the_age_limit_is_lifted_after_a_failed_exam(staff_client):
+    retake, ordinary = make_requests(2)
+    retake.data = {**retake.data, "apprenti_meme_diplome_apres_echec": True}
+    retake.save(update_fields=["data"])
+
+    text = staff_client.get(reverse("admin:funding_fundingrequest_change", args=[retake.pk])).text
+    ordinary_text = staff_client.get(reverse("admin:funding_fundingrequest_change", args=[ordinary.pk])).text
+
+    notice = "Pas de limite d&#x27;âge : l&#x27;apprenti(e) prépare à nouveau le même diplôme après un échec"
+    assert "Points d&#x27;attention" in text and notice in text
+    # and the answer itself, in the apprentice's section of the data
+    assert "L&#x27;apprenti(e) prépare à nouveau le même diplôme après un échec, avec un autre employeur" in text
+    assert notice not in ordinary_text

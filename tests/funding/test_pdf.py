@@ -169,3 +169,14 @@ def test_numbers_and_rates_in_french():
     assert format_value(FIELDS["contrat_date_fin"], "2027-08-31") == "31/08/2027"
     assert format_value(FIELDS["contrat_date_fin"], "31 août") == "31 août"  # unparseable: as typed
     assert format_value(FIELDS["apprenti_nir"], None) == ""
+
+
+def test_the_retake_after_failure_answer_is_printed_with_the_apprentice(establishment):
+    # Portal-only answer (L. 6222-11): printed in the apprentice's section, like the other age-limit answers.
+    data = apprenticeship_payload(establishment, apprenti_meme_diplome_apres_echec=True)
+
+    text = text_of(render_cerfa_pdf(data))
+
+    label = "L'apprenti(e) prépare à nouveau le même diplôme après un échec, avec un autre employeur"
+    assert near(text, label, "oui")
+    assert text.find("L'APPRENTI(E)") < text.find(label) < text.find("REPRÉSENTANT LÉGAL")

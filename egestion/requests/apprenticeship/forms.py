@@ -109,6 +109,7 @@ STEPS: tuple[Step, ...] = (
                     "apprenti_equivalence_jeunes",
                     "apprenti_extension_boe",
                     "apprenti_projet_creation_reprise",
+                    "apprenti_meme_diplome_apres_echec",
                     "apprenti_situation_avant_contrat",
                     "apprenti_dernier_diplome_prepare",
                     "apprenti_derniere_classe",

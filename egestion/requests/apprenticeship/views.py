@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from common.forms import data_errors, search_terms, text_problem
-from dossiers.cerfa import CODES, FIELDS, Timeline
+from dossiers.cerfa import CODES, FIELDS, Timeline, is_disability_extension
 from dossiers.cerfa.fields import ORDINALS, REMUNERATION_PERIODS, REMUNERATION_YEARS, remuneration_id
 from dossiers.cerfa.normalise import parse_date
 from egestion.access import egestion_required
@@ -188,7 +188,9 @@ def remuneration_rows(form_fields: dict, data: dict) -> list[dict]:
     birth = parse_date(data.get("apprenti_date_naissance"))
     start = parse_date(data.get("contrat_date_debut_execution"))
     end = parse_date(data.get("contrat_date_fin"))
-    timeline = Timeline(birth, start, end) if birth and start and end and start < end else None
+    timeline = (
+        Timeline(birth, start, end, is_disability_extension(data)) if birth and start and end and start < end else None
+    )
     rows = []
     for year in REMUNERATION_YEARS:
         for period in REMUNERATION_PERIODS:

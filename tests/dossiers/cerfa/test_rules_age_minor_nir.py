@@ -55,15 +55,15 @@ DEROG = "contrat_type_derogation"
         ("adult", {BIRTH: "1995-09-01", "apprenti_rqth": True}, "W-ABOVE29-DEROG12", {DEROG}),
         ("adult", {BIRTH: "1995-09-01", "apprenti_rqth": True, DEROG: "12"}, "W-ABOVE29-DEROG12", set()),
         ("adult", {BIRTH: "1995-09-01"}, "W-ABOVE29-DEROG12", set()),  # no flag: AGE-MAX29 instead
-        # W-15-COLLEGE
+        # AGE-15-COLLEGE (an error since December 2026)
         (
             "minor",
             {BIRTH: "2010-09-01", DEROG: "11", "apprenti_derniere_classe": "41"},
-            "W-15-COLLEGE",
+            "AGE-15-COLLEGE",
             {"apprenti_derniere_classe"},
         ),
-        ("minor", {BIRTH: "2010-09-01", DEROG: "11", "apprenti_derniere_classe": "40"}, "W-15-COLLEGE", set()),
-        ("minor", {"apprenti_derniere_classe": "42"}, "W-15-COLLEGE", set()),  # 17
+        ("minor", {BIRTH: "2010-09-01", DEROG: "11", "apprenti_derniere_classe": "40"}, "AGE-15-COLLEGE", set()),
+        ("minor", {"apprenti_derniere_classe": "42"}, "AGE-15-COLLEGE", set()),  # 17
         # W-EQUIV-AGE: 22 / 20
         ("adult", {"apprenti_equivalence_jeunes": True}, "W-EQUIV-AGE", {"apprenti_equivalence_jeunes"}),
         ("adult", {"apprenti_equivalence_jeunes": True, BIRTH: "2004-09-02"}, "W-EQUIV-AGE", set()),

@@ -57,9 +57,9 @@ LONG = {"apprenti_rqth": True}
         ({CFA: "2025-06-01"}, "DATE-CFA-3M", set()),
         ({CFA: "2025-12-02"}, "DATE-CFA-3M", {CFA}),
         ({CFA: "2025-12-01"}, "DATE-CFA-3M", set()),
-        # DATE-CFA-PRATIQUE-3M
-        ({PRAT: "2025-11-15", CFA: "2025-08-14"}, "DATE-CFA-PRATIQUE-3M", {CFA}),
-        ({PRAT: "2025-11-15", CFA: "2025-08-15"}, "DATE-CFA-PRATIQUE-3M", set()),
+        # W-CFA-PRATIQUE-3M (a warning since December 2026)
+        ({PRAT: "2025-11-15", CFA: "2025-08-14"}, "W-CFA-PRATIQUE-3M", {CFA}),
+        ({PRAT: "2025-11-15", CFA: "2025-08-15"}, "W-CFA-PRATIQUE-3M", set()),
         # W-CFA-AVANT-CONCLUSION
         ({CFA: "2025-08-24"}, "W-CFA-AVANT-CONCLUSION", {CFA}),
         ({CFA: "2025-08-25"}, "W-CFA-AVANT-CONCLUSION", set()),

@@ -25,7 +25,8 @@ MINOR_LEGAL = rows(
     ("1_2", "2026-04-01", "2026-08-31", "43", "SMIC"),
     ("2_1", "2026-09-01", "2027-08-31", "51", "SMIC"),
 )
-# RQTH adult over 4½ years: years 1-3 in the 21-25 band, year 4 split at 01/02/2029 (26 on 10/01/2029)
+# RQTH adult over 4½ years: years 1-3 in the 21-25 band, year 4 split at 01/02/2029 (26 on 10/01/2029); the 4th
+# year is the extra year of a disabled apprentice: 3rd-year rate + 15 points (78 + 15 = 93 %), 100 % from 26
 ADULT_LONG = {
     "apprenti_rqth": True,
     "contrat_date_fin": "2030-02-28",
@@ -33,7 +34,7 @@ ADULT_LONG = {
         ("1_1", "2025-09-01", "2026-08-31", "53", "SMIC"),
         ("2_1", "2026-09-01", "2027-08-31", "61", "SMIC"),
         ("3_1", "2027-09-01", "2028-08-31", "78", "SMIC"),
-        ("4_1", "2028-09-01", "2029-01-31", "78", "SMIC"),
+        ("4_1", "2028-09-01", "2029-01-31", "93", "SMIC"),
         ("4_2", "2029-02-01", "2030-02-28", "100", "SMIC"),
     ),
 }
@@ -171,7 +172,7 @@ def test_avenant_33_reminder(changes, rule_id, fields):
         (ADULT_LONG, "REM-STRUCT", set()),
         (ADULT_LONG, "REM-MIN", set()),
         ({**ADULT_LONG, r("3_1", "taux"): "77.99"}, "REM-MIN", {r("3_1", "taux")}),
-        ({**ADULT_LONG, r("4_1", "taux"): "77.99"}, "REM-MIN", {r("4_1", "taux")}),
+        ({**ADULT_LONG, r("4_1", "taux"): "92.99"}, "REM-MIN", {r("4_1", "taux")}),
         ({**ADULT_LONG, r("4_2", "taux"): "99.99"}, "REM-MIN", {r("4_2", "taux")}),
         ({**ADULT_LONG, r("4_1", "au"): "2029-02-01", r("4_2", "du"): "2029-02-02"}, "REM-MIN", {r("4_1", "taux")}),
         ({**ADULT_LONG, r("3_1", "au"): "2028-09-30", r("4_1", "du"): "2028-10-01"}, "REM-STRUCT", {r("3_1", "au")}),
