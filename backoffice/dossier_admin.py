@@ -20,11 +20,11 @@ from accounts.models import Establishment, Region, User
 from accounts.staff_access import RegionScopedAdminMixin
 from backoffice import instruction
 from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, admin_page
+from common.downloads import document_response
 from common.forms import CleanTextFormMixin
 from common.paginators import EstimatedCountPaginator
-from dossiers.downloads import document_response
+from common.uploads import check_upload
 from dossiers.models import Document, DocumentDirection, Dossier, DossierStatusChange, Enrolment
-from dossiers.uploads import check_upload
 from messaging.admin import reply_url
 from messaging.models import Message, SenderSide
 from messaging.selectors import staff_have_read

@@ -16,8 +16,8 @@ from banking import services
 from banking.forms import StaffBankDetailsRequestForm
 from banking.models import BankDetailsChange, BankDetailsRequest, RequestSource, RequestStatus
 from common.admin_helpers import ReadOnlyAdminMixin, admin_page
+from common.downloads import document_response
 from common.formats import masked_iban
-from dossiers.downloads import document_response
 
 
 @admin.register(BankDetailsRequest)

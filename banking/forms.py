@@ -5,7 +5,7 @@ from accounts import validators
 from accounts.models import Establishment
 from banking.services import normalise_iban
 from common.forms import CleanTextFormMixin
-from dossiers.uploads import check_upload
+from common.uploads import check_upload
 
 
 class BankDetailsRequestForm(CleanTextFormMixin, forms.Form):

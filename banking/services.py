@@ -26,8 +26,8 @@ from banking.models import (
 from common.emails import send_email_on_commit
 from common.formats import masked_iban
 from common.history import log_change
+from common.uploads import CheckedUpload
 from dossiers.models import Document, DocumentDirection, DocumentKind
-from dossiers.uploads import CheckedUpload
 
 
 def normalise_iban(value: str) -> str:

@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "accounts.middleware.StaffTOTPRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A document storage (S3) outage answers 503 with a message where the page does not show it itself.
-    "dossiers.middleware.StorageUnavailableMiddleware",
+    "common.storage_middleware.StorageUnavailableMiddleware",
 ]
 
 if not DEBUG:
@@ -247,8 +247,8 @@ if STORAGE_BACKEND == "s3":
     from botocore.config import Config as _BotoConfig
 
     _default_storage = {
-        # S3Storage whose outages answer a French message instead of a 500 (dossiers/storage.py).
-        "BACKEND": "dossiers.storage.DocumentS3Storage",
+        # S3Storage whose outages answer a French message instead of a 500 (common/storage.py).
+        "BACKEND": "common.storage.DocumentS3Storage",
         "OPTIONS": {
             "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,

@@ -212,7 +212,7 @@ def document_upload_to(instance, filename):
 
 class StoredFile(models.Model):
     """A file kept in the storage with what the portal needs to serve it safely: its display name, its real content
-    type (from dossiers.uploads.CheckedUpload, never the browser's word), its size and SHA-256, who put it there and
+    type (from common.uploads.CheckedUpload, never the browser's word), its size and SHA-256, who put it there and
     when. The base of dossiers.Document, funding.RequestDocument and invest.Quote (abstract: no table of its own)."""
 
     name = models.CharField("nom du document", max_length=255)

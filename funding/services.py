@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from common.forms import check_data
-from dossiers.uploads import check_upload
+from common.uploads import check_upload
 from funding.models import FundingRequest, RequestDocument, RequestKind
 
 NOT_A_DRAFT = "Cette demande a déjà été transmise : elle ne peut plus être modifiée."

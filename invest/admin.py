@@ -14,7 +14,7 @@ from django.utils.html import format_html
 
 from accounts.staff_access import RegionScopedAdminMixin
 from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, admin_page
-from dossiers.downloads import document_response
+from common.downloads import document_response
 from invest import services
 from invest.exports import requests_xlsx_response
 from invest.forms import DecisionForm

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from common.emails import send_email_on_commit
 from common.formats import format_amount
-from dossiers.uploads import check_upload
+from common.uploads import check_upload
 from invest.models import (
     Campaign,
     InvestmentRequest,

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.login_limits import LoginLimitMixin
 from accounts.models import Establishment
+from common.downloads import document_response
 from common.redirects import next_path
-from dossiers.downloads import document_response
 from invest import services
 from invest.access import cfa_access, invest_required, remember_terms
 from invest.forms import QuoteForm, RequestForm, line_formset

@@ -15,7 +15,7 @@ constructys_message_sent = Signal()
 
 
 def _attach(message, files, user, direction):
-    """`files` are dossiers.uploads.CheckedUpload: checked by the caller before anything is written."""
+    """`files` are common.uploads.CheckedUpload: checked by the caller before anything is written."""
     for checked in files:
         Document.objects.create(
             dossier=message.dossier,

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from dossiers.downloads import document_response
+from common.downloads import document_response
 from payments import selectors
 
 PORTAL_BASES = {"ogestion": "ogestion/base.html", "egestion": "egestion/base.html"}

@@ -46,7 +46,7 @@ def client():
 def _clamd_running():
     """Every upload is scanned by clamd. `make test` starts the project-local one; an ad-hoc pytest run starts it
     here (scripts/services.sh, well under a second with the local signatures) and stops it at the end."""
-    from dossiers import antivirus
+    from common import antivirus
 
     url = urlsplit(settings.CLAMAV_URL)
     if not settings.CLAMAV_ENABLED or antivirus.ping() or url.hostname not in {"127.0.0.1", "localhost"}:

@@ -19,11 +19,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.downloads import document_response
 from common.forms import text_problem
+from common.uploads import check_upload
 from dossiers import exports, selectors
-from dossiers.downloads import document_response
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
-from dossiers.uploads import check_upload
 from egestion.access import egestion_required
 from messaging import selectors as messaging_selectors
 from messaging import services

@@ -18,8 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header, urlencode
 
 from accounts.models import Civility, Person
+from common.downloads import document_response
 from common.forms import ErrorSummaryMixin
-from dossiers.downloads import document_response
 from egestion.access import egestion_required
 from funding import apprenticeship, plan, services
 from funding.models import FundingRequest, RequestDocument, RequestDocumentKind, RequestKind, RequestStatus

@@ -11,8 +11,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from common.downloads import document_response
 from dossiers import selectors
-from dossiers.downloads import document_response
 from dossiers.models import Document, DocumentDirection
 from ogestion.access import ogestion_required
 from payments.models import PaymentLine

@@ -76,5 +76,5 @@ def test_production_sends_mail_over_smtp_and_stores_files_on_s3_when_asked():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.core.mail.backends.smtp.EmailBackend",
-        "dossiers.storage.DocumentS3Storage",  # django-storages' S3Storage, outages as a message
+        "common.storage.DocumentS3Storage",  # django-storages' S3Storage, outages as a message
     ]

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dossiers.uploads import MAX_UPLOAD_BYTES
+from common.uploads import MAX_UPLOAD_BYTES
 from funding import services
 from funding.models import FundingRequest, RequestDocument, RequestDocumentKind, RequestStatus
 from tests.factories import minimal_pdf, tiny_image

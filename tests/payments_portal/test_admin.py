@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from banking.models import BankDetailsRequest
+from common.uploads import check_upload
 from contributions import services
 from contributions.models import ContributionPayment, ContributionRate
-from dossiers.uploads import check_upload
 from tests.factories import EstablishmentFactory, MembershipFactory, UserFactory
 from tests.harness import assert_constant_queries, page_of
 from tests.payments_portal.test_bank_details import NEW_BIC, NEW_IBAN, rib

@@ -89,7 +89,7 @@ def test_one_pending_request_at_a_time(client, referent, provider_establishment)
 
 
 def _pending(referent, establishment):
-    from dossiers.uploads import check_upload
+    from common.uploads import check_upload
 
     return services.submit_request(establishment, referent, iban=NEW_IBAN, bic=NEW_BIC, rib=check_upload(rib()))
 

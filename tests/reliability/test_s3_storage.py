@@ -19,8 +19,8 @@ from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
 from accounts.models import Role
+from common.storage import STORAGE_UNAVAILABLE, DocumentS3Storage
 from dossiers.models import Document
-from dossiers.storage import STORAGE_UNAVAILABLE, DocumentS3Storage
 from funding.models import FundingRequest, RequestDocument
 from tests.factories import TINY_PDF, DossierFactory, EstablishmentFactory, MembershipFactory, UserFactory
 from tests.reliability.test_uploads import EICAR, company_user, draft_of, upload_signed_cerfa

@@ -21,7 +21,7 @@ from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
 from accounts.models import Role
-from dossiers.uploads import check_upload, safe_file_name
+from common.uploads import check_upload, safe_file_name
 from funding import services
 from funding.apprenticeship import initial_draft_data
 from funding.models import FundingRequest, RequestDocument

@@ -58,7 +58,7 @@ def staff(group: str, regions=(HOME_REGION,), **kwargs):
 def rib_request(establishment, user=None):
     """A pending bank-details request of `establishment`, with its RIB filed as a received document."""
     from banking import services
-    from dossiers.uploads import check_upload
+    from common.uploads import check_upload
 
     user = user or MembershipFactory(establishment=establishment, provider_referent=True).user
     upload = check_upload(SimpleUploadedFile("rib.pdf", TINY_PDF, content_type="application/pdf"))

@@ -20,7 +20,7 @@ from backoffice.models import StaffProfile
 from backoffice.roles import ACCOUNTING, ADMINISTRATOR, REGIONAL_MANAGER
 from banking import services
 from banking.models import BankDetailsChange, BankDetailsRequest, RequestSource, RequestStatus
-from dossiers.uploads import check_upload
+from common.uploads import check_upload
 from payments.services import record_payment
 from tests.factories import (
     TINY_PDF,

@@ -2,7 +2,7 @@
 
 No dependency: the protocol is a few lines over a socket. `CLAMAV_URL` is `tcp://host:port` or `unix:///path`;
 every socket operation is bounded by `CLAMAV_TIMEOUT`, so a hung clamd refuses an upload instead of holding a web
-worker. Callers decide what "unavailable" means for the user (dossiers.uploads refuses the file).
+worker. Callers decide what "unavailable" means for the user (common.uploads refuses the file).
 """
 
 import socket

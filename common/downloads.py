@@ -1,11 +1,11 @@
-"""Serving stored documents: only through views that first found the document in the user's scope."""
+"""Serving stored files (a dossiers.StoredFile: documents, request documents, quotes, RIBs...): only through views that
+first found the file in the user's scope."""
 
 from django.http import FileResponse, HttpResponse
 from django.template.loader import render_to_string
 
-from dossiers.models import Document
-from dossiers.storage import StorageUnavailable
-from dossiers.uploads import safe_file_name
+from common.storage import StorageUnavailable
+from common.uploads import safe_file_name
 
 
 def download_name(document) -> str:
@@ -15,10 +15,10 @@ def download_name(document) -> str:
 
 
 def storage_unavailable_response() -> HttpResponse:
-    return HttpResponse(render_to_string("dossiers/storage_unavailable.html"), status=503)
+    return HttpResponse(render_to_string("common/storage_unavailable.html"), status=503)
 
 
-def document_response(document: Document) -> FileResponse | HttpResponse:
+def document_response(document) -> FileResponse | HttpResponse:
     """Stream a document as an attachment under its display name, whatever the storage (local or S3); a storage
     outage answers 503 with a message instead of an error page."""
     try:

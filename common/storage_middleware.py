@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from dossiers.storage import StorageUnavailable
+from common.storage import StorageUnavailable
 
 
 class StorageUnavailableMiddleware:
@@ -14,5 +14,5 @@ class StorageUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, StorageUnavailable):
-            return render(request, "dossiers/storage_unavailable.html", status=503)
+            return render(request, "common/storage_unavailable.html", status=503)
         return None

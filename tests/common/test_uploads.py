@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dossiers.uploads import check_upload
+from common.uploads import check_upload
 from tests.factories import TINY_PDF, tiny_image
 
 PDF = TINY_PDF

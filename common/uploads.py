@@ -22,7 +22,7 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from dossiers import antivirus
+from common import antivirus
 
 logger = logging.getLogger(__name__)
 
