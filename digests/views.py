@@ -54,7 +54,6 @@ def account(request):
         request,
         "digests/account.html",
         {"form": form, "portal_base": f"{portal}/base.html", "agenda_url": agenda_url},
-        status=400 if form.errors else 200,
     )
 
 

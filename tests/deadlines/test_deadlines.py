@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from backoffice import instruction
@@ -215,7 +216,7 @@ def staff_client(client, case_manager):
 
 
 def test_the_case_managers_queue_filters_and_shows_the_decision_date(staff_client, employer):
-    today = datetime.date.today()
+    today = timezone.localdate()
     soon = apprenticeship_dossier(
         employer, status=DossierStatus.RECEIVED, depot_date_reception=(today - datetime.timedelta(days=18)).isoformat()
     )
@@ -235,3 +236,30 @@ def test_the_case_managers_queue_filters_and_shows_the_decision_date(staff_clien
     assert "Décision due dans 3 jours" in everything.text and "Délai de décision dépassé" in everything.text
     assert "décision due le" in everything.text.lower()
     assert f"{(today - datetime.timedelta(days=5)):%d/%m/%Y} — dépassé" in everything.text
+
+
+# --- the includes the portals' pages will use ------------------------------------------------------------------------
+
+
+def test_the_panel_and_timeline_includes_render(employer, company_member):
+    from django.template.loader import render_to_string
+
+    dossier = apprenticeship_dossier(employer, status=DossierStatus.RECEIVED, depot_date_reception="2026-02-20")
+    services.refresh_deadlines(dossier)
+    upcoming = list(selectors.upcoming_for_company_user(company_member, None, TODAY))
+
+    panel = render_to_string(
+        "deadlines/includes/upcoming_panel.html",
+        {"upcoming": upcoming, "dossier_url": "egestion:dossier", "agenda_url": "/egestion/mon-compte/#agenda"},
+    )
+    timeline = render_to_string(
+        "deadlines/includes/timeline.html",
+        {"timeline": selectors.timeline(selectors.for_dossier(dossier, selectors.COMPANY), TODAY)},
+    )
+
+    assert panel.index("deadline--overdue") < panel.index("911,52")  # overdue first, in red
+    assert reverse("egestion:dossier", args=[dossier.number]) in panel and "Ajouter à mon agenda" in panel
+    assert "En retard" in timeline and "Aujourd" in timeline
+    assert timeline.index("12/03/2026") < timeline.index("Aujourd") < timeline.index("01/04/2026")
+    empty = render_to_string("deadlines/includes/upcoming_panel.html", {"upcoming": [], "dossier_url": "x"})
+    assert "Aucune échéance dans les 30 prochains jours" in empty
