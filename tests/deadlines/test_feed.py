@@ -10,8 +10,8 @@ from django.urls import reverse
 from deadlines import ics, services
 from deadlines.models import Deadline
 from tests.deadlines.conftest import apprenticeship_dossier
-from tests.harness import assert_constant_queries, page_of
 from tests.factories import EstablishmentFactory
+from tests.harness import assert_constant_queries, page_of
 
 
 def parse_ics(body: bytes) -> list[dict]:
