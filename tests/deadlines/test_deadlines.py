@@ -263,3 +263,29 @@ def test_the_panel_and_timeline_includes_render(employer, company_member):
     assert timeline.index("12/03/2026") < timeline.index("Aujourd") < timeline.index("01/04/2026")
     empty = render_to_string("deadlines/includes/upcoming_panel.html", {"upcoming": [], "dossier_url": "x"})
     assert "Aucune échéance dans les 30 prochains jours" in empty
+
+
+def test_a_new_end_date_saved_in_the_admin_moves_the_echeances_at_once(staff_client, employer):
+    dossier = apprenticeship_dossier(employer, status=DossierStatus.ACCEPTED)
+    services.refresh_deadlines(dossier)
+    url = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
+    page = staff_client.get(url)
+    data = {name: value for name, value in page.context["adminform"].form.initial.items() if value is not None}
+    data.update(
+        {
+            "employer_establishment": dossier.employer_establishment_id,
+            "provider_establishment": dossier.provider_establishment_id,
+            "start_date": dossier.start_date.strftime("%d/%m/%Y"),
+            "end_date": "31/08/2026",
+            "case_manager": "",
+            "created_by": "",
+        }
+    )
+    for inline in page.context["inline_admin_formsets"]:
+        data.update({f"{inline.formset.prefix}-TOTAL_FORMS": "0", f"{inline.formset.prefix}-INITIAL_FORMS": "0"})
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302
+    assert rows(dossier, DeadlineKind.END)[0].date == datetime.date(2026, 8, 31)
+    assert [row.date for row in rows(dossier, DeadlineKind.PAY_STEP)] == [datetime.date(2026, 4, 1)]
