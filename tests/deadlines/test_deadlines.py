@@ -289,3 +289,14 @@ def test_a_new_end_date_saved_in_the_admin_moves_the_echeances_at_once(staff_cli
     assert response.status_code == 302
     assert rows(dossier, DeadlineKind.END)[0].date == datetime.date(2026, 8, 31)
     assert [row.date for row in rows(dossier, DeadlineKind.PAY_STEP)] == [datetime.date(2026, 4, 1)]
+
+
+@pytest.mark.no_database
+def test_beat_refreshes_every_dossier_each_night():
+    from celery.schedules import crontab
+
+    from config.celery import app
+
+    entry = app.conf.beat_schedule["deadlines-nightly-refresh"]
+    assert entry["task"] == "deadlines.tasks.refresh_all_deadlines"
+    assert isinstance(entry["schedule"], crontab) and entry["schedule"].hour == {2}
