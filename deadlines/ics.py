@@ -45,18 +45,18 @@ def _date(day: datetime.date) -> str:
 
 
 def event_lines(deadline, *, stamp: str, site_url: str) -> list[str]:
-    dossier = deadline.dossier
-    summary = f"{deadline.label} — dossier {dossier.number}"
+    """`deadline`: a deadlines.selectors.FeedEvent (kind, date, label, amount, is_estimate, number, title)."""
+    summary = f"{deadline.label} — dossier {deadline.number}"
     if deadline.is_estimate and "estimation" not in deadline.label.lower():
         summary += " (estimation)"
-    description = [f"Dossier {dossier.number} : {dossier.title}"]
+    description = [f"Dossier {deadline.number} : {deadline.title}"]
     if deadline.amount is not None:
         description.append(f"Montant : {format_amount(deadline.amount)} brut par mois")
     if deadline.is_estimate:
         description.append("Date estimée : elle peut changer selon le calendrier de formation et les absences.")
     return [
         "BEGIN:VEVENT",
-        f"UID:{dossier.number}-{deadline.kind}-{_date(deadline.date)}@constructys.fr",
+        f"UID:{deadline.number}-{deadline.kind}-{_date(deadline.date)}@constructys.fr",
         f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{_date(deadline.date)}",
         f"DTEND;VALUE=DATE:{_date(deadline.date + datetime.timedelta(days=1))}",

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import Establishment
 from dossiers.models import Dossier
 
 
@@ -35,6 +36,21 @@ class Deadline(models.Model):
     dossier = models.ForeignKey(
         Dossier, on_delete=models.CASCADE, related_name="deadlines", verbose_name="dossier", db_index=False
     )
+    # The dossier's employer and provider establishments, copied at each refresh: the home panels and the feeds
+    # start from the user's establishments on the partial indexes below instead of scanning every dossier of a
+    # company with thousands (the scope is still Dossier.objects.for_*_user, see deadlines.selectors).
+    employer_establishment = models.ForeignKey(
+        Establishment, on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name="employeur"
+    )
+    provider_establishment = models.ForeignKey(
+        Establishment,
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
+        verbose_name="organisme de formation",
+    )
     kind = models.CharField("type", max_length=24, choices=DeadlineKind.choices)
     date = models.DateField("date")
     label = models.CharField("libellé", max_length=200)
@@ -53,6 +69,17 @@ class Deadline(models.Model):
         indexes = [
             # A dossier's timeline, and the scoped panels (dossiers of the user's establishments, by date).
             models.Index(fields=["dossier", "date"], name="deadline_dossier_date"),
+            # The home panels and the feeds: what is still to do, from the user's establishments, by date.
+            models.Index(
+                fields=["employer_establishment", "date"],
+                condition=Q(for_company=True, is_done=False),
+                name="deadline_company_open",
+            ),
+            models.Index(
+                fields=["provider_establishment", "date"],
+                condition=Q(for_provider=True, is_done=False),
+                name="deadline_provider_open",
+            ),
             # The back office's decision filters.
             models.Index(
                 fields=["date", "dossier"],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
@@ -46,16 +47,41 @@ def _upcoming(deadlines, today: datetime.date):
     )
 
 
+def _establishments(user, portal, establishment_ids):
+    """The user's establishments in that portal (narrowed to `establishment_ids` when given): only to lead the
+    query on the échéances' own indexes; the scope itself is Dossier.objects.for_*_user."""
+    memberships = Membership.objects.filter(user=user, role__in=PORTAL_ROLES[portal])
+    if establishment_ids is not None:
+        memberships = memberships.filter(establishment_id__in=list(establishment_ids))
+    return memberships.values("establishment_id")
+
+
+def company_deadlines(user, establishment_ids=None):
+    """The company side's échéances of the dossiers the user sees in eGestion (Dossier.objects.for_company_user)."""
+    return Deadline.objects.filter(
+        for_company=True,
+        employer_establishment__in=_establishments(user, Portal.EGESTION, establishment_ids),
+        dossier__in=Dossier.objects.for_company_user(user, establishment_ids),
+    )
+
+
+def provider_deadlines(user, establishment_ids=None):
+    """The provider side's échéances of the dossiers the user sees in oGestion (Dossier.objects.for_provider_user)."""
+    return Deadline.objects.filter(
+        for_provider=True,
+        provider_establishment__in=_establishments(user, Portal.OGESTION, establishment_ids),
+        dossier__in=Dossier.objects.for_provider_user(user, establishment_ids),
+    )
+
+
 def upcoming_for_company_user(user, establishment_ids, today: datetime.date):
     """The eGestion home's "À venir": each row has `is_overdue` and its `dossier` (number for the link)."""
-    scope = Dossier.objects.for_company_user(user, establishment_ids)
-    return _upcoming(Deadline.objects.filter(for_company=True, dossier__in=scope), today)
+    return _upcoming(company_deadlines(user, establishment_ids), today)
 
 
 def upcoming_for_provider_user(user, establishment_ids, today: datetime.date):
     """The oGestion home's "À venir"."""
-    scope = Dossier.objects.for_provider_user(user, establishment_ids)
-    return _upcoming(Deadline.objects.filter(for_provider=True, dossier__in=scope), today)
+    return _upcoming(provider_deadlines(user, establishment_ids), today)
 
 
 def for_dossier(dossier: Dossier, audience: str | None = None):
@@ -105,17 +131,32 @@ def pending_decision_date():
     return Subquery(_pending_decisions().filter(dossier=OuterRef("pk")).values("date")[:1])
 
 
-def feed_for_user(user, today: datetime.date):
+@dataclass(frozen=True)
+class FeedEvent:
+    """One event of the iCalendar feed (plain values: a feed of thousands of events builds no model instances)."""
+
+    kind: str
+    date: datetime.date
+    label: str
+    amount: object
+    is_estimate: bool
+    number: str
+    title: str
+
+
+def feed_for_user(user, today: datetime.date) -> list[FeedEvent]:
     """The iCalendar feed: the échéances of the dossiers the user sees in eGestion (company side) and in oGestion
-    (provider side), from 90 days ago on. One query."""
-    company = Q(for_company=True, dossier__in=Dossier.objects.for_company_user(user))
-    provider = Q(for_provider=True, dossier__in=Dossier.objects.for_provider_user(user))
+    (provider side), from 90 days ago on. Two queries, whatever the number of dossiers."""
     since = today - datetime.timedelta(days=FEED_PAST_DAYS)
-    return (
-        Deadline.objects.filter(company | provider, date__gte=since)
-        .select_related("dossier")
-        .order_by("date", "dossier__number", "kind")
+    rows = list(
+        (company_deadlines(user) | provider_deadlines(user))
+        .filter(date__gte=since)
+        .order_by("date", "dossier_id", "kind")
+        .values_list("kind", "date", "label", "amount", "is_estimate", "dossier_id")
     )
+    facts = Dossier.objects.filter(pk__in={row[-1] for row in rows}).values_list("pk", "number", "title")
+    dossiers = {pk: (number, title) for pk, number, title in facts}
+    return [FeedEvent(*row[:-1], *dossiers[row[-1]]) for row in rows]
 
 
 def upcoming_by_user(user_ids, first: datetime.date, last: datetime.date) -> dict[int, list[Deadline]]:
@@ -130,9 +171,8 @@ def upcoming_by_user(user_ids, first: datetime.date, last: datetime.date) -> dic
     rows = (
         Deadline.objects.filter(is_done=False, date__gte=first, date__lte=last)
         .filter(
-            Q(for_company=True, dossier__employer_establishment__in=company.values("establishment_id"))
-            & visible_to_company
-            | Q(for_provider=True, dossier__provider_establishment__in=provider.values("establishment_id"))
+            Q(for_company=True, employer_establishment__in=company.values("establishment_id")) & visible_to_company
+            | Q(for_provider=True, provider_establishment__in=provider.values("establishment_id"))
         )
         .select_related("dossier")
         .order_by("date", "dossier__number", "kind")

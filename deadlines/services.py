@@ -74,6 +74,8 @@ def rows_of(dossier: Dossier, events: list[rules.Event]) -> list[Deadline]:
     return [
         Deadline(
             dossier=dossier,
+            employer_establishment_id=dossier.employer_establishment_id,
+            provider_establishment_id=dossier.provider_establishment_id,
             kind=event.kind.value,
             date=event.date,
             label=event.label[:200],

@@ -25,6 +25,8 @@ def run_monday():
 
 def deadline(dossier, day, **fields):
     values = {
+        "employer_establishment_id": dossier.employer_establishment_id,
+        "provider_establishment_id": dossier.provider_establishment_id,
         "kind": DeadlineKind.PAY_STEP,
         "label": "Hausse de rémunération (18 ans) : 50 % du SMIC",
         "for_company": True,
