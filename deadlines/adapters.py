@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from common.formats import parse_decimal
-from deadlines.rules import Contract, PayRow
+from deadlines.rules import Contract, PayRow, is_alsace_moselle, transmission_deadline
 from dossiers.cerfa.codes import MAYOTTE_POSTCODE_PREFIX
 from dossiers.cerfa.fields import REMUNERATION_PERIODS, REMUNERATION_YEARS, remuneration_id
 from dossiers.cerfa.normalise import parse_date
@@ -50,3 +50,14 @@ def complete_file_received_on(data: dict[str, Any], last_received: date | None) 
     """The receipt of the complete file (R.6224-3): the CERFA's "date de réception du dossier complet" when the
     back office filled it in, else the day the dossier was last marked "Reçu"."""
     return parse_date(data.get("depot_date_reception")) or last_received
+
+
+def draft_transmission_deadline(data: dict[str, Any], employer_postcode: str = "") -> date | None:
+    """The transmission deadline (D.6224-1) of a CERFA draft not transmitted yet, for the portal's home page to show
+    an overdue transmission: drafts have no dossier, hence no rows (deadlines sits below funding). None without a
+    start of execution."""
+    start = parse_date(data.get("contrat_date_debut_execution"))
+    if start is None:
+        return None
+    postcode = employer_postcode or str(data.get("employeur_adresse_code_postal") or "")
+    return transmission_deadline(start, alsace_moselle=is_alsace_moselle(postcode))

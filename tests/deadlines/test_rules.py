@@ -257,3 +257,13 @@ def test_a_skills_plan_dossier_has_its_dates_and_documents_due_after_the_trainin
     assert attendance.date == invoice.date == date(2027, 2, 28)
     assert not attendance.done and invoice.done  # the invoice was received
     assert of_kind(events, Kind.START)[0].audiences == {Audience.COMPANY, Audience.PROVIDER}
+
+
+def test_a_drafts_transmission_deadline_for_the_home_page():
+    from deadlines.adapters import draft_transmission_deadline
+
+    assert draft_transmission_deadline({"contrat_date_debut_execution": "2026-12-22"}, "57000") == date(2026, 12, 30)
+    assert draft_transmission_deadline(
+        {"contrat_date_debut_execution": "2026-12-22", "employeur_adresse_code_postal": "75001"}
+    ) == date(2026, 12, 29)
+    assert draft_transmission_deadline({}) is None
