@@ -4,6 +4,8 @@ payments, history of its status) and the instruction actions, which call backoff
 It lives in backoffice/ (registered by backoffice/admin.py) because it uses the back office's instruction and
 access rules, messaging and payments: dossiers/ sits below all of them and imports none."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -13,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -24,6 +27,14 @@ from common.downloads import document_response
 from common.forms import CleanTextFormMixin
 from common.paginators import EstimatedCountPaginator
 from common.uploads import check_upload
+from deadlines.selectors import (
+    DECISION_SOON_DAYS,
+    REFUSAL_BY_SILENCE,
+    pending_decision_date,
+    pending_decisions_due_within,
+    pending_decisions_overdue,
+)
+from deadlines.services import refresh_deadlines
 from dossiers.models import Document, DocumentDirection, Dossier, DossierStatusChange, Enrolment
 from messaging.admin import reply_url
 from messaging.models import Message, SenderSide
@@ -218,6 +229,24 @@ class UnreadMessagesFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DecisionDeadlineFilter(admin.SimpleListFilter):
+    """The OPCO's 20 days (R.6224-3): past them without a decision, the request is refused by silence."""
+
+    title = "délai de décision (20 jours)"
+    parameter_name = "decision"
+
+    def lookups(self, request, model_admin):
+        return [("3-jours", "Décision due dans 3 jours"), ("depasse", "Délai de décision dépassé")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "3-jours":
+            return queryset.filter(pk__in=pending_decisions_due_within(DECISION_SOON_DAYS).values("dossier_id"))
+        if value == "depasse":
+            return queryset.filter(pk__in=pending_decisions_overdue().values("dossier_id"))
+        return queryset
+
+
 @admin.register(Dossier)
 class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
     """Filters by status, scheme, region, case manager and unread company messages; "Mes dossiers" is the case
@@ -233,9 +262,10 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
         "employer",
         "case_manager",
         "start_date",
+        "decision_due",
         "unread",
     ]
-    list_filter = ["status", "scheme", RegionFilter, CaseManagerFilter, UnreadMessagesFilter]
+    list_filter = ["status", "scheme", RegionFilter, CaseManagerFilter, UnreadMessagesFilter, DecisionDeadlineFilter]
     search_fields = ["number"]  # shows the search box; get_search_results does the indexed search
     search_help_text = "N° de dossier ou de demande, SIRET, raison sociale de l'entreprise ou nom du stagiaire."
     list_select_related = ["employer_establishment", "case_manager"]
@@ -292,6 +322,23 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
     @admin.display(description="entreprise", ordering="employer_establishment__name")
     def employer(self, dossier):
         return dossier.employer_establishment.name
+
+    def get_queryset(self, request):
+        # The date the OPCO must decide by, in the list's own query (a subquery on the échéances' partial index).
+        return super().get_queryset(request).annotate(decision_due_on=pending_decision_date())
+
+    @admin.display(description="décision due le", ordering="decision_due_on")
+    def decision_due(self, dossier):
+        due = getattr(dossier, "decision_due_on", None)
+        if due is None:
+            return ""
+        today = timezone.localdate()
+        text = due.strftime("%d/%m/%Y")
+        if due < today:
+            return format_html('<span class="badge-unread" title="{}">{} — dépassé</span>', REFUSAL_BY_SILENCE, text)
+        if due <= today + datetime.timedelta(days=DECISION_SOON_DAYS):
+            return format_html('<strong title="{}">{}</strong>', REFUSAL_BY_SILENCE, text)
+        return text
 
     @admin.display(description="messages", ordering="has_unread_company_messages")
     def unread(self, dossier):
@@ -358,6 +405,12 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
             response.render()
             mark_company_messages_read(dossier, request.user)
         return response
+
+    def save_related(self, request, form, formsets, change):
+        """After the dossier and its inlines are saved (new dates, documents received): its échéances follow, in the
+        same transaction."""
+        super().save_related(request, form, formsets, change)
+        refresh_deadlines(form.instance)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Document:

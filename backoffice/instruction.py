@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from common.history import log_change
 from common.pdf import render_pdf
+from deadlines.services import refresh_deadlines
 from dossiers.models import Document, DocumentKind, Dossier, DossierStatus, DossierStatusChange
 from messaging.services import reply_as_case_manager
 
@@ -138,6 +139,8 @@ def change_status(dossier: Dossier, user, code: str, note: str = "") -> DossierS
     )
     if code == "accept":
         issue_funding_agreement(locked, user)
+    # Receipt starts the OPCO's 20 days (R.6224-3), a decision ends them: the échéances change with the status.
+    refresh_deadlines(locked)
     title, body = transition.message(locked, note)
     reply_as_case_manager(locked, user, title, body)
     log_change(

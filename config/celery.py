@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -13,6 +14,12 @@ app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "common.tasks.record_heartbeat", "schedule": 60.0},
     # Emails whose publish failed, retries, rows of a worker that died while sending.
     "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": 60.0},
+}
+
+# The échéances of every dossier again each night, for what changes with the date alone (deadlines.services).
+app.conf.beat_schedule["deadlines-nightly-refresh"] = {
+    "task": "deadlines.tasks.refresh_all_deadlines",
+    "schedule": crontab(hour=2, minute=30),
 }
 
 

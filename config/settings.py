@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "dossiers",
     "messaging",
     "payments",
+    "deadlines",  # échéances: the dated events of each dossier, precomputed; the iCalendar feeds
     "funding",
     "banking",
     "contributions",

@@ -25,4 +25,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("digit-invest/", include("invest.urls")),
     path("notifications/", include("digests.urls")),
+    # The iCalendar feeds of the échéances, at secret addresses (no login: calendars subscribe to them).
+    path("agenda/", include("deadlines.urls")),
 ]

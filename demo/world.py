@@ -20,6 +20,7 @@ from backoffice.instruction import funding_agreement_pdf
 from backoffice.roles import CASE_MANAGER, ensure_roles
 from common.formats import format_amount as euros
 from content.models import Advisor, Announcement
+from deadlines.services import refresh_many
 from demo import data, identifiers
 from demo.pdf import render_pdf
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier, DossierStatus, Enrolment, Scheme
@@ -121,6 +122,7 @@ class DemoWorld:
         self.plan_request_draft()
         self.portal_content()
         self.notification_preferences()
+        refresh_many([dossier.pk for dossier in self.dossiers.values()])  # their échéances (deadlines)
         return self
 
     # --- registries and accounts -----------------------------------------------------------------------------

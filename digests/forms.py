@@ -14,3 +14,14 @@ class PreferenceForm(CleanTextFormMixin, forms.Form):
             "invalid_choice": "Ce choix n'existe pas.",
         },
     )
+    upcoming_deadlines = forms.BooleanField(
+        label="Ajouter au récapitulatif la partie « À venir cette semaine » (les échéances de vos dossiers)",
+        required=False,
+    )
+
+
+AGENDA_ACTIONS = {
+    "create": "Créer mon adresse d'agenda",
+    "renew": "Changer d'adresse",
+    "revoke": "Supprimer mon adresse d'agenda",
+}

@@ -16,6 +16,10 @@ class DigestPreferenceQuerySet(models.QuerySet):
     def mode_of(self, user) -> str:
         return self.filter(user=user).values_list("mode", flat=True).first() or NotificationMode.DIGEST
 
+    def wants_upcoming_deadlines(self, user) -> bool:
+        value = self.filter(user=user).values_list("upcoming_deadlines", flat=True).first()
+        return True if value is None else value
+
 
 class DigestPreference(models.Model):
     """What a user wants to receive; without a row, the default: the twice-weekly digest."""
@@ -24,6 +28,8 @@ class DigestPreference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preference", verbose_name="utilisateur"
     )
     mode = models.CharField("notifications", max_length=8, choices=NotificationMode.choices)
+    # The digest's part "À venir cette semaine" (the échéances of the dossiers, deadlines app); on by default.
+    upcoming_deadlines = models.BooleanField("échéances de la semaine dans le récapitulatif", default=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
     objects = DigestPreferenceQuerySet.as_manager()

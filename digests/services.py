@@ -38,6 +38,7 @@ from django.utils import timezone
 
 from accounts.models import PORTAL_ROLES, Membership, Portal, User
 from common.emails import build_email
+from deadlines.selectors import upcoming_by_user
 from digests.models import Digest, DigestPreference, DigestState, InstantEmail, NotificationMode
 from digests.schedule import period_at, previous_period
 from dossiers.models import FINISHED_STATUSES, Document, DocumentDirection, Dossier, Enrolment, history_cutoff
@@ -158,6 +159,8 @@ class DossierNews:
 class DigestContent:
     messages: list[DossierNews]
     documents: list[DossierNews]
+    # "À venir cette semaine": the user's échéances of the week starting at the period (deadlines.Deadline rows).
+    upcoming: list = dataclasses.field(default_factory=list)
 
     @property
     def messages_count(self) -> int:
@@ -172,7 +175,19 @@ class DigestContent:
         return len({news.number for news in self.messages} | {news.number for news in self.documents})
 
     def __bool__(self):
-        return bool(self.messages or self.documents)
+        return bool(self.messages or self.documents or self.upcoming)
+
+
+UPCOMING_DAYS = 7  # "cette semaine": the period's day and the six after it
+
+
+def add_upcoming(news: dict[int, DigestContent], user_ids, period: datetime.datetime) -> None:
+    """Each user's échéances of the week starting on the period's day, as the part "À venir cette semaine" (once
+    per digest); a user with only that gets a digest too. Two queries for the whole batch."""
+    first = timezone.localdate(period)
+    last = first + datetime.timedelta(days=UPCOMING_DAYS - 1)
+    for user_id, rows in upcoming_by_user(list(user_ids), first, last).items():
+        news.setdefault(user_id, DigestContent(messages=[], documents=[])).upcoming = rows
 
 
 def collect_news(windows: dict[int, datetime.datetime], until: datetime.datetime) -> dict[int, DigestContent]:
@@ -279,8 +294,14 @@ def _batch_users(user_ids, period) -> list[dict]:
             in_egestion=models.Exists(
                 Membership.objects.for_portal(Portal.EGESTION).filter(user=models.OuterRef("pk"))
             ),
+            upcoming_deadlines=Coalesce(
+                models.Subquery(
+                    DigestPreference.objects.filter(user=models.OuterRef("pk")).values("upcoming_deadlines")[:1]
+                ),
+                models.Value(True),
+            ),
         )
-        .values("pk", "email", "first_name", "mode", "last_end", "in_egestion")
+        .values("pk", "email", "first_name", "mode", "last_end", "in_egestion", "upcoming_deadlines")
     )
 
 
@@ -386,6 +407,7 @@ def _send_locked(period, user_ids, first_since) -> BatchResult:
         elif row.state == DigestState.PENDING:  # left by a run that crashed before handing its emails over
             windows[user_id] = row.window_start
     news = collect_news(windows, period)
+    add_upcoming(news, [user_id for user_id in windows if users[user_id]["upcoming_deadlines"]], period)
 
     # The ledger row exists (pending) before its email is built: a crash from here on leaves it to the rerun.
     Digest.objects.bulk_create(
@@ -507,7 +529,10 @@ def send_period(period: datetime.datetime | None = None, first_since: datetime.d
 def send_test_digest(digest: Digest, to_email: str) -> bool:
     """Rebuild that digest (its user, its window, read state as of now) and send it to `to_email` only. The
     ledger is left alone. False when there is nothing left to show."""
-    content = collect_news({digest.user_id: digest.window_start}, digest.window_end).get(digest.user_id)
+    news = collect_news({digest.user_id: digest.window_start}, digest.window_end)
+    if DigestPreference.objects.wants_upcoming_deadlines(digest.user):
+        add_upcoming(news, [digest.user_id], digest.period)
+    content = news.get(digest.user_id)
     if not content:
         return False
     in_egestion = Membership.objects.for_portal(Portal.EGESTION).filter(user_id=digest.user_id).exists()
@@ -586,6 +611,9 @@ def _instant_email(user, message, trainees):
     )
 
 
-def set_mode(user, mode: str) -> DigestPreference:
-    preference, _ = DigestPreference.objects.update_or_create(user=user, defaults={"mode": mode})
+def set_mode(user, mode: str, *, upcoming_deadlines: bool | None = None) -> DigestPreference:
+    defaults = {"mode": mode}
+    if upcoming_deadlines is not None:
+        defaults["upcoming_deadlines"] = upcoming_deadlines
+    preference, _ = DigestPreference.objects.update_or_create(user=user, defaults=defaults)
     return preference

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Civility, Person
 from common.emails import send_email_on_commit
+from deadlines.services import refresh_deadlines
 from dossiers.cerfa import FIELDS
 from dossiers.cerfa.normalise import parse_date
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier, DossierStatus, Enrolment, Scheme
@@ -322,6 +323,7 @@ def submit_request(request: FundingRequest, *, user, today: date | None = None) 
     locked.dossier = dossier
     locked.data = made.data
     locked.save(update_fields=["status", "submitted_at", "dossier", "data", "updated_at"])
+    refresh_deadlines(dossier)  # its échéances exist from the transmission on, in the same transaction
 
     rendered = _rendered_document(dossier, made, user)
     try:

@@ -17,11 +17,13 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.downloads import document_response
 from common.forms import text_problem
 from common.uploads import check_upload
+from deadlines import selectors as deadline_selectors
 from dossiers import exports, selectors
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
 from egestion.access import egestion_required
@@ -35,6 +37,7 @@ TABS = {
     "documents-emis": "Document(s) émis",
     "documents-recus": "Document(s) reçus",
     "messages": "Message(s)",
+    "echeances": "Échéances",
 }
 DEFAULT_TAB = "inscriptions"
 MAX_FILES = 5
@@ -114,6 +117,12 @@ def _tab_context(request, dossier, tab):
         return {
             "documents": Document.objects.for_company_user(request.user, request.establishment_ids).filter(
                 dossier=dossier, direction=direction
+            )
+        }
+    if tab == "echeances":
+        return {
+            "timeline": deadline_selectors.timeline(
+                deadline_selectors.for_dossier(dossier, "company"), timezone.localdate()
             )
         }
     return {"thread": messaging_selectors.dossier_thread(dossier, request.user)}

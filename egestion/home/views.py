@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import set_current_entity
@@ -12,7 +13,9 @@ from accounts.login_limits import LoginLimitMixin
 from accounts.models import Portal
 from common.redirects import safe_path
 from content.models import Advisor, Announcement
+from deadlines.selectors import UPCOMING_SHOWN, upcoming_for_company_user
 from egestion.access import egestion_required
+from funding.deadlines import draft_transmission_deadlines
 from messaging.selectors import company_unread_count
 
 
@@ -31,6 +34,12 @@ def home(request):
             "unread_messages": unread_messages,
             "announcements": list(Announcement.objects.published(Portal.EGESTION)),
             "advisors": list(Advisor.objects.for_establishments(request.establishment_ids)),
+            "drafts_due": draft_transmission_deadlines(request.user, request.establishment_ids, timezone.localdate()),
+            "upcoming": list(
+                upcoming_for_company_user(request.user, request.establishment_ids, timezone.localdate())[
+                    :UPCOMING_SHOWN
+                ]
+            ),
         },
     )
 

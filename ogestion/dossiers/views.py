@@ -9,15 +9,22 @@ company's own pieces are not the provider's). Anything else answers 404.
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from common.downloads import document_response
+from deadlines import selectors as deadline_selectors
 from dossiers import selectors
 from dossiers.models import Document, DocumentDirection
 from ogestion.access import ogestion_required
 from payments.models import PaymentLine
 
-TABS = {"stagiaires": "Stagiaire(s)", "reglements": "Règlements", "documents": "Documents Constructys"}
+TABS = {
+    "stagiaires": "Stagiaire(s)",
+    "reglements": "Règlements",
+    "documents": "Documents Constructys",
+    "echeances": "Échéances",
+}
 DEFAULT_TAB = "stagiaires"
 COLUMNS = [
     ("numero", "N° de dossier"),
@@ -64,6 +71,9 @@ def dossier_detail(request, number, tab=DEFAULT_TAB):
             .select_related("payment__beneficiary")
             .order_by("-payment__paid_on", "-id")
         )
+    elif tab == "echeances":
+        deadlines = deadline_selectors.for_dossier(dossier, "provider")
+        context["timeline"] = deadline_selectors.timeline(deadlines, timezone.localdate())
     else:
         context["documents"] = _issued_documents(request).filter(dossier=dossier)
     template = "ogestion/dossiers/detail.html"

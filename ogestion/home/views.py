@@ -3,10 +3,12 @@
 from allauth.account.views import LoginView
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils import timezone
 
 from accounts.login_limits import LoginLimitMixin
 from accounts.models import Portal
 from content.models import Announcement
+from deadlines.selectors import UPCOMING_SHOWN, upcoming_for_provider_user
 from ogestion.access import ogestion_required
 
 
@@ -25,5 +27,10 @@ def home(request):
         {
             "establishments_missing_iban": missing_iban,
             "announcements": list(Announcement.objects.published(Portal.OGESTION)),
+            "upcoming": list(
+                upcoming_for_provider_user(request.user, request.establishment_ids, timezone.localdate())[
+                    :UPCOMING_SHOWN
+                ]
+            ),
         },
     )

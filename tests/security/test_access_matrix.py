@@ -20,6 +20,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from deadlines.services import feed_for, feed_token
 from tests.factories import TINY_PDF
 from tests.security.world import (  # noqa: F401  (module fixtures)
     _isolated_media,
@@ -187,6 +188,9 @@ MATRIX: dict[str, Entry] = {
     # A staff member's TOTP set-up link: anonymous → the admin's login; a portal user → the admin (refused there).
     "accounts:totp_enrolment": Entry(PUBLIC, lambda w: {"token": "jeton-inconnu"}),
     "digests:unsubscribe": Entry(PUBLIC, lambda w: {"token": "jeton-inconnu"}),
+    # The iCalendar feed: its secret address is the credential (calendars subscribe without a session); scoped to
+    # its owner's dossiers, 404 once revoked or for a deactivated owner (tests/deadlines/test_feed.py).
+    "deadlines:feed": Entry(PUBLIC, lambda w: {"token": feed_token(feed_for(w.users["owner_manager"]))}),
     "account_login": Entry(PUBLIC),
     "account_logout": Entry(PUBLIC),
     "account_inactive": Entry(PUBLIC),
