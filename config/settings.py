@@ -227,6 +227,8 @@ MFA_TOTP_TOLERANCE = 1
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
+# 03/12/2026 17:20 wherever a date is printed without an explicit format (config/formats/fr/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]

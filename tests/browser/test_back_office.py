@@ -82,7 +82,7 @@ def test_accounting_records_a_payment_and_the_provider_sees_it(page):
     page.get_by_label("Montant total TTC").fill("1875.00")
     page.locator("#id_lines-0-invoice_date").fill("10/03/2025")
     page.locator("#id_lines-0-invoice_number").fill("FEH1220001")
-    page.locator("#id_lines-0-dossier").fill(str(dossier.pk))
+    page.locator("#id_lines-0-dossier").fill(dossier.number)
     page.locator("#id_lines-0-amount").fill("1875.00")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("VIR550")
