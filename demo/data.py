@@ -402,7 +402,7 @@ DOSSIERS = [
     DossierSpec(16, "lefebvre-arras", "cfa-nord", _S.PLAN, _O.CLOSED, "AIPR OPERATEUR - AUTORISATION D'INTERVENTION A PROXIMITE DES RESEAUX", D(2023, 3, 14), D(2023, 3, 14), (2, 3), "lefebvre"),
     DossierSpec(17, "lefebvre-arras", "cfa-nord", _S.CPRO, _O.SUBMITTED, "TITRE PROFESSIONNEL MACON DU BATI ANCIEN", D(2027, 1, 4), D(2027, 12, 17), (6,), "lefebvre", case_manager=None),
     DossierSpec(18, "lefebvre-lille", "cfa-nord", _S.TUTO, _O.ACCEPTED, "FORMATION DE MAITRE D'APPRENTISSAGE", D(2025, 10, 13), D(2025, 10, 14), (5,), "lefebvre"),
-    DossierSpec(19, "lefebvre-lille", "aplomb-lyon", _S.PLAN, _O.INCOMPLETE, "ECHAFAUDAGES FIXES - MONTAGE ET RECEPTION", D(2026, 12, 14), D(2026, 12, 16), (4, 5), "multi", unread=True),
+    DossierSpec(19, "lefebvre-lille", "cfa-nord", _S.PLAN, _O.INCOMPLETE, "ECHAFAUDAGES FIXES - MONTAGE ET RECEPTION", D(2026, 12, 14), D(2026, 12, 16), (4, 5), "multi", unread=True),
     # ELEC'PRO ANNECY
     DossierSpec(20, "elecpro-annecy", "cfa-annecy", _S.ALTE, _O.ACCEPTED, ELEC_CAP, D(2025, 9, 1), D(2027, 6, 30), (1,), "elecpro", case_manager="gestionnaire2", follow_up=True),
     DossierSpec(21, "elecpro-annecy", "cfa-annecy", _S.ALTE, _O.CLOSED, ELEC_CAP, D(2021, 9, 6), D(2023, 6, 30), (0,), "elecpro", case_manager="gestionnaire2"),

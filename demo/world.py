@@ -330,7 +330,8 @@ class DemoWorld:
         times = []
         for i in range(count):
             day = first + datetime.timedelta(days=span * (i + 1) // count)
-            times.append(min(at(day, 9 + 2 * i, 5 + 11 * i), latest - datetime.timedelta(minutes=10 * (count - i))))
+            # From 10:30 on the filing day: after the request itself (filed at 10:15).
+            times.append(min(at(day, 10 + 2 * i, 30 + 9 * i), latest - datetime.timedelta(minutes=10 * (count - i))))
         return times
 
     def company_readers(self, spec) -> list[User]:

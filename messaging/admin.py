@@ -33,7 +33,7 @@ class ReplyForm(CleanTextFormMixin, forms.ModelForm):
     """A case manager's answer, with attachments checked like every upload of the portal (dossiers.uploads)."""
 
     fichiers = MultipleFileField(
-        label="pièces jointes",
+        label="Pièces jointes",
         help_text=f"PDF, JPEG ou PNG, {MAX_FILES_PER_MESSAGE} fichiers au plus ; l'entreprise les trouve avec le "
         "message et dans les documents émis du dossier.",
     )

@@ -29,7 +29,7 @@ class DossierNumberField(forms.ModelChoiceField):
 
 
 class PaymentLineForm(CleanTextFormMixin, forms.ModelForm):
-    dossier = DossierNumberField(label="n° de dossier")
+    dossier = DossierNumberField(label="N° de dossier")
     settle_again = forms.BooleanField(
         label="Régler à nouveau",
         required=False,
