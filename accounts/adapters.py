@@ -58,6 +58,15 @@ class AccountAdapter(DefaultAccountAdapter):
         """Over the per-address failure limit, the right password leads to a code emailed to the address."""
         return login_limits.is_over_limit(self.request) or super().is_login_by_code_required(login)
 
+    # Messages allauth would flash that tell the user nothing they do not see (every login said "Connexion avec …
+    # réussie").
+    SILENT_MESSAGES = {"account/messages/logged_in.txt"}
+
+    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):
+        if message_template in self.SILENT_MESSAGES:
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
     def is_open_for_signup(self, request):
         # Nobody signs up through allauth's generic form: companies have their own SIRET + member-number
         # sign-up, and provider accounts are created by a référent or by Constructys.
@@ -68,6 +77,8 @@ class AccountAdapter(DefaultAccountAdapter):
         context = {
             "site_url": settings.SITE_URL,
             "regional_contacts_url": settings.REGIONAL_CONTACTS_URL,
+            # How long a "forgotten password" link works, as the page after the request says.
+            "link_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
             **context,
         }
         request = allauth_context.request or self.request

@@ -12,6 +12,7 @@ from allauth.account import views as account_views
 from allauth.mfa.base import views as mfa_views
 from allauth.mfa.recovery_codes import views as recovery_codes_views
 from allauth.mfa.totp import views as totp_views
+from django.conf import settings
 from django.urls import path, re_path
 
 from accounts import views
@@ -24,7 +25,14 @@ urlpatterns = [
     path("reauthenticate/", account_views.reauthenticate, name="account_reauthenticate"),
     path("login/code/confirm/", account_views.confirm_login_code, name="account_confirm_login_code"),
     path("password/reset/", account_views.password_reset, name="account_reset_password"),
-    path("password/reset/done/", account_views.password_reset_done, name="account_reset_password_done"),
+    path(
+        "password/reset/done/",
+        # The page says how long the emailed link works, as the email does.
+        account_views.PasswordResetDoneView.as_view(
+            extra_context={"link_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+        ),
+        name="account_reset_password_done",
+    ),
     re_path(
         r"^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
         account_views.password_reset_from_key,

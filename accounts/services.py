@@ -143,6 +143,27 @@ def organisation_manager(organisation) -> User | None:
     return membership.user if membership else None
 
 
+def deactivated_account_contacts(user) -> list[dict]:
+    """Whom a deactivated user asks to get their access back: per organisation where they had access, its account
+    managers (company) or référents (training provider) still active; Constructys when there is none."""
+    organisations = Organisation.objects.filter(establishments__memberships__user=user).distinct().order_by("name")
+    contacts = []
+    for organisation in organisations:
+        admins = (
+            User.objects.filter(
+                is_active=True,
+                memberships__is_active=True,
+                memberships__role__in=ADMIN_ROLES,
+                memberships__establishment__organisation=organisation,
+            )
+            .exclude(pk=user.pk)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        contacts.append({"organisation": organisation, "admins": list(admins)})
+    return contacts
+
+
 def complete_company_signup(user) -> None:
     """After a sign-up is confirmed: the first confirmed user of a company becomes its manager; later ones wait
     for the manager to grant them access (their membership stays inactive)."""

@@ -32,7 +32,12 @@ def create_password(request, token):
     account_token = services.find_token(token)
     if account_token is None or not account_token.is_usable:
         status = "used" if account_token and account_token.used_at else "expired" if account_token else "unknown"
-        return render(request, "accounts/link_invalid.html", {"status": status, "token": token}, status=410)
+        return render(
+            request,
+            "accounts/link_invalid.html",
+            {"status": status, "token": token, "hours": settings.ACCOUNT_TOKEN_HOURS},
+            status=410,
+        )
     user = account_token.user
     form = CreatePasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():

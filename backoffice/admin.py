@@ -14,6 +14,7 @@ from backoffice import dossier_admin, outbox_admin  # noqa: F401  (register the 
 from backoffice.imports import ESTABLISHMENT_COLUMNS, ORGANISATION_COLUMNS, REFERENTIALS, run_import
 from backoffice.models import ImportKind, ImportRun, StaffProfile
 from common.admin_helpers import ReadOnlyAdminMixin, admin_page
+from common.formats import counted
 from common.forms import CleanTextFormMixin
 from referentials.importers import expected_header
 
@@ -99,8 +100,9 @@ class ImportRunAdmin(admin.ModelAdmin):
                 level = messages.WARNING if run.rejected else messages.SUCCESS
                 self.message_user(
                     request,
-                    f"Import terminé : {run.read} ligne(s) lue(s), {run.created} créée(s), {run.updated} mise(s) à "
-                    f"jour, {run.unchanged} inchangée(s), {run.rejected} rejetée(s).",
+                    f"Import terminé : {counted(run.read, 'ligne lue', 'lignes lues')}, "
+                    f"{counted(run.created, 'créée')}, {counted(run.updated, 'mise à jour', 'mises à jour')}, "
+                    f"{counted(run.unchanged, 'inchangée')}, {counted(run.rejected, 'rejetée')}.",
                     level,
                 )
                 return redirect(reverse("admin:backoffice_importrun_change", args=[run.pk]))

@@ -19,11 +19,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from accounts.models import Establishment, Region, User
+from accounts.models import Establishment, Region
 from accounts.staff_access import RegionScopedAdminMixin
 from backoffice import instruction
 from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, admin_page
 from common.downloads import document_response
+from common.formats import counted
 from common.forms import CleanTextFormMixin
 from common.paginators import EstimatedCountPaginator
 from common.uploads import check_upload
@@ -187,7 +188,7 @@ class CaseManagerFilter(admin.SimpleListFilter):
     parameter_name = "gestionnaire"
 
     def lookups(self, request, model_admin):
-        staff = User.objects.filter(is_staff=True, is_active=True).order_by("last_name", "first_name")
+        staff = instruction.case_manager_candidates()
         return [(MINE, "Mes dossiers"), ("aucun", "Sans gestionnaire")] + [
             (str(user.pk), user.get_full_name() or user.email) for user in staff
         ]
@@ -271,6 +272,8 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
     list_select_related = ["employer_establishment", "case_manager"]
     autocomplete_fields = ["employer_establishment", "provider_establishment", "created_by"]
     readonly_fields = ["status", "created_by", "created_at", "updated_at"]
+    # What the company's request and the transmission fixed: shown on a dossier's page, never edited there.
+    fixed_after_creation = ["number", "request_number", "start_date", "end_date"]
     inlines = [
         EnrolmentInline,
         DocumentInline,
@@ -286,6 +289,15 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
     region_lookups = ("employer_establishment__region",)  # the dossier's region is its company's (RegionFilter)
 
     # --- list ----------------------------------------------------------------------------------------------------
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*self.fixed_after_creation, *fields] if obj is not None else fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "case_manager":
+            kwargs["queryset"] = instruction.case_manager_candidates()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_ordering(self, request):
         if request.GET.get(CaseManagerFilter.parameter_name) == MINE:
@@ -365,7 +377,9 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
                 done.append(dossier.number)
         label = instruction.TRANSITIONS[code].label
         if done:
-            self.message_user(request, f"{label} : {len(done)} dossier(s) ({', '.join(done)}).", messages.SUCCESS)
+            self.message_user(
+                request, f"{label} : {counted(len(done), 'dossier')} ({', '.join(done)}).", messages.SUCCESS
+            )
         for message in refused:
             self.message_user(request, message, messages.WARNING)
 

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import User
 from common.history import log_change
 from common.pdf import render_pdf
 from deadlines.services import refresh_deadlines
@@ -44,6 +47,22 @@ class Transition:
     def message(self, dossier: Dossier, note: str) -> tuple[str, str]:
         values = {"number": dossier.number, "title": dossier.title, "note": note}
         return self.subject.format(**values), "Bonjour,\n\n" + self.body.format(**values)
+
+
+def case_manager_candidates():
+    """The staff who may be given a dossier: active staff allowed to instruct dossiers (through a group, their own
+    permissions, or superuser status). Accounting, who only record payments, is never offered."""
+    instruct = Q(content_type__app_label="dossiers", codename="instruct_dossier")
+    return (
+        User.objects.filter(is_staff=True, is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__in=Permission.objects.filter(instruct))
+            | Q(user_permissions__in=Permission.objects.filter(instruct))
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
 
 
 TRANSITIONS = {

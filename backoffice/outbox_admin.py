@@ -4,6 +4,7 @@ imports none of the admin helpers of common/."""
 from django.contrib import admin, messages
 
 from common.admin_helpers import ReadOnlyAdminMixin
+from common.formats import counted
 from outbox import services
 from outbox.models import OutgoingEmail
 
@@ -61,4 +62,6 @@ class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description="Renvoyer", permissions=["resend"])
     def resend(self, request, queryset):
         ids = services.resend(queryset)
-        self.message_user(request, f"{len(ids)} e-mail(s) remis dans la file d'envoi.", messages.SUCCESS)
+        self.message_user(
+            request, f"{counted(len(ids), 'e-mail remis', 'e-mails remis')} dans la file d'envoi.", messages.SUCCESS
+        )

@@ -17,7 +17,7 @@ from banking.forms import StaffBankDetailsRequestForm
 from banking.models import BankDetailsChange, BankDetailsRequest, RequestSource, RequestStatus
 from common.admin_helpers import ReadOnlyAdminMixin, admin_page
 from common.downloads import document_response
-from common.formats import masked_iban
+from common.formats import counted, masked_iban
 
 
 @admin.register(BankDetailsRequest)
@@ -136,11 +136,11 @@ class BankDetailsRequestAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, admi
                 self.message_user(request, f"{bank_request} : {' '.join(error.messages)}", messages.ERROR)
             else:
                 done += 1
-        self.message_user(request, done_message.format(count=done), messages.SUCCESS)
+        self.message_user(request, f"{counted(done, *done_message)}.", messages.SUCCESS)
 
     @admin.action(description="Valider les demandes sélectionnées (remplace l'IBAN et le BIC)")
     def validate_requests(self, request, queryset):
-        self._decide(request, queryset, services.validate_request, "{count} demande(s) validée(s).")
+        self._decide(request, queryset, services.validate_request, ("demande validée", "demandes validées"))
 
     @admin.action(description="Refuser les demandes sélectionnées")
     def reject_requests(self, request, queryset):
@@ -148,7 +148,7 @@ class BankDetailsRequestAdmin(RegionScopedAdminMixin, MaskedIbanAdminMixin, admi
             # The reason typed on the request's page (if any) goes into the email to the référent.
             return services.reject_request(bank_request, user, bank_request.rejection_reason)
 
-        self._decide(request, queryset, reject, "{count} demande(s) refusée(s).")
+        self._decide(request, queryset, reject, ("demande refusée", "demandes refusées"))
 
 
 @admin.register(BankDetailsChange)

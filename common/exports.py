@@ -2,6 +2,7 @@
 row, XLSX in memory, and the attachment headers of the response."""
 
 import csv
+import datetime
 import io
 
 from django.utils import timezone
@@ -25,6 +26,29 @@ def csv_stream(headers, rows):
         yield writer.writerow([value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value for value in row])
 
 
+# Excel number formats of the cells: dates are real dates (they sort and filter as dates) shown the French way.
+XLSX_DATE_FORMAT = "dd/mm/yyyy"
+XLSX_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+
+
+def _xlsx_cell(sheet, value):
+    """A date or a date and time as a date cell shown dd/mm/yyyy (Excel's default would be yyyy-mm-dd); a time zone
+    aware value in the local time (Excel has no time zones); anything else as it is."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value).replace(tzinfo=None)
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = XLSX_DATETIME_FORMAT
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = XLSX_DATE_FORMAT
+        return cell
+    return value
+
+
 def xlsx_bytes(rows, headers, sheet_title) -> bytes:
     from openpyxl import Workbook
 
@@ -32,7 +56,7 @@ def xlsx_bytes(rows, headers, sheet_title) -> bytes:
     sheet = workbook.create_sheet(sheet_title)
     sheet.append(headers)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -53,6 +53,41 @@ def format_amount(value: Any) -> str:
     return f"{format_decimal(number, 2)}{NBSP}€" if number is not None else str(value)
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """counted(2, "dossier") -> '2 dossiers'; counted(1, "demande validée", "demandes validées") -> '1 demande
+    validée'. French uses the singular for 0 and 1."""
+    return f"{count} {singular if abs(count) < 2 else plural or singular + 's'}"
+
+
+def format_phone(value: Any) -> str:
+    """'0556123401' or '+33556123401' -> '05 56 12 34 01' / '+33 5 56 12 34 01'; any other value as it is."""
+    text = str(value or "")
+    digits = re.sub(r"[\s.\-]", "", text)
+    if re.fullmatch(r"0\d{9}", digits):
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    if re.fullmatch(r"\+33\d{9}", digits):
+        rest = digits[3:]
+        return "+33 " + rest[0] + " " + " ".join(rest[i : i + 2] for i in range(1, 9, 2))
+    return text
+
+
+_SIZE_UNITS = ("Ko", "Mo", "Go")
+
+
+def format_file_size(size: Any) -> str:
+    """31334 -> '30,6 Ko' (1 Ko = 1 024 octets, as Django and the file managers count); 512 -> '512 octets'."""
+    number = parse_decimal(size)
+    if number is None:
+        return str(size)
+    if abs(number) < 1024:
+        return f"{format_decimal(number, 0)}{NBSP}octet{'s' if abs(number) >= 2 else ''}"
+    for unit in _SIZE_UNITS:
+        number /= 1024
+        if abs(number) < 1024 or unit == _SIZE_UNITS[-1]:
+            return f"{format_decimal(number, 1)}{NBSP}{unit}"
+    raise AssertionError("unreachable")
+
+
 def masked_iban(iban: str) -> str:
     """An IBAN as history lists, emails and the admin show it: country and check digits, then the last four
     characters."""

@@ -168,6 +168,25 @@ class ErrorSummaryMixin(CleanTextFormMixin):
         return [(bound.label, bound.errors[0], bound.id_for_label) for bound in self if bound.errors]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (`<input type="file" multiple>`): cleans to a list, empty when none is given.
+    The files' content is checked by the form (common.uploads.check_uploads)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
 class AmountField(forms.DecimalField):
     """An amount (or a quantity) as people type it: "1 234 567,89", "1234567.89", "1 234 567 €"."""
 

@@ -234,6 +234,17 @@ def _check_image(content: bytes, content_type: str, name: str) -> None:
         )
 
 
+MAX_FILES_PER_MESSAGE = 5
+
+
+def check_uploads(files, *, max_files=MAX_FILES_PER_MESSAGE) -> list[CheckedUpload]:
+    """Several files sent together (a message's attachments): every one is checked before anything is written, and
+    one bad file refuses them all."""
+    if len(files) > max_files:
+        raise ValidationError(f"Vous pouvez joindre au plus {max_files} fichiers.", code="too_many")
+    return [check_upload(uploaded) for uploaded in files]
+
+
 def check_upload(uploaded_file, *, allowed=tuple(SIGNATURES), max_bytes=MAX_UPLOAD_BYTES) -> CheckedUpload:
     """Read and check an uploaded file; raises ValidationError with a message the user can act on."""
     name = getattr(uploaded_file, "name", "") or "document"

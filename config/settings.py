@@ -184,7 +184,10 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Constructys - "
 # A reset request never tells whether the address has an account; the reset page checks AUTH_PASSWORD_VALIDATORS.
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_FORMS = {"reset_password_from_key": "accounts.allauth_forms.ResetPasswordKeyForm"}
+ACCOUNT_FORMS = {
+    "reset_password": "accounts.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.allauth_forms.ResetPasswordKeyForm",
+}
 # Emails after a password reset or change ("password_reset", "password_changed"...), in templates/account/email/.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Counted in the cache (Redis): "amount/period/per" where per is the IP, the key (the e-mail typed) or the user.
@@ -225,6 +228,8 @@ MFA_TOTP_TOLERANCE = 1
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
+# 03/12/2026 17:20 wherever a date is printed without an explicit format (config/formats/fr/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -422,6 +427,8 @@ LOGGING = {
     },
 }
 ACCOUNT_TOKEN_HOURS = env_int("ACCOUNT_TOKEN_HOURS", 72)
+# The "forgotten password" link lasts as long as the other account links (the page and the email say so).
+PASSWORD_RESET_TIMEOUT = ACCOUNT_TOKEN_HOURS * 60 * 60
 
 # Email digests (digests app): beat runs them on these days at this time (TIME_ZONE), in batches of users.
 DIGEST_DAYS = env_list("DIGEST_DAYS", "mon,thu")

@@ -20,6 +20,8 @@ def redis_database_of_worker(url: str, worker: str) -> str:
 # takes the tasks of the other pytest worker. The URL goes back to the environment (once) for the processes a
 # test starts with these settings.
 REDIS_URL = env_str("TEST_REDIS_URL", "redis://127.0.0.1:6380/1")
+# The address in emails, whatever port `make run` last wrote into .local/env: the tests read links with it.
+SITE_URL = "http://127.0.0.1:8000"
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if XDIST_WORKER and not os.environ.get("TEST_REDIS_URL_OF_WORKER"):
     REDIS_URL = os.environ["TEST_REDIS_URL"] = os.environ["TEST_REDIS_URL_OF_WORKER"] = redis_database_of_worker(

@@ -90,6 +90,7 @@ class DossierSpec:
     created_by: str | None = None  # user key
     case_manager: str | None = "gestionnaire"
     unread: bool = False  # the last Constructys message stays unread for the company's demo users
+    follow_up: bool = False  # the company asked a question yesterday (FOLLOW_UP), unread in the back office
 
     @property
     def number(self) -> str:
@@ -151,10 +152,16 @@ SITES = [
     # APLOMB FORMATION: a private training organisation, NDA only
     Site("aplomb-paris", "aplomb", 1, "APLOMB FORMATION", "58 RUE DE LANCRY", "75010", "PARIS", Region.IDF, head_office=True, nda="11755512375", bank=("30003", "03620", "00020178453"), bic="SOGEFRPPXXX"),
     Site("aplomb-lyon", "aplomb", 2, "APLOMB FORMATION", "112 AVENUE JEAN JAURES", "69007", "LYON", Region.ARA, nda="84691587269", bank=("30003", "03620", "00020178454"), bic="SOGEFRPPXXX"),
+    Site("aplomb-toulouse", "aplomb", 3, "APLOMB FORMATION", "6 RUE DES SEPT TROUBADOURS", "31000", "TOULOUSE", Region.OCC, nda="76311234531", bank=("30003", "03620", "00020178455"), bic="SOGEFRPPXXX"),
+    Site("aplomb-bordeaux", "aplomb", 4, "APLOMB FORMATION", "19 COURS DU MEDOC", "33300", "BORDEAUX", Region.NAQ, nda="75331456733", bank=("30003", "03620", "00020178456"), bic="SOGEFRPPXXX"),
+    # BTP CFA's Gironde CFA (the apprentices of Bordeaux's companies train there)
+    Site("cfa-gironde", "btpcfa", 4, "BTP CFA GIRONDE", "2 RUE DE LA CHAPELLE", "33300", "BORDEAUX", Region.NAQ, nda="75330512733", uai_digits="0332789", bank=("10278", "02250", "00020481604"), bic="CMCIFR2A"),
 ]  # fmt: skip
 
 _BSO_ALL = tuple((k, Role.COMPANY_MANAGER) for k in ("bso-toulouse", "bso-montauban", "bso-bordeaux"))
-_REFERENT = tuple((s.key, Role.PROVIDER_REFERENT) for s in SITES if s.org in ("btpcfa", "cma"))
+# Each training provider has its own référent: BTP CFA's (also its Digit Invest account), the CMA's, APLOMB's.
+_REFERENT = tuple((s.key, Role.PROVIDER_REFERENT) for s in SITES if s.org == "btpcfa")
+_CMA_REFERENT = tuple((s.key, Role.PROVIDER_REFERENT) for s in SITES if s.org == "cma")
 
 USERS = [
     DemoUser(
@@ -203,7 +210,7 @@ USERS = [
         "0534123404",
         memberships=_REFERENT,
         portal="oGestion",
-        role_label="Référent portail OF - BTP CFA et CMA Occitanie",
+        role_label="Référent portail OF - BTP CFA (4 CFA)",
     ),
     DemoUser(
         "of",
@@ -287,7 +294,19 @@ USERS = [
         "Directeur pédagogique",
         "0142123410",
         listed=False,
-        memberships=(("aplomb-paris", Role.PROVIDER_REFERENT), ("aplomb-lyon", Role.PROVIDER_REFERENT)),
+        memberships=tuple((s.key, Role.PROVIDER_REFERENT) for s in SITES if s.org == "aplomb"),
+    ),
+    DemoUser(
+        "cma",
+        "cma@demo.constructys.fr",
+        Civility.MADAME,
+        "Isabelle",
+        "Fournier",
+        "Responsable du service formation",
+        "0561123413",
+        memberships=_CMA_REFERENT,
+        portal="oGestion",
+        role_label="Référent portail OF - CMA Occitanie (4 établissements)",
     ),
     DemoUser(
         "gestionnaire2",
@@ -323,6 +342,7 @@ TRAINEES = {
         Trainee(Civility.MADAME, "Carpentier", "Julie", D(1991, 10, 21), "Conductrice de travaux", "62000", "ARRAS"),
         Trainee(Civility.MONSIEUR, "Wallet", "Anthony", D(1987, 4, 4), "Maçon", "59000", "LILLE"),
         Trainee(Civility.MONSIEUR, "Dupont", "Gérard", D(1968, 2, 28), "Maître d'apprentissage", "59000", "LILLE"),
+        Trainee(Civility.MONSIEUR, "Caron", "Théo", D(2001, 7, 19), "Maçon", "62000", "ARRAS"),
     ],
     "elecpro": [
         Trainee(Civility.MONSIEUR, "Perret", "Axel", D(2003, 5, 6), "Apprenti électricien", "74000", "ANNECY"),
@@ -334,6 +354,28 @@ TRAINEES = {
     ],
 }  # fmt: skip
 
+# The training providers' own employees (trainers, assistants) without an account yet: what oGestion's "Sélection
+# d'un salarié" offers a référent to give one of them access. (civility, last name, first name, job, site, email)
+PROVIDER_STAFF = {
+    "btpcfa": [
+        (Civility.MONSIEUR, "Lopez", "Antoine", "Formateur maçonnerie", "cfa-toulouse", "a.lopez@btpcfa-exemple.fr"),
+        (Civility.MADAME, "Chevalier", "Aurélie", "Assistante administrative", "cfa-toulouse", "a.chevalier@btpcfa-exemple.fr"),
+        (Civility.MONSIEUR, "Lefort", "Damien", "Formateur couverture", "cfa-nord", "d.lefort@btpcfa-exemple.fr"),
+        (Civility.MADAME, "Gauthier", "Sarah", "Chargée des relations entreprises", "cfa-annecy", "s.gauthier@btpcfa-exemple.fr"),
+        (Civility.MONSIEUR, "Barbier", "Yann", "Formateur électricité", "cfa-gironde", "y.barbier@btpcfa-exemple.fr"),
+    ],
+    "cma": [
+        (Civility.MADAME, "Rey", "Valérie", "Assistante de formation", "cma-toulouse", "v.rey@cma-occitanie-exemple.fr"),
+        (Civility.MONSIEUR, "Muller", "Patrick", "Formateur plâtrerie", "cma-saint-jean", "p.muller@cma-occitanie-exemple.fr"),
+        (Civility.MADAME, "Arnaud", "Cécile", "Conseillère formation", "cma-montpellier", "c.arnaud@cma-occitanie-exemple.fr"),
+    ],
+    "aplomb": [
+        (Civility.MONSIEUR, "Noël", "Frédéric", "Formateur prévention des risques", "aplomb-paris", "f.noel@aplomb-formation-exemple.fr"),
+        (Civility.MADAME, "Renard", "Laura", "Assistante pédagogique", "aplomb-toulouse", "l.renard@aplomb-formation-exemple.fr"),
+        (Civility.MONSIEUR, "Guerin", "Mickaël", "Formateur habilitation électrique", "aplomb-bordeaux", "m.guerin@aplomb-formation-exemple.fr"),
+    ],
+}  # fmt: skip
+
 _O = DossierStatus
 _S = Scheme
 ELEC_CAP = "PREPARATION ET REALISATION D'OUVRAGES ELECTRIQUES (CAP)/ELECTRICIEN (CAP)"
@@ -341,34 +383,34 @@ PLATRE_CAP = "PLATRIER-PLAQUISTE (CAP)/METIERS DU PLATRE ET DE L'ISOLATION (CAP)
 
 DOSSIERS = [
     # BATIMENTS DU SUD-OUEST (several trained by BTP CFA and the CMA: the référent sees them too)
-    DossierSpec(1, "bso-toulouse", "aplomb-paris", _S.PLAN, _O.CLOSED, "FORMATION INITIALE AMIANTE SS4 OPERATEUR DE CHANTIER", D(2020, 2, 18), D(2020, 2, 21), (0, 1), "entreprise"),
+    DossierSpec(1, "bso-toulouse", "aplomb-toulouse", _S.PLAN, _O.CLOSED, "FORMATION INITIALE AMIANTE SS4 OPERATEUR DE CHANTIER", D(2020, 2, 18), D(2020, 2, 21), (0, 1), "entreprise"),
     DossierSpec(2, "bso-toulouse", "cfa-toulouse", _S.ALTE, _O.CLOSED, "MACON (CAP)", D(2020, 9, 1), D(2022, 6, 30), (5,), "entreprise"),
     DossierSpec(3, "bso-montauban", "cma-saint-jean", _S.ALTE, _O.CLOSED, PLATRE_CAP, D(2021, 9, 1), D(2023, 6, 30), (6,), "salarie"),
     DossierSpec(4, "bso-toulouse", "cfa-toulouse", _S.CPRO, _O.ACCEPTED, "TITRE PROFESSIONNEL CHEF D'EQUIPE GROS OEUVRE", D(2025, 10, 6), D(2026, 12, 18), (2,), "entreprise", unread=True),
-    DossierSpec(5, "bso-toulouse", "cfa-toulouse", _S.ALTE, _O.ACCEPTED, "MACON (CAP)", D(2025, 9, 1), D(2027, 6, 30), (7,), "entreprise"),
-    DossierSpec(6, "bso-bordeaux", "cma-saint-jean", _S.ALTE, _O.ACCEPTED, ELEC_CAP, D(2024, 9, 2), D(2026, 7, 3), (8,), "entreprise"),
+    DossierSpec(5, "bso-toulouse", "cfa-toulouse", _S.ALTE, _O.ACCEPTED, "MACON (CAP)", D(2025, 9, 1), D(2027, 6, 30), (7,), "entreprise", follow_up=True),
+    DossierSpec(6, "bso-bordeaux", "cfa-gironde", _S.ALTE, _O.ACCEPTED, ELEC_CAP, D(2024, 9, 2), D(2026, 7, 3), (8,), "entreprise"),
     DossierSpec(7, "bso-montauban", "cma-toulouse", _S.PLAN, _O.RECEIVED, "TRAVAUX EN HAUTEUR - PORT DU HARNAIS", D(2026, 12, 7), D(2026, 12, 8), (3, 4), "salarie", unread=True),
-    DossierSpec(8, "bso-bordeaux", "aplomb-paris", _S.PLAN, _O.SUBMITTED, "HABILITATION ELECTRIQUE B1V BR BC", D(2027, 1, 18), D(2027, 1, 20), (8, 9), "entreprise", case_manager=None),
+    DossierSpec(8, "bso-bordeaux", "aplomb-bordeaux", _S.PLAN, _O.SUBMITTED, "HABILITATION ELECTRIQUE B1V BR BC", D(2027, 1, 18), D(2027, 1, 20), (8, 9), "entreprise", case_manager=None),
     DossierSpec(9, "bso-toulouse", "cfa-toulouse", _S.TUTO, _O.INCOMPLETE, "FORMATION DE MAITRE D'APPRENTISSAGE", D(2026, 12, 3), D(2026, 12, 4), (2,), "entreprise", unread=True),
-    DossierSpec(10, "bso-toulouse", "aplomb-paris", _S.FNE, _O.REFUSED, "TRANSITION ENERGETIQUE - RENOVATION PERFORMANTE", D(2021, 3, 8), D(2021, 3, 12), (0,), "entreprise"),
-    DossierSpec(11, "bso-bordeaux", "cma-montpellier", _S.PROA, _O.CANCELLED, "TITRE PROFESSIONNEL TECHNICIEN D'ETUDES DU BATIMENT", D(2023, 1, 9), D(2023, 10, 27), (9,), "entreprise"),
+    DossierSpec(10, "bso-toulouse", "aplomb-toulouse", _S.FNE, _O.REFUSED, "TRANSITION ENERGETIQUE - RENOVATION PERFORMANTE", D(2021, 3, 8), D(2021, 3, 12), (0,), "entreprise"),
+    DossierSpec(11, "bso-bordeaux", "aplomb-bordeaux", _S.PROA, _O.CANCELLED, "TITRE PROFESSIONNEL TECHNICIEN D'ETUDES DU BATIMENT", D(2023, 1, 9), D(2023, 10, 27), (9,), "entreprise"),
     DossierSpec(12, "bso-montauban", "cma-toulouse", _S.PLAN, _O.CLOSED, "CACES R482 ENGINS DE CHANTIER CATEGORIE A", D(2022, 5, 16), D(2022, 5, 19), (3,), "salarie"),
-    DossierSpec(13, "bso-toulouse", "cma-perpignan", _S.PLAN, _O.ACCEPTED, "SAUVETEUR SECOURISTE DU TRAVAIL (SST)", D(2026, 3, 2), D(2026, 3, 3), (0, 1, 4), "entreprise"),
+    DossierSpec(13, "bso-toulouse", "cma-toulouse", _S.PLAN, _O.ACCEPTED, "SAUVETEUR SECOURISTE DU TRAVAIL (SST)", D(2026, 3, 2), D(2026, 3, 3), (0, 1, 2), "entreprise"),
     # MACONNERIE LEFEBVRE ET FILS
     DossierSpec(14, "lefebvre-lille", "cfa-nord", _S.ALTE, _O.CLOSED, "MACON (CAP)", D(2020, 9, 7), D(2022, 7, 1), (0,), "lefebvre"),
     DossierSpec(15, "lefebvre-lille", "cfa-nord", _S.ALTE, _O.ACCEPTED, "COUVREUR (CAP)", D(2025, 9, 8), D(2027, 7, 2), (1,), "lefebvre"),
-    DossierSpec(16, "lefebvre-arras", "aplomb-paris", _S.PLAN, _O.CLOSED, "AIPR OPERATEUR - AUTORISATION D'INTERVENTION A PROXIMITE DES RESEAUX", D(2023, 3, 14), D(2023, 3, 14), (2, 3), "lefebvre"),
-    DossierSpec(17, "lefebvre-arras", "cfa-nord", _S.CPRO, _O.SUBMITTED, "TITRE PROFESSIONNEL MACON DU BATI ANCIEN", D(2027, 1, 4), D(2027, 12, 17), (4,), "lefebvre", case_manager=None),
+    DossierSpec(16, "lefebvre-arras", "cfa-nord", _S.PLAN, _O.CLOSED, "AIPR OPERATEUR - AUTORISATION D'INTERVENTION A PROXIMITE DES RESEAUX", D(2023, 3, 14), D(2023, 3, 14), (2, 3), "lefebvre"),
+    DossierSpec(17, "lefebvre-arras", "cfa-nord", _S.CPRO, _O.SUBMITTED, "TITRE PROFESSIONNEL MACON DU BATI ANCIEN", D(2027, 1, 4), D(2027, 12, 17), (6,), "lefebvre", case_manager=None),
     DossierSpec(18, "lefebvre-lille", "cfa-nord", _S.TUTO, _O.ACCEPTED, "FORMATION DE MAITRE D'APPRENTISSAGE", D(2025, 10, 13), D(2025, 10, 14), (5,), "lefebvre"),
-    DossierSpec(19, "lefebvre-lille", "aplomb-lyon", _S.PLAN, _O.INCOMPLETE, "ECHAFAUDAGES FIXES - MONTAGE ET RECEPTION", D(2026, 12, 14), D(2026, 12, 16), (4, 2), "multi", unread=True),
+    DossierSpec(19, "lefebvre-lille", "cfa-nord", _S.PLAN, _O.INCOMPLETE, "ECHAFAUDAGES FIXES - MONTAGE ET RECEPTION", D(2026, 12, 14), D(2026, 12, 16), (4, 5), "multi", unread=True),
     # ELEC'PRO ANNECY
-    DossierSpec(20, "elecpro-annecy", "cfa-annecy", _S.ALTE, _O.ACCEPTED, ELEC_CAP, D(2025, 9, 1), D(2027, 6, 30), (1,), "elecpro", case_manager="gestionnaire2"),
+    DossierSpec(20, "elecpro-annecy", "cfa-annecy", _S.ALTE, _O.ACCEPTED, ELEC_CAP, D(2025, 9, 1), D(2027, 6, 30), (1,), "elecpro", case_manager="gestionnaire2", follow_up=True),
     DossierSpec(21, "elecpro-annecy", "cfa-annecy", _S.ALTE, _O.CLOSED, ELEC_CAP, D(2021, 9, 6), D(2023, 6, 30), (0,), "elecpro", case_manager="gestionnaire2"),
     DossierSpec(22, "elecpro-chambery", "aplomb-lyon", _S.PLAN, _O.ACCEPTED, "HABILITATION ELECTRIQUE B1V BR BC", D(2026, 9, 21), D(2026, 9, 23), (2, 4), "elecpro", case_manager="gestionnaire2"),
     DossierSpec(23, "elecpro-annecy", "cfa-annecy", _S.PROA, _O.RECEIVED, "BAC PRO METIERS DE L'ELECTRICITE ET DE SES ENVIRONNEMENTS CONNECTES", D(2027, 1, 11), D(2027, 12, 17), (5,), "elecpro"),
-    DossierSpec(24, "elecpro-chambery", "aplomb-lyon", _S.FNE, _O.CLOSED, "TRANSITION NUMERIQUE - BIM POUR LES ENTREPRISES DU BATIMENT", D(2022, 6, 13), D(2022, 6, 17), (2, 3, 4), "elecpro"),
+    DossierSpec(24, "elecpro-chambery", "aplomb-lyon", _S.FNE, _O.CLOSED, "TRANSITION NUMERIQUE - BIM POUR LES ENTREPRISES DU BATIMENT", D(2022, 6, 13), D(2022, 6, 17), (2, 4), "elecpro"),
     DossierSpec(25, "elecpro-albertville", "aplomb-lyon", _S.CPRO, _O.REFUSED, "TITRE PROFESSIONNEL ELECTRICIEN D'EQUIPEMENT DU BATIMENT", D(2024, 2, 5), D(2025, 1, 31), (3,), "elecpro"),
-    DossierSpec(26, "elecpro-albertville", "aplomb-lyon", _S.PLAN, _O.CANCELLED, "PHOTOVOLTAIQUE - QUALIPV ELEC", D(2025, 4, 7), D(2025, 4, 9), (3, 2), "elecpro"),
+    DossierSpec(26, "elecpro-albertville", "aplomb-lyon", _S.PLAN, _O.CANCELLED, "PHOTOVOLTAIQUE - QUALIPV ELEC", D(2025, 4, 7), D(2025, 4, 9), (3,), "elecpro"),
 ]  # fmt: skip
 
 _L = LineSpec
@@ -507,6 +549,16 @@ THREADS = {
         ),
     ],
 }
+
+# A question the company asked the day before the demo starts, which the case manager has not opened yet.
+FOLLOW_UP = (
+    "company",
+    "Date d'examen avancée",
+    "Bonjour, le CFA nous informe que l'examen final est avancé au 15 juin. Faut-il modifier la date de fin du "
+    "contrat dans le dossier ? Merci.",
+)
+# The statuses of open dossiers, where the company's last message may still wait for the case manager.
+AWAITING_STATUSES = (DossierStatus.SUBMITTED, DossierStatus.RECEIVED, DossierStatus.INCOMPLETE, DossierStatus.ACCEPTED)
 
 # Issue 6: the home pages' INFORMATIONS (portal "all", "egestion" or "ogestion"; paragraphs separated by a blank
 # line) and the "Mes Contacts" advisors by region (name, phone, email, region code).

@@ -27,7 +27,23 @@ from invest.models import (
 from invest.services import recompute_totals
 
 CATEGORIES = ["Équipements pédagogiques", "Équipements numériques", "Ingénierie pédagogique", "Locaux et aménagements"]
-OPENS, CLOSES = datetime.date(2026, 1, 12), datetime.date(2026, 12, 31)
+# A campaign runs a few weeks and closes at 17:00 (Paris time); the demo's is open whatever the machine's date:
+# opened three weeks ago, closing in three weeks.
+CAMPAIGN_OPENED_DAYS_AGO, CAMPAIGN_CLOSES_IN_DAYS = 21, 21
+OPENS_AT, CLOSES_AT = (9, 0), (17, 0)
+# When the demo requests were transmitted and decided, in days after the opening.
+SUBMITTED_AFTER_DAYS, DECIDED_AFTER_DAYS = 6, 14
+
+
+def is_believable(campaign) -> bool:
+    """Open now, a few weeks long, closing at 17:00."""
+    closes = timezone.localtime(campaign.closes_at)
+    return (
+        campaign.is_open(timezone.now())
+        and (closes.hour, closes.minute) == CLOSES_AT
+        and campaign.closes_at - campaign.opens_at <= datetime.timedelta(weeks=8)
+    )
+
 
 # (CFA site, title, category, status, granted, lines (designation, quantity, unit price HT, VAT rate), co-financing)
 REQUESTS = [
@@ -60,12 +76,12 @@ REQUESTS = [
 
 def _campaign(world) -> Campaign:
     campaign = Campaign.objects.filter(year=2026).first()
-    now = timezone.now()
+    today = timezone.localdate()
     values = {"envelope": Decimal("2500000.00"), "max_amount_per_request": Decimal("150000.00")}
-    if campaign is None or not campaign.is_open(now):
+    if campaign is None or not is_believable(campaign):
         # Open "now", whatever the machine's date: the demo is meant to be tried.
-        values["opens_at"] = min(at(OPENS, 9, 0), now - datetime.timedelta(days=30))
-        values["closes_at"] = max(at(CLOSES, 18, 0), now + datetime.timedelta(days=60))
+        values["opens_at"] = at(today - datetime.timedelta(days=CAMPAIGN_OPENED_DAYS_AGO), *OPENS_AT)
+        values["closes_at"] = at(today + datetime.timedelta(days=CAMPAIGN_CLOSES_IN_DAYS), *CLOSES_AT)
     campaign, _ = upsert(
         Campaign,
         {"year": 2026},
@@ -134,9 +150,20 @@ def seed_invest(world) -> None:
             decided = granted is not None
             InvestmentRequest.objects.filter(pk=investment.pk).update(
                 status=status,
-                submitted_at=campaign.opens_at + datetime.timedelta(days=20),
                 granted_amount=granted,
-                decided_at=campaign.opens_at + datetime.timedelta(days=45) if decided else None,
                 decided_by=world.users["gestionnaire"] if decided else None,
             )
+        _date_within_the_campaign(investment, campaign, decided=granted is not None)
         _quote(world, investment, lines)
+
+
+def _date_within_the_campaign(investment, campaign, *, decided):
+    """Drafted, transmitted and decided in that order, between the campaign's opening and today (a campaign of an
+    earlier run moved to today's window takes its requests with it)."""
+    dates = {
+        "created_at": campaign.opens_at + datetime.timedelta(days=SUBMITTED_AFTER_DAYS - 3, hours=1),
+        "submitted_at": campaign.opens_at + datetime.timedelta(days=SUBMITTED_AFTER_DAYS, hours=2),
+        "decided_at": campaign.opens_at + datetime.timedelta(days=DECIDED_AFTER_DAYS, hours=5) if decided else None,
+    }
+    if any(getattr(investment, name) != value for name, value in dates.items()):
+        InvestmentRequest.objects.filter(pk=investment.pk).update(**dates)

@@ -112,6 +112,7 @@ class DemoWorld:
         self.staff_authenticators()
         self.memberships()
         self.trainees()
+        self.provider_staff()
         self.training_dossiers()
         self.messages()
         refresh_unread_company_messages(Dossier.objects.filter(pk__in=[d.pk for d in self.dossiers.values()]))
@@ -258,6 +259,23 @@ class DemoWorld:
                 )
                 self.persons[org_key].append(person)
 
+    def provider_staff(self):
+        """The training providers' employees, each declared by their establishment (oGestion's "Sélection d'un
+        salarié" lists them to the référent)."""
+        for org_key, persons in data.PROVIDER_STAFF.items():
+            for civility, last_name, first_name, job_title, site_key, email in persons:
+                site = self.sites[site_key]
+                upsert(
+                    Person,
+                    {"organisation": self.orgs[org_key], "last_name": last_name.upper(), "first_name": first_name},
+                    {
+                        "civility": civility,
+                        "establishment": site,
+                        "email": email,
+                        "job_title": job_title,
+                    },
+                )
+
     # --- dossiers and messages ---------------------------------------------------------------------------------
 
     def anchor(self, spec) -> datetime.date:
@@ -287,6 +305,8 @@ class DemoWorld:
                 stamp = at(self.anchor(spec), 10, 15)
                 Dossier.objects.filter(pk=dossier.pk).update(created_at=stamp, updated_at=stamp)
             org_key = next(s.org for s in data.SITES if s.key == spec.employer)
+            # A trainee the demo moved to another dossier (trained near where they work) leaves this one.
+            dossier.enrolments.exclude(person__in=[self.persons[org_key][i] for i in spec.trainees]).delete()
             for index in spec.trainees:
                 enrolment, created = Enrolment.objects.get_or_create(
                     dossier=dossier, person=self.persons[org_key][index]
@@ -312,7 +332,8 @@ class DemoWorld:
         times = []
         for i in range(count):
             day = first + datetime.timedelta(days=span * (i + 1) // count)
-            times.append(min(at(day, 9 + 2 * i, 5 + 11 * i), latest - datetime.timedelta(minutes=10 * (count - i))))
+            # From 10:30 on the filing day: after the request itself (filed at 10:15).
+            times.append(min(at(day, 10 + 2 * i, 30 + 9 * i), latest - datetime.timedelta(minutes=10 * (count - i))))
         return times
 
     def company_readers(self, spec) -> list[User]:
@@ -326,8 +347,10 @@ class DemoWorld:
     def messages(self):
         for spec in data.DOSSIERS:
             dossier = self.dossiers[spec.seq]
-            thread = data.THREADS[spec.status]
-            times = self.thread_times(spec, len(thread))
+            thread = data.THREADS[spec.status] + ([data.FOLLOW_UP] if spec.follow_up else [])
+            times = self.thread_times(spec, len(data.THREADS[spec.status]))
+            if spec.follow_up:
+                times.append(self.now - datetime.timedelta(hours=20))
             last_constructys = max((i for i, (side, _, _) in enumerate(thread) if side == "constructys"), default=None)
             for i, ((side, title, body), when) in enumerate(zip(thread, times, strict=True)):
                 if side == "company":
@@ -345,6 +368,8 @@ class DemoWorld:
                 )
                 if created:
                     Message.objects.filter(pk=message.pk).update(created_at=when)
+                if side == "company":
+                    self.read_by_staff(spec, dossier, message, when, awaited=i == len(thread) - 1)
                 stays_unread = spec.unread and i == last_constructys
                 for reader in self.company_readers(spec):
                     if reader == author or stays_unread:
@@ -353,6 +378,17 @@ class DemoWorld:
                     if created:
                         read_at = min(when + datetime.timedelta(hours=20), self.now)
                         MessageRead.objects.filter(pk=read.pk).update(read_at=read_at)
+
+    def read_by_staff(self, spec, dossier, message, when, awaited):
+        """The case manager opened the company's messages, except the last one of an open dossier that nobody has
+        answered yet (a new request without a case manager, a question just asked): those wait in the back office's
+        queue ("Messages non lus"). A dossier closed years ago has nothing unread."""
+        if awaited and spec.status in data.AWAITING_STATUSES:
+            return
+        reader = dossier.case_manager or self.users["gestionnaire"]
+        read, created = MessageRead.objects.get_or_create(message=message, user=reader)
+        if created:
+            MessageRead.objects.filter(pk=read.pk).update(read_at=min(when + datetime.timedelta(hours=3), self.now))
 
     def notification_preferences(self):
         """Digests: the Montauban user also asked for an email right away for each new message (Mon compte)."""
@@ -555,6 +591,8 @@ class DemoWorld:
 
     # --- member account (contributions) ----------------------------------------------------------------------
 
+    RETURN_2024_SUBMITTED_AT = at(datetime.date(2025, 2, 14), 10, 40)
+
     def member_account(self):
         """Rates of the 2024 and 2025 returns (as the admin configures them), BSO Toulouse's 2024 return and its
         payments to Constructys; 2025 is left for the visitor to declare."""
@@ -579,6 +617,10 @@ class DemoWorld:
         figures = Figures(headcount=42, payroll=Decimal("1684250.00"), fixed_term_payroll=Decimal("96400.00"))
         if not ContributionReturn.objects.filter(establishment=site, year=2024).exists():
             submit_return(site, self.users["entreprise"], 2024, figures)
+        # The 2024 return was declared early in 2025, as returns are (before the first payment below).
+        ContributionReturn.objects.filter(establishment=site, year=2024).exclude(
+            submitted_at=self.RETURN_2024_SUBMITTED_AT
+        ).update(submitted_at=self.RETURN_2024_SUBMITTED_AT)
         for reference, paid_on, amount in [
             ("CT2024-104217-1", datetime.date(2025, 2, 28), Decimal("12000.00")),
             ("CT2024-104217-2", datetime.date(2025, 9, 15), Decimal("8000.00")),
@@ -657,5 +699,5 @@ class DemoWorld:
             },
             trainees=trainees,
         )
-        plan.choose_provider(module, self.sites["aplomb-paris"])
+        plan.choose_provider(module, self.sites["aplomb-toulouse"])  # near the Toulouse trainees
         services.save_draft(draft, {}, step="modules")

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
 from common.admin_helpers import KeptRecordAdminMixin
+from common.formats import counted
 from digests import services
 from digests.models import Digest, DigestPreference
 
@@ -50,12 +51,15 @@ class DigestAdmin(KeptRecordAdminMixin, admin.ModelAdmin):
                 empty += 1
         if sent:
             self.message_user(
-                request, f"{sent} récapitulatif(s) de test envoyé(s) à {request.user.email}.", messages.SUCCESS
+                request,
+                f"{counted(sent, 'récapitulatif de test envoyé', 'récapitulatifs de test envoyés')} "
+                f"à {request.user.email}.",
+                messages.SUCCESS,
             )
         if empty:
             self.message_user(
                 request,
-                f"{empty} récapitulatif(s) sans plus rien de nouveau à montrer : rien envoyé.",
+                f"{counted(empty, 'récapitulatif')} sans plus rien de nouveau à montrer : rien envoyé.",
                 messages.WARNING,
             )
 

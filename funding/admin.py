@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.staff_access import RegionScopedAdminMixin
 from common.admin_helpers import ReadOnlyInline
+from common.formats import counted
 from dossiers.cerfa import FIELDS, SECTIONS, fields_in
 from funding import services
 from funding.models import FundingRequest, FundingRule, PlanModule, PlanTrainee, RequestDocument, RequestKind
@@ -249,7 +250,10 @@ class FundingRequestAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
                 refused += 1
         if refused:
             self.message_user(
-                request, f"{refused} demande(s) transmise(s) n'ont pas été supprimées.", level=messages.WARNING
+                request,
+                f"{counted(refused, 'demande transmise', 'demandes transmises')} : "
+                "une demande transmise n'est jamais supprimée.",
+                level=messages.WARNING,
             )
 
 

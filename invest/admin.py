@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from accounts.staff_access import RegionScopedAdminMixin
 from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, admin_page
 from common.downloads import document_response
+from common.formats import counted
 from invest import services
 from invest.exports import requests_xlsx_response
 from invest.forms import DecisionForm
@@ -280,15 +281,25 @@ class InvestmentRequestAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
             else:
                 count += 1
         if count:
-            self.message_user(request, f"{count} demande(s) {done}.", messages.SUCCESS)
+            self.message_user(request, f"{counted(count, *done)}.", messages.SUCCESS)
 
     @admin.action(description="Mettre en instruction", permissions=["change"])
     def start_review_action(self, request, queryset):
-        self._apply(request, queryset.select_related("campaign"), services.start_review, "mise(s) en instruction")
+        self._apply(
+            request,
+            queryset.select_related("campaign"),
+            services.start_review,
+            ("demande mise en instruction", "demandes mises en instruction"),
+        )
 
-    @admin.action(description="Marquer payée(s)", permissions=["change"])
+    @admin.action(description="Marquer les demandes sélectionnées comme payées", permissions=["change"])
     def mark_paid_action(self, request, queryset):
-        self._apply(request, queryset.select_related("campaign"), services.mark_paid, "marquée(s) payée(s)")
+        self._apply(
+            request,
+            queryset.select_related("campaign"),
+            services.mark_paid,
+            ("demande marquée payée", "demandes marquées payées"),
+        )
 
     @admin.action(description="Exporter la sélection (XLSX)", permissions=["view"])
     def export_action(self, request, queryset):

@@ -1,7 +1,6 @@
 """A campaign's requests as an XLSX workbook for the back office (common.exports writes the workbook)."""
 
 from django.http import HttpResponse
-from django.utils import timezone
 
 from common.exports import CHUNK, XLSX_CONTENT_TYPE, as_attachment, xlsx_bytes
 
@@ -46,7 +45,7 @@ def request_rows(queryset):
             item.co_financing,
             item.requested_amount,
             item.get_status_display(),
-            timezone.localtime(item.submitted_at).replace(tzinfo=None) if item.submitted_at else None,
+            item.submitted_at,  # a date cell in local time (common.exports)
             item.granted_amount,
             item.refusal_reason,
             item.created_by.email,

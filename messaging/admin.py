@@ -1,11 +1,15 @@
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
 from accounts.staff_access import RegionScopedAdminMixin
 from common.admin_helpers import KeptRecordAdminMixin
+from common.forms import CleanTextFormMixin, MultipleFileField
+from common.uploads import MAX_FILES_PER_MESSAGE, check_uploads
 from dossiers.models import Dossier
 from messaging import services
 from messaging.models import Message, SenderSide
@@ -23,6 +27,24 @@ class UnreadFilter(admin.SimpleListFilter):
         if self.value() == "non-lus":
             return queryset.filter(sender_side=SenderSide.COMPANY).exclude(staff_have_read())
         return queryset
+
+
+class ReplyForm(CleanTextFormMixin, forms.ModelForm):
+    """A case manager's answer, with attachments checked like every upload of the portal (common.uploads)."""
+
+    fichiers = MultipleFileField(
+        label="Pièces jointes",
+        help_text=f"PDF, JPEG ou PNG, {MAX_FILES_PER_MESSAGE} fichiers au plus ; l'entreprise les trouve avec le "
+        "message et dans les documents émis du dossier.",
+    )
+
+    class Meta:
+        model = Message
+        fields = ["dossier", "title", "body"]
+
+    def clean_fichiers(self):
+        self.checked_files = check_uploads(self.cleaned_data["fichiers"])
+        return self.cleaned_data["fichiers"]
 
 
 @admin.register(Message)
@@ -48,9 +70,14 @@ class MessageAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(staff_read=staff_have_read())
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ReplyForm
+        return super().get_form(request, obj, change, **kwargs)
+
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["dossier", "title", "body"]
+            return ["dossier", "title", "body", "fichiers"]
         return ["dossier", "sender_side", "author", "title", "body", "created_at"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -69,13 +96,20 @@ class MessageAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
         if change:
             return super().save_model(request, obj, form, change)
         message = services.reply_as_case_manager(
-            form.cleaned_data["dossier"], request.user, form.cleaned_data["title"], form.cleaned_data["body"]
+            form.cleaned_data["dossier"],
+            request.user,
+            form.cleaned_data["title"],
+            form.cleaned_data["body"],
+            files=getattr(form, "checked_files", []),
         )
         obj.pk = message.pk
         obj.sender_side, obj.author, obj.created_at = SenderSide.CONSTRUCTYS, request.user, message.created_at
 
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(request, f"Réponse envoyée sur le dossier {obj.dossier.number}.")
+        # Back to the dossier the answer was written from, where the thread and its documents are.
+        if request.user.has_perm("dossiers.view_dossier"):
+            return HttpResponseRedirect(reverse("admin:dossiers_dossier_change", args=[obj.dossier_id]))
         return super().response_add(request, obj, post_url_continue)
 
     @admin.display(description="titre", ordering="title")

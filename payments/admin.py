@@ -10,11 +10,26 @@ from django.utils.html import format_html, format_html_join
 from accounts.staff_access import MaskedIbanAdminMixin, RegionScopedAdminMixin, masked_iban_display
 from common.admin_helpers import KeptRecordAdminMixin
 from common.forms import CleanTextFormMixin
+from dossiers.models import Dossier
 from payments import services
 from payments.models import Payment, PaymentLine
 
 
+class DossierNumberField(forms.ModelChoiceField):
+    """A dossier typed by its number, as accounting reads it on the invoice (9920000005.01), not an internal id."""
+
+    widget = forms.TextInput(attrs={"size": 16, "placeholder": "9920000005.01", "inputmode": "decimal"})
+    default_error_messages = {"invalid_choice": "Aucun dossier ne porte ce numéro : vérifiez-le sur la facture."}
+
+    def __init__(self, **kwargs):
+        super().__init__(Dossier.objects.all(), to_field_name="number", **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value.strip() if isinstance(value, str) else value)
+
+
 class PaymentLineForm(CleanTextFormMixin, forms.ModelForm):
+    dossier = DossierNumberField(label="N° de dossier")
     settle_again = forms.BooleanField(
         label="Régler à nouveau",
         required=False,
@@ -40,6 +55,8 @@ class PaymentLineForm(CleanTextFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["settle_again"].initial = bool(self.instance.pk and self.instance.duplicate_reason)
+        if self.instance.dossier_id:  # the foreign key's initial value is the id: shown as the number
+            self.initial["dossier"] = self.instance.dossier.number
         # Taken from the dossier when left empty.
         for name in ("scheme", "training_title", "period_start", "period_end"):
             self.fields[name].required = False
@@ -137,7 +154,6 @@ class PaymentLineInline(admin.TabularInline):
     form = PaymentLineForm
     formset = PaymentLineFormSet
     extra = 1
-    raw_id_fields = ["dossier"]
     fields = PaymentLineForm.Meta.fields
 
     def get_queryset(self, request):

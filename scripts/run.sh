@@ -7,12 +7,17 @@ source "$(dirname "${BASH_SOURCE[0]}")/services.sh"
 cd "$ROOT_DIR"
 
 install_all
+if is_root; then
+  # Celery warns when its worker runs as root: here every process of make run does (development only).
+  say "Run as root: the web server and the Celery worker run as root too. Once the packages are installed, run make run as a normal user (README, The two commands)."
+fi
 start_services
 trap stop_started_services EXIT
 
 PY="$UV_PROJECT_ENVIRONMENT/bin/python"
 PORT="${PORT:-8000}"
 export PORT SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"  # also the address seed_demo prints
+write_local_env  # commands run by hand later find these services and SITE_URL
 say "Applying migrations"
 # No statement timeout for migrations: an index built on a benchmark-sized table may take longer.
 DATABASE_STATEMENT_TIMEOUT_MS=0 "$PY" manage.py migrate --no-input

@@ -220,6 +220,26 @@ stop_clamav() {
   rm -f "$pidfile"
 }
 
+# `make run` leaves the addresses it used in .local/env (config/env.py reads it), so that a management command run
+# by hand afterwards (seed_demo, demo_totp, rgpd_erase_person…) works on this checkout's database, Redis, clamd and
+# SITE_URL. Other lines of the file (a second checkout's own settings) are kept.
+LOCAL_ENV_FILE="${LOCAL_ENV_FILE:-$ROOT_DIR/.local/env}"
+LOCAL_ENV_KEYS=(DATABASE_URL REDIS_URL TEST_REDIS_URL CLAMAV_URL SITE_URL)
+write_local_env() {
+  local kept="" key pattern
+  pattern="^($(IFS='|'; printf '%s' "${LOCAL_ENV_KEYS[*]}"))="
+  mkdir -p "$(dirname "$LOCAL_ENV_FILE")"
+  [ -f "$LOCAL_ENV_FILE" ] && kept="$(grep -v -E "$pattern" "$LOCAL_ENV_FILE" | grep -v '^# Written by make run' || true)"
+  {
+    printf '# Written by make run (scripts/services.sh write_local_env); read by config/env.py.\n'
+    [ -n "$kept" ] && printf '%s\n' "$kept"
+    for key in "${LOCAL_ENV_KEYS[@]}"; do
+      if [ -n "${!key:-}" ]; then printf '%s=%s\n' "$key" "${!key}"; fi
+    done
+  } >"$LOCAL_ENV_FILE.tmp"
+  mv "$LOCAL_ENV_FILE.tmp" "$LOCAL_ENV_FILE"
+}
+
 start_services() {
   start_postgres
   start_redis

@@ -84,8 +84,7 @@ def test_every_demo_login_exists_with_its_role(world):
 
     referent = memberships_of("referent@demo.constructys.fr")
     assert {m.role for m in referent} == {Role.PROVIDER_REFERENT}
-    assert len({m.establishment.organisation_id for m in referent}) == 2
-    assert all(m.establishment.organisation.kind == "provider" for m in referent)
+    assert {m.establishment.organisation.name for m in referent} == {"BTP CFA"}
 
     of = memberships_of("of@demo.constructys.fr")
     assert of and {m.role for m in of} == {Role.PROVIDER_USER}
@@ -199,3 +198,104 @@ def test_the_demo_documents_are_rendered_by_the_products_own_renderers(world):
     ):
         with default_storage.open(document.file.name, "rb") as handle:
             assert text(handle.read()) == text(product)
+
+
+# --- a believable world (issue 17) ----------------------------------------------------------------------------------
+
+
+def test_each_training_provider_has_its_own_siren_and_referent(world):
+    providers = Organisation.objects.filter(kind="provider").prefetch_related("establishments")
+    assert len({provider.siren for provider in providers}) == providers.count() == 3
+    for provider in providers:
+        assert all(site.siret.startswith(provider.siren) for site in provider.establishments.all())
+        referents = User.objects.filter(
+            memberships__establishment__organisation=provider, memberships__role=Role.PROVIDER_REFERENT
+        ).distinct()
+        assert referents.count() == 1, provider.name
+        # Their référent is theirs only: it administers no other organisation.
+        assert (
+            Membership.objects.filter(user=referents.get()).values("establishment__organisation").distinct().count()
+            == 1
+        )
+
+
+def test_trainees_work_at_the_employer_establishment_and_train_in_its_region(world):
+    for dossier in Dossier.objects.filter(number__startswith="9920").select_related(
+        "employer_establishment", "provider_establishment"
+    ):
+        assert dossier.provider_establishment.region == dossier.employer_establishment.region, dossier.number
+        for enrolment in dossier.enrolments.select_related("person"):
+            assert enrolment.person.establishment == dossier.employer_establishment, (dossier.number, enrolment)
+
+
+def test_every_person_has_a_civility_and_each_provider_knows_salaries_to_select(world):
+    assert not Person.objects.filter(civility="").exists()
+    for provider in Organisation.objects.filter(kind="provider"):
+        referent = User.objects.filter(
+            memberships__establishment__organisation=provider, memberships__role=Role.PROVIDER_REFERENT
+        ).first()
+        # What oGestion's "Sélection d'un salarié" lists to the référent.
+        selectable = Person.objects.for_user(referent)
+        assert selectable.count() >= 3, provider.name
+        assert all(person.organisation == provider and person.email for person in selectable)
+
+
+def test_finished_dossiers_have_no_unread_company_message_and_open_ones_only_recent_ones(world):
+    from django.utils import timezone
+
+    from messaging.selectors import staff_have_read
+
+    finished = Dossier.objects.filter(number__startswith="9920").finished()
+    assert not finished.filter(has_unread_company_messages=True).exists()
+    unread = Message.objects.filter(dossier__number__startswith="9920", sender_side="company").exclude(
+        staff_have_read()
+    )
+    assert unread.exists()  # the back office's queue has something to show
+    for message in unread.select_related("dossier"):
+        assert message.dossier.status not in (DossierStatus.CLOSED, DossierStatus.REFUSED, DossierStatus.CANCELLED)
+        assert timezone.now() - message.created_at < timezone.timedelta(days=60), message.dossier.number
+    # The case manager's own queue ("Mes dossiers") starts with a dossier waiting for an answer.
+    assert Dossier.objects.filter(
+        case_manager__email="gestionnaire@demo.constructys.fr", has_unread_company_messages=True
+    ).exists()
+
+
+def test_accounting_staff_manage_no_dossier_and_are_never_offered_as_case_managers(world):
+    from backoffice.instruction import case_manager_candidates
+
+    accountant = User.objects.get(email="comptabilite@demo.constructys.fr")
+    candidates = set(case_manager_candidates())
+    assert accountant not in candidates
+    managers = Dossier.objects.filter(case_manager__isnull=False).values_list("case_manager", flat=True)
+    assert {User.objects.get(pk=pk) for pk in managers} <= candidates
+
+
+def test_dates_agree_with_one_another(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from contributions.models import ContributionPayment, ContributionReturn
+    from invest.models import Campaign, InvestmentRequest
+
+    # The 2024 collection return was declared early in 2025, before the payments of 2024's contributions.
+    declared = ContributionReturn.objects.get(year=2024)
+    declared_on = timezone.localtime(declared.submitted_at).date()
+    assert datetime.date(2025, 1, 1) <= declared_on <= datetime.date(2025, 4, 30)
+    assert all(payment.paid_on >= declared_on for payment in ContributionPayment.objects.filter(year=2024))
+
+    # A campaign of a few weeks, open now, closing at 17:00; its requests drafted, sent, decided inside it.
+    campaign = Campaign.objects.get(year=2026)
+    closes = timezone.localtime(campaign.closes_at)
+    assert campaign.is_open() and (closes.hour, closes.minute) == (17, 0)
+    assert datetime.timedelta(weeks=2) <= campaign.closes_at - campaign.opens_at <= datetime.timedelta(weeks=8)
+    for request in InvestmentRequest.objects.all():
+        assert campaign.opens_at <= request.created_at <= request.submitted_at <= timezone.now()
+        if request.decided_at:
+            assert request.submitted_at <= request.decided_at <= timezone.now()
+
+    # Messages after the request was filed, payments after the invoices they settle.
+    for dossier in Dossier.objects.filter(number__startswith="9920"):
+        assert all(message.created_at >= dossier.created_at for message in dossier.messages.all()), dossier.number
+    for line in PaymentLine.objects.select_related("payment"):
+        assert line.period_start <= line.period_end <= line.invoice_date <= line.payment.paid_on

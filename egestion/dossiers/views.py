@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.downloads import document_response
 from common.forms import text_problem
-from common.uploads import check_upload
+from common.uploads import check_uploads
 from deadlines import selectors as deadline_selectors
 from dossiers import exports, selectors
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
@@ -52,13 +52,6 @@ def _dossier_or_404(request, number):
     if dossier is None:
         raise Http404("Aucun dossier ne correspond à ce numéro.")
     return dossier
-
-
-def _checked_files(files):
-    """Check every file before writing anything: one bad file refuses them all."""
-    if len(files) > MAX_FILES:
-        raise ValidationError(f"Vous pouvez joindre au plus {MAX_FILES} fichiers.")
-    return [check_upload(f) for f in files]
 
 
 # --- the list -----------------------------------------------------------------------------------------------------
@@ -176,7 +169,7 @@ def document_upload(request, number):
         error = "Choisissez un fichier à ajouter (PDF, JPEG ou PNG)."
     else:
         try:
-            checked = _checked_files(files)
+            checked = check_uploads(files, max_files=MAX_FILES)
         except ValidationError as exc:
             error = " ".join(exc.messages)
     if error:
@@ -248,7 +241,7 @@ def message_new(request, number):
             errors["contenu"] = problem.message
         checked = []
         try:
-            checked = _checked_files(request.FILES.getlist("fichiers"))
+            checked = check_uploads(request.FILES.getlist("fichiers"), max_files=MAX_FILES)
         except ValidationError as exc:
             errors["fichiers"] = " ".join(exc.messages)
         if not errors:

@@ -2,6 +2,7 @@
 
 from allauth.core import ratelimit
 from allauth.decorators import rate_limit
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -52,4 +53,8 @@ def signup(request):
 @never_cache
 def signup_done(request):
     """The same page whether the address had an account or not: nothing tells which."""
-    return render(request, "egestion/signup_done.html", {"email": request.session.get(SIGNUP_EMAIL_SESSION_KEY)})
+    context = {
+        "email": request.session.get(SIGNUP_EMAIL_SESSION_KEY),
+        "link_validity_hours": settings.ACCOUNT_TOKEN_HOURS,  # the same figure as the email's
+    }
+    return render(request, "egestion/signup_done.html", context)

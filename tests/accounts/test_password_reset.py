@@ -128,3 +128,47 @@ def test_reset_requests_for_one_address_are_limited(client, provider_referent):
     assert response.status_code == 429
     assert "Trop de tentatives" in response.text
     assert len(mail.outbox) == 3
+
+
+def test_a_deactivated_account_is_told_whom_to_ask_and_the_page_is_the_same(client, provider_referent):
+    from accounts.models import Membership, Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    establishment = provider_referent.memberships.get().establishment
+    former = UserFactory(email="ancien@cma-occitanie.fr", is_active=False)
+    MembershipFactory(user=former, establishment=establishment, role=Role.PROVIDER_USER)
+    Membership.include_inactive.filter(user=former).update(is_active=False)
+
+    deactivated = client.post(RESET_URL, {"email": "Ancien@cma-occitanie.fr"}, follow=True)
+    unknown = client.post(RESET_URL, {"email": "personne@inconnu.fr"}, follow=True)
+    known = client.post(RESET_URL, {"email": provider_referent.email}, follow=True)
+
+    assert without_csrf(deactivated.text) == without_csrf(unknown.text) == without_csrf(known.text)
+    message = mail.outbox[0]
+    assert message.to == ["ancien@cma-occitanie.fr"]
+    assert message.subject == "Constructys - Votre compte est désactivé"
+    assert "Ce compte est désactivé" in message.body
+    assert "aucun compte n'utilise cette adresse" not in message.body
+    # Whom to ask: the référent of the training provider where the account had access.
+    assert "CHAMBRE DE METIERS ET DE L'ARTISANAT OCCITANIE : Jing TIAN (jing.tian@cma-occitanie.fr)" in message.body
+    assert "jing.tian@cma-occitanie.fr" in message.alternatives[0][0]
+    assert "/comptes/password/reset/key/" not in message.body
+
+
+def test_the_page_and_the_email_give_the_same_link_validity(client, provider_referent, settings):
+    page = client.post(RESET_URL, {"email": provider_referent.email}, follow=True)
+
+    assert "Le lien est valable 72 heures" in page.text
+    assert "Le lien est valable 72 heures" in mail.outbox[0].body
+    assert "Le lien est valable 72 heures" in mail.outbox[0].alternatives[0][0]
+    assert settings.PASSWORD_RESET_TIMEOUT == 72 * 3600
+
+
+def test_logging_in_flashes_no_success_message(client, provider_referent):
+    response = client.post(
+        "/ogestion/connexion/", {"login": provider_referent.email, "password": DEFAULT_PASSWORD}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == "/ogestion/"
+    assert "réussie" not in response.text
+    assert not [str(message) for message in response.context["messages"]]

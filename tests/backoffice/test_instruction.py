@@ -136,7 +136,7 @@ def test_bulk_accept_from_the_list(staff_client, case_manager):
         url, {"action": "accept", "_selected_action": [first.pk, second.pk, finished.pk]}, follow=True
     )
 
-    assert "Accepter : 2 dossier(s)" in response.text
+    assert "Accepter : 2 dossiers" in response.text
     assert "n'est pas possible" in unescape(response.text)
     assert Document.objects.filter(kind=DocumentKind.FUNDING_AGREEMENT).count() == 2
     finished.refresh_from_db()

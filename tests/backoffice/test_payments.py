@@ -106,7 +106,7 @@ def admin_post(provider, dossiers, total, amounts):
             {
                 f"lines-{index}-invoice_date": "10/03/2025",
                 f"lines-{index}-invoice_number": f"FEH12200{index}",
-                f"lines-{index}-dossier": dossiers[index % len(dossiers)].pk,
+                f"lines-{index}-dossier": dossiers[index % len(dossiers)].number,
                 f"lines-{index}-amount": amount,
             }
         )

@@ -14,6 +14,7 @@ from payments.models import Payment
 from tests.backoffice.conftest import company_message
 from tests.browser.helpers import admin_log_in, log_in, log_out
 from tests.factories import (
+    TINY_PDF,
     DossierFactory,
     EnrolmentFactory,
     MembershipFactory,
@@ -50,8 +51,14 @@ def test_a_case_manager_accepts_and_answers_and_the_company_sees_both(page):
     page.get_by_role("link", name="Répondre à l'entreprise").click()
     page.get_by_label("Titre").fill("RE : Question planning")
     page.get_by_label("Contenu").fill("La formation commence bien le 2 septembre.")
+    page.get_by_label("Pièces jointes").set_input_files(
+        files=[{"name": "planning.pdf", "mimeType": "application/pdf", "buffer": TINY_PDF}]
+    )
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("Réponse envoyée sur le dossier 9935550001.01")
+    # Back on the dossier, whose documents now hold the attachment.
+    expect(page).to_have_url(re.compile(rf"/admin/dossiers/dossier/{dossier.pk}/change/$"))
+    expect(page.locator("#documents-group")).to_contain_text("planning.pdf")
 
     log_out(page)
     log_in(page, company_user.email, "egestion")
@@ -82,7 +89,7 @@ def test_accounting_records_a_payment_and_the_provider_sees_it(page):
     page.get_by_label("Montant total TTC").fill("1875.00")
     page.locator("#id_lines-0-invoice_date").fill("10/03/2025")
     page.locator("#id_lines-0-invoice_number").fill("FEH1220001")
-    page.locator("#id_lines-0-dossier").fill(str(dossier.pk))
+    page.locator("#id_lines-0-dossier").fill(dossier.number)
     page.locator("#id_lines-0-amount").fill("1875.00")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("VIR550")
@@ -105,3 +112,27 @@ def test_accounting_records_a_payment_and_the_provider_sees_it(page):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Télécharger l'avis de virement").click()
     assert download_info.value.suggested_filename == "Avis de virement VIR550.pdf"
+
+
+def test_the_dossier_pages_buttons_never_overlap_its_title(page):
+    case_manager = staff_user(CASE_MANAGER, email="camille.gestion@constructys.fr", totp=True)
+    dossier = DossierFactory(
+        received=True,
+        number="9935550003.01",
+        title="TITRE PROFESSIONNEL TECHNICIEN SUPERIEUR DU BATIMENT OPTION ETUDES ET ECONOMIE - PARCOURS COMPLET",
+    )
+
+    admin_log_in(page, case_manager)
+    for width in (1280, 1920):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"/admin/dossiers/dossier/{dossier.pk}/change/")
+        title = page.locator("#content > h2").bounding_box()
+        for button in page.locator(".object-tools li").all():
+            box = button.bounding_box()
+            overlaps = not (
+                box["x"] >= title["x"] + title["width"]
+                or box["x"] + box["width"] <= title["x"]
+                or box["y"] >= title["y"] + title["height"]
+                or box["y"] + box["height"] <= title["y"]
+            )
+            assert not overlaps, (width, button.inner_text())

@@ -54,7 +54,7 @@ def test_a_referent_asks_accounting_validates_and_everyone_is_told(page, tmp_pat
     # An accounting member validates it in the admin.
     admin_log_in(page, accountant)
     validate_in_the_admin(page, establishment)
-    expect(page.locator(".messagelist")).to_contain_text("1 demande(s) validée(s).")
+    expect(page.locator(".messagelist")).to_contain_text("1 demande validée.")
     establishment.refresh_from_db()
     assert establishment.iban == NEW_IBAN
 

@@ -185,7 +185,7 @@ def test_the_admin_logs_digests_and_sends_a_test_one_to_oneself(staff_client, co
         follow=True,
     )
 
-    assert "1 récapitulatif(s) de test envoyé(s) à gestionnaire@constructys.fr." in response.content.decode()
+    assert "1 récapitulatif de test envoyé à gestionnaire@constructys.fr." in response.content.decode()
     [email] = mail.outbox
     assert email.to == ["gestionnaire@constructys.fr"]
     assert email.subject.startswith("Constructys - [Test] ")

@@ -275,3 +275,9 @@ def test_sign_ups_for_one_address_are_rate_limited_so_nobody_is_flooded_with_ema
 
     assert answers == [302, 302, 302, 429]
     assert len(emails_to("cible@exemple.fr")) == 3
+
+
+def test_the_page_after_signing_up_gives_the_links_validity_in_hours_as_the_email_does(client, settings):
+    settings.ACCOUNT_TOKEN_HOURS = 48
+    page = client.get(reverse("egestion:signup_done")).content.decode()
+    assert "Le lien est valable 48 heures." in page

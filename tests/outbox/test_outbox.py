@@ -137,7 +137,7 @@ def test_the_admin_lists_failed_emails_with_their_error_and_resends_them(client,
 
     response = client.post(url, {"action": "resend", "_selected_action": [row.pk]}, follow=True)
 
-    assert [str(message) for message in response.context["messages"]] == ["1 e-mail(s) remis dans la file d'envoi."]
+    assert [str(message) for message in response.context["messages"]] == ["1 e-mail remis dans la file d'envoi."]
     row.refresh_from_db()
     assert row.status == EmailStatus.SENT and len(mail.outbox) == 1
 

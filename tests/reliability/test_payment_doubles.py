@@ -50,7 +50,7 @@ def payment_form(provider, dossier, reference="VIR550", invoice="FEH1220001", am
         "lines-MAX_NUM_FORMS": "1000",
         "lines-0-invoice_date": "10/03/2025",
         "lines-0-invoice_number": invoice,
-        "lines-0-dossier": dossier.pk,
+        "lines-0-dossier": dossier.number,
         "lines-0-amount": amount,
     }
     data.update({f"lines-0-{name}": value for name, value in line.items()})
@@ -167,7 +167,7 @@ def test_the_same_invoice_twice_in_one_payment_needs_a_reason(client, accountant
             "lines-TOTAL_FORMS": "2",
             "lines-1-invoice_date": "10/03/2025",
             "lines-1-invoice_number": "FEH1220001",
-            "lines-1-dossier": dossier.pk,
+            "lines-1-dossier": dossier.number,
             "lines-1-amount": "100.00",
         }
     )

@@ -35,5 +35,7 @@ class Command(BaseCommand):
         period = mfa_settings.TOTP_PERIOD
         code = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(now) // period))
         remaining = period - int(now) % period
+        # Not on stderr (shown in red, as an error, by Django): the explanation, then the code alone on the last line,
+        # so that it can be copied, or read with `| tail -n 1`.
+        self.stdout.write(f"Code valable encore {remaining} s pour {email} (clé {DEMO_TOTP_SECRET}) :")
         self.stdout.write(code)
-        self.stderr.write(f"Code valable encore {remaining} s pour {email} (clé {DEMO_TOTP_SECRET}).")
