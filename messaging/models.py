@@ -74,3 +74,43 @@ class MessageRead(models.Model):
 
     def __str__(self):
         return f"{self.user} a lu « {self.message} »"
+
+
+# --- unread counts kept up to date, never counted by scanning a thread ---------------------------------------------
+#
+# A user's unread messages in a dossier = the thread's messages - the messages that user wrote or opened. Both figures
+# are kept per dossier (ThreadCount) and per user and dossier (SeenCount) by PostgreSQL triggers on messaging_message
+# and messaging_messageread (migration 0002_unread_counters), so every way of writing a message or a read (the
+# services, the admin, bulk_create, COPY in demo/scale.py, a cascade) updates them in its own transaction. The
+# portals' unread counters (messaging.selectors) then add up one row per dossier in scope instead of every message.
+
+
+class ThreadCount(models.Model):
+    """How many messages a dossier's thread holds (written by the triggers only)."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, primary_key=True, related_name="thread_count", verbose_name="dossier"
+    )
+    messages = models.IntegerField("messages", default=0)
+
+    class Meta:
+        verbose_name = "nombre de messages d'un dossier"
+
+    def __str__(self):
+        return f"{self.dossier_id}: {self.messages}"
+
+
+class SeenCount(models.Model):
+    """How many messages of one dossier one user wrote or opened (written by the triggers only)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="seen_counts", db_index=False)
+    seen = models.IntegerField("messages écrits ou lus", default=0)
+
+    class Meta:
+        verbose_name = "messages lus d'un dossier par un utilisateur"
+        constraints = [models.UniqueConstraint(fields=["user", "dossier"], name="seen_count_once_per_user_dossier")]
+        indexes = [models.Index(fields=["dossier"], name="seen_count_dossier")]
+
+    def __str__(self):
+        return f"{self.user_id} / {self.dossier_id}: {self.seen}"
