@@ -149,3 +149,48 @@ def test_the_unread_counters_cost_the_same_queries_with_many_messages(client, co
             MessageFactory.create_batch(4, dossier=other)
 
     assert_constant_queries(page_of(client, url), grow=more_messages, warm_up=True)
+
+
+def test_a_dossier_closed_long_ago_leaves_the_counters_when_it_is_closed(company):
+    establishment, manager, _ = company
+    dossier = DossierFactory(
+        employer_establishment=establishment, start_date=datetime.date(2010, 1, 1), end_date=datetime.date(2010, 6, 30)
+    )
+    MessageFactory.create_batch(2, dossier=dossier)
+    assert selectors.company_unread_count(manager, None) == 2
+    dossier.status = "closed"
+    dossier.save()
+    assert selectors.company_unread_count(manager, None) == 0 == scanned_unread(manager)
+
+
+@pytest.mark.django_db
+def test_the_counters_finished_statuses_are_the_dossiers():
+    from django.db import connection
+
+    from dossiers.models import FINISHED_STATUSES, DossierStatus
+
+    with connection.cursor() as cursor:
+        for status in DossierStatus.values:
+            cursor.execute("SELECT messaging_finished_on(%s, DATE '2020-01-01')", [status])
+            assert (cursor.fetchone()[0] is not None) == (status in FINISHED_STATUSES), status
+
+
+def test_the_messagerie_pages_list_the_latest_messages_in_order_with_ties(client, company):
+    """Pages read only the dossiers holding the latest messages: the same rows as reading every message."""
+    establishment, manager, _ = company
+    dossiers = DossierFactory.create_batch(8, employer_establishment=establishment)
+    same_moment = timezone.now() - datetime.timedelta(days=1)
+    for index in range(40):
+        moment = same_moment if index % 3 == 0 else same_moment - datetime.timedelta(hours=index)
+        MessageFactory(dossier=dossiers[index * 5 % 8], created_at=moment, title=f"Message {index}")
+    expected = list(
+        Message.objects.filter(dossier__employer_establishment=establishment)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+    )
+    client.force_login(manager)
+    shown = []
+    for number in (1, 2):
+        page = client.get(reverse("egestion:messages"), {"page": number}).context["page"]
+        shown += [message.pk for message in page.object_list]
+    assert shown == expected
