@@ -69,6 +69,8 @@ def production_environment(sql_log):
 
 def start_gunicorn(app, port, env, log_path):
     command = [str(GUNICORN), "--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"]
+    # A control socket of its own (gunicorn's default path is shared by every gunicorn of the machine).
+    command += ["--control-socket", f"{log_path}.ctl", "--timeout", "120"]
     command += ["--chdir", str(ROOT), "--error-logfile", str(log_path), app]
     with open(log_path, "ab") as log:
         return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -93,7 +95,7 @@ def get(url, cookie=None):
             return None
 
     try:
-        with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as response:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=120) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -160,8 +162,8 @@ def cfa_user(provider_user):
 def benchmark_pages():
     """The pages of issue 18 for the benchmark users, and a session cookie per audience."""
     from admin_pages import staff_user
-    from dossier_pages import closest, user_of
     from django.db.models import Count
+    from dossier_pages import closest, user_of
 
     from accounts.models import Role, User
     from dossiers.models import Dossier
@@ -255,7 +257,8 @@ def print_table(pages, bare_runs):
         failed += bool(misses)
         print(
             f"{page.label[:44]:<44} {r['rps']:7.1f} {r['p50']:7.1f} {r['p95']:7.1f} {r['ratio']:6.2f} "
-            f"{page.ratio_target:6.2f} {r['queries']:6.1f} {r['sql_ms']:7.2f}  " + ("MISSED: " + "; ".join(misses) if misses else "OK")
+            f"{page.ratio_target:6.2f} {r['queries']:6.1f} {r['sql_ms']:7.2f}  "
+            + ("MISSED: " + "; ".join(misses) if misses else "OK")
         )
     return failed
 
@@ -282,9 +285,7 @@ def main():
 
     connections.close_all()
 
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     portal_port, bare_port = free_port(), free_port()
     servers = [
         start_gunicorn("bench.sql_log:application", portal_port, env, f"{work}/portal.log"),

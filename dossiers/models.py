@@ -150,6 +150,8 @@ class Dossier(models.Model):
             # The company list: one establishment's dossiers, open or finished, latest first.
             models.Index(fields=["employer_establishment", "status", "-start_date"], name="dossier_employer_list"),
             models.Index(fields=["provider_establishment", "status", "-start_date"], name="dossier_provider_list"),
+            # The company list's tab counters, from the index alone (the 6-year rule reads the end date).
+            models.Index(fields=["employer_establishment", "status", "end_date"], name="dossier_employer_counts"),
             models.Index(fields=["case_manager", "status"], name="dossier_case_manager_queue"),
             # The back office: the whole list latest first, a case manager's queue with unread messages first, and
             # the dossiers waiting for an answer.

@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q
 
 from accounts.models import Person
 from common.forms import CleanTextFormMixin
+from common.paginators import with_known_count
 from dossiers.models import FINISHED_STATUSES, Document, DocumentDirection, DocumentKind, Dossier, Enrolment, Scheme
 
 PAGE_SIZE = 25
@@ -143,7 +144,8 @@ def company_dossier_list(user, establishment_ids, establishments, params) -> Dos
     queryset = queryset.filter(finished) if tab == "historique" else queryset.exclude(finished)
     queryset = queryset.select_related("employer_establishment", "provider_establishment")
     queryset, sort = order_by_sort(queryset, params.get("tri", DEFAULT_SORT), COMPANY_SORTS)
-    return DossierList(queryset, form, tab, counts, sort, COMPANY_TABS)
+    # The page's count is the tab's: the scope is not counted twice.
+    return DossierList(with_known_count(queryset, counts[tab]), form, tab, counts, sort, COMPANY_TABS)
 
 
 PROVIDER_TABS = {"en-cours": "En cours", "soldes": "Soldés", "total": "Total"}
@@ -184,7 +186,7 @@ def provider_dossier_list(user, establishment_ids, establishments, params) -> Do
         funding_agreements_prefetch(),
     )
     queryset, sort = order_by_sort(queryset, params.get("tri", DEFAULT_SORT), PROVIDER_SORTS)
-    return DossierList(queryset, form, tab, counts, sort, PROVIDER_TABS)
+    return DossierList(with_known_count(queryset, counts[tab]), form, tab, counts, sort, PROVIDER_TABS)
 
 
 # --- one dossier --------------------------------------------------------------------------------------------------
