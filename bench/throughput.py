@@ -4,13 +4,14 @@
     make bench-throughput       # = scripts/services.sh install-bench (wrk) + this script
     .venv/bin/python bench/throughput.py [--duration 10] [--connections 8] [--only egestion]
 
-Starts, on free ports, the portal under gunicorn (2 sync workers, DJANGO_DEBUG=0: the production settings; the
-WSGI app is wrapped by the SQL log of bench/sql_log.py) and the bare reference page of bench/bare_app.py (no middleware, the newest
-50 dossiers in a plain template, same PostgreSQL). Logs in the benchmark users (the company closest to 5 000
-dossiers, the provider closest to 2 000, the busiest case manager), then drives each page with wrk (8 connections,
-10 s), each page run between two runs of the bare page so that both see the same machine. Prints requests/s, p50,
-p95, the ratio to the bare page, and SQL queries and SQL time per request; exits 1 when a page misses its target:
-ratio >= 0.5 (home pages and the dossier page >= 0.7, admin >= 0.25), p95 <= 150 ms and SQL <= 5 ms for portal pages.
+Starts, on free ports, the portal under gunicorn (2 sync workers, DJANGO_DEBUG=0: the production settings; the WSGI
+app is wrapped by the SQL log of bench/sql_log.py) and the bare reference page of bench/bare_app.py (no middleware,
+the newest 50 dossiers in a plain template, same PostgreSQL). Logs in the benchmark users (the company closest to
+5 000 dossiers, the provider closest to 2 000, the busiest case manager), then drives each page with wrk
+(8 connections, 10 s), each page run between two runs of the bare page so that both see the same machine. Prints
+requests/s, p50, p95, the ratio to the bare page, and SQL queries and SQL time per request; exits 1 when a page
+misses its target: ratio >= 0.5 (home pages and the dossier page >= 0.7, admin >= 0.25), p95 <= 150 ms and
+SQL <= 5 ms per portal page.
 """
 
 import argparse
