@@ -1,4 +1,4 @@
-"""The portal's WSGI application as bench/throughput.py serves it: exactly production's (config.wsgi, run with
+"""The portal's WSGI application as bench/throughput.py serves it: exactly production's (config.wsgi's, run with
 DJANGO_DEBUG=0), wrapped so that every request appends its status, number of SQL queries and SQL time to the file
 named by BENCH_SQL_LOG, which the script reads after each load run. Never used outside bench/.
 
@@ -8,9 +8,11 @@ named by BENCH_SQL_LOG, which the script reads after each load run. Never used o
 import os
 import time
 
+from django.core.wsgi import get_wsgi_application
 from django.db import connection
 
-from config.wsgi import application as portal
+# What config.wsgi serves (DJANGO_SETTINGS_MODULE=config.settings, set by bench/throughput.py).
+portal = get_wsgi_application()
 
 LOG_PATH = os.environ["BENCH_SQL_LOG"]
 
