@@ -152,6 +152,17 @@ class Dossier(models.Model):
             models.Index(fields=["provider_establishment", "status", "-start_date"], name="dossier_provider_list"),
             # The company list's tab counters, from the index alone (the 6-year rule reads the end date).
             models.Index(fields=["employer_establishment", "status", "end_date"], name="dossier_employer_counts"),
+            # The company list's first page, latest first, per establishment (dossiers.selectors._CompanyListPage).
+            models.Index(
+                fields=["employer_establishment", "-start_date", "-id"],
+                condition=~Q(status__in=FINISHED_STATUSES),
+                name="dossier_employer_open",
+            ),
+            models.Index(
+                fields=["employer_establishment", "-start_date", "-id"],
+                condition=Q(status__in=FINISHED_STATUSES),
+                name="dossier_employer_finished",
+            ),
             models.Index(fields=["case_manager", "status"], name="dossier_case_manager_queue"),
             # The back office: the whole list latest first, a case manager's queue with unread messages first, and
             # the dossiers waiting for an answer.

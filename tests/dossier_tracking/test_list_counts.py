@@ -44,3 +44,27 @@ def test_the_provider_list_counts_its_dossiers_once(client, provider_user, provi
     response, counting = dossier_counts(client, reverse("ogestion:dossiers"), {"onglet": tab})
     assert len(counting) == 1
     assert response.context["page"].paginator.count == {"en-cours": 27, "soldes": 2, "total": 29}[tab]
+
+
+@pytest.mark.parametrize("sort", ["-du", "du", "numero", "-ville", "etat"])
+@pytest.mark.parametrize("tab", ["en-cours", "historique"])
+def test_the_company_list_pages_of_several_establishments_are_in_order(client, company_user, establishment, tab, sort):
+    """The pages read only each establishment's first rows: the same rows, in the same order, as sorting them all."""
+    from accounts.models import Role
+    from dossiers.models import Dossier
+    from tests.factories import MembershipFactory
+
+    second = MembershipFactory(role=Role.COMPANY_MANAGER, user=company_user).establishment
+    for site, open_count in ((establishment, 31), (second, 22)):
+        DossierFactory.create_batch(open_count, employer_establishment=site)
+        DossierFactory.create_batch(28 - open_count // 2, employer_establishment=site, closed=True, **RECENT)
+    client.force_login(company_user)
+    shown = []
+    for number in (1, 2, 3):
+        response, _ = dossier_counts(client, reverse("egestion:dossiers"), {"onglet": tab, "tri": sort, "page": number})
+        page = response.context["page"]
+        if number <= page.paginator.num_pages:
+            shown += [dossier.number for dossier in page.object_list]
+    everything = response.context["listing"].queryset.all()  # a clone: sorted by the database, unnarrowed
+    assert shown == [dossier.number for dossier in everything] and len(shown) == {"en-cours": 53, "historique": 30}[tab]
+    assert set(shown) <= set(Dossier.objects.for_company_user(company_user).values_list("number", flat=True))
