@@ -1,4 +1,4 @@
-.PHONY: run test quality screenshots services stop lint format seed bench
+.PHONY: run test quality screenshots services stop lint format seed bench bench-throughput
 
 # Set up and run the whole portal (web, Celery worker and beat, PostgreSQL, Redis) with demo data.
 run:
@@ -32,3 +32,8 @@ seed:
 # Large volumes for the benchmarks under bench/ (200 000 dossiers, 1 000 000 messages).
 bench:
 	.venv/bin/python manage.py seed_demo --scale 200000
+
+# Pages under load (gunicorn, production settings, wrk) against a bare Django page, after `make bench`.
+bench-throughput:
+	scripts/services.sh install-bench
+	.venv/bin/python bench/throughput.py $(ARGS)

@@ -27,7 +27,7 @@ from accounts.models import Establishment, Membership, Organisation, Organisatio
 from demo import data, identifiers
 from demo.world import CASE_MANAGER_GROUP
 from dossiers.models import Dossier, DossierStatus, Enrolment, Scheme
-from messaging.models import Message, MessageRead, SenderSide
+from messaging.models import Message, MessageRead, SeenCount, SenderSide, ThreadCount
 from messaging.services import refresh_unread_company_messages
 from payments.models import Payment, PaymentLine, PaymentMode
 
@@ -825,7 +825,7 @@ class ScaleGenerator:
 
     def analyze(self):
         tables = [Organisation, Establishment, User, Membership, Person, Dossier, Enrolment, Message, MessageRead]
-        tables += [Payment, PaymentLine]
+        tables += [Payment, PaymentLine, ThreadCount, SeenCount]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE " + ", ".join(m._meta.db_table for m in tables))
         return None

@@ -50,7 +50,7 @@ def history_cutoff(today=None) -> datetime.date:
         return today.replace(year=today.year - HISTORY_YEARS, day=28)
 
 
-def _visible_establishment_ids(user, portal, establishments=None):
+def visible_establishment_ids(user, portal, establishments=None):
     """The establishments the user is attached to in `portal`; with `establishments` (ids), only those of them:
     narrowing to one entity never widens the scope."""
     memberships = Membership.objects.filter(user=user, role__in=PORTAL_ROLES[portal])
@@ -64,14 +64,18 @@ class DossierQuerySet(models.QuerySet):
         """What a company user sees: dossiers of the employer establishments they are attached to (only those of
         `establishments`, ids, when the view is narrowed to some entities), finished ones for HISTORY_YEARS only.
         Every company-side read of a dossier, its documents and its messages goes through here."""
-        return self.filter(
-            employer_establishment__in=_visible_establishment_ids(user, Portal.EGESTION, establishments)
+        scoped = self.filter(
+            employer_establishment__in=visible_establishment_ids(user, Portal.EGESTION, establishments)
         ).exclude(status__in=FINISHED_STATUSES, end_date__lt=history_cutoff())
+        # Read by messaging.selectors.company_inbox to count from the kept unread counts (lost by any further
+        # filter, which then counts the dossiers' rows).
+        scoped.company_scope = (user, establishments)
+        return scoped
 
     def for_provider_user(self, user, establishments=None):
         """What a provider user sees: dossiers trained by the provider establishments they are attached to (only
         those of `establishments`, ids, when given)."""
-        return self.filter(provider_establishment__in=_visible_establishment_ids(user, Portal.OGESTION, establishments))
+        return self.filter(provider_establishment__in=visible_establishment_ids(user, Portal.OGESTION, establishments))
 
     def open(self):
         return self.exclude(status__in=FINISHED_STATUSES)
@@ -146,6 +150,19 @@ class Dossier(models.Model):
             # The company list: one establishment's dossiers, open or finished, latest first.
             models.Index(fields=["employer_establishment", "status", "-start_date"], name="dossier_employer_list"),
             models.Index(fields=["provider_establishment", "status", "-start_date"], name="dossier_provider_list"),
+            # The company list's tab counters, from the index alone (the 6-year rule reads the end date).
+            models.Index(fields=["employer_establishment", "status", "end_date"], name="dossier_employer_counts"),
+            # The company list's first page, latest first, per establishment (dossiers.selectors._CompanyListPage).
+            models.Index(
+                fields=["employer_establishment", "-start_date", "-id"],
+                condition=~Q(status__in=FINISHED_STATUSES),
+                name="dossier_employer_open",
+            ),
+            models.Index(
+                fields=["employer_establishment", "-start_date", "-id"],
+                condition=Q(status__in=FINISHED_STATUSES),
+                name="dossier_employer_finished",
+            ),
             models.Index(fields=["case_manager", "status"], name="dossier_case_manager_queue"),
             # The back office: the whole list latest first, a case manager's queue with unread messages first, and
             # the dossiers waiting for an answer.
@@ -269,13 +286,13 @@ class DocumentQuerySet(models.QuerySet):
     def for_company_user(self, user, establishments=None):
         return self.filter(
             Q(dossier__in=Dossier.objects.for_company_user(user, establishments))
-            | Q(establishment__in=_visible_establishment_ids(user, Portal.EGESTION, establishments))
+            | Q(establishment__in=visible_establishment_ids(user, Portal.EGESTION, establishments))
         )
 
     def for_provider_user(self, user, establishments=None):
         return self.filter(
             Q(dossier__in=Dossier.objects.for_provider_user(user, establishments))
-            | Q(establishment__in=_visible_establishment_ids(user, Portal.OGESTION, establishments))
+            | Q(establishment__in=visible_establishment_ids(user, Portal.OGESTION, establishments))
         )
 
     def for_staff_user(self, user):

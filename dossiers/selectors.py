@@ -12,7 +12,17 @@ from django.db.models import Count, Prefetch, Q
 
 from accounts.models import Person
 from common.forms import CleanTextFormMixin
-from dossiers.models import FINISHED_STATUSES, Document, DocumentDirection, DocumentKind, Dossier, Enrolment, Scheme
+from common.paginators import with_known_count
+from dossiers.models import (
+    FINISHED_STATUSES,
+    Document,
+    DocumentDirection,
+    DocumentKind,
+    Dossier,
+    DossierQuerySet,
+    Enrolment,
+    Scheme,
+)
 
 PAGE_SIZE = 25
 # --- filters ------------------------------------------------------------------------------------------------------
@@ -102,6 +112,39 @@ def order_by_sort(queryset, sort: str, allowed: dict):
 # --- the lists ----------------------------------------------------------------------------------------------------
 
 
+class _CompanyListPage(DossierQuerySet):
+    """The company list, whose count is the tab's counter and whose page of the first n rows reads only the first n
+    rows of each establishment (served by the partial indexes dossier_employer_open / _finished) instead of sorting
+    every dossier of the scope: every sort ends on a unique column, and each dossier has one employer, so the first
+    n rows of the whole list are among them. Only narrows the list; a clone (filter, export) reads as usual."""
+
+    known_count = None
+    establishment_ids = None
+
+    def count(self):
+        if self.known_count is not None and self._result_cache is None:
+            return self.known_count
+        return super().count()
+
+    def __getitem__(self, k):
+        if not self.establishment_ids or not isinstance(k, slice) or not k.stop or self._result_cache is not None:
+            return super().__getitem__(k)
+        heads = [
+            self.filter(employer_establishment_id=establishment_id).values_list("pk", flat=True)[: k.stop]
+            for establishment_id in self.establishment_ids
+        ]
+        # One query for every establishment's first rows (UNION ALL of each one's LIMIT), then the page among them.
+        firsts = list(heads[0].union(*heads[1:], all=True)) if len(heads) > 1 else list(heads[0])
+        return self.filter(pk__in=firsts)[k]
+
+
+def _company_list_page(queryset, count, establishment_ids):
+    page = _CompanyListPage(model=Dossier, query=queryset.query)
+    page.known_count = count
+    page.establishment_ids = list(establishment_ids or ())
+    return page
+
+
 @dataclass
 class DossierList:
     queryset: object  # the filtered, sorted dossiers of the current tab
@@ -136,14 +179,18 @@ def company_dossier_list(user, establishment_ids, establishments, params) -> Dos
                 | Q(created_by__email__icontains=word)
             )
     finished = Q(status__in=FINISHED_STATUSES)
+    # Counted on `status` (never null), a column of the index, not on the primary key: the counters read the index
+    # alone (dossier_employer_counts, dossier_provider_list).
     counts = queryset.aggregate(
-        **{"en-cours": Count("pk", filter=~finished), "historique": Count("pk", filter=finished)}
+        **{"en-cours": Count("status", filter=~finished), "historique": Count("status", filter=finished)}
     )
     tab = params.get("onglet") if params.get("onglet") in COMPANY_TABS else "en-cours"
     queryset = queryset.filter(finished) if tab == "historique" else queryset.exclude(finished)
     queryset = queryset.select_related("employer_establishment", "provider_establishment")
     queryset, sort = order_by_sort(queryset, params.get("tri", DEFAULT_SORT), COMPANY_SORTS)
-    return DossierList(queryset, form, tab, counts, sort, COMPANY_TABS)
+    # The page's count is the tab's: the scope is not counted twice.
+    page = _company_list_page(queryset, counts[tab], establishment_ids)
+    return DossierList(page, form, tab, counts, sort, COMPANY_TABS)
 
 
 PROVIDER_TABS = {"en-cours": "En cours", "soldes": "Soldés", "total": "Total"}
@@ -172,7 +219,11 @@ def provider_dossier_list(user, establishment_ids, establishments, params) -> Do
         queryset = queryset.filter(pk__in=Enrolment.objects.filter(person__in=names).values("dossier_id"))
     finished = Q(status__in=FINISHED_STATUSES)
     counts = queryset.aggregate(
-        **{"en-cours": Count("pk", filter=~finished), "soldes": Count("pk", filter=finished), "total": Count("pk")}
+        **{
+            "en-cours": Count("status", filter=~finished),
+            "soldes": Count("status", filter=finished),
+            "total": Count("status"),
+        }
     )
     tab = params.get("onglet") if params.get("onglet") in PROVIDER_TABS else "en-cours"
     if tab == "en-cours":
@@ -184,7 +235,7 @@ def provider_dossier_list(user, establishment_ids, establishments, params) -> Do
         funding_agreements_prefetch(),
     )
     queryset, sort = order_by_sort(queryset, params.get("tri", DEFAULT_SORT), PROVIDER_SORTS)
-    return DossierList(queryset, form, tab, counts, sort, PROVIDER_TABS)
+    return DossierList(with_known_count(queryset, counts[tab]), form, tab, counts, sort, PROVIDER_TABS)
 
 
 # --- one dossier --------------------------------------------------------------------------------------------------

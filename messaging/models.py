@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from dossiers.models import Dossier
+from dossiers.models import Dossier, history_cutoff
 
 
 class SenderSide(models.TextChoices):
@@ -74,3 +74,78 @@ class MessageRead(models.Model):
 
     def __str__(self):
         return f"{self.user} a lu « {self.message} »"
+
+
+# --- unread counts kept up to date, never counted by scanning a thread ---------------------------------------------
+#
+# A user's unread messages = the messages - those the user wrote or opened. Both figures are kept per dossier
+# (ThreadCount) and per user and dossier (SeenCount) by PostgreSQL triggers on messaging_message,
+# messaging_messageread and dossiers_dossier (migration 0002_unread_counters), so every way of writing a message or a
+# read (the services, the admin, bulk_create, COPY in demo/scale.py, a cascade) updates them in its own transaction.
+# Each row also carries what the company scope filters on (the dossier's employer establishment, and the end date of
+# a finished dossier for the 6-year rule of dossiers.models.history_cutoff), so that a user's counter adds up, from
+# an index alone, one row per dossier of their establishments, without reading the dossiers nor any message.
+
+
+class CountedScope(models.Model):
+    """The dossier's columns the company scope reads, copied by the triggers (see dossiers.models)."""
+
+    establishment = models.ForeignKey(
+        "accounts.Establishment", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # The dossier's end date once it is finished (refused, closed, cancelled), else None.
+    finished_on = models.DateField(null=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def visible_to_companies(cls, establishment_ids):
+        """The rows of these employer establishments' dossiers a company still sees (the 6-year rule)."""
+        return cls.objects.filter(establishment__in=establishment_ids).exclude(finished_on__lt=history_cutoff())
+
+
+class ThreadCount(CountedScope):
+    """How many messages a dossier's thread holds (written by the triggers only)."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, primary_key=True, related_name="thread_count", verbose_name="dossier"
+    )
+    messages = models.IntegerField("messages", default=0)
+    # When its latest message was written: the Messagerie's page of the n latest messages of a company reads only the
+    # n dossiers whose latest message is the latest (messaging.selectors.company_inbox).
+    last_message_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "nombre de messages d'un dossier"
+        indexes = [
+            models.Index(
+                fields=["establishment", "-last_message_at"],
+                include=["finished_on", "messages"],
+                name="thread_count_establishment",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dossier_id}: {self.messages}"
+
+
+class SeenCount(CountedScope):
+    """How many messages of one dossier one user wrote or opened (written by the triggers only)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="seen_counts", db_index=False)
+    seen = models.IntegerField("messages écrits ou lus", default=0)
+
+    class Meta:
+        verbose_name = "messages lus d'un dossier par un utilisateur"
+        constraints = [models.UniqueConstraint(fields=["user", "dossier"], name="seen_count_once_per_user_dossier")]
+        indexes = [
+            models.Index(fields=["dossier"], name="seen_count_dossier"),
+            models.Index(
+                fields=["user", "establishment"], include=["finished_on", "seen"], name="seen_count_user_scope"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} / {self.dossier_id}: {self.seen}"

@@ -1,9 +1,14 @@
 """What the portals and the back office read of the dossiers' threads: a dossier's thread, a user's inbox, unread
 counts and the staff's read state. Writes (sending, answering, marking read) are in messaging/services.py."""
 
-from django.db.models import Exists, OuterRef
+import datetime
 
-from messaging.models import Message, MessageRead
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from accounts.models import Portal
+from dossiers.models import Dossier, visible_establishment_ids
+from messaging.models import Message, MessageQuerySet, MessageRead, SeenCount, ThreadCount
 
 
 def dossier_thread(dossier, user):
@@ -27,9 +32,55 @@ def dossier_message(dossier, user, pk):
     )
 
 
+def _dossier_totals(dossiers, user) -> tuple[int, int]:
+    """(messages, seen by `user`) of the threads of `dossiers` (any queryset): one row of each count per dossier."""
+    totals = dossiers.annotate(
+        users_seen=FilteredRelation("seen_counts", condition=Q(seen_counts__user=user))
+    ).aggregate(messages=Coalesce(Sum("thread_count__messages"), 0), seen=Coalesce(Sum("users_seen__seen"), 0))
+    return totals["messages"], totals["seen"]
+
+
+def _company_establishments(user, establishment_ids):
+    return visible_establishment_ids(user, Portal.EGESTION, establishment_ids)
+
+
+def _company_totals(user, establishment_ids) -> tuple[int, int]:
+    """(messages, seen by `user`) of every dossier the company user sees, in the scope of
+    Dossier.objects.for_company_user, read from the count rows' covering indexes (no dossier, no message read)."""
+    establishments = _company_establishments(user, establishment_ids)
+    messages = ThreadCount.visible_to_companies(establishments).aggregate(n=Coalesce(Sum("messages"), 0))["n"]
+    seen = SeenCount.visible_to_companies(establishments).filter(user=user).aggregate(n=Coalesce(Sum("seen"), 0))["n"]
+    return messages, seen
+
+
 def unread_count(dossier, user) -> int:
     """Messages of the dossier the user did not write and has not opened."""
-    return Message.objects.filter(dossier=dossier).unread_by(user).count()
+    messages, seen = _dossier_totals(Dossier.objects.filter(pk=dossier.pk), user)
+    return messages - seen
+
+
+class _CountedMessages(MessageQuerySet):
+    """The Messagerie's messages, latest first. Its count (the paginator's) comes from the kept counts instead of a
+    count of every message in scope; with `latest_threads` (the scope's ThreadCount rows), a page of the first n
+    messages reads only the dossiers whose latest message is among the n latest: every one of the n latest messages
+    is in one of them (dossiers tied on that date included). A clone (filter, ...) counts and reads as usual."""
+
+    known_count = None
+    latest_threads = None
+
+    def count(self):
+        if self.known_count is not None and self._result_cache is None:
+            return self.known_count
+        return super().count()
+
+    def __getitem__(self, k):
+        if self.latest_threads is None or not isinstance(k, slice) or not k.stop or self._result_cache is not None:
+            return super().__getitem__(k)
+        nth_latest = self.latest_threads.order_by("-last_message_at").values("last_message_at")[k.stop - 1 : k.stop]
+        # Fewer dossiers than n: all of them.
+        since = Coalesce(Subquery(nth_latest), Value(datetime.datetime.min.replace(tzinfo=datetime.UTC)))
+        dossiers = self.latest_threads.filter(last_message_at__gte=since).values("dossier")
+        return self.filter(dossier__in=dossiers)[k]
 
 
 def company_inbox(user, dossiers, unread_only=False):
@@ -37,12 +88,24 @@ def company_inbox(user, dossiers, unread_only=False):
     thread = Message.objects.filter(dossier__in=dossiers)
     if unread_only:
         thread = thread.unread_by(user)
-    return thread.with_read_state(user).select_related("dossier").order_by("-created_at", "-id")
+    thread = thread.with_read_state(user).select_related("dossier").order_by("-created_at", "-id")
+    counted = _CountedMessages(model=Message, query=thread.query)
+    # `dossiers` straight from Dossier.objects.for_company_user knows its scope: counts and pages from the indexes.
+    scope = getattr(dossiers, "company_scope", None)
+    if scope:
+        messages, seen = _company_totals(*scope)
+        if not unread_only:
+            counted.latest_threads = ThreadCount.visible_to_companies(_company_establishments(*scope))
+    else:
+        messages, seen = _dossier_totals(dossiers, user)
+    counted.known_count = messages - seen if unread_only else messages
+    return counted
 
 
 def company_unread_count(user, establishment_ids) -> int:
     """The unread messages of every dossier the company user sees (the eGestion home page's counter)."""
-    return Message.objects.for_company_user(user, establishment_ids).unread_by(user).count()
+    messages, seen = _company_totals(user, establishment_ids)
+    return messages - seen
 
 
 def staff_have_read(message_ref="pk"):

@@ -66,6 +66,11 @@ install_system_packages() {
   apt_install "${missing[@]}"
 }
 
+# bench/throughput.py drives the pages with wrk (make bench-throughput installs it).
+install_bench_tools() {
+  command -v wrk >/dev/null 2>&1 || apt_install wrk
+}
+
 install_python_packages() {
   command -v "$PYTHON_BIN" >/dev/null 2>&1 || fail "$PYTHON_BIN not found: the portal needs Python 3.11."
   if ! command -v uv >/dev/null 2>&1; then
@@ -257,6 +262,7 @@ stop_started_services() {
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   case "${1:-}" in
     install) install_all "${2:-no}" ;;
+    install-bench) install_bench_tools ;;
     start) start_services ;;
     stop) stop_clamav; stop_redis; stop_postgres ;;
     start-clamav) start_clamav ;;
@@ -265,6 +271,6 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
       as_postgres "$(pg_bindir)/pg_ctl" -D "$(pg_dir)/data" status || true
       redis-cli -p "$REDIS_PORT" ping || true
       clamd_ping && echo "clamd: PONG" || echo "clamd: not running" ;;
-    *) echo "usage: $0 install [browser] | start | stop | status | start-clamav | stop-clamav" >&2; exit 2 ;;
+    *) echo "usage: $0 install [browser] | install-bench | start | stop | status | start-clamav | stop-clamav" >&2; exit 2 ;;
   esac
 fi

@@ -1,0 +1,330 @@
+"""Throughput of the portal's pages under load, against a bare Django page, in one run (issue 18).
+
+    make bench                  # once: 200 000 dossiers, 1 000 000 messages
+    make bench-throughput       # = scripts/services.sh install-bench (wrk) + this script
+    .venv/bin/python bench/throughput.py [--duration 10] [--connections 8] [--only egestion]
+
+Starts, on free ports, the portal under gunicorn (2 sync workers, DJANGO_DEBUG=0: the production settings; the WSGI
+app is wrapped by the SQL log of bench/sql_log.py) and the bare reference page of bench/bare_app.py (no middleware,
+the newest 50 dossiers in a plain template, same PostgreSQL). Logs in the benchmark users (the company closest to
+5 000 dossiers, the provider closest to 2 000, the busiest case manager), then drives each page with wrk
+(8 connections, 10 s), each page run between two runs of the bare page so that both see the same machine. Prints
+requests/s, p50, p95, the ratio to the bare page, and SQL queries and SQL time per request; exits 1 when a page
+misses its target: ratio >= 0.5 (home pages and the dossier page >= 0.7, admin >= 0.25), p95 <= 150 ms and
+SQL <= 5 ms per portal page.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+
+from harness import ROOT, accept_current_terms, setup_django
+
+SECRET_KEY = "bench-throughput-secret-key-not-used-anywhere-else-0123456789"
+WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+# Behind the production proxy every request arrives as HTTPS (SECURE_PROXY_SSL_HEADER): no redirect to https.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+
+
+@dataclass
+class Page:
+    label: str
+    url: str
+    audience: str  # "company", "provider", "staff"
+    ratio_target: float
+    portal: bool = True  # p95 and SQL targets apply
+
+    results: dict = field(default_factory=dict)
+
+
+def free_port():
+    with contextlib.closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_environment(sql_log):
+    env = dict(os.environ)
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=SECRET_KEY,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        BENCH_SQL_LOG=str(sql_log),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def start_gunicorn(app, port, env, log_path):
+    command = [str(GUNICORN), "--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"]
+    # A control socket of its own (gunicorn's default path is shared by every gunicorn of the machine).
+    command += ["--control-socket", f"{log_path}.ctl", "--timeout", "120"]
+    command += ["--chdir", str(ROOT), "--error-logfile", str(log_path), app]
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_until_up(port, process, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn on port {port} stopped (exit {process.returncode})")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return
+        time.sleep(0.3)
+    raise SystemExit(f"gunicorn on port {port} did not start in {seconds} s")
+
+
+def get(url, cookie=None):
+    request = urllib.request.Request(url, headers={**PROXY_HEADERS, **({"Cookie": cookie} if cookie else {})})
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=120) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def run_wrk(url, cookie, duration, connections):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(WRK_SCRIPT)]
+    for name, value in PROXY_HEADERS.items():
+        command += ["-H", f"{name}: {value}"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("WRK_JSON "))
+    data = json.loads(line.removeprefix("WRK_JSON "))
+    return {
+        "rps": data["requests"] / (data["duration_us"] / 1e6),
+        "p50": data["p50_us"] / 1000,
+        "p95": data["p95_us"] / 1000,
+        "errors": data["status_errors"] + data["errors"],
+    }
+
+
+def read_sql_log(path):
+    """(requests, mean queries, mean SQL ms, statuses) of the portal requests logged since the file was emptied."""
+    rows = [line.split("\t") for line in path.read_text().splitlines() if line]
+    path.write_text("")
+    if not rows:
+        return 0, 0.0, 0.0, set()
+    return (
+        len(rows),
+        statistics.fmean(int(row[1]) for row in rows),
+        statistics.fmean(float(row[2]) for row in rows),
+        {row[0] for row in rows},
+    )
+
+
+# --- the benchmark users and their pages ---------------------------------------------------------------------------
+
+
+def session_cookie(user):
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def cfa_user(provider_user):
+    """Digit Invest is for CFA users: the benchmark provider's user when their establishment is a CFA, else the
+    demo's CFA referent; with the Digit Invest terms in force accepted."""
+    from accounts.models import User
+    from invest import services as invest
+
+    user = provider_user
+    if not invest.user_cfa_memberships(user):
+        user = User.objects.get(email="referent@demo.constructys.fr")
+        accept_current_terms(user)
+    if version := invest.terms_to_accept(user):
+        invest.accept_terms(user, version)
+    return user
+
+
+def benchmark_pages():
+    """The pages of issue 18 for the benchmark users, and a session cookie per audience."""
+    from admin_pages import staff_user
+    from django.db.models import Count
+    from dossier_pages import closest, user_of
+
+    from accounts.models import Role, User
+    from dossiers.models import Dossier
+
+    bench = Dossier.objects.filter(number__startswith="77")
+    if not bench.exists():
+        raise SystemExit("No benchmark dossiers: seed the benchmark volumes first (make bench).")
+    company = closest(bench, "employer_establishment__organisation", 5000)
+    provider = closest(bench.filter(provider_establishment__isnull=False), "provider_establishment__organisation", 2000)
+    company_user = user_of(company["employer_establishment__organisation"], [Role.COMPANY_MANAGER, Role.COMPANY_USER])
+    provider_user = user_of(
+        provider["provider_establishment__organisation"], [Role.PROVIDER_REFERENT, Role.PROVIDER_USER]
+    )
+    busiest_manager = (
+        Dossier.objects.exclude(case_manager=None).values("case_manager").annotate(n=Count("id")).order_by("-n").first()
+    )
+    manager = staff_user(User.objects.get(pk=busiest_manager["case_manager"]).email)
+    for user in (company_user, provider_user, manager):
+        accept_current_terms(user)
+    thread = (
+        Dossier.objects.for_company_user(company_user)
+        .annotate(thread=Count("messages"))
+        .order_by("-thread")
+        .values_list("pk", "number", "thread")
+        .first()
+    )
+    scheme = Dossier.objects.for_company_user(company_user).values_list("scheme", flat=True).first()
+    dossier_page = f"/egestion/dossiers/{thread[1]}/"
+    pages = [
+        Page("eGestion home", "/egestion/", "company", 0.7),
+        Page("eGestion list, page 1", "/egestion/dossiers/", "company", 0.5),
+        Page("eGestion list, filtered + sorted", f"/egestion/dossiers/?dispositif={scheme}&tri=ville", "company", 0.5),
+        Page("eGestion list, HISTORIQUE page 3", "/egestion/dossiers/?onglet=historique&page=3", "company", 0.5),
+        Page(f"eGestion dossier page ({thread[2]} messages)", dossier_page, "company", 0.7),
+    ]
+    pages += [
+        Page(f"eGestion dossier tab {tab}", f"{dossier_page}onglet/{tab}/", "company", 0.7)
+        for tab in ("reglements", "documents-emis", "documents-recus", "messages")
+    ]
+    pages += [
+        Page("eGestion Messagerie", "/egestion/messagerie/", "company", 0.5),
+        Page("eGestion payments", "/egestion/reglements/", "company", 0.5),
+        Page("eGestion establishments", "/egestion/etablissements/", "company", 0.5),
+        Page("eGestion contributions", "/egestion/contributions/", "company", 0.5),
+        Page("oGestion home", "/ogestion/", "provider", 0.7),
+        Page("oGestion list, page 1", "/ogestion/dossiers/", "provider", 0.5),
+        Page("oGestion payments", "/ogestion/reglements/", "provider", 0.5),
+        Page("oGestion establishments", "/ogestion/etablissements/", "provider", 0.5),
+        Page("oGestion users", "/ogestion/utilisateurs/", "provider", 0.5),
+        Page("Digit Invest home", "/digit-invest/", "cfa", 0.7),
+        Page("admin dossier changelist", "/admin/dossiers/dossier/", "staff", 0.25, portal=False),
+        Page("admin dossier change page", f"/admin/dossiers/dossier/{thread[0]}/change/", "staff", 0.25, portal=False),
+    ]
+    users = {"company": company_user, "provider": provider_user, "staff": manager, "cfa": cfa_user(provider_user)}
+    sizes = (
+        f"company {company_user.email} ({company['total']} dossiers), provider {provider_user.email} "
+        f"({provider['total']} dossiers), case manager {manager.email} ({busiest_manager['n']} dossiers)"
+    )
+    return pages, users, sizes
+
+
+# --- the run -------------------------------------------------------------------------------------------------------
+
+
+def verdicts(page):
+    r = page.results
+    misses = []
+    if r["ratio"] < page.ratio_target:
+        misses.append(f"ratio {r['ratio']:.2f} < {page.ratio_target}")
+    if page.portal and r["p95"] > 150:
+        misses.append(f"p95 {r['p95']:.0f} ms > 150")
+    if page.portal and r["sql_ms"] > 5:
+        misses.append(f"SQL {r['sql_ms']:.1f} ms > 5")
+    if r["errors"] or r["statuses"] - {"200"}:
+        misses.append(f"errors {r['errors']}, statuses {sorted(r['statuses'])}")
+    return misses
+
+
+def print_table(pages, bare_runs):
+    print()
+    print(f"bare page: {statistics.fmean(b['rps'] for b in bare_runs):.1f} req/s on average over {len(bare_runs)} runs")
+    header = f"{'page':<44} {'req/s':>7} {'p50':>7} {'p95':>7} {'ratio':>6} {'target':>6} {'SQL q':>6} {'SQL ms':>7}"
+    print(header)
+    print("-" * len(header))
+    failed = 0
+    for page in pages:
+        if not page.results:
+            continue
+        r = page.results
+        misses = verdicts(page)
+        failed += bool(misses)
+        print(
+            f"{page.label[:44]:<44} {r['rps']:7.1f} {r['p50']:7.1f} {r['p95']:7.1f} {r['ratio']:6.2f} "
+            f"{page.ratio_target:6.2f} {r['queries']:6.1f} {r['sql_ms']:7.2f}  "
+            + ("MISSED: " + "; ".join(misses) if misses else "OK")
+        )
+    return failed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per run (10)")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--only", default="", help="only the pages whose label contains this text")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk not found: scripts/services.sh install-bench (make bench-throughput does it)")
+
+    work = tempfile.mkdtemp(prefix="bench-throughput-")
+    sql_log = __import__("pathlib").Path(work) / "sql.log"
+    sql_log.write_text("")
+    env = production_environment(sql_log)
+    os.environ.update({k: env[k] for k in ("DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")})
+    setup_django()
+    pages, users, sizes = benchmark_pages()
+    pages = [page for page in pages if args.only.lower() in page.label.lower()]
+    cookies = {audience: session_cookie(user) for audience, user in users.items()}
+    from django.db import connections
+
+    connections.close_all()
+
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    portal_port, bare_port = free_port(), free_port()
+    servers = [
+        start_gunicorn("bench.sql_log:application", portal_port, env, f"{work}/portal.log"),
+        start_gunicorn("bench.bare_app:application", bare_port, env, f"{work}/bare.log"),
+    ]
+    try:
+        wait_until_up(portal_port, servers[0])
+        wait_until_up(bare_port, servers[1])
+        portal, bare = f"http://127.0.0.1:{portal_port}", f"http://127.0.0.1:{bare_port}/"
+        print(sizes)
+        print(f"load: wrk, {args.connections} connections, {args.duration} s per run; logs in {work}")
+        for page in pages:
+            status = get(portal + page.url, cookies[page.audience])
+            if status != 200:
+                raise SystemExit(f"{page.label}: {page.url} answered {status} (expected 200)")
+        read_sql_log(sql_log)
+        bare_runs = [run_wrk(bare, None, args.duration, args.connections)]
+        for page in pages:
+            run = run_wrk(portal + page.url, cookies[page.audience], args.duration, args.connections)
+            requests, queries, sql_ms, statuses = read_sql_log(sql_log)
+            bare_runs.append(run_wrk(bare, None, args.duration, args.connections))
+            reference = statistics.fmean(b["rps"] for b in bare_runs[-2:])
+            page.results = {**run, "ratio": run["rps"] / reference, "queries": queries, "sql_ms": sql_ms}
+            page.results["statuses"] = statuses
+            print(
+                f"  {page.label:<44} {run['rps']:7.1f} req/s  p95 {run['p95']:6.1f} ms  bare {reference:7.1f} req/s  "
+                f"ratio {page.results['ratio']:.2f}  SQL {queries:.1f} q {sql_ms:.2f} ms",
+                flush=True,
+            )
+        failed = print_table(pages, bare_runs)
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+    print(f"\n{failed} page(s) missed a target" if failed else "\nevery page met its targets")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""The dossier lists count their scope once: the page's count is the current tab's counter."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import DossierFactory
+
+# Finished dossiers a company still sees (within the 6 years of dossiers.models.history_cutoff).
+RECENT = {"start_date": datetime.date.today() - datetime.timedelta(days=200), "end_date": datetime.date.today()}
+
+
+def dossier_counts(client, url, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    counting = [q["sql"] for q in queries if re.search(r"COUNT\(", q["sql"]) and '"dossiers_dossier"' in q["sql"]]
+    rows = [q["sql"] for q in queries if q["sql"].startswith('SELECT "dossiers_dossier"."id"')]
+    assert rows and all(" LIMIT " in sql for sql in rows), "a list reads only its page's rows"
+    return response, counting
+
+
+@pytest.mark.parametrize("tab", ["en-cours", "historique"])
+def test_the_company_list_counts_its_dossiers_once(client, company_user, establishment, tab):
+    DossierFactory.create_batch(30, employer_establishment=establishment)
+    DossierFactory.create_batch(3, employer_establishment=establishment, closed=True, **RECENT)
+    client.force_login(company_user)
+    response, counting = dossier_counts(client, reverse("egestion:dossiers"), {"onglet": tab})
+    assert len(counting) == 1
+    page = response.context["page"]
+    assert page.paginator.count == {"en-cours": 30, "historique": 3}[tab]
+    assert len(page.object_list) == min(page.paginator.count, page.paginator.per_page)
+
+
+@pytest.mark.parametrize("tab", ["en-cours", "soldes", "total"])
+def test_the_provider_list_counts_its_dossiers_once(client, provider_user, provider_establishment, tab):
+    DossierFactory.create_batch(27, provider_establishment=provider_establishment)
+    DossierFactory.create_batch(2, provider_establishment=provider_establishment, closed=True, **RECENT)
+    client.force_login(provider_user)
+    response, counting = dossier_counts(client, reverse("ogestion:dossiers"), {"onglet": tab})
+    assert len(counting) == 1
+    assert response.context["page"].paginator.count == {"en-cours": 27, "soldes": 2, "total": 29}[tab]
+
+
+@pytest.mark.parametrize("sort", ["-du", "du", "numero", "-ville", "etat"])
+@pytest.mark.parametrize("tab", ["en-cours", "historique"])
+def test_the_company_list_pages_of_several_establishments_are_in_order(client, company_user, establishment, tab, sort):
+    """The pages read only each establishment's first rows: the same rows, in the same order, as sorting them all."""
+    from accounts.models import Role
+    from dossiers.models import Dossier
+    from tests.factories import MembershipFactory
+
+    second = MembershipFactory(role=Role.COMPANY_MANAGER, user=company_user).establishment
+    for site, open_count in ((establishment, 31), (second, 22)):
+        DossierFactory.create_batch(open_count, employer_establishment=site)
+        DossierFactory.create_batch(28 - open_count // 2, employer_establishment=site, closed=True, **RECENT)
+    client.force_login(company_user)
+    shown = []
+    for number in (1, 2, 3):
+        response, _ = dossier_counts(client, reverse("egestion:dossiers"), {"onglet": tab, "tri": sort, "page": number})
+        page = response.context["page"]
+        if number <= page.paginator.num_pages:
+            shown += [dossier.number for dossier in page.object_list]
+    everything = response.context["listing"].queryset.all()  # a clone: sorted by the database, unnarrowed
+    assert shown == [dossier.number for dossier in everything] and len(shown) == {"en-cours": 53, "historique": 30}[tab]
+    assert set(shown) <= set(Dossier.objects.for_company_user(company_user).values_list("number", flat=True))

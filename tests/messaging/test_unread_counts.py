@@ -1,0 +1,196 @@
+"""Unread counts kept per user and dossier (messaging.models.ThreadCount / SeenCount): every way a message is written,
+opened, marked unread or deleted moves them in the same transaction, they always equal a count of the messages
+themselves, and the pages that show them run as many queries with many messages as with few."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from messaging import selectors, services
+from messaging.models import Message, SeenCount, ThreadCount
+from tests.factories import DossierFactory, MembershipFactory, MessageFactory, MessageReadFactory, UserFactory
+from tests.harness import assert_constant_queries, page_of
+
+
+@pytest.fixture
+def company(db):
+    first = MembershipFactory(role=Role.COMPANY_MANAGER)
+    second = MembershipFactory(role=Role.COMPANY_USER, establishment=first.establishment)
+    return first.establishment, first.user, second.user
+
+
+def scanned_unread(user, dossier=None):
+    """The unread messages counted the slow way, message by message (what the counts must always equal)."""
+    messages = Message.objects.for_company_user(user)
+    if dossier is not None:
+        messages = messages.filter(dossier=dossier)
+    return messages.unread_by(user).count()
+
+
+def assert_counts_match(*users, dossier):
+    for user in users:
+        assert selectors.unread_count(dossier, user) == scanned_unread(user, dossier)
+        assert selectors.company_unread_count(user, None) == scanned_unread(user)
+
+
+def test_every_change_of_read_state_moves_the_counts(company):
+    establishment, manager, colleague = company
+    dossier = DossierFactory(employer_establishment=establishment)
+    staff = UserFactory(staff=True)
+
+    answer = services.reply_as_case_manager(dossier, staff, "Pièce manquante", "Merci d'envoyer la convention.")
+    assert selectors.unread_count(dossier, manager) == 1
+    assert selectors.company_unread_count(colleague, None) == 1
+
+    # The company's own message is unread for the colleague only.
+    services.send_company_message(dossier, manager, "Convention", "La voici.")
+    assert selectors.unread_count(dossier, manager) == 1
+    assert selectors.unread_count(dossier, colleague) == 2
+    assert_counts_match(manager, colleague, dossier=dossier)
+
+    services.mark_read(answer, manager)
+    services.mark_read(answer, manager)  # twice: counted once
+    assert selectors.unread_count(dossier, manager) == 0
+    assert selectors.unread_count(dossier, colleague) == 2
+
+    services.mark_unread(answer, manager)
+    assert selectors.unread_count(dossier, manager) == 1
+    services.mark_unread(answer, manager)  # already unread: nothing moves
+    assert selectors.unread_count(dossier, manager) == 1
+
+    # A case manager opening the dossier in the back office changes nothing for the company.
+    services.mark_company_messages_read(dossier, staff)
+    assert_counts_match(manager, colleague, dossier=dossier)
+
+    # Reading one's own message (an old read row, the admin) does not count it twice.
+    MessageReadFactory(message=Message.objects.get(title="Convention"), user=manager)
+    assert_counts_match(manager, colleague, dossier=dossier)
+
+    answer.delete()
+    assert selectors.unread_count(dossier, manager) == 0
+    assert_counts_match(manager, colleague, dossier=dossier)
+
+
+def test_opening_and_marking_unread_from_the_portal_move_the_home_counter(client, company):
+    establishment, manager, _ = company
+    dossier = DossierFactory(employer_establishment=establishment)
+    message = MessageFactory(dossier=dossier)
+    MessageFactory(dossier=dossier)
+    client.force_login(manager)
+    assert client.get(reverse("egestion:home")).context["unread_messages"] == 2
+
+    client.get(reverse("egestion:dossier_message", args=[dossier.number, message.pk]))
+    assert client.get(reverse("egestion:home")).context["unread_messages"] == 1
+
+    client.post(reverse("egestion:dossier_message_unread", args=[dossier.number, message.pk]))
+    assert client.get(reverse("egestion:home")).context["unread_messages"] == 2
+
+
+def test_the_counts_keep_the_company_scope(company):
+    establishment, manager, _ = company
+    other_site = MembershipFactory(role=Role.COMPANY_MANAGER, user=manager).establishment
+    MessageFactory.create_batch(2, dossier=DossierFactory(employer_establishment=establishment))
+    MessageFactory(dossier=DossierFactory(employer_establishment=other_site))
+    MessageFactory()  # another company's
+    long_closed = DossierFactory(
+        employer_establishment=establishment,
+        closed=True,
+        start_date=datetime.date(2010, 1, 1),
+        end_date=datetime.date(2010, 6, 30),
+    )
+    MessageFactory(dossier=long_closed)  # older than the 6 years a company keeps seeing
+
+    assert selectors.company_unread_count(manager, None) == 3 == scanned_unread(manager)
+    assert selectors.company_unread_count(manager, [other_site.pk]) == 1
+
+
+def test_the_messagerie_pages_count_what_they_list(client, company):
+    establishment, manager, _ = company
+    dossier = DossierFactory(employer_establishment=establishment)
+    messages = MessageFactory.create_batch(30, dossier=dossier)
+    services.mark_read(messages[0], manager)
+    client.force_login(manager)
+    every = client.get(reverse("egestion:messages")).context["page"]
+    unread = client.get(reverse("egestion:messages"), {"filtre": "non-lus"}).context["page"]
+    assert every.paginator.count == 30
+    assert unread.paginator.count == 29
+    last = client.get(reverse("egestion:messages"), {"filtre": "non-lus", "page": unread.paginator.num_pages})
+    assert len(last.context["page"].object_list) == 29 - (unread.paginator.num_pages - 1) * unread.paginator.per_page
+
+
+def test_the_counts_of_existing_messages_were_backfilled_on_a_fresh_database(company):
+    """The triggers count from the first message; rows always equal a recount."""
+    establishment, manager, colleague = company
+    dossier = DossierFactory(employer_establishment=establishment)
+    MessageFactory.create_batch(3, dossier=dossier)
+    Message.objects.bulk_create([Message(dossier=dossier, sender_side="company", author=manager, title="t", body="b")])
+    assert ThreadCount.objects.get(dossier=dossier).messages == 4
+    assert SeenCount.objects.get(dossier=dossier, user=manager).seen == 1
+    assert_counts_match(manager, colleague, dossier=dossier)
+
+
+@pytest.mark.parametrize("page", ["home", "messages", "dossier"])
+def test_the_unread_counters_cost_the_same_queries_with_many_messages(client, company, page):
+    establishment, manager, _ = company
+    dossier = DossierFactory(employer_establishment=establishment)
+    MessageFactory(dossier=dossier)
+    client.force_login(manager)
+    url = {
+        "home": reverse("egestion:home"),
+        "messages": reverse("egestion:messages"),
+        "dossier": reverse("egestion:dossier", args=[dossier.number]),
+    }[page]
+
+    def more_messages():
+        for other in DossierFactory.create_batch(5, employer_establishment=establishment) + [dossier]:
+            MessageFactory.create_batch(4, dossier=other)
+
+    assert_constant_queries(page_of(client, url), grow=more_messages, warm_up=True)
+
+
+def test_a_dossier_closed_long_ago_leaves_the_counters_when_it_is_closed(company):
+    establishment, manager, _ = company
+    dossier = DossierFactory(
+        employer_establishment=establishment, start_date=datetime.date(2010, 1, 1), end_date=datetime.date(2010, 6, 30)
+    )
+    MessageFactory.create_batch(2, dossier=dossier)
+    assert selectors.company_unread_count(manager, None) == 2
+    dossier.status = "closed"
+    dossier.save()
+    assert selectors.company_unread_count(manager, None) == 0 == scanned_unread(manager)
+
+
+@pytest.mark.django_db
+def test_the_counters_finished_statuses_are_the_dossiers():
+    from django.db import connection
+
+    from dossiers.models import FINISHED_STATUSES, DossierStatus
+
+    with connection.cursor() as cursor:
+        for status in DossierStatus.values:
+            cursor.execute("SELECT messaging_finished_on(%s, DATE '2020-01-01')", [status])
+            assert (cursor.fetchone()[0] is not None) == (status in FINISHED_STATUSES), status
+
+
+def test_the_messagerie_pages_list_the_latest_messages_in_order_with_ties(client, company):
+    """Pages read only the dossiers holding the latest messages: the same rows as reading every message."""
+    establishment, manager, _ = company
+    dossiers = DossierFactory.create_batch(8, employer_establishment=establishment)
+    same_moment = timezone.now() - datetime.timedelta(days=1)
+    for index in range(40):
+        moment = same_moment if index % 3 == 0 else same_moment - datetime.timedelta(hours=index)
+        MessageFactory(dossier=dossiers[index * 5 % 8], created_at=moment, title=f"Message {index}")
+    expected = list(
+        Message.objects.filter(dossier__employer_establishment=establishment)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+    )
+    client.force_login(manager)
+    shown = []
+    for number in (1, 2):
+        page = client.get(reverse("egestion:messages"), {"page": number}).context["page"]
+        shown += [message.pk for message in page.object_list]
+    assert shown == expected
