@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from common.formats import format_amount
 from common.history import log_change
 from common.pdf import render_pdf
 from dossiers.models import Document, DocumentKind, Dossier, DossierStatus, DossierStatusChange
@@ -178,6 +179,7 @@ def funding_agreement_pdf(dossier: Dossier) -> bytes:
             "provider": dossier.provider_establishment,
             "trainees": trainees,
             "case_manager": dossier.case_manager,
+            "agreed_amount": format_amount(dossier.agreed_amount) if dossier.agreed_amount is not None else "",
             "issued_on": timezone.localdate(),
         },
     )
