@@ -279,6 +279,8 @@ def test_the_user_gets_the_confirmation_email(complete_request, user, establishm
         assert "Lucas MARTIN" in body and "CAP Maçon" in body
         assert f"{settings.SITE_URL}/egestion/dossiers/" in body
         assert establishment.siret in body
+        # The training's dates (CFA start, planned end of exams), not the contract's.
+        assert "du 08/09/2025 au 09/07/2027" in body.replace("Formation du", "du")
     assert "&#x27;" not in email.body  # plain text is not HTML-escaped
 
 
