@@ -167,6 +167,14 @@ class Establishment(models.Model):
         help_text="Déclaration d'activité.",
     )
     uai = models.CharField("UAI", max_length=8, blank=True, validators=[validators.validate_uai])
+    # What the registry knows of an employer and the CERFA asks (pre-filled in the apprenticeship wizard, editable).
+    naf_code = models.CharField("code NAF", max_length=6, blank=True, help_text="Ex. : 43.99C.")
+    headcount = models.PositiveIntegerField(
+        "effectif salarié", null=True, blank=True, help_text="Effectif total salariés de l'entreprise."
+    )
+    idcc = models.CharField(
+        "IDCC", max_length=4, blank=True, help_text="Convention collective applicable (4 chiffres)."
+    )
     iban = models.CharField("IBAN", max_length=34, blank=True, validators=[validators.validate_iban])
     bic = models.CharField("BIC", max_length=11, blank=True, validators=[validators.validate_bic])
     created_at = models.DateTimeField("créé le", auto_now_add=True)

@@ -9,6 +9,7 @@ reason, in French; the other lines are imported. Every run is kept as an ImportR
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from accounts.validators import compact_digits
 from backoffice.models import ImportKind, ImportRun
 from common.history import ADDITION, CHANGE, log_change
 from referentials import importers
+from referentials.codes import normalise_idcc
 from referentials.importers import Column, LoadResult, Reject, read_csv
 
 ORGANISATION_COLUMNS = [
@@ -41,7 +43,40 @@ ESTABLISHMENT_COLUMNS = [
     Column("bic", ("bic",)),
     Column("nda", ("nda", "numero_declaration_activite")),
     Column("uai", ("uai",)),
+    # What the CERFA FA13 asks of the employer (pre-filled in the apprenticeship wizard).
+    Column("naf_code", ("code_naf", "naf", "ape")),
+    Column("headcount", ("effectif",)),
+    Column("idcc", ("idcc", "code_idcc")),
 ]
+
+
+def _naf(value: str) -> str:
+    """ "4399C" or "43.99C" → "43.99C" (the CERFA's form)."""
+    code = value.replace(" ", "").upper()
+    if not code:
+        return ""
+    if re.fullmatch(r"\d{4}[A-Z]", code):
+        code = f"{code[:2]}.{code[2:]}"
+    if not re.fullmatch(r"\d{2}\.\d{2}[A-Z]", code):
+        raise Reject(f"code NAF invalide « {value} » (4 chiffres et une lettre, ex. : 43.99C)")
+    return code
+
+
+def _headcount(value: str) -> int | None:
+    digits = value.replace(" ", "").replace("\u00a0", "")
+    if not digits:
+        return None
+    if not digits.isdigit():
+        raise Reject(f"effectif invalide « {value} » (un nombre entier)")
+    return int(digits)
+
+
+def _idcc(value: str) -> str:
+    code = normalise_idcc(value) if value.strip() else ""
+    if code and not re.fullmatch(r"\d{4}", code):
+        raise Reject(f"IDCC invalide « {value} » (4 chiffres)")
+    return code
+
 
 REFERENTIALS = {
     "idcc": "Conventions collectives (KALI)",
@@ -175,6 +210,9 @@ def import_establishments(path, result: LoadResult) -> None:
             "bic": values.get("bic", "").replace(" ", "").upper(),
             "nda": compact_digits(values.get("nda", "")),
             "uai": values.get("uai", "").strip().upper(),
+            "naf_code": _naf(values.get("naf_code", "")),
+            "headcount": _headcount(values.get("headcount", "")),
+            "idcc": _idcc(values.get("idcc", "")),
         }
         if establishment is not None:
             # A known establishment's bank details change only through a validated bank-details request (banking):

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from common.formats import format_amount
 from common.history import log_change
 from common.pdf import render_pdf
 from deadlines.services import refresh_deadlines
@@ -200,6 +201,7 @@ def funding_agreement_pdf(dossier: Dossier) -> bytes:
             "provider": dossier.provider_establishment,
             "trainees": trainees,
             "case_manager": dossier.case_manager,
+            "agreed_amount": format_amount(dossier.agreed_amount) if dossier.agreed_amount is not None else "",
             "issued_on": timezone.localdate(),
         },
     )

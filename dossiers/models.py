@@ -94,6 +94,15 @@ class Dossier(models.Model):
     title = models.CharField("intitulé de la formation", max_length=255)
     start_date = models.DateField("date de début de formation")
     end_date = models.DateField("date de fin de formation")
+    agreed_amount = models.DecimalField(
+        "montant accordé",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Montant de la prise en charge, repris dans l'accord de prise en charge (pour un plan, l'estimation "
+        "calculée à la transmission).",
+    )
     employer_establishment = models.ForeignKey(
         Establishment,
         on_delete=models.PROTECT,
@@ -214,7 +223,8 @@ class DocumentDirection(models.TextChoices):
 class DocumentKind(models.TextChoices):
     FUNDING_AGREEMENT = "funding_agreement", "Accord de prise en charge"
     REMITTANCE_ADVICE = "remittance_advice", "Avis de virement"
-    CERFA = "cerfa", "CERFA signé"
+    CERFA = "cerfa", "CERFA signé"  # uploaded by the company, signed
+    GENERATED_CERFA = "generated_cerfa", "CERFA généré"  # rendered by the portal from the data transmitted, unsigned
     TRAINING_AGREEMENT = "training_agreement", "Convention de formation"
     INVOICE = "invoice", "Facture"
     ATTENDANCE = "attendance", "Attestation d'assiduité"

@@ -8,11 +8,12 @@ this module only maps data the portal holds onto field ids, so the wizard, the A
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from accounts.models import Civility, Person
-from dossiers.cerfa import is_disability_extension, suggest_rows
-from dossiers.cerfa.codes import MAYOTTE_POSTCODE_PREFIX
+from dossiers.cerfa import is_btp_agreement, is_disability_extension, suggest_rows
+from dossiers.cerfa.codes import MAYOTTE_POSTCODE_PREFIX, smic_monthly
 from dossiers.cerfa.fields import (
     REMUNERATION_PARTS,
     REMUNERATION_PERIODS,
@@ -24,6 +25,7 @@ from dossiers.cerfa.normalise import (
     parse_date,
     parse_decimal,
 )
+from dossiers.cerfa.remuneration import minimum_amount
 from referentials.models import REPETITION_WORDS
 
 
@@ -61,9 +63,10 @@ def split_street(line: str) -> dict[str, str]:
 
 
 def establishment_values(establishment) -> dict[str, str]:
-    """The registry fields of the employer, from the establishment chosen for the draft (read-only in the form)."""
+    """The registry fields of the employer, from the establishment chosen for the draft (read-only in the form).
+    "Nom et prénom ou dénomination" is the legal name (raison sociale), never the enseigne (notice of the CERFA)."""
     values = {
-        "employeur_denomination": (establishment.sign or establishment.name)[:80],
+        "employeur_denomination": establishment.name[:80],
         "employeur_siret": establishment.siret,
         "employeur_adresse_complement": establishment.address_line2[:80],
         "employeur_adresse_code_postal": establishment.postal_code,
@@ -83,9 +86,59 @@ def establishment_readonly(establishment) -> frozenset[str]:
     }
 
 
-def initial_draft_data(establishment) -> dict:
+def registry_prefill(establishment) -> dict[str, Any]:
+    """What the registry knows that the CERFA asks and the employer may still correct: NAF, headcount, IDCC."""
+    values = {
+        "employeur_code_naf": establishment.naf_code,
+        "employeur_effectif": establishment.headcount,
+        "employeur_code_idcc": establishment.idcc,
+    }
+    title = idcc_title(establishment.idcc)
+    if title:
+        values["employeur_libelle_idcc"] = title
+    return {key: value for key, value in values.items() if value not in (None, "")}
+
+
+def initial_draft_data(establishment, *, contact=None) -> dict:
+    """A new draft: the employer from the registry and, as the person to contact, the user who fills the form
+    (`contact`, a User; the guide shows them pre-filled and editable)."""
     values = {key: value for key, value in establishment_values(establishment).items() if value}
-    return {"employeur_prive_public": "prive", **values}
+    data = {"employeur_prive_public": "prive", **values, **registry_prefill(establishment)}
+    if contact is not None:
+        data.update({key: value for key, value in contact_values(establishment, contact).items() if value})
+    return data
+
+
+def contact_person(establishment, user) -> Person | None:
+    """The company's Person record of the portal user (same e-mail), created from the account when there is none."""
+    if not (user.last_name and user.first_name):
+        return None
+    person = (
+        Person.objects.filter(organisation_id=establishment.organisation_id, erased_at__isnull=True)
+        .filter(email__iexact=user.email)
+        .order_by("pk")
+        .first()
+    )
+    if person is None:
+        person = Person.objects.create(
+            organisation_id=establishment.organisation_id,
+            establishment=establishment,
+            civility=user.civility,
+            last_name=user.last_name,
+            first_name=user.first_name,
+            email=user.email,
+            phone=user.phone[:20],
+            job_title=user.function[:200],
+        )
+    return person
+
+
+def contact_values(establishment, user) -> dict:
+    """The contact person's fields of the employer block, filled with the user who fills the form."""
+    person = contact_person(establishment, user)
+    if person is not None:
+        return person_values("employeur", person)
+    return {"employeur_telephone": international_phone(user.phone) or None, "employeur_courriel": user.email}
 
 
 PERSON_TARGETS = {
@@ -197,7 +250,8 @@ def idcc_title(idcc: Any) -> str:
 
 
 def suggested_remuneration(data: dict) -> dict[str, str]:
-    """The remuneration rows at the legal minimum (suggest_rows), when the birth date and the contract dates allow."""
+    """The remuneration rows at the highest applicable minimum (suggest_rows: the BTP branch agreement's when the
+    IDCC is a building-trades one, else the legal one), when the birth date and the contract dates allow."""
     birth = parse_date(data.get("apprenti_date_naissance"))
     start = parse_date(data.get("contrat_date_debut_execution"))
     end = parse_date(data.get("contrat_date_fin"))
@@ -207,7 +261,13 @@ def suggested_remuneration(data: dict) -> dict[str, str]:
     mayotte = str(data.get("employeur_adresse_code_postal") or "").startswith(MAYOTTE_POSTCODE_PREFIX)
     values = {}
     for row in suggest_rows(
-        birth, start, end, smc=smc, mayotte=mayotte, disability_extension=is_disability_extension(data)
+        birth,
+        start,
+        end,
+        smc=smc,
+        mayotte=mayotte,
+        disability_extension=is_disability_extension(data),
+        btp=uses_btp_grid(data),
     ):
         values.update(row.as_payload())
     return values
@@ -229,3 +289,29 @@ def derived_values(draft, slug: str, values: dict) -> dict:
         # No row at all: they are proposed at the legal minimum as soon as the dates allow.
         derived.update(suggested_remuneration(merged))
     return derived
+
+
+def uses_btp_grid(data: dict) -> bool:
+    """Whether the draft's pay rows follow the BTP branch grid (its IDCC is a building-trades agreement)."""
+    return is_btp_agreement(data.get("employeur_code_idcc"))
+
+
+def monthly_reference(data: dict, base: Any) -> Decimal | None:
+    """The monthly amount a row's percentage applies to: the SMC declared when the row's base is "SMC", else the
+    SMIC in force at the start of the contract (Mayotte's in Mayotte), as the rule REM-SALAIRE reads it."""
+    if str(base or "") == "SMC":
+        return parse_decimal(data.get("contrat_smc_montant"))
+    start = parse_date(data.get("contrat_date_debut_execution"))
+    if start is None:
+        return None
+    mayotte = str(data.get("employeur_adresse_code_postal") or "").startswith(MAYOTTE_POSTCODE_PREFIX)
+    return smic_monthly(start, mayotte=mayotte)
+
+
+def gross_monthly_amount(data: dict, rate: Any, base: Any) -> Decimal | None:
+    """The gross monthly pay of a remuneration row: its percentage of the reference, rounded up to the cent."""
+    rate = parse_decimal(rate)
+    reference = monthly_reference(data, base)
+    if rate is None or reference is None:
+        return None
+    return minimum_amount(rate, reference)

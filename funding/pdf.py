@@ -77,25 +77,63 @@ def printed_data(data: Mapping[str, Any]) -> dict[str, Any]:
     return normalised
 
 
-def _field_rows(fields: list[Field], values: Mapping[str, Any]) -> list[list[dict[str, Any]]]:
-    """Rows of one or two cells {label, value, wide}: long labels (attestations) take a whole row."""
-    rows: list[list[dict[str, Any]]] = []
-    pending: list[dict[str, Any]] = []
+# The official form prints most sections in two columns; the first field of the right-hand column of each
+# (the fields before it go left, the rest right; full-width lines — attestations — go below both).
+RIGHT_COLUMN_FROM = {
+    "employeur": "employeur_type",
+    "apprenti": "apprenti_date_naissance",
+    "representant_legal": "representant_legal_meme_adresse",
+    "maitre_apprentissage": "maitre2_nom_naissance",
+    "contrat": "contrat_duree_hebdo_heures",
+    "formation": "formation_diplome_vise_code",
+    "depot": "depot_date_reception",
+}
+# Headings of the columns, where the form has them (its numbering of the two maîtres d'apprentissage).
+COLUMN_TITLES = {"maitre_apprentissage": ("Maître d'apprentissage n°1", "Maître d'apprentissage n°2")}
+# The fields of the formation section the form prints below its two columns ("Organisation de la formation en CFA",
+# the main place of training when it is not the CFA).
+FORMATION_BELOW = ("formation_cfa_est_lieu_principal", "formation_date_", "formation_duree_", "lieu_formation_")
+CHECKED, UNCHECKED = "\u2612", "\u2610"  # ☒ ☐ (DejaVu Sans has both)
+
+
+def checkboxes(value: Any) -> list[dict[str, Any]]:
+    """A yes/no answer as the form's two boxes: [☒ oui, ☐ non]; both empty when unanswered."""
+    return [
+        {"mark": CHECKED if value is True else UNCHECKED, "label": "oui"},
+        {"mark": CHECKED if value is False else UNCHECKED, "label": "non"},
+    ]
+
+
+def _line(field: Field, values: Mapping[str, Any]) -> dict[str, Any]:
+    value = values.get(field.id)
+    line = {"id": field.id, "label": field.label, "value": format_value(field, value)}
+    if field.type == "bool":
+        line["boxes"] = checkboxes(value)
+    return line
+
+
+def _is_full_width(field: Field) -> bool:
+    return field.must_be_true or len(field.label) > WIDE_LABEL
+
+
+def _columns(section_id: str, fields: list[Field], values: Mapping[str, Any]) -> dict[str, Any]:
+    """A section as the form prints it: `left`, `right` (lines of label and value) and `below` (full width)."""
+    split = RIGHT_COLUMN_FROM.get(section_id)
+    left: list[dict[str, Any]] = []
+    right: list[dict[str, Any]] = []
+    below: list[dict[str, Any]] = []
+    target = left
     for field in fields:
-        cell = {"id": field.id, "label": field.label, "value": format_value(field, values.get(field.id))}
-        if len(field.label) > WIDE_LABEL or field.must_be_true:
-            if pending:
-                rows.append(pending)
-                pending = []
-            rows.append([{**cell, "wide": True}])
-            continue
-        pending.append(cell)
-        if len(pending) == 2:
-            rows.append(pending)
-            pending = []
-    if pending:
-        rows.append(pending)
-    return rows
+        if field.id == split:
+            target = right
+        if _is_full_width(field) or (section_id == "formation" and field.id.startswith(FORMATION_BELOW)):
+            below.append(_line(field, values))
+        elif split is None:
+            (left if len(left) <= len(right) else right).append(_line(field, values))
+        else:
+            target.append(_line(field, values))
+    titles = COLUMN_TITLES.get(section_id, ("", ""))
+    return {"left": left, "right": right, "below": below, "left_title": titles[0], "right_title": titles[1]}
 
 
 def _remuneration_rows(values: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -124,9 +162,10 @@ def cerfa_context(data: Mapping[str, Any], *, establishment=None, dossier=None) 
             section["remuneration"] = _remuneration_rows(values)
         elif section_id == RESERVED_SECTION:
             section["reserved"] = True
-            section["rows"] = _field_rows(fields, {})
+            section.update(_columns(section_id, fields, {}))
         else:
-            section["rows"] = _field_rows(fields, values)
+            section.update(_columns(section_id, fields, values))
+        section["signatures"] = section_id == "signature"
         sections.append(section)
     submitted_at = None
     funding_request = getattr(dossier, "funding_request", None) if dossier is not None else None

@@ -180,7 +180,8 @@ def _received_documents(dossier: Dossier, documents: list[RequestDocument]) -> l
 
 def _rendered_document(dossier: Dossier, made, user) -> Document:
     """The PDF rendered from the data transmitted (the CERFA, the plan's summary), a received document."""
-    kind = DocumentKind.CERFA if dossier.scheme == Scheme.ALTE else DocumentKind.OTHER
+    # The CERFA rendered here is not signed: it is filed apart from the "CERFA signé" the company uploads.
+    kind = DocumentKind.GENERATED_CERFA if dossier.scheme == Scheme.ALTE else DocumentKind.OTHER
     return Document.objects.create(
         dossier=dossier,
         direction=DocumentDirection.RECEIVED,
@@ -207,6 +208,16 @@ class Transmitted:
     who: str
 
 
+def _training_dates(data: dict[str, Any]) -> dict[str, date | None]:
+    """The dossier's dates are the training's, as the portal labels them ("date de début de formation"): the start
+    of the training in the CFA and the planned end of its exams (CERFA), not the contract's execution dates."""
+    start = parse_date(data.get("formation_date_debut")) or parse_date(data.get("contrat_date_debut_execution"))
+    end = parse_date(data.get("formation_date_fin_epreuves")) or parse_date(data.get("contrat_date_fin"))
+    if start and end and end < start:
+        end = start
+    return {"start_date": start, "end_date": end}
+
+
 def _transmit_apprenticeship(locked: FundingRequest, result, *, user, numbers) -> Transmitted:
     data = {key: value for key, value in result.data.items() if value is not None}
     if not data.get("employeur_libelle_idcc"):
@@ -222,8 +233,7 @@ def _transmit_apprenticeship(locked: FundingRequest, result, *, user, numbers) -
         scheme=SCHEMES[locked.kind],
         status=DossierStatus.SUBMITTED,
         title=str(data.get("formation_intitule_precis") or "")[:255],
-        start_date=parse_date(data.get("contrat_date_debut_execution")),
-        end_date=parse_date(data.get("contrat_date_fin")),
+        **_training_dates(data),
         employer_establishment=establishment,
         provider_establishment=_provider_establishment(data),
         created_by=user,
@@ -244,6 +254,7 @@ def _transmit_plan(locked: FundingRequest, content, *, user, numbers) -> Transmi
     data = dict(locked.data)
     number, request_number = numbers
     dates = plan.training_dates(data)
+    estimate = plan.estimate_plan(locked, content)
     dossier = Dossier.objects.create(
         number=number,
         request_number=request_number,
@@ -252,13 +263,14 @@ def _transmit_plan(locked: FundingRequest, content, *, user, numbers) -> Transmi
         title=plan.training_title(data)[:255],
         start_date=dates["start"],
         end_date=dates["end"],
+        # The amount the funding rules grant, proposed to the case manager for the Accord de prise en charge.
+        agreed_amount=estimate.funded if estimate.is_complete else None,
         employer_establishment=locked.employer_establishment,
         provider_establishment=plan.dossier_provider(content),
         created_by=user,
     )
     persons = plan.persons_of_dossier(content)
     Enrolment.objects.bulk_create(Enrolment(dossier=dossier, person=person) for person in persons)
-    estimate = plan.estimate_plan(locked, content)
     return Transmitted(
         dossier=dossier,
         data=data,

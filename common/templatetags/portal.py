@@ -91,6 +91,7 @@ ICONS = {
         '<path d="M12 16.5v-5M12 7.5h.01"/>',
     ),
     "check": ('<path d="M20 6 9 17l-5-5"/>',),
+    "pencil": ('<path d="M12 20h9"/>', '<path d="M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z"/>'),
     "check-circle": (
         '<circle cx="12" cy="12" r="9.5"/>',
         '<path d="m8 12.5 2.5 2.5L16 9.5"/>',

@@ -13,7 +13,7 @@ from .engine import ignored_fields, validate
 from .fields import FIELDS, RETAKE_AFTER_FAILURE, SECTIONS, Field, fields_in
 from .normalise import normalise
 from .referentials import Referentials
-from .remuneration import RemunerationRow, Timeline, is_disability_extension, suggest_rows
+from .remuneration import RemunerationRow, Timeline, is_btp_agreement, is_disability_extension, suggest_rows
 from .result import Issue, ValidationResult
 from .rules import RULE_IDS
 
@@ -33,6 +33,7 @@ __all__ = [
     "ValidationResult",
     "choices",
     "fields_in",
+    "is_btp_agreement",
     "is_disability_extension",
     "ignored_fields",
     "label_for",

@@ -13,6 +13,7 @@ from .codes import (
     AGE_BAND_THRESHOLDS,
     BTP_MINIMUM_RATES,
     DISABILITY_EXTRA_YEAR_RATES,
+    IDCC_BTP_GRID,
     LEGAL_MINIMUM_RATES,
     smic_monthly,
 )
@@ -36,6 +37,15 @@ def is_disability_extension(data: Mapping[str, Any]) -> bool:
     if contract_type == AVENANT_FAILED_EXAM:
         return False
     return contract_type == AVENANT_DISABILITY or any(parse_bool(data.get(flag)) is True for flag in DISABILITY_FLAGS)
+
+
+def is_btp_agreement(idcc: Any) -> bool:
+    """Whether the collective agreement (IDCC, raw or normalised) is one of the building trades' whose apprentices
+    are paid at least the BTP branch grid (accord du 8 février 2005): the grid of btp_rate."""
+    code = str(idcc or "").strip()
+    if code.isdigit() and len(code) <= 4:
+        code = code.zfill(4)
+    return code in IDCC_BTP_GRID
 
 
 def band_of_age(age: int) -> int:
@@ -163,10 +173,12 @@ def suggest_rows(
     smc: Decimal | None = None,
     mayotte: bool = False,
     disability_extension: bool = False,
+    btp: bool = False,
 ) -> list[RemunerationRow]:
     """The rows the wizard pre-fills (§5.7 "Auto-generation"): one per year covered, split in two periods when the
-    age band changes during the year; rate = legal minimum (`disability_extension`: see Timeline); base = SMC when
-    the apprentice is 21 or older in the period and the SMC exceeds the SMIC in force at the start."""
+    age band changes during the year; rate = legal minimum (`disability_extension`: see Timeline), or the BTP branch
+    minimum when `btp` (is_btp_agreement: the grid rule W-BTP-GRID checks); base = SMC when the apprentice is 21 or
+    older in the period and the SMC exceeds the SMIC in force at the start."""
     timeline = Timeline(birth, start, end, disability_extension)
     smic = smic_monthly(start, mayotte=mayotte)
     smc_is_better = smc is not None and smic is not None and smc > smic
@@ -177,7 +189,7 @@ def suggest_rows(
         cut = next((day for day in timeline.band_change_dates() if first < day <= last), None)
         periods = [(first, last)] if cut is None else [(first, cut - ONE_DAY), (cut, last)]
         for period, (du, au) in enumerate(periods, start=1):
-            rate = timeline.minimum_rate(du, au) or Decimal(0)
+            rate = timeline.minimum_rate(du, au, btp=btp) or Decimal(0)
             base = "SMC" if smc_is_better and timeline.band_on(du) >= 2 else "SMIC"
             rows.append(RemunerationRow(year, period, du, au, rate, base))
     return rows

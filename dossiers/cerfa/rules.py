@@ -20,7 +20,6 @@ from .codes import (
     DDETS_EMPLOYER_TYPES,
     DEPARTEMENTS_COM,
     DIPLOMA_LEVEL,
-    IDCC_BTP_GRID,
     IDCC_SPECIAL,
     INITIAL_CONTRACT_TYPES,
     LEGAL_FORM_EMPLOYER_TYPE,
@@ -53,6 +52,7 @@ from .remuneration import (
     MAX_YEARS,
     Timeline,
     contract_years,
+    is_btp_agreement,
     is_disability_extension,
     minimum_amount,
     year_window,
@@ -945,7 +945,7 @@ def rem_salaire(ctx: Context) -> Iterator[Finding]:
 
 @rule("W-BTP-GRID", needs=(BIRTH, START, END, IDCC), warning=True, contract_period=True)
 def w_btp_grid(ctx: Context) -> Iterator[Finding]:
-    if ctx.v(IDCC) not in IDCC_BTP_GRID:
+    if not is_btp_agreement(ctx.v(IDCC)):
         return
     for year, period, row in ctx.complete_rows():
         legal, branch = _row_minimum(ctx, row), _row_minimum(ctx, row, btp=True)

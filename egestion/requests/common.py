@@ -135,6 +135,7 @@ class Lookup:
     can_create: bool = False
     clear_label: str = ""
     empty_message: str = ""
+    edit_anchor: str = ""  # the field the pencil next to the selected person leads to (its details, editable)
 
     @property
     def is_person(self) -> bool:

@@ -102,3 +102,19 @@ def test_a_repeated_siret_and_a_provider_siren_among_members_are_rejected(staff_
     assert (run.read, run.created, run.rejected) == (2, 1, 1)
     assert f"Ligne 3 : SIRET {siret} figure déjà ligne 2" in response.text
     assert Establishment.objects.get(siret=siret).name == "CFA"
+
+
+def test_the_establishments_registry_carries_naf_headcount_and_idcc(staff_client, administrator):
+    # What the CERFA FA13 asks of the employer, pre-filled in the apprenticeship wizard from the registry.
+    client = staff_client(administrator)
+    upload(client, "members", MEMBERS)
+    rows = f"""siret;raison_sociale;enseigne;code_naf;effectif;idcc
+{siret_for(SIREN_A, 1)};MACONNERIE DURAND;DURAND BÂTIMENT;4399C;27;1597
+{siret_for(SIREN_B, 1)};CHARPENTES DU LAC;;43-99;;
+"""
+
+    response = upload(client, "establishments", rows)
+
+    durand = Establishment.objects.get(siret=siret_for(SIREN_A, 1))
+    assert (durand.naf_code, durand.headcount, durand.idcc) == ("43.99C", 27, "1597")
+    assert "code NAF invalide" in response.text

@@ -180,3 +180,19 @@ def test_the_retake_after_failure_answer_is_printed_with_the_apprentice(establis
     label = "L'apprenti(e) prépare à nouveau le même diplôme après un échec, avec un autre employeur"
     assert near(text, label, "oui")
     assert text.find("L'APPRENTI(E)") < text.find(label) < text.find("REPRÉSENTANT LÉGAL")
+
+
+def test_laid_out_as_the_official_form(draft_text):
+    # Yes/no answers as the form's check boxes, the two maîtres d'apprentissage numbered side by side, the three
+    # signature boxes: what a case manager recognises of the 10103*14.
+    assert near(draft_text, "Déclare bénéficier de la reconnaissance travailleur handicapé", "☐ oui ☒ non")
+    assert near(draft_text, "Apprenti(e) mineur(e) non émancipé(e)", "☒ oui ☐ non")
+    first, second = draft_text.find("Maître d'apprentissage n°1"), draft_text.find("Maître d'apprentissage n°2")
+    assert draft_text.find("LE MAÎTRE D'APPRENTISSAGE") < first < second < draft_text.find("LE CONTRAT")
+    signatures = draft_text[draft_text.find("ATTESTATIONS ET SIGNATURE") :]
+    for box in (
+        "Signature de l'employeur",
+        "Signature de l'apprenti(e)",
+        "Signature du représentant légal de l'apprenti(e) mineur(e)",
+    ):
+        assert box in signatures

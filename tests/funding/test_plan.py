@@ -297,3 +297,28 @@ def test_the_pdf_summary_lists_the_training_trainees_modules_and_estimate(user, 
     for trainee in content.trainees:
         assert trainee.person.nir in page
     assert "MODULE 2" in page.upper() and "ESTIMATION DE LA PRISE EN CHARGE" in page.upper()
+
+
+def test_the_accord_de_prise_en_charge_states_the_amount_agreed(user, establishment):
+    import re
+    import subprocess
+
+    from backoffice.instruction import funding_agreement_pdf
+    from common.formats import format_amount
+
+    draft = complete_plan(user, establishment, modules=2, trainees=2)
+    rule(plan.training_dates(draft.data)["start"].year)
+    for kind in (RequestDocumentKind.QUOTE, RequestDocumentKind.PROGRAMME):
+        services.attach_document(draft, kind=kind, uploaded_file=pdf_upload(f"{kind}.pdf"), user=user)
+    content = plan.load_plan(draft)
+    funded = plan.estimate_plan(draft, content).funded
+    assert funded > 0
+
+    dossier = submit_request(draft, user=user)
+
+    # The amount the funding rules grant is proposed as the amount agreed; the Accord states it.
+    assert dossier.agreed_amount == funded
+    extracted = subprocess.run(["pdftotext", "-", "-"], input=funding_agreement_pdf(dossier), capture_output=True)
+    page = re.sub(r"\s+", " ", extracted.stdout.decode())
+    assert "Montant accordé" in page
+    assert re.sub(r"\s+", " ", format_amount(funded)) in page

@@ -136,7 +136,8 @@ def test_transmission_creates_the_submitted_dossier_with_its_numbers(complete_re
     assert dossier.scheme == Scheme.ALTE
     assert dossier.status == DossierStatus.SUBMITTED
     assert dossier.title == "CAP Maçon"
-    assert (dossier.start_date, dossier.end_date) == (date(2025, 9, 1), date(2027, 8, 31))
+    # The dossier's dates are the training's (CFA start, planned end of exams), not the contract's (1/9/2025-31/8/2027).
+    assert (dossier.start_date, dossier.end_date) == (date(2025, 9, 8), date(2027, 7, 9))
     assert dossier.employer_establishment == establishment
     assert dossier.provider_establishment is None  # no establishment of the portal has the CFA's UAI
     assert dossier.created_by == user
@@ -236,7 +237,10 @@ def test_the_dossier_keeps_the_cerfa_as_transmitted(complete_request, user):
     dossier = submit(complete_request, user)
 
     cerfa = dossier.documents.get(name="CERFA FA13 - MARTIN Lucas.pdf")
-    assert cerfa.kind == DocumentKind.CERFA and cerfa.content_type == "application/pdf"
+    # Rendered by the portal and unsigned: filed as "CERFA généré", apart from the "CERFA signé" the company attached.
+    assert cerfa.kind == DocumentKind.GENERATED_CERFA and cerfa.content_type == "application/pdf"
+    assert cerfa.get_kind_display() == "CERFA généré"
+    assert dossier.documents.get(name="cerfa-signe.pdf").get_kind_display() == "CERFA signé"
     with cerfa.file.open("rb") as stored:
         content = stored.read()
     assert cerfa.size == len(content) and cerfa.checksum == Document.checksum_of(content)
@@ -275,6 +279,8 @@ def test_the_user_gets_the_confirmation_email(complete_request, user, establishm
         assert "Lucas MARTIN" in body and "CAP Maçon" in body
         assert f"{settings.SITE_URL}/egestion/dossiers/" in body
         assert establishment.siret in body
+        # The training's dates (CFA start, planned end of exams), not the contract's.
+        assert "du 08/09/2025 au 09/07/2027" in body.replace("Formation du", "du")
     assert "&#x27;" not in email.body  # plain text is not HTML-escaped
 
 

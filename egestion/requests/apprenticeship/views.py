@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
+from common.formats import format_amount
 from common.forms import data_errors, search_terms, text_problem
 from dossiers.cerfa import CODES, FIELDS, Timeline, is_disability_extension
 from dossiers.cerfa.fields import ORDINALS, REMUNERATION_PERIODS, REMUNERATION_YEARS, remuneration_id
@@ -72,7 +73,7 @@ def request_new_apprenticeship(request):
     return new_request(
         request,
         kind=RequestKind.APPRENTICESHIP,
-        initial_data=apprenticeship.initial_draft_data,
+        initial_data=lambda establishment: apprenticeship.initial_draft_data(establishment, contact=request.user),
         first_url=lambda draft: step_url(draft, wizard.FIRST_STEP),
         error="Sélectionnez l'établissement pour lequel le contrat d'apprentissage est saisi.",
     )
@@ -184,7 +185,9 @@ def saved_steps(draft) -> list[str]:
 
 
 def remuneration_rows(form_fields: dict, data: dict) -> list[dict]:
-    """The table of the contract step: years × periods, each with its four fields and the legal minimum rate."""
+    """The table of the contract step: years × periods, each with its four fields, the minimum rate that applies
+    (the BTP branch's for a building-trades IDCC) and the gross monthly amount of the rate typed."""
+    btp = apprenticeship.uses_btp_grid(data)
     birth = parse_date(data.get("apprenti_date_naissance"))
     start = parse_date(data.get("contrat_date_debut_execution"))
     end = parse_date(data.get("contrat_date_fin"))
@@ -199,8 +202,9 @@ def remuneration_rows(form_fields: dict, data: dict) -> list[dict]:
             du = parse_date(cells["du"].bound.value())
             au = parse_date(cells["au"].bound.value())
             if timeline and du and au and du <= au:
-                rate = timeline.minimum_rate(du, au)
+                rate = timeline.minimum_rate(du, au, btp=btp)
                 minimum = rate.normalize() if isinstance(rate, Decimal) else None
+            amount = apprenticeship.gross_monthly_amount(data, cells["taux"].bound.value(), cells["base"].bound.value())
             rows.append(
                 {
                     "year": year,
@@ -208,6 +212,7 @@ def remuneration_rows(form_fields: dict, data: dict) -> list[dict]:
                     "ordinal": ORDINALS[year],
                     "cells": cells,
                     "minimum": minimum,
+                    "amount": format_amount(amount) if amount is not None else "",
                     "errors": [message for cell in cells.values() for message in cell.errors],
                 }
             )
@@ -265,6 +270,16 @@ def referential_lookup(kind: str, terms: str) -> list[LookupItem]:
     raise Http404
 
 
+# The pencil next to a selected person: its details on the form, which stay editable ("Il est possible de modifier
+# des éléments de la personne contact en cliquant sur le crayon", mode opératoire CERFA).
+PERSON_EDIT_ANCHORS = {
+    "employeur": "employeur_telephone",
+    "apprenti": "apprenti_nom_naissance",
+    "maitre1": "maitre1_nom_naissance",
+    "maitre2": "maitre2_nom_naissance",
+}
+
+
 def build_lookup(request, draft, key: str, *, terms: str = "", searched: bool = False, person_names=None) -> Lookup:
     url = reverse("egestion:request_lookup", kwargs={"public_id": draft.public_id, "kind": key})
     data = draft.data
@@ -280,6 +295,7 @@ def build_lookup(request, draft, key: str, *, terms: str = "", searched: bool = 
             clear_label=f"Retirer {who}",
             selected=(person_names or {}).get(person_id, "") if person_id else "",
             empty_message="Aucune personne de votre entreprise ne correspond : créez-la avec « Créer une personne ».",
+            edit_anchor=PERSON_EDIT_ANCHORS.get(key, ""),
         )
     else:
         label, placeholder = LOOKUP_LABELS[key]
@@ -421,6 +437,7 @@ def step_context(request, draft, step: Step, *, extra=None, input_errors=None) -
     }
     if slug == "contrat":
         context["remuneration"] = remuneration_rows(wizard_fields, data)
+        context["btp_grid"] = apprenticeship.uses_btp_grid(data)
     elif slug == "documents":
         context.update(documents_context(draft, (extra or {}).get("upload_errors")))
     elif slug == "transmettre":
@@ -626,7 +643,12 @@ def request_step(request, draft, step):
             services.save_draft(
                 draft, {**dict.fromkeys(apprenticeship.REMUNERATION_FIELDS), **suggestion}, step=step.slug
             )
-            messages.success(request, "Les lignes de rémunération ont été recalculées au minimum légal.")
+            messages.success(
+                request,
+                "Les lignes de rémunération ont été recalculées au minimum de l'accord de branche du BTP."
+                if apprenticeship.uses_btp_grid(draft.data)
+                else "Les lignes de rémunération ont été recalculées au minimum légal.",
+            )
         else:
             messages.error(
                 request,

@@ -269,6 +269,16 @@ def test_the_remuneration_table_shows_the_legal_minimum_of_each_row(logged_in, c
     page = text(logged_in.get(step_url(complete_draft, "contrat")))
     table = page[page.index("wizard-remuneration") :]
     assert "1re année" in table
+    # IDCC 1596 (building trades): the minimum shown is the BTP branch agreement's, 40 % / 50 % / 60 %.
+    assert "Minimum BTP" in table
+    assert "40 %" in table and "50 %" in table and "60 %" in table
+
+
+def test_the_remuneration_table_shows_the_legal_minimum_outside_the_building_trades(logged_in, complete_draft):
+    submit(logged_in, complete_draft, "employeur", "save", employeur_code_idcc="1486")
+    page = text(logged_in.get(step_url(complete_draft, "contrat")))
+    table = page[page.index("wizard-remuneration") :]
+    assert "Minimum légal" in table
     assert "27 %" in table and "43 %" in table and "51 %" in table
 
 
