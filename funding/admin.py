@@ -11,8 +11,16 @@ from django.utils.html import format_html, format_html_join
 from accounts.staff_access import RegionScopedAdminMixin
 from common.admin_helpers import ReadOnlyInline
 from dossiers.cerfa import FIELDS, SECTIONS, fields_in
-from funding import services
-from funding.models import FundingRequest, FundingRule, PlanModule, PlanTrainee, RequestDocument, RequestKind
+from funding import ruptures, services
+from funding.models import (
+    ContractRupture,
+    FundingRequest,
+    FundingRule,
+    PlanModule,
+    PlanTrainee,
+    RequestDocument,
+    RequestKind,
+)
 from funding.pdf import format_value
 
 
@@ -272,3 +280,90 @@ class FundingRuleAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+
+class RuptureQueueFilter(admin.SimpleListFilter):
+    title = "prise en compte"
+    parameter_name = "a_traiter"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "À prendre en compte"), ("non", "Prises en compte")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.filter(acknowledged_at__isnull=True)
+        if self.value() == "non":
+            return queryset.filter(acknowledged_at__isnull=False)
+        return queryset
+
+
+@admin.register(ContractRupture)
+class ContractRuptureAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    """The ruptures the companies declared, in the case managers' queue (the dossier is already "Rompu"): they read
+    it, check the signed document on the dossier and mark it taken into account. Nothing is edited here."""
+
+    list_display = [
+        "dossier",
+        "company",
+        "rupture_date",
+        "reason_label",
+        "initiative_label",
+        "declared_at",
+        "acknowledged",
+    ]
+    list_filter = [RuptureQueueFilter, "dossier__employer_establishment__region"]
+    search_fields = [
+        "dossier__number",
+        "dossier__employer_establishment__siret",
+        "dossier__employer_establishment__name",
+    ]
+    list_select_related = ["dossier__employer_establishment"]
+    readonly_fields = [
+        "dossier_link",
+        "rupture_date",
+        "previous_end_date",
+        "reason_label",
+        "initiative_label",
+        "practical_days",
+        "practical_days_estimated",
+        "document",
+        "declared_by",
+        "declared_at",
+        "acknowledged_by",
+        "acknowledged_at",
+    ]
+    fields = readonly_fields
+    actions = ["acknowledge"]
+    region_lookups = ("dossier__employer_establishment__region",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="entreprise")
+    def company(self, obj):
+        return obj.dossier.employer_establishment.name
+
+    @admin.display(description="motif")
+    def reason_label(self, obj):
+        return obj.reason_label
+
+    @admin.display(description="à l'initiative de")
+    def initiative_label(self, obj):
+        return obj.initiative_label
+
+    @admin.display(description="prise en compte", boolean=True)
+    def acknowledged(self, obj):
+        return obj.acknowledged_at is not None
+
+    @admin.display(description="dossier")
+    def dossier_link(self, obj):
+        url = reverse("admin:dossiers_dossier_change", args=[obj.dossier_id])
+        return format_html('<a href="{}">{}</a>', url, obj.dossier)
+
+    @admin.action(description="Marquer les ruptures sélectionnées comme prises en compte", permissions=["change"])
+    def acknowledge(self, request, queryset):
+        count = ruptures.acknowledge(queryset, request.user)
+        self.message_user(request, f"{count} rupture(s) marquée(s) comme prise(s) en compte.", messages.SUCCESS)

@@ -25,6 +25,7 @@ from dossiers.downloads import document_response
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
 from dossiers.uploads import check_upload
 from egestion.access import egestion_required
+from funding.contracts import contract_state
 from messaging import selectors as messaging_selectors
 from messaging import services
 from payments.models import PaymentLine
@@ -125,6 +126,7 @@ def _render_dossier(request, dossier, tab, status=200, **extra):
         "tab": tab,
         "tabs": TABS,
         "unread": messaging_selectors.unread_count(dossier, request.user),
+        "contract": contract_state(dossier),
         **_tab_context(request, dossier, tab),
         **extra,
     }

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from dossiers import selectors
 from dossiers.downloads import document_response
 from dossiers.models import Document, DocumentDirection
+from funding.contracts import contract_state
 from ogestion.access import ogestion_required
 from payments.models import PaymentLine
 
@@ -54,7 +55,7 @@ def dossier_detail(request, number, tab=DEFAULT_TAB):
     dossier = selectors.provider_dossier(request.user, request.establishment_ids, number)
     if dossier is None:
         raise Http404("Aucun dossier ne correspond à ce numéro.")
-    context = {"dossier": dossier, "tab": tab, "tabs": TABS}
+    context = {"dossier": dossier, "tab": tab, "tabs": TABS, "contract": contract_state(dossier)}
     if tab == "stagiaires":
         context["enrolments"] = dossier.enrolments.select_related("person")
     elif tab == "reglements":
