@@ -201,9 +201,7 @@ def declare_rupture(
 ) -> ContractRupture:
     """Declare the rupture; a refused declaration or file changes nothing. A second call returns the first rupture."""
     check_company_user(dossier, user)
-    locked = (
-        Dossier.objects.select_for_update().select_related("provider_establishment__organisation").get(pk=dossier.pk)
-    )
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     existing = ContractRupture.objects.filter(dossier=locked).first()
     if existing is not None:
         return existing

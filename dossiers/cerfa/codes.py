@@ -381,20 +381,20 @@ RUPTURE_MOTIF = _list(
     [
         (
             "01",
-            "Rupture pendant les 45 premiers jours de formation pratique en entreprise (art. L. 6222-18, al. 1)",
+            "Rupture pendant les 45 premiers jours de formation pratique en entreprise (art. L. 6222-18)",
         ),
-        ("02", "Rupture d'un commun accord écrit des deux parties (art. L. 6222-18, al. 2)"),
+        ("02", "Rupture d'un commun accord écrit des deux parties (art. L. 6222-18)"),
         (
             "03",
-            "Démission de l'apprenti(e) après saisine du médiateur consulaire (art. L. 6222-18, al. 4)",
+            "Démission de l'apprenti(e) après saisine du médiateur consulaire (art. L. 6222-18)",
         ),
-        ("04", "Licenciement pour faute grave (art. L. 6222-18, al. 3)"),
-        ("05", "Licenciement pour inaptitude constatée par le médecin du travail (art. L. 6222-18, al. 3)"),
-        ("06", "Licenciement pour force majeure (art. L. 6222-18, al. 3)"),
-        ("07", "Licenciement suite au décès de l'employeur maître d'apprentissage (art. L. 6222-18, al. 3)"),
+        ("04", "Licenciement pour faute grave (art. L. 6222-18)"),
+        ("05", "Licenciement pour inaptitude constatée par le médecin du travail (art. L. 6222-18)"),
+        ("06", "Licenciement pour force majeure (art. L. 6222-18)"),
+        ("07", "Licenciement suite au décès de l'employeur maître d'apprentissage (art. L. 6222-18)"),
         ("08", "Licenciement suite à l'exclusion définitive de l'apprenti(e) par le CFA (art. L. 6222-18-1)"),
         ("09", "Obtention du diplôme ou du titre préparé avant le terme du contrat (art. L. 6222-19)"),
-        ("10", "Liquidation judiciaire sans maintien d'activité (art. L. 6222-18, al. 6)"),
+        ("10", "Liquidation judiciaire sans maintien d'activité (art. L. 6222-18)"),
         (
             "11",
             "Décision de l'administration : suspension ou interdiction de l'exécution du contrat "

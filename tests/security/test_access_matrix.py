@@ -279,6 +279,12 @@ MATRIX: dict[str, Entry] = {
     "egestion:dossier_message_unread": Entry(
         EGESTION_OBJECT, lambda w: {**dossier(w), "pk": w.message.pk}, get=False, post=lambda w: {}
     ),
+    # Declaring a rupture of the world's accepted contract: the owner's POST lacks the signed agreement (refused, 400).
+    "egestion:dossier_rupture": Entry(
+        EGESTION_OBJECT,
+        dossier,
+        post=lambda w: {"date": "2027-02-14", "motif": "02", "initiative": "commun", "action": "transmettre"},
+    ),
     "egestion:messages": Entry(EGESTION),
     "egestion:payments": Entry(EGESTION),
     "egestion:payment": Entry(EGESTION_OBJECT, lambda w: {"pk": w.company_payment.pk}),
