@@ -2,16 +2,22 @@
 them into dossiers, which case managers handle in the dossier admin). Deleting a draft goes through the same
 service as the portal (its files are removed with it); a transmitted request cannot be deleted."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.staff_access import RegionScopedAdminMixin
-from common.admin_helpers import ReadOnlyInline
+from common.admin_helpers import ReadOnlyInline, admin_page
+from common.forms import CleanTextFormMixin
 from dossiers.cerfa import FIELDS, SECTIONS, fields_in
-from funding import ruptures, services
+from funding import avenants, ruptures, services
 from funding.models import (
     ContractRupture,
     FundingRequest,
@@ -20,6 +26,7 @@ from funding.models import (
     PlanTrainee,
     RequestDocument,
     RequestKind,
+    RequestStatus,
 )
 from funding.pdf import format_value
 
@@ -131,6 +138,7 @@ SUMMARY_FIELDS = [
     "updated_at",
     "submitted_at",
     "dossier_link",
+    "avenant_summary",
     "attention_points",
 ]
 
@@ -154,6 +162,7 @@ class FundingRequestAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         "employer_establishment__name",
         "dossier__number",
         "dossier__request_number",
+        "amended_dossier__number",
     ]
     search_help_text = "SIRET ou raison sociale de l'établissement, n° de dossier ou de demande."
     list_select_related = ["employer_establishment", "created_by", "dossier"]
@@ -194,6 +203,89 @@ class FundingRequestAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
             return "—"
         url = reverse("admin:dossiers_dossier_change", args=[obj.dossier.pk])
         return format_html('<a href="{}">{}</a>', url, obj.dossier.number)
+
+    @admin.display(description="avenant")
+    def avenant_summary(self, obj):
+        """An avenant: its number, the contract it changes and what it changes, field by field."""
+        if obj.kind != RequestKind.AVENANT or obj.amended_dossier_id is None:
+            return "—"
+        url = reverse("admin:dossiers_dossier_change", args=[obj.amended_dossier_id])
+        before = avenants.contract_in_force(obj.amended_dossier, before_sequence=obj.avenant_sequence)
+        changes = avenants.changes_between(before, obj.data)
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td><strong>{}</strong></td></tr>",
+            ((c.label, c.before, c.after) for c in changes),
+        )
+        decision = format_html("<p>Motif / pièces : {}</p>", obj.decision_note) if obj.decision_note else ""
+        return format_html(
+            '<p>Avenant n° <strong>{}</strong> au contrat <a href="{}">{}</a> — type {} : {}</p>{}'
+            "<table><tr><th>Champ</th><th>Avant</th><th>Après</th></tr>{}</table>",
+            obj.avenant_number,
+            url,
+            obj.amended_dossier.number,
+            obj.data.get(avenants.TYPE, ""),
+            avenants.CONTRAT_TYPE.label(obj.data.get(avenants.TYPE, "")) or "",
+            decision,
+            rows or format_html("<tr><td colspan='3'>{}</td></tr>", "Aucun changement saisi."),
+        )
+
+    def get_urls(self):
+        return [
+            admin_page(
+                self, "<path:object_id>/avenant/<str:decision>/", self.avenant_decision_view, "funding_avenant_decision"
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra_context = extra_context or {}
+        if (
+            obj is not None
+            and obj.kind == RequestKind.AVENANT
+            and request.user.has_perm("dossiers.instruct_dossier")
+            and obj.status in (RequestStatus.SUBMITTED, RequestStatus.INCOMPLETE)
+        ):
+            extra_context["transitions"] = [
+                (label, reverse("admin:funding_avenant_decision", args=[obj.pk, code]))
+                for code, label in AVENANT_DECISIONS.items()
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def avenant_decision_view(self, request, object_id, decision):
+        """Accept, mark incomplete (the missing documents) or refuse (the reason) a transmitted avenant."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or obj.kind != RequestKind.AVENANT or decision not in AVENANT_DECISIONS:
+            raise Http404("Aucun avenant ne correspond à cette adresse.")
+        if not request.user.has_perm("dossiers.instruct_dossier"):
+            raise PermissionDenied
+        form = AvenantDecisionForm(request.POST if request.method == "POST" else None, decision=decision)
+        change_url = reverse("admin:funding_fundingrequest_change", args=[obj.pk])
+        if request.method == "POST" and form.is_valid():
+            try:
+                avenants.decide(obj, request.user, decision, form.cleaned_data.get("note", ""))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    f"Avenant {obj.avenant_number} : {obj.get_status_display()}. L'entreprise en est informée par un "
+                    "message dans le dossier.",
+                    messages.SUCCESS,
+                )
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{AVENANT_DECISIONS[decision]} — avenant {obj.avenant_number}",
+            "opts": self.opts,
+            "original": obj,
+            "label": AVENANT_DECISIONS[decision],
+            "form": form,
+            "change_url": change_url,
+            "allowed": obj.status in (RequestStatus.SUBMITTED, RequestStatus.INCOMPLETE),
+        }
+        return TemplateResponse(request, "admin/funding/fundingrequest/avenant_decision.html", context)
 
     @admin.display(description="points d'attention")
     def attention_points(self, obj):
@@ -280,6 +372,26 @@ class FundingRuleAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+
+AVENANT_DECISIONS = {
+    RequestStatus.ACCEPTED: "Accepter l'avenant",
+    RequestStatus.INCOMPLETE: "Marquer l'avenant incomplet",
+    RequestStatus.REFUSED: "Refuser l'avenant",
+}
+
+
+class AvenantDecisionForm(CleanTextFormMixin, forms.Form):
+    def __init__(self, *args, decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        if decision != RequestStatus.ACCEPTED:
+            self.fields["note"] = forms.CharField(
+                label="Pièces manquantes (message à l'entreprise)"
+                if decision == RequestStatus.INCOMPLETE
+                else "Motif du refus",
+                widget=forms.Textarea(attrs={"rows": 6}),
+                error_messages={"required": "Ce champ est obligatoire."},
+            )
 
 
 class RuptureQueueFilter(admin.SimpleListFilter):

@@ -21,7 +21,10 @@ def contract_state(dossier: Dossier) -> ContractState:
     """Empty for a dossier that is not an apprenticeship contract (nothing to show)."""
     if dossier.scheme != Scheme.ALTE:
         return ContractState()
+    from funding.avenants import versions
+
     return ContractState(
         can_declare=contract_problem(dossier) is None,
         rupture=ContractRupture.objects.filter(dossier=dossier).first(),
+        versions=versions(dossier),
     )

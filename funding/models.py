@@ -22,11 +22,17 @@ from dossiers.models import Dossier, Scheme, StoredFile
 class RequestKind(models.TextChoices):
     APPRENTICESHIP = "apprenticeship", "Contrat d'apprentissage"
     PLAN = "plan", "Plan de développement des compétences"
+    # A change of an accepted apprenticeship contract (CERFA FA13 types 31-38), on its dossier (funding.avenants).
+    AVENANT = "avenant", "Avenant au contrat d'apprentissage"
 
 
 class RequestStatus(models.TextChoices):
     DRAFT = "draft", "Brouillon"
     SUBMITTED = "submitted", "Transmise"
+    # The case manager's decision on an avenant (a new contract becomes a dossier, instructed there instead).
+    ACCEPTED = "accepted", "Acceptée"
+    INCOMPLETE = "incomplete", "Incomplète"
+    REFUSED = "refused", "Refusée"
 
 
 class FundingRequestQuerySet(models.QuerySet):
@@ -67,6 +73,26 @@ class FundingRequest(models.Model):
     dossier = models.OneToOneField(
         Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="funding_request"
     )
+    # An avenant: the dossier of the contract it changes, its sequence on that contract (1, 2…) and the decision.
+    amended_dossier = models.ForeignKey(
+        Dossier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="avenants",
+        verbose_name="contrat modifié",
+    )
+    avenant_sequence = models.PositiveSmallIntegerField("n° d'avenant", null=True, blank=True)
+    decision_note = models.TextField("motif / pièces manquantes", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="instruite par",
+    )
+    decided_at = models.DateTimeField("instruite le", null=True, blank=True)
 
     objects = FundingRequestQuerySet.as_manager()
 
@@ -77,6 +103,13 @@ class FundingRequest(models.Model):
         indexes = [
             models.Index(fields=["employer_establishment", "status", "-updated_at"], name="funding_request_employer")
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["amended_dossier", "avenant_sequence"],
+                condition=models.Q(amended_dossier__isnull=False),
+                name="funding_request_avenant_sequence",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.employer_establishment.name} ({self.get_status_display()})"
@@ -84,6 +117,13 @@ class FundingRequest(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == RequestStatus.DRAFT
+
+    @property
+    def avenant_number(self) -> str:
+        """ "9930000001.01-AV1": the contract's dossier number and the avenant's sequence on it."""
+        if self.amended_dossier_id is None or not self.avenant_sequence:
+            return ""
+        return f"{self.amended_dossier.number}-AV{self.avenant_sequence}"
 
     @property
     def retakes_diploma_after_failure(self) -> bool:
