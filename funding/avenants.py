@@ -154,10 +154,13 @@ def save_avenant(avenant: FundingRequest, values: dict) -> FundingRequest:
     return services.save_draft(avenant, {key: value for key, value in values.items() if key in allowed})
 
 
-def avenant_problems(avenant: FundingRequest, *, today: datetime.date | None = None) -> dict[str, list[str]]:
+def avenant_problems(
+    avenant: FundingRequest, *, today: datetime.date | None = None, result=None
+) -> dict[str, list[str]]:
     """The blocking errors of the CERFA (at the effective date: dossiers.cerfa handles an avenant's dates) and the
     signed avenant when it is missing."""
-    result = validate_request(avenant, today=today)
+    if result is None:
+        result = validate_request(avenant, today=today)
     problems = {field_id: list(messages) for field_id, messages in result.errors.items()}
     attached = {document.kind for document in avenant.documents.all()}
     if RequestDocumentKind.SIGNED_CERFA not in attached:
@@ -232,7 +235,7 @@ def decide(avenant: FundingRequest, staff_user, decision: str, note: str = "") -
 
     if not staff_user.has_perm("dossiers.instruct_dossier"):
         raise ValidationError("Vous n'avez pas le droit d'instruire un avenant.")
-    locked = FundingRequest.objects.select_for_update().select_related("amended_dossier").get(pk=avenant.pk)
+    locked = FundingRequest.objects.select_for_update().get(pk=avenant.pk)
     if locked.kind != RequestKind.AVENANT or locked.status not in (RequestStatus.SUBMITTED, RequestStatus.INCOMPLETE):
         raise ValidationError(f"Cet avenant est « {locked.get_status_display()} » : il ne peut plus être instruit.")
     note = (note or "").strip()

@@ -7,6 +7,14 @@ import pytest
 from accounts.models import Role
 from dossiers.models import Scheme
 from tests.factories import DossierFactory, MembershipFactory, ProviderEstablishmentFactory
+from tests.funding.conftest import (  # noqa: F401  (a transmitted contract's fixtures, for the avenants)
+    complete_request,
+    draft,
+    establishment,
+    membership,
+    sample_referentials,
+    user,
+)
 
 START = datetime.date(2026, 9, 1)
 END = datetime.date(2028, 8, 31)
