@@ -160,3 +160,32 @@ def test_the_company_declares_an_avenant_from_its_dossier(client, accepted, user
 def test_avenant_pages_of_another_company_answer_404(client, accepted, company_user):
     client.force_login(company_user)
     assert client.get(reverse("egestion:avenant_new", args=[accepted.number])).status_code == 404
+
+
+def test_the_cfa_sees_the_avenant_on_its_dossier(client, accepted, user, cfa_referent):
+    accepted.provider_establishment = cfa_referent.memberships.get().establishment
+    accepted.save()
+    avenant = start(accepted, user)
+    avenants.save_avenant(avenant, {**NEW_MAITRE, "contrat_numero_precedent": CONTRACT_NUMBER})
+    services.attach_document(avenant, kind=RequestDocumentKind.SIGNED_CERFA, uploaded_file=signed(), user=user)
+    avenant.refresh_from_db()
+    avenants.submit_avenant(avenant, user=user)
+    client.force_login(cfa_referent)
+    page = client.get(reverse("ogestion:dossier", args=[accepted.number])).content.decode()
+    assert "Avenant n°1 du 01/03/2026 — changement de maître d&#x27;apprentissage" in page and "Bernard" in page
+
+
+def test_the_case_manager_refuses_an_avenant_in_the_admin_with_a_reason(client, accepted, user, case_manager):
+    avenant = start(accepted, user)
+    avenant.status = RequestStatus.SUBMITTED
+    avenant.save()
+    client.force_login(case_manager)
+    page = client.get(reverse("admin:funding_fundingrequest_change", args=[avenant.pk])).content.decode()
+    assert "Refuser l&#x27;avenant" in page and avenant.avenant_number in page
+    url = reverse("admin:funding_avenant_decision", args=[avenant.pk, "refused"])
+    assert client.post(url, {"note": ""}).status_code == 200  # the reason is required
+    avenant.refresh_from_db()
+    assert avenant.status == RequestStatus.SUBMITTED
+    assert client.post(url, {"note": "Maître sans l'expérience requise."}).status_code == 302
+    avenant.refresh_from_db()
+    assert avenant.status == RequestStatus.REFUSED
