@@ -114,7 +114,7 @@ TRANSITIONS = {
             "close",
             "Solder",
             S.CLOSED,
-            (S.ACCEPTED,),
+            (S.ACCEPTED, S.TERMINATED),  # a broken contract is settled up to its rupture
             "close_dossier",
             subject="Dossier {number} soldé",
             body="Votre dossier n° {number} ({title}) est soldé : tous les règlements ont été effectués.",

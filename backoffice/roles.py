@@ -44,6 +44,7 @@ _CASE_MANAGER = [
     *_crud("accounts.person", VIEW, ADD, CHANGE),
     *_crud("funding.fundingrequest", VIEW),
     *_crud("funding.fundingrule", VIEW),
+    *_crud("funding.contractrupture", VIEW, CHANGE),  # "prise en compte" only (funding.admin)
     *_crud("referentials.trainingcentre", VIEW),
     *_crud("referentials.diploma", VIEW),
     *_crud("referentials.rncpcertification", VIEW),
@@ -72,6 +73,7 @@ _ACCOUNTING = [
     "dossiers.close_dossier",
     *_crud("dossiers.document", VIEW),
     *_crud("dossiers.dossierstatuschange", VIEW),
+    *_crud("funding.contractrupture", VIEW),  # a rupture ends what is paid
     *_crud("payments.payment", VIEW, ADD, CHANGE),
     *_crud("payments.paymentline", VIEW, ADD, CHANGE, DELETE),
     *_crud("accounts.organisation", VIEW),
@@ -111,6 +113,7 @@ _ADMINISTRATOR = [
     *_crud("payments.payment", VIEW),
     *_crud("payments.paymentline", VIEW),
     *_crud("funding.fundingrequest", VIEW, DELETE),  # drafts only (funding.admin)
+    *_crud("funding.contractrupture", VIEW, CHANGE),
     *_crud("funding.fundingrule", VIEW, ADD, CHANGE, DELETE),
     *_crud("referentials.trainingcentre", VIEW, CHANGE),
     *_crud("referentials.diploma", VIEW, CHANGE),

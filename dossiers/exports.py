@@ -33,7 +33,7 @@ def company_rows(queryset):
             employer.city,
             dossier.start_date,
             dossier.end_date,
-            dossier.get_status_display(),
+            dossier.status_label,
             provider.name if provider else "",
         ]
 

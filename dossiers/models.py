@@ -31,6 +31,8 @@ class DossierStatus(models.TextChoices):
     REFUSED = "refused", "Refusé"
     CLOSED = "closed", "Soldé"
     CANCELLED = "cancelled", "Annulé"
+    # An apprenticeship contract the employer declared broken (funding.ruptures): its end date is the rupture's.
+    TERMINATED = "terminated", "Rompu"
 
 
 # "HISTORIQUE" holds the dossiers nothing more will happen to; the rest is "EN COURS".
@@ -197,6 +199,14 @@ class Dossier(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        """The status as the portals show it: "Rompu le 14/02/2027" for a broken contract (its end date is the
+        rupture's), the status's label otherwise."""
+        if self.status == DossierStatus.TERMINATED:
+            return f"Rompu le {self.end_date:%d/%m/%Y}"
+        return self.get_status_display()
 
 
 class Enrolment(models.Model):

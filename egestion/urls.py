@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("egestion.home.urls")),
     path("", include("egestion.signup.urls")),
     path("demandes/", include("egestion.requests.urls")),
+    path("", include("egestion.requests.apprenticeship.avenant_urls")),
     path("", include("egestion.dossiers.urls")),
     path("", include("egestion.payments.urls")),
     path("", include("egestion.contributions.urls")),

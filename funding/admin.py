@@ -2,18 +2,33 @@
 them into dossiers, which case managers handle in the dossier admin). Deleting a draft goes through the same
 service as the portal (its files are removed with it); a transmitted request cannot be deleted."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.staff_access import RegionScopedAdminMixin
-from common.admin_helpers import ReadOnlyInline
+from common.admin_helpers import ReadOnlyInline, admin_page
 from common.formats import counted
+from common.forms import CleanTextFormMixin
 from dossiers.cerfa import FIELDS, SECTIONS, fields_in
-from funding import services
-from funding.models import FundingRequest, FundingRule, PlanModule, PlanTrainee, RequestDocument, RequestKind
+from funding import avenants, ruptures, services
+from funding.models import (
+    ContractRupture,
+    FundingRequest,
+    FundingRule,
+    PlanModule,
+    PlanTrainee,
+    RequestDocument,
+    RequestKind,
+    RequestStatus,
+)
 from funding.pdf import format_value
 
 
@@ -124,6 +139,7 @@ SUMMARY_FIELDS = [
     "updated_at",
     "submitted_at",
     "dossier_link",
+    "avenant_summary",
     "attention_points",
 ]
 
@@ -147,6 +163,7 @@ class FundingRequestAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         "employer_establishment__name",
         "dossier__number",
         "dossier__request_number",
+        "amended_dossier__number",
     ]
     search_help_text = "SIRET ou raison sociale de l'établissement, n° de dossier ou de demande."
     list_select_related = ["employer_establishment", "created_by", "dossier"]
@@ -187,6 +204,89 @@ class FundingRequestAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
             return "—"
         url = reverse("admin:dossiers_dossier_change", args=[obj.dossier.pk])
         return format_html('<a href="{}">{}</a>', url, obj.dossier.number)
+
+    @admin.display(description="avenant")
+    def avenant_summary(self, obj):
+        """An avenant: its number, the contract it changes and what it changes, field by field."""
+        if obj.kind != RequestKind.AVENANT or obj.amended_dossier_id is None:
+            return "—"
+        url = reverse("admin:dossiers_dossier_change", args=[obj.amended_dossier_id])
+        before = avenants.contract_in_force(obj.amended_dossier, before_sequence=obj.avenant_sequence)
+        changes = avenants.changes_between(before, obj.data)
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td><strong>{}</strong></td></tr>",
+            ((c.label, c.before, c.after) for c in changes),
+        )
+        decision = format_html("<p>Motif / pièces : {}</p>", obj.decision_note) if obj.decision_note else ""
+        return format_html(
+            '<p>Avenant n° <strong>{}</strong> au contrat <a href="{}">{}</a> — type {} : {}</p>{}'
+            "<table><tr><th>Champ</th><th>Avant</th><th>Après</th></tr>{}</table>",
+            obj.avenant_number,
+            url,
+            obj.amended_dossier.number,
+            obj.data.get(avenants.TYPE, ""),
+            avenants.CONTRAT_TYPE.label(obj.data.get(avenants.TYPE, "")) or "",
+            decision,
+            rows or format_html("<tr><td colspan='3'>{}</td></tr>", "Aucun changement saisi."),
+        )
+
+    def get_urls(self):
+        return [
+            admin_page(
+                self, "<path:object_id>/avenant/<str:decision>/", self.avenant_decision_view, "funding_avenant_decision"
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra_context = extra_context or {}
+        if (
+            obj is not None
+            and obj.kind == RequestKind.AVENANT
+            and request.user.has_perm("dossiers.instruct_dossier")
+            and obj.status in (RequestStatus.SUBMITTED, RequestStatus.INCOMPLETE)
+        ):
+            extra_context["transitions"] = [
+                (label, reverse("admin:funding_avenant_decision", args=[obj.pk, code]))
+                for code, label in AVENANT_DECISIONS.items()
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def avenant_decision_view(self, request, object_id, decision):
+        """Accept, mark incomplete (the missing documents) or refuse (the reason) a transmitted avenant."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or obj.kind != RequestKind.AVENANT or decision not in AVENANT_DECISIONS:
+            raise Http404("Aucun avenant ne correspond à cette adresse.")
+        if not request.user.has_perm("dossiers.instruct_dossier"):
+            raise PermissionDenied
+        form = AvenantDecisionForm(request.POST if request.method == "POST" else None, decision=decision)
+        change_url = reverse("admin:funding_fundingrequest_change", args=[obj.pk])
+        if request.method == "POST" and form.is_valid():
+            try:
+                avenants.decide(obj, request.user, decision, form.cleaned_data.get("note", ""))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    f"Avenant {obj.avenant_number} : {obj.get_status_display()}. L'entreprise en est informée par un "
+                    "message dans le dossier.",
+                    messages.SUCCESS,
+                )
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{AVENANT_DECISIONS[decision]} — avenant {obj.avenant_number}",
+            "opts": self.opts,
+            "original": obj,
+            "label": AVENANT_DECISIONS[decision],
+            "form": form,
+            "change_url": change_url,
+            "allowed": obj.status in (RequestStatus.SUBMITTED, RequestStatus.INCOMPLETE),
+        }
+        return TemplateResponse(request, "admin/funding/fundingrequest/avenant_decision.html", context)
 
     @admin.display(description="points d'attention")
     def attention_points(self, obj):
@@ -276,3 +376,110 @@ class FundingRuleAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+
+AVENANT_DECISIONS = {
+    RequestStatus.ACCEPTED: "Accepter l'avenant",
+    RequestStatus.INCOMPLETE: "Marquer l'avenant incomplet",
+    RequestStatus.REFUSED: "Refuser l'avenant",
+}
+
+
+class AvenantDecisionForm(CleanTextFormMixin, forms.Form):
+    def __init__(self, *args, decision, **kwargs):
+        super().__init__(*args, **kwargs)
+        if decision != RequestStatus.ACCEPTED:
+            self.fields["note"] = forms.CharField(
+                label="Pièces manquantes (message à l'entreprise)"
+                if decision == RequestStatus.INCOMPLETE
+                else "Motif du refus",
+                widget=forms.Textarea(attrs={"rows": 6}),
+                error_messages={"required": "Ce champ est obligatoire."},
+            )
+
+
+class RuptureQueueFilter(admin.SimpleListFilter):
+    title = "prise en compte"
+    parameter_name = "a_traiter"
+
+    def lookups(self, request, model_admin):
+        return [("oui", "À prendre en compte"), ("non", "Prises en compte")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.filter(acknowledged_at__isnull=True)
+        if self.value() == "non":
+            return queryset.filter(acknowledged_at__isnull=False)
+        return queryset
+
+
+@admin.register(ContractRupture)
+class ContractRuptureAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    """The ruptures the companies declared, in the case managers' queue (the dossier is already "Rompu"): they read
+    it, check the signed document on the dossier and mark it taken into account. Nothing is edited here."""
+
+    list_display = [
+        "dossier",
+        "company",
+        "rupture_date",
+        "reason_label",
+        "initiative_label",
+        "declared_at",
+        "acknowledged",
+    ]
+    list_filter = [RuptureQueueFilter, "dossier__employer_establishment__region"]
+    search_fields = [
+        "dossier__number",
+        "dossier__employer_establishment__siret",
+        "dossier__employer_establishment__name",
+    ]
+    list_select_related = ["dossier__employer_establishment"]
+    readonly_fields = [
+        "dossier_link",
+        "rupture_date",
+        "previous_end_date",
+        "reason_label",
+        "initiative_label",
+        "practical_days",
+        "practical_days_estimated",
+        "document",
+        "declared_by",
+        "declared_at",
+        "acknowledged_by",
+        "acknowledged_at",
+    ]
+    fields = readonly_fields
+    actions = ["acknowledge"]
+    region_lookups = ("dossier__employer_establishment__region",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="entreprise")
+    def company(self, obj):
+        return obj.dossier.employer_establishment.name
+
+    @admin.display(description="motif")
+    def reason_label(self, obj):
+        return obj.reason_label
+
+    @admin.display(description="à l'initiative de")
+    def initiative_label(self, obj):
+        return obj.initiative_label
+
+    @admin.display(description="prise en compte", boolean=True)
+    def acknowledged(self, obj):
+        return obj.acknowledged_at is not None
+
+    @admin.display(description="dossier")
+    def dossier_link(self, obj):
+        url = reverse("admin:dossiers_dossier_change", args=[obj.dossier_id])
+        return format_html('<a href="{}">{}</a>', url, obj.dossier)
+
+    @admin.action(description="Marquer les ruptures sélectionnées comme prises en compte", permissions=["change"])
+    def acknowledge(self, request, queryset):
+        count = ruptures.acknowledge(queryset, request.user)
+        self.message_user(request, f"{count} rupture(s) marquée(s) comme prise(s) en compte.", messages.SUCCESS)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import PORTAL_ROLES, Establishment, Membership, Portal
 from dossiers.cerfa import RETAKE_AFTER_FAILURE
+from dossiers.cerfa.codes import RUPTURE_INITIATIVE, RUPTURE_MOTIF
 from dossiers.cerfa.normalise import parse_bool
 from dossiers.models import Dossier, Scheme, StoredFile
 
@@ -21,11 +22,17 @@ from dossiers.models import Dossier, Scheme, StoredFile
 class RequestKind(models.TextChoices):
     APPRENTICESHIP = "apprenticeship", "Contrat d'apprentissage"
     PLAN = "plan", "Plan de développement des compétences"
+    # A change of an accepted apprenticeship contract (CERFA FA13 types 31-38), on its dossier (funding.avenants).
+    AVENANT = "avenant", "Avenant au contrat d'apprentissage"
 
 
 class RequestStatus(models.TextChoices):
     DRAFT = "draft", "Brouillon"
     SUBMITTED = "submitted", "Transmise"
+    # The case manager's decision on an avenant (a new contract becomes a dossier, instructed there instead).
+    ACCEPTED = "accepted", "Acceptée"
+    INCOMPLETE = "incomplete", "Incomplète"
+    REFUSED = "refused", "Refusée"
 
 
 class FundingRequestQuerySet(models.QuerySet):
@@ -66,6 +73,26 @@ class FundingRequest(models.Model):
     dossier = models.OneToOneField(
         Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="funding_request"
     )
+    # An avenant: the dossier of the contract it changes, its sequence on that contract (1, 2…) and the decision.
+    amended_dossier = models.ForeignKey(
+        Dossier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="avenants",
+        verbose_name="contrat modifié",
+    )
+    avenant_sequence = models.PositiveSmallIntegerField("n° d'avenant", null=True, blank=True)
+    decision_note = models.TextField("motif / pièces manquantes", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="instruite par",
+    )
+    decided_at = models.DateTimeField("instruite le", null=True, blank=True)
 
     objects = FundingRequestQuerySet.as_manager()
 
@@ -76,6 +103,13 @@ class FundingRequest(models.Model):
         indexes = [
             models.Index(fields=["employer_establishment", "status", "-updated_at"], name="funding_request_employer")
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["amended_dossier", "avenant_sequence"],
+                condition=models.Q(amended_dossier__isnull=False),
+                name="funding_request_avenant_sequence",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.employer_establishment.name} ({self.get_status_display()})"
@@ -83,6 +117,13 @@ class FundingRequest(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == RequestStatus.DRAFT
+
+    @property
+    def avenant_number(self) -> str:
+        """ "9930000001.01-AV1": the contract's dossier number and the avenant's sequence on it."""
+        if self.amended_dossier_id is None or not self.avenant_sequence:
+            return ""
+        return f"{self.amended_dossier.number}-AV{self.avenant_sequence}"
 
     @property
     def retakes_diploma_after_failure(self) -> bool:
@@ -258,3 +299,59 @@ class FundingRule(models.Model):
 
     def __str__(self):
         return f"{self.year} — {self.scheme} — {self.get_company_size_display()}"
+
+
+# --- after transmission: the rupture of an apprenticeship contract -------------------------------------------------
+
+
+class ContractRupture(models.Model):
+    """The employer's declaration that an accepted apprenticeship contract was broken (L. 6222-18 and following):
+    the date, the official reason, who took the initiative and the signed document when the reason needs one.
+    Declaring it ends the dossier at that date ("Rompu le …"); funding.ruptures is the one place that writes it."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="rupture", verbose_name="dossier")
+    rupture_date = models.DateField("date de la rupture")
+    reason = models.CharField("motif", max_length=2)
+    initiative = models.CharField("à l'initiative de", max_length=10)
+    previous_end_date = models.DateField("date de fin prévue au contrat")
+    # The practical-training days counted for the "45 premiers jours" reason, and whether they are an estimate.
+    practical_days = models.PositiveIntegerField("jours de formation pratique", null=True, blank=True)
+    practical_days_estimated = models.BooleanField("jours estimés", default=False)
+    document = models.ForeignKey(
+        "dossiers.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="document signé",
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="déclarée par"
+    )
+    declared_at = models.DateTimeField("déclarée le", default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="prise en compte par",
+    )
+    acknowledged_at = models.DateTimeField("prise en compte le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "rupture de contrat d'apprentissage"
+        verbose_name_plural = "ruptures de contrats d'apprentissage"
+        ordering = ["-declared_at", "-id"]
+        indexes = [models.Index(fields=["acknowledged_at", "-declared_at"], name="rupture_queue")]
+
+    def __str__(self):
+        return f"{self.dossier.number} — rompu le {self.rupture_date:%d/%m/%Y}"
+
+    @property
+    def reason_label(self) -> str:
+        return RUPTURE_MOTIF.label(self.reason) or self.reason
+
+    @property
+    def initiative_label(self) -> str:
+        return RUPTURE_INITIATIVE.label(self.initiative) or self.initiative

@@ -150,7 +150,7 @@ def _remuneration_rows(values: Mapping[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
-def cerfa_context(data: Mapping[str, Any], *, establishment=None, dossier=None) -> dict[str, Any]:
+def cerfa_context(data: Mapping[str, Any], *, establishment=None, dossier=None, avenant_number="") -> dict[str, Any]:
     values = printed_data(data)
     if not values.get("employeur_libelle_idcc"):
         values["employeur_libelle_idcc"] = idcc_title(values.get("employeur_code_idcc"))
@@ -173,24 +173,28 @@ def cerfa_context(data: Mapping[str, Any], *, establishment=None, dossier=None) 
         submitted_at = timezone.localtime(funding_request.submitted_at)
     return {
         "title": TITLE,
-        "draft": dossier is None,
+        "draft": dossier is None and not avenant_number,
         "draft_band": DRAFT_BAND,
         "dossier": dossier,
         "submitted_at": submitted_at,
         "establishment": establishment,
         "printed_on": timezone.localdate(),
         "sections": sections,
+        "avenant_number": avenant_number,
     }
 
 
-def render_cerfa_html(data: Mapping[str, Any], *, establishment=None, dossier=None) -> str:
-    return render_to_string("funding/cerfa_pdf.html", cerfa_context(data, establishment=establishment, dossier=dossier))
+def render_cerfa_html(data: Mapping[str, Any], *, establishment=None, dossier=None, avenant_number="") -> str:
+    context = cerfa_context(data, establishment=establishment, dossier=dossier, avenant_number=avenant_number)
+    return render_to_string("funding/cerfa_pdf.html", context)
 
 
-def render_cerfa_pdf(data: Mapping[str, Any], *, establishment=None, dossier=None) -> bytes:
+def render_cerfa_pdf(data: Mapping[str, Any], *, establishment=None, dossier=None, avenant_number="") -> bytes:
     """The filled CERFA as PDF bytes: a draft's (`dossier=None`: "BROUILLON — non transmis" on every page) or a
     transmitted dossier's (its numbers in the header). `establishment`: the employer, named in the header."""
-    return html_to_pdf(render_cerfa_html(data, establishment=establishment, dossier=dossier))
+    return html_to_pdf(
+        render_cerfa_html(data, establishment=establishment, dossier=dossier, avenant_number=avenant_number)
+    )
 
 
 # --- the skills-plan request's summary ------------------------------------------------------------------------------

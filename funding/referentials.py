@@ -88,6 +88,6 @@ def cerfa_referentials() -> Referentials:
 def validate_request(request: FundingRequest, *, today: date | None = None) -> ValidationResult:
     """The rule engine on a request's data with the referentials plugged in: what the wizard shows and what the
     transmission requires (no error). Requests of another kind have no CERFA: nothing to report."""
-    if request.kind != RequestKind.APPRENTICESHIP:
+    if request.kind not in (RequestKind.APPRENTICESHIP, RequestKind.AVENANT):
         return ValidationResult((), dict(request.data))
     return validate(request.data, today=today, referentials=cerfa_referentials())

@@ -372,6 +372,65 @@ INITIAL_CONTRACT_TYPES = frozenset({"11", "21", "22", "23"})
 SUCCESSION_CONTRACT_TYPES = frozenset({"21", "22", "23"})
 AVENANT_TYPES = frozenset({"31", "32", "33", "34", "35", "36", "37", "38"})
 
+# The rupture of an apprenticeship contract, as the employer declares it to the OPCO (the "déclaration de rupture
+# du contrat d'apprentissage" of the State's platform): the reason (with the article of the code du travail that
+# allows it) and who took the initiative. Not printed on the FA13: kept out of CODES.
+RUPTURE_MOTIF = _list(
+    "rupture_motif",
+    "Motif de la rupture",
+    [
+        (
+            "01",
+            "Rupture pendant les 45 premiers jours de formation pratique en entreprise (art. L. 6222-18)",
+        ),
+        ("02", "Rupture d'un commun accord écrit des deux parties (art. L. 6222-18)"),
+        (
+            "03",
+            "Démission de l'apprenti(e) après saisine du médiateur consulaire (art. L. 6222-18)",
+        ),
+        ("04", "Licenciement pour faute grave (art. L. 6222-18)"),
+        ("05", "Licenciement pour inaptitude constatée par le médecin du travail (art. L. 6222-18)"),
+        ("06", "Licenciement pour force majeure (art. L. 6222-18)"),
+        ("07", "Licenciement suite au décès de l'employeur maître d'apprentissage (art. L. 6222-18)"),
+        ("08", "Licenciement suite à l'exclusion définitive de l'apprenti(e) par le CFA (art. L. 6222-18-1)"),
+        ("09", "Obtention du diplôme ou du titre préparé avant le terme du contrat (art. L. 6222-19)"),
+        ("10", "Liquidation judiciaire sans maintien d'activité (art. L. 6222-18)"),
+        (
+            "11",
+            "Décision de l'administration : suspension ou interdiction de l'exécution du contrat "
+            "(art. L. 6225-4 et L. 6225-5)",
+        ),
+        ("12", "Décès de l'apprenti(e)"),
+    ],
+)
+RUPTURE_FIRST_45_DAYS = "01"
+RUPTURE_MUTUAL_AGREEMENT = "02"
+# The reasons that need a signed document, and which one (the upload is then required).
+RUPTURE_DOCUMENTS = {
+    "02": "la convention de rupture signée par l'employeur et l'apprenti(e) "
+    "(et son représentant légal s'il est mineur)",
+    "03": "la lettre de démission de l'apprenti(e) et la preuve de la saisine du médiateur",
+    "04": "la lettre de licenciement",
+    "05": "la lettre de licenciement et l'avis d'inaptitude du médecin du travail",
+    "06": "la lettre de licenciement",
+    "07": "la lettre de licenciement",
+    "08": "la décision d'exclusion du CFA et la lettre de licenciement",
+    "10": "le jugement de liquidation judiciaire",
+    "11": "la décision de l'administration",
+}
+RUPTURE_INITIATIVE = _list(
+    "rupture_initiative",
+    "Rupture à l'initiative de",
+    [
+        ("employeur", "L'employeur"),
+        ("apprenti", "L'apprenti(e) (ou son représentant légal)"),
+        ("commun", "L'employeur et l'apprenti(e), d'un commun accord"),
+        ("tiers", "Ni l'un ni l'autre (décision de justice ou de l'administration, décès)"),
+    ],
+)
+# L. 6222-18 al. 1: during the first 45 days of practical training, consecutive or not.
+RUPTURE_TRIAL_PRACTICAL_DAYS = 45
+
 # §3.11 (empty = no derogation)
 TYPE_DEROGATION = _list(
     "type_derogation",

@@ -9,12 +9,13 @@ dossiers/<number>/documents/ajouter/            POST: add received documents
 dossiers/<number>/messages/nouveau/             "+": write to the case manager
 dossiers/<number>/messages/<pk>/                a message (opening it marks it read)
 dossiers/<number>/messages/<pk>/non-lu/         POST: mark it unread again
+dossiers/<number>/rupture/                      "Déclarer une rupture" of an accepted apprenticeship contract
 messagerie/                                     the messages of all the user's dossiers (?filtre=non-lus)
 """
 
 from django.urls import path, register_converter
 
-from egestion.dossiers import views
+from egestion.dossiers import changes, views
 
 
 class ExportFormatConverter:
@@ -39,5 +40,6 @@ urlpatterns = [
     path("dossiers/<str:number>/messages/nouveau/", views.message_new, name="dossier_message_new"),
     path("dossiers/<str:number>/messages/<int:pk>/", views.message_detail, name="dossier_message"),
     path("dossiers/<str:number>/messages/<int:pk>/non-lu/", views.message_unread, name="dossier_message_unread"),
+    path("dossiers/<str:number>/rupture/", changes.rupture_new, name="dossier_rupture"),
     path("messagerie/", views.messages_list, name="messages"),
 ]

@@ -27,6 +27,7 @@ from deadlines import selectors as deadline_selectors
 from dossiers import exports, selectors
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
 from egestion.access import egestion_required
+from funding.contracts import contract_state
 from messaging import selectors as messaging_selectors
 from messaging import services
 from payments.models import PaymentLine
@@ -127,6 +128,7 @@ def _render_dossier(request, dossier, tab, status=200, **extra):
         "tab": tab,
         "tabs": TABS,
         "unread": messaging_selectors.unread_count(dossier, request.user),
+        "contract": contract_state(dossier),
         **_tab_context(request, dossier, tab),
         **extra,
     }

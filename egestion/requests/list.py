@@ -26,6 +26,8 @@ def request_list(request):
     """The "DEMANDES TRANSMISES" and "BROUILLONS" tabs, for the establishments the user is looking at; without a
     tab chosen, the drafts when there are some."""
     scoped = FundingRequest.objects.for_company_user(request.user, establishments=request.establishment_ids)
+    # Avenants are declared and followed on their contract's dossier, not here.
+    scoped = scoped.exclude(kind=RequestKind.AVENANT)
     drafts, submitted = scoped.drafts(), scoped.filter(status=RequestStatus.SUBMITTED)
     counts = {"brouillons": drafts.count(), "transmises": submitted.count()}
     tab = request.GET.get("onglet", "")

@@ -16,6 +16,7 @@ from common.downloads import document_response
 from deadlines import selectors as deadline_selectors
 from dossiers import selectors
 from dossiers.models import Document, DocumentDirection
+from funding.contracts import contract_state
 from ogestion.access import ogestion_required
 from payments.models import PaymentLine
 
@@ -61,7 +62,7 @@ def dossier_detail(request, number, tab=DEFAULT_TAB):
     dossier = selectors.provider_dossier(request.user, request.establishment_ids, number)
     if dossier is None:
         raise Http404("Aucun dossier ne correspond à ce numéro.")
-    context = {"dossier": dossier, "tab": tab, "tabs": TABS}
+    context = {"dossier": dossier, "tab": tab, "tabs": TABS, "contract": contract_state(dossier)}
     if tab == "stagiaires":
         context["enrolments"] = dossier.enrolments.select_related("person")
     elif tab == "reglements":

@@ -82,7 +82,7 @@ def build_world() -> dict:
     from content.models import Advisor, Announcement
     from contributions.models import ContributionPayment, ContributionRate, ContributionReturn
     from digests.models import Digest, DigestPreference, NotificationMode
-    from funding.models import CompanySize, FundingRequest, FundingRule, RequestKind
+    from funding.models import CompanySize, ContractRupture, FundingRequest, FundingRule, RequestKind
     from invest.models import Campaign, ExpenseCategory, InvestmentRequest, TermsAcceptance, TermsVersion
     from referentials.models import CollectiveAgreement, Diploma, RncpCertification, TrainingCentre
 
@@ -143,6 +143,14 @@ def build_world() -> dict:
         "payments.Payment": PaymentFactory(beneficiary=provider, lines=1),
         "funding.FundingRequest": FundingRequest.objects.create(
             kind=RequestKind.APPRENTICESHIP, employer_establishment=employer, created_by=portal_user
+        ),
+        "funding.ContractRupture": ContractRupture.objects.create(
+            dossier=dossier,
+            rupture_date=dossier.start_date + datetime.timedelta(days=60),
+            reason="02",
+            initiative="commun",
+            previous_end_date=dossier.end_date,
+            declared_by=portal_user,
         ),
         "funding.FundingRule": FundingRule.objects.create(
             year=2026,

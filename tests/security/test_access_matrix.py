@@ -283,6 +283,28 @@ MATRIX: dict[str, Entry] = {
     "egestion:dossier_message_unread": Entry(
         EGESTION_OBJECT, lambda w: {**dossier(w), "pk": w.message.pk}, get=False, post=lambda w: {}
     ),
+    # Declaring a rupture of the world's accepted contract: the owner's POST lacks the signed agreement (refused, 400).
+    "egestion:dossier_rupture": Entry(
+        EGESTION_OBJECT,
+        dossier,
+        post=lambda w: {"date": "2027-02-14", "motif": "02", "initiative": "commun", "action": "transmettre"},
+    ),
+    # Avenants: the world's dossier is not an apprenticeship contract, so the owner is told why (409, not refused);
+    # the other pages address an avenant of A's dossier.
+    "egestion:avenant_new": Entry(EGESTION_OBJECT, dossier, post=lambda w: {"type": "36", "date_effet": "2027-03-01"}),
+    "egestion:avenant": Entry(
+        EGESTION_OBJECT, lambda w: {**dossier(w), "public_id": w.avenant.public_id}, post=lambda w: {}
+    ),
+    "egestion:avenant_pdf": Entry(EGESTION_OBJECT, lambda w: {**dossier(w), "public_id": w.avenant.public_id}),
+    "egestion:avenant_document": Entry(
+        EGESTION_OBJECT,
+        lambda w: {**dossier(w), "public_id": w.avenant.public_id},
+        get=False,
+        post=lambda w: {"fichier": pdf()},
+    ),
+    "egestion:avenant_submit": Entry(
+        EGESTION_OBJECT, lambda w: {**dossier(w), "public_id": w.avenant.public_id}, get=False, post=lambda w: {}
+    ),
     "egestion:messages": Entry(EGESTION),
     "egestion:payments": Entry(EGESTION),
     "egestion:payment": Entry(EGESTION_OBJECT, lambda w: {"pk": w.company_payment.pk}),

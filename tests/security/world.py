@@ -208,6 +208,15 @@ def build_world() -> SimpleNamespace:
         submitted_at=timezone.now(),
         dossier=submitted_dossier,
     )
+    # A draft avenant on A's dossier (the eGestion avenant pages address it).
+    w.avenant = FundingRequest.objects.create(
+        kind="avenant",
+        employer_establishment=w.establishment_a,
+        data={"contrat_type": "36", "contrat_date_effet_avenant": "2027-03-01"},
+        created_by=users["owner_manager"],
+        amended_dossier=w.dossier,
+        avenant_sequence=1,
+    )
     start = timezone.localdate() + datetime.timedelta(days=30)
     w.plan_draft = funding_services.create_draft(
         user=users["owner_manager"],
