@@ -6,7 +6,7 @@ from django.urls import reverse_lazy
 
 from accounts.login_limits import LoginLimitMixin
 from accounts.models import Portal
-from content.models import Announcement
+from content.models import Announcement, help_resources_by_section
 from ogestion.access import ogestion_required
 
 
@@ -25,5 +25,6 @@ def home(request):
         {
             "establishments_missing_iban": missing_iban,
             "announcements": list(Announcement.objects.published(Portal.OGESTION)),
+            "help_sections": help_resources_by_section(Portal.OGESTION),
         },
     )
