@@ -53,6 +53,7 @@ _CASE_MANAGER = [
     *_crud("invest.investmentrequest", VIEW, CHANGE),  # Digit Invest: review and decide
     *_crud("content.advisor", VIEW),
     *_crud("content.announcement", VIEW),
+    *_crud("content.helpresource", VIEW),
     *_crud("admin.logentry", VIEW),
 ]
 
@@ -65,6 +66,7 @@ _REGIONAL_MANAGER = [
     *_crud("accounts.establishment", CHANGE),
     *_crud("content.advisor", ADD, CHANGE, DELETE),
     *_crud("content.announcement", ADD, CHANGE, DELETE),
+    *_crud("content.helpresource", ADD, CHANGE, DELETE),
     *_crud("backoffice.importrun", VIEW),
 ]
 
@@ -133,6 +135,7 @@ _ADMINISTRATOR = [
     *_crud("invest.investmentrequest", VIEW, CHANGE),
     *_crud("content.advisor", VIEW, ADD, CHANGE, DELETE),
     *_crud("content.announcement", VIEW, ADD, CHANGE, DELETE),
+    *_crud("content.helpresource", VIEW, ADD, CHANGE, DELETE),
     *_crud("backoffice.importrun", VIEW, ADD),
     *_crud("backoffice.staffprofile", VIEW, ADD, CHANGE, DELETE),
     *_crud("admin.logentry", VIEW),

@@ -6,6 +6,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -60,3 +61,10 @@ def health(request):
     return JsonResponse(
         body, status=503 if status == health_checks.UNAVAILABLE else 200, json_dumps_params={"ensure_ascii": False}
     )
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """Browsers and PDF viewers ask /favicon.ico whatever the pages declare: send them the static icon."""
+    return redirect(static("img/favicon.ico"), permanent=True)

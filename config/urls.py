@@ -17,6 +17,7 @@ urlpatterns = [
     path("", common_views.landing, name="landing"),
     path("connexion/", common_views.login_router, name="login"),
     path("sante/", common_views.health, name="health"),
+    path("favicon.ico", common_views.favicon, name="favicon"),
     path("egestion/", include("egestion.urls")),
     path("ogestion/", include("ogestion.urls")),
     path("comptes/", include("accounts.urls")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from content.models import Advisor, Announcement
+from content.models import Advisor, Announcement, HelpResource
 
 
 @admin.register(Announcement)
@@ -17,3 +17,19 @@ class AdvisorAdmin(admin.ModelAdmin):
     list_filter = ["region", "is_active"]
     search_fields = ["name", "email", "organisations__name", "organisations__member_number"]
     autocomplete_fields = ["organisations"]
+
+
+@admin.register(HelpResource)
+class HelpResourceAdmin(admin.ModelAdmin):
+    """The help of the portals' home pages: the printable guide, the "modes opératoires", the regulatory
+    information; a page shows the text, a PDF is generated from it."""
+
+    list_display = ["title", "portal", "section", "kind", "position", "is_published", "updated_at"]
+    list_filter = ["portal", "section", "kind", "is_published"]
+    list_editable = ["position", "is_published"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["portal", "section", "kind", "title", "slug", "position", "is_published"]}),
+        ("Contenu", {"fields": ["summary", "body"]}),
+    ]

@@ -104,3 +104,112 @@ class Advisor(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# --- Help resources (issue 17) -------------------------------------------------------------------------------
+
+
+class HelpSection(models.TextChoices):
+    GUIDE = "guide", "Présentation générale (guide imprimable)"
+    HOWTO = "howto", "Modes opératoires"
+    HIGHLIGHT = "highlight", "Encart de la page d'accueil"
+    REGULATORY = "regulatory", "Informations réglementaires"
+
+
+class HelpKind(models.TextChoices):
+    PAGE = "page", "Page du portail"
+    PDF = "pdf", "PDF (généré depuis le texte)"
+
+
+class HelpResourceQuerySet(models.QuerySet):
+    def published(self, portal: str):
+        """What users of `portal` ("egestion" or "ogestion") may open, the first in order first."""
+        return self.filter(Q(portal=AudiencePortal.ALL) | Q(portal=portal), is_published=True)
+
+
+class HelpResource(models.Model):
+    """A help resource of a portal's home page ("Besoin d'aide sur le portail ?"): the printable guide, a "mode
+    opératoire", the regulatory information… written by staff, shown as a portal page or as a generated PDF."""
+
+    portal = models.CharField("portail", max_length=10, choices=AudiencePortal.choices, default=AudiencePortal.EGESTION)
+    section = models.CharField("rubrique", max_length=12, choices=HelpSection.choices, default=HelpSection.HOWTO)
+    kind = models.CharField("forme", max_length=4, choices=HelpKind.choices, default=HelpKind.PAGE)
+    title = models.CharField("titre", max_length=200)
+    slug = models.SlugField(
+        "adresse", max_length=80, unique=True, help_text="Fin de l'adresse de la page : lettres, chiffres et tirets."
+    )
+    summary = models.CharField(
+        "résumé", max_length=400, blank=True, help_text="Montré sur la page d'accueil sous le lien (ou dans l'encart)."
+    )
+    body = models.TextField(
+        "texte",
+        help_text="Texte simple. Les lignes vides séparent les paragraphes ; « ## » en début de ligne fait un "
+        "intertitre, « - » une liste à puces, « 1. » une liste numérotée.",
+    )
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    is_published = models.BooleanField("publiée", default=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = HelpResourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ressource d'aide"
+        verbose_name_plural = "ressources d'aide (guides, modes opératoires)"
+        ordering = ["section", "position", "title", "id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.kind == HelpKind.PDF
+
+    @property
+    def blocks(self) -> list[tuple[str, object]]:
+        return text_blocks(self.body)
+
+
+def text_blocks(body: str) -> list[tuple[str, object]]:
+    """The body as ("heading", text), ("paragraph", text), ("list", [items]) and ("steps", [items]) blocks, for the
+    page and the PDF alike (plain text only: nothing typed by staff becomes HTML)."""
+    blocks: list[tuple[str, object]] = []
+    for chunk in body.replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        paragraph: list[str] = []
+        for line in lines:
+            kind, text = _line_kind(line)
+            if kind == "paragraph":
+                paragraph.append(text)
+                continue
+            if paragraph:
+                blocks.append(("paragraph", " ".join(paragraph)))
+                paragraph = []
+            if kind == "heading":
+                blocks.append(("heading", text))
+            elif blocks and blocks[-1][0] == kind:
+                blocks[-1][1].append(text)
+            else:
+                blocks.append((kind, [text]))
+        if paragraph:
+            blocks.append(("paragraph", " ".join(paragraph)))
+        blocks.append(("break", None))
+    return [block for block in blocks if block[0] != "break"]
+
+
+def _line_kind(line: str) -> tuple[str, str]:
+    if line.startswith("## "):
+        return "heading", line[3:].strip()
+    if line.startswith("- "):
+        return "list", line[2:].strip()
+    number, dot, rest = line.partition(". ")
+    if dot and number.isdigit():
+        return "steps", rest.strip()
+    return "paragraph", line
+
+
+def help_resources_by_section(portal: str) -> dict[str, list[HelpResource]]:
+    """The published resources of a portal's home page, by section ("guide", "howto", "highlight", "regulatory")."""
+    sections: dict[str, list[HelpResource]] = {section: [] for section in HelpSection.values}
+    for resource in HelpResource.objects.published(portal).defer("body"):
+        sections[resource.section].append(resource)
+    return sections

@@ -116,7 +116,12 @@ def _quote(world, investment, lines):
         total=euros(investment.total_ht),
         signature="Le service commercial du fournisseur",
     )
-    quote = Quote(request=investment, name=f"Devis - {investment.title}.pdf", uploaded_by=investment.created_by)
+    quote = Quote(
+        request=investment,
+        name=f"Devis - {investment.title}.pdf",
+        document="Devis détaillé de chaque équipement",  # the piece the demo campaign requires
+        uploaded_by=investment.created_by,
+    )
     quote.file.save(quote.name, ContentFile(content), save=False)
     quote.content_type, quote.size = "application/pdf", len(content)
     quote.checksum = hashlib.sha256(content).hexdigest()

@@ -7,6 +7,7 @@ app_name = "egestion"
 
 urlpatterns = [
     path("", include("egestion.home.urls")),
+    path("", include("egestion.help.urls")),
     path("", include("egestion.signup.urls")),
     path("demandes/", include("egestion.requests.urls")),
     path("", include("egestion.requests.apprenticeship.avenant_urls")),

@@ -121,13 +121,13 @@ class RequestLineInline(ReadOnlyInline):
 
 class QuoteInline(ReadOnlyInline):
     model = Quote
-    fields = ["download", "content_type", "size", "uploaded_by", "uploaded_at"]
+    fields = ["document", "download", "content_type", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")
 
-    @admin.display(description="devis")
+    @admin.display(description="fichier")
     def download(self, obj):
         url = reverse("admin:invest_investmentrequest_quote", args=[obj.request_id, obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.name)

@@ -69,7 +69,10 @@ def line_formset(request_obj, data=None):
 
 
 class QuoteForm(CleanTextFormMixin, forms.Form):
-    file = forms.FileField(label="Devis (PDF, JPEG ou PNG, 10 Mo au plus)")
+    """A file for one of the campaign's required pieces (`document`), or another document (`document` empty)."""
+
+    file = forms.FileField(label="Fichier (PDF, JPEG ou PNG, 10 Mo au plus)")
+    document = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
 
 class DecisionForm(CleanTextFormMixin, forms.Form):

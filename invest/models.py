@@ -24,6 +24,7 @@ from dossiers.models import StoredFile
 
 CENT = Decimal("0.01")
 DEFAULT_CONTACT_EMAIL = "campagne-investcfa@constructys.fr"
+DEFAULT_REQUIRED_DOCUMENT = "Devis"
 
 
 def cents(value: Decimal) -> Decimal:
@@ -103,7 +104,11 @@ class Campaign(models.Model):
     )
     categories = models.ManyToManyField(ExpenseCategory, verbose_name="catégories de dépense", related_name="+")
     required_documents = models.TextField(
-        "pièces à joindre", blank=True, help_text="Une pièce par ligne (devis, délibération du conseil…)."
+        "pièces à joindre",
+        blank=True,
+        help_text="Une pièce par ligne (devis, plan de financement signé…) : une demande ne peut être transmise "
+        "qu'avec chacune d'elles. Vide : un devis est demandé. Renommer une pièce la redemande aux brouillons "
+        "qui l'avaient jointe.",
     )
     faq_url = models.URLField("FAQ", blank=True)
     procedure_url = models.URLField("procédure", blank=True)
@@ -128,7 +133,9 @@ class Campaign(models.Model):
 
     @property
     def required_document_list(self) -> list[str]:
-        return [line.strip() for line in self.required_documents.splitlines() if line.strip()]
+        """The pieces every request of the campaign must carry, in the admin's order (a quote when none is set)."""
+        lines = [" ".join(line.split()) for line in self.required_documents.splitlines() if line.strip()]
+        return list(dict.fromkeys(lines)) or [DEFAULT_REQUIRED_DOCUMENT]
 
     @property
     def resources(self) -> list[tuple[str, str]]:
@@ -299,8 +306,10 @@ class Quote(StoredFile):
     served only through the request's permission-checked download view."""
 
     request = models.ForeignKey(InvestmentRequest, on_delete=models.CASCADE, related_name="quotes")
+    # The campaign's required piece this file is ("Plan de financement signé"); empty: another document.
+    document = models.CharField("pièce", max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "devis"
-        verbose_name_plural = "devis"
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
         ordering = ["uploaded_at", "id"]

@@ -1,5 +1,6 @@
 """Every Digit Invest workflow: the portal's views and the admin call these, never the models directly."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -126,12 +127,41 @@ def save_draft(request: InvestmentRequest, form, line_formset) -> InvestmentRequ
 
 
 @transaction.atomic
-def attach_quote(request: InvestmentRequest, *, uploaded_file, user) -> Quote:
-    """Check the file (type read from the content, size) and keep it with the draft; a refused file changes
-    nothing."""
+def attach_quote(request: InvestmentRequest, *, uploaded_file, user, document: str = "") -> Quote:
+    """Check the file (type read from the content, size) and keep it with the draft as the campaign's required
+    piece `document` (empty: another document); a refused file changes nothing."""
     check_member(request, user)
     check_editable(request)
-    return Quote.objects.create(request=request, uploaded_by=user, **check_upload(uploaded_file).stored_fields())
+    if document and document not in request.campaign.required_document_list:
+        raise ValidationError(f"La campagne {request.campaign.year} ne demande pas la pièce « {document} ».")
+    stored = check_upload(uploaded_file).stored_fields()
+    return Quote.objects.create(request=request, uploaded_by=user, document=document, **stored)
+
+
+@dataclass(frozen=True)
+class RequiredDocument:
+    """One piece the campaign requires, with the files of the request that provide it."""
+
+    label: str
+    files: list
+
+    @property
+    def is_attached(self) -> bool:
+        return bool(self.files)
+
+
+def required_documents(request: InvestmentRequest, quotes=None) -> tuple[list[RequiredDocument], list[Quote]]:
+    """The campaign's required pieces in order, each with its files, and the other files of the request (attached
+    as another document, or as a piece the campaign no longer asks for)."""
+    quotes = list(request.quotes.all()) if quotes is None else quotes
+    labels = request.campaign.required_document_list
+    pieces = [RequiredDocument(label, [quote for quote in quotes if quote.document == label]) for label in labels]
+    others = [quote for quote in quotes if quote.document not in labels]
+    return pieces, others
+
+
+def missing_documents(request: InvestmentRequest) -> list[str]:
+    return [piece.label for piece in required_documents(request)[0] if not piece.is_attached]
 
 
 @transaction.atomic
@@ -159,8 +189,7 @@ def submission_problems(request: InvestmentRequest) -> list[str]:
     problems = []
     if not request.lines.exists():
         problems.append("Ajoutez au moins une ligne de dépense.")
-    if not request.quotes.exists():
-        problems.append("Joignez au moins un devis.")
+    problems.extend(f"Joignez la pièce « {label} »." for label in missing_documents(request))
     if request.requested_amount <= 0:
         problems.append("Le montant demandé doit être supérieur à 0 €.")
     elif request.requested_amount > request.campaign.max_amount_per_request:

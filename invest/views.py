@@ -152,9 +152,7 @@ def request_detail(request, pk):
             else:
                 messages.success(request, "Brouillon enregistré.")
                 return redirect("invest:request", investment.pk)
-        context.update(
-            form=form, lines=lines, quote_form=QuoteForm(), problems=services.submission_problems(investment)
-        )
+        context.update(form=form, lines=lines, problems=services.submission_problems(investment))
     elif request.method == "POST":
         try:
             services.check_editable(investment)
@@ -163,7 +161,7 @@ def request_detail(request, pk):
                 messages.error(request, message)
         return redirect("invest:request", investment.pk)
     context["line_list"] = list(investment.lines.all())
-    context["quotes"] = list(investment.quotes.all())
+    context["pieces"], context["other_quotes"] = services.required_documents(investment)
     return render(request, "invest/request_detail.html", context)
 
 
@@ -188,10 +186,15 @@ def _post_and_back(action):
 @_post_and_back
 def quote_upload(request, investment):
     form = QuoteForm(request.POST, request.FILES)
+    document = (request.POST.get("document") or "").strip()
     if not form.is_valid():
-        raise ValidationError("Choisissez le fichier du devis à joindre.")
-    quote = services.attach_quote(investment, uploaded_file=form.cleaned_data["file"], user=request.user)
-    return f"Devis « {quote.name} » joint à la demande."
+        raise ValidationError(f"Choisissez le fichier à joindre{f' pour « {document} »' if document else ''}.")
+    quote = services.attach_quote(
+        investment, uploaded_file=form.cleaned_data["file"], user=request.user, document=form.cleaned_data["document"]
+    )
+    if quote.document:
+        return f"« {quote.name} » joint à la demande comme « {quote.document} »."
+    return f"« {quote.name} » joint à la demande."
 
 
 @_post_and_back
@@ -200,7 +203,7 @@ def quote_delete(request, investment, quote_pk):
     if quote is None:
         raise Http404
     services.remove_quote(quote)
-    return f"Devis « {quote.name} » retiré."
+    return f"« {quote.name} » retiré de la demande."
 
 
 @_post_and_back

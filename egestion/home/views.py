@@ -12,7 +12,7 @@ from accounts.access import set_current_entity
 from accounts.login_limits import LoginLimitMixin
 from accounts.models import Portal
 from common.redirects import safe_path
-from content.models import Advisor, Announcement
+from content.models import Advisor, Announcement, help_resources_by_section
 from deadlines.selectors import UPCOMING_SHOWN, upcoming_for_company_user
 from egestion.access import egestion_required
 from funding.deadlines import draft_transmission_deadlines
@@ -33,6 +33,7 @@ def home(request):
         {
             "unread_messages": unread_messages,
             "announcements": list(Announcement.objects.published(Portal.EGESTION)),
+            "help_sections": help_resources_by_section(Portal.EGESTION),
             "advisors": list(Advisor.objects.for_establishments(request.establishment_ids)),
             "drafts_due": draft_transmission_deadlines(request.user, request.establishment_ids, timezone.localdate()),
             "upcoming": list(

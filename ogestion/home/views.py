@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.login_limits import LoginLimitMixin
 from accounts.models import Portal
-from content.models import Announcement
+from content.models import Announcement, help_resources_by_section
 from deadlines.selectors import UPCOMING_SHOWN, upcoming_for_provider_user
 from ogestion.access import ogestion_required
 
@@ -32,5 +32,6 @@ def home(request):
                     :UPCOMING_SHOWN
                 ]
             ),
+            "help_sections": help_resources_by_section(Portal.OGESTION),
         },
     )

@@ -66,3 +66,30 @@ def test_a_case_manager_may_not_edit_announcements(staff_client, case_manager, r
     assert staff_client(case_manager).post(reverse("admin:content_announcement_add"), data).status_code == 403
     assert staff_client(regional_manager).post(reverse("admin:content_announcement_add"), data).status_code == 302
     assert Announcement.objects.get().title == "Info"
+
+
+def test_help_resources_are_written_in_the_admin_and_show_on_the_home_page(
+    client, staff_client, regional_manager, case_manager
+):
+    from content.models import HelpResource
+
+    data = {
+        "portal": "egestion",
+        "section": "howto",
+        "kind": "page",
+        "title": "Déclarer un arrêt de formation",
+        "slug": "arret-de-formation",
+        "position": 0,
+        "is_published": "on",
+        "summary": "Quand un stagiaire arrête sa formation.",
+        "body": "## Étapes\n1. Ouvrez le dossier.\n2. Écrivez au gestionnaire.",
+    }
+    assert staff_client(case_manager).post(reverse("admin:content_helpresource_add"), data).status_code == 403
+    assert staff_client(regional_manager).post(reverse("admin:content_helpresource_add"), data).status_code == 302
+    assert HelpResource.objects.get(slug="arret-de-formation").title == "Déclarer un arrêt de formation"
+
+    client.force_login(MembershipFactory(role=Role.COMPANY_MANAGER).user)
+    home = client.get(reverse("egestion:home")).text
+    assert "Déclarer un arrêt de formation" in home and "Quand un stagiaire arrête sa formation." in home
+    page = client.get(reverse("egestion:help_page", args=["arret-de-formation"])).text
+    assert "<h2>Étapes</h2>" in page and "<li>Écrivez au gestionnaire.</li>" in page

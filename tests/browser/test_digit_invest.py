@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from invest.models import ExpenseCategory, InvestmentRequest, RequestStatus, TermsVersion
+from invest.models import Campaign, ExpenseCategory, InvestmentRequest, RequestStatus, TermsVersion
 from tests.browser.helpers import log_in_to_the_admin, save_screenshot
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -83,9 +83,11 @@ def test_a_cfa_files_a_request_that_a_case_manager_accepts(
 
     quote = tmp_path / "devis-stations.pdf"
     quote.write_bytes(minimal_pdf("Devis stations de travail"))
-    page.get_by_label("Devis (PDF, JPEG ou PNG, 10 Mo au plus)").set_input_files(quote)
-    page.get_by_role("button", name="Joindre le devis").click()
-    expect(page.get_by_text("Devis « devis-stations.pdf » joint à la demande.")).to_be_visible()
+    for number, piece in enumerate(Campaign.objects.get().required_document_list, start=1):
+        page.get_by_label(f"Fichier « {piece} »").set_input_files(quote)
+        page.get_by_role("button", name=f"Joindre {piece}").click()
+        expect(page.get_by_text(f"« devis-stations.pdf » joint à la demande comme « {piece} ».")).to_be_visible()
+        expect(page.locator(f"#piece-{number}")).to_contain_text("Jointe")
 
     page.get_by_text("Transmettre ma demande").click()
     page.get_by_role("button", name="Confirmer la transmission").click()

@@ -6,13 +6,14 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Role
 from demo.invest import CATEGORIES
 from invest.models import Campaign, ExpenseCategory, InvestmentRequest, RequestLine, TermsVersion
-from invest.services import accept_terms, recompute_totals
-from tests.factories import MembershipFactory, ProviderEstablishmentFactory, UserFactory
+from invest.services import accept_terms, attach_quote, recompute_totals
+from tests.factories import TINY_PDF, MembershipFactory, ProviderEstablishmentFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -56,13 +57,13 @@ def world(terms):
 
 def make_campaign(year=2026, opens_in_days=-10, closes_in_days=30, **kwargs):
     now = timezone.now()
+    kwargs.setdefault("required_documents", "Devis détaillé\nDélibération du conseil d'administration")
     campaign = Campaign.objects.create(
         year=year,
         opens_at=now + datetime.timedelta(days=opens_in_days),
         closes_at=now + datetime.timedelta(days=closes_in_days),
         envelope=Decimal("2000000.00"),
         max_amount_per_request=Decimal("150000.00"),
-        required_documents="Devis détaillé\nDélibération du conseil d'administration",
         faq_url="https://www.constructys.fr/digit-invest/faq",
         procedure_url="https://www.constructys.fr/digit-invest/procedure",
         calendar_url="https://www.constructys.fr/digit-invest/calendrier",
@@ -96,3 +97,10 @@ def make_request(campaign, establishment, user, lines=((2, "1000.00", "20.00"),)
         )
     recompute_totals(investment)
     return investment
+
+
+def attach_required_documents(investment, user):
+    """A PDF for each piece the campaign requires, so that the request can be transmitted."""
+    for piece in investment.campaign.required_document_list:
+        upload = SimpleUploadedFile(f"{piece}.pdf", TINY_PDF, content_type="application/pdf")
+        attach_quote(investment, uploaded_file=upload, user=user, document=piece)

@@ -114,11 +114,13 @@ def test_a_campaigns_requests_export_to_xlsx(client, case_manager, submitted):
 
 
 def test_quotes_download_from_the_admin(client, case_manager, submitted):
-    quote = submitted.quotes.get()
+    quote = submitted.quotes.get(document="Devis détaillé")
     response = client.get(reverse("admin:invest_investmentrequest_quote", args=[submitted.pk, quote.pk]))
     assert response.status_code == 200
     page = client.get(reverse("admin:invest_investmentrequest_change", args=[submitted.pk]))
     assert "Décider" in page.text
+    # The case manager sees which required piece each file is.
+    assert "Délibération du conseil d&#x27;administration" in page.text
 
 
 def test_the_cfa_sees_the_granted_amount(client, case_manager, world, submitted):

@@ -34,3 +34,23 @@ def test_the_demo_cfa_referent_uses_digit_invest(client):
     assert page.status_code == 200
     accepted = InvestmentRequest.objects.get(status=RequestStatus.ACCEPTED)
     assert accepted.reference in page.text and "38\u00a0500,00\u00a0€" in page.text
+
+    # Who the README says gets in: of@ for the CMA's Saint-Jean campus (a CFA) only; aplomb@ (no UAI) and
+    # entreprise@ are refused and told why.
+    client.logout()
+    of_user = User.objects.get(email="of@demo.constructys.fr")
+    accept_current_terms(of_user)
+    client.force_login(of_user)
+    client.post(reverse("invest:terms"), {"version": TermsVersion.objects.current().pk})
+    form = client.get(reverse("invest:request_new")).text
+    assert "CAMPUS DES METIERS" in form or "SAINT JEAN" in form
+    assert "UAI 0311987" in form and "TOULOUSE)" not in form
+    for email, reason in (
+        ("aplomb@demo.constructys.fr", "aucun des établissements auxquels votre compte oGestion"),
+        ("entreprise@demo.constructys.fr", "compte <strong>eGestion</strong>"),
+    ):
+        refused = User.objects.get(email=email)
+        accept_current_terms(refused)
+        client.force_login(refused)
+        response = client.get(reverse("invest:home"))
+        assert response.status_code == 403 and reason in response.text

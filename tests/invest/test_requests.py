@@ -16,7 +16,7 @@ from invest.models import ExpenseCategory, InvestmentRequest, RequestLine, Reque
 from invest.templatetags.invest import euros
 from tests.factories import TINY_PDF
 from tests.harness import assert_constant_queries
-from tests.invest.conftest import make_campaign, make_request
+from tests.invest.conftest import attach_required_documents, make_campaign, make_request
 
 
 def form_data(category, establishment=None, lines=(), **overrides):
@@ -145,8 +145,8 @@ def test_quotes_are_checked_like_every_upload(logged_in, world, campaign):
     refused = logged_in.post(url, {"file": pdf("faux.pdf", b"MZ not a pdf at all")}, follow=True)
     assert "Le fichier « faux.pdf » n&#x27;est pas un PDF, JPEG, PNG valide" in refused.text
     assert not investment.quotes.exists()
-    response = logged_in.post(url, {"file": pdf()}, follow=True)
-    assert "Devis « devis.pdf » joint à la demande." in response.text
+    response = logged_in.post(url, {"file": pdf(), "document": "Devis détaillé"}, follow=True)
+    assert "« devis.pdf » joint à la demande comme « Devis détaillé »." in response.text
     quote = investment.quotes.get()
     assert quote.checksum and quote.content_type == "application/pdf"
     download = logged_in.get(reverse("invest:quote", args=[investment.pk, quote.pk]))
@@ -158,7 +158,7 @@ def test_quotes_are_checked_like_every_upload(logged_in, world, campaign):
 
 def ready(campaign, world, **kwargs):
     investment = make_request(campaign, world.cfa, world.referent, **kwargs)
-    services.attach_quote(investment, uploaded_file=pdf(), user=world.referent)
+    attach_required_documents(investment, world.referent)
     return investment
 
 
@@ -177,7 +177,7 @@ def test_submission_sends_an_email_and_makes_the_request_read_only(logged_in, wo
     logged_in.post(reverse("invest:request", args=[investment.pk]), form_data(investment.category, title="Autre"))
     logged_in.post(reverse("invest:quote_upload", args=[investment.pk]), {"file": pdf()})
     investment.refresh_from_db()
-    assert investment.title == "Plateau technique maçonnerie" and investment.quotes.count() == 1
+    assert investment.title == "Plateau technique maçonnerie" and investment.quotes.count() == 2
 
 
 def test_a_second_click_on_transmit_sends_no_second_email(logged_in, world, campaign):
@@ -207,10 +207,70 @@ def test_a_new_draft_with_a_bad_line_saves_nothing(logged_in, world, campaign):
     assert not InvestmentRequest.objects.exists()
 
 
-def test_a_request_without_quote_cannot_be_submitted(world, campaign):
+def test_a_request_without_quote_cannot_be_submitted(world):
+    campaign = make_campaign(required_documents="")
     investment = make_request(campaign, world.cfa, world.referent)
-    with pytest.raises(ValidationError, match="Joignez au moins un devis"):
+    with pytest.raises(ValidationError, match="Joignez la pièce « Devis »"):
         services.submit_request(investment, world.referent)
+    services.attach_quote(investment, uploaded_file=pdf(), user=world.referent, document="Devis")
+    assert services.submit_request(investment, world.referent).status == RequestStatus.SUBMITTED
+
+
+# --- The campaign's required pieces (issue 17, item 5) -----------------------------------------------------------
+
+
+def test_transmit_refuses_a_request_that_lacks_a_required_piece_and_names_it(logged_in, world):
+    campaign = make_campaign(required_documents="Devis détaillé\nPlan de financement signé")
+    investment = make_request(campaign, world.cfa, world.referent)
+    logged_in.post(reverse("invest:quote_upload", args=[investment.pk]), {"file": pdf(), "document": "Devis détaillé"})
+    # A file attached as another document does not stand for the missing piece.
+    logged_in.post(reverse("invest:quote_upload", args=[investment.pk]), {"file": pdf("plan.pdf"), "document": ""})
+    page = logged_in.get(reverse("invest:request", args=[investment.pk]))
+    assert "Joignez la pièce « Plan de financement signé »." in page.text
+    assert "Transmettre ma demande" not in page.text
+
+    response = logged_in.post(reverse("invest:request_submit", args=[investment.pk]), follow=True)
+    assert "Joignez la pièce « Plan de financement signé »." in response.text
+    assert "Devis détaillé »." not in response.text
+    investment.refresh_from_db()
+    assert investment.status == RequestStatus.DRAFT and not mail.outbox
+
+    logged_in.post(
+        reverse("invest:quote_upload", args=[investment.pk]),
+        {"file": pdf("plan-signe.pdf"), "document": "Plan de financement signé"},
+    )
+    response = logged_in.post(reverse("invest:request_submit", args=[investment.pk]), follow=True)
+    assert "Votre demande est transmise à Constructys." in response.text
+    investment.refresh_from_db()
+    assert investment.status == RequestStatus.SUBMITTED
+
+
+def test_each_required_piece_is_listed_with_its_status(logged_in, world):
+    campaign = make_campaign(required_documents="Devis détaillé\nPlan de financement signé")
+    investment = make_request(campaign, world.cfa, world.referent)
+    services.attach_quote(
+        investment, uploaded_file=pdf("devis-beton.pdf"), user=world.referent, document="Devis détaillé"
+    )
+    page = logged_in.get(reverse("invest:request", args=[investment.pk])).text
+    devis, plan = page.split('id="piece-1"')[1].split('id="piece-2"')
+    assert "Devis détaillé" in devis and "Jointe" in devis and "devis-beton.pdf" in devis
+    assert "Plan de financement signé" in plan.split('id="piece-autres"')[0]
+    assert "Manquante" in plan.split('id="piece-autres"')[0]
+    assert 'name="document" value="Plan de financement signé"' in plan
+
+
+def test_the_required_pieces_are_configured_per_campaign_in_the_admin(client, world):
+    campaign = make_campaign(required_documents="Devis détaillé")
+    investment = make_request(campaign, world.cfa, world.referent)
+    services.attach_quote(investment, uploaded_file=pdf(), user=world.referent, document="Devis détaillé")
+    assert services.missing_documents(investment) == []
+    campaign.required_documents = "Devis détaillé\n  Plan de financement   signé \n\nDevis détaillé"
+    campaign.save()
+    investment.refresh_from_db()
+    assert campaign.required_document_list == ["Devis détaillé", "Plan de financement signé"]
+    assert services.missing_documents(investment) == ["Plan de financement signé"]
+    with pytest.raises(ValidationError, match="ne demande pas la pièce « Attestation »"):
+        services.attach_quote(investment, uploaded_file=pdf(), user=world.referent, document="Attestation")
 
 
 def test_the_maximum_per_request_is_checked(world, campaign):
@@ -268,7 +328,7 @@ def test_another_cfas_request_answers_404(client, world, campaign, url_name, met
 def test_another_cfas_quote_answers_404(client, world, campaign):
     theirs = ready(campaign, world)
     client.force_login(world.other_user)
-    assert client.get(reverse("invest:quote", args=[theirs.pk, theirs.quotes.get().pk])).status_code == 404
+    assert client.get(reverse("invest:quote", args=[theirs.pk, theirs.quotes.first().pk])).status_code == 404
 
 
 def test_the_home_page_lists_only_the_users_requests(client, world, campaign):
@@ -334,4 +394,4 @@ def test_the_services_refuse_a_user_who_is_not_of_the_requests_cfa(world, campai
     with pytest.raises(PermissionDenied):
         services.submit_request(investment, other_referent)
     investment.refresh_from_db()
-    assert investment.status == RequestStatus.DRAFT and investment.quotes.count() == 1
+    assert investment.status == RequestStatus.DRAFT and investment.quotes.count() == 2

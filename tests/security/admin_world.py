@@ -79,7 +79,7 @@ def build_world() -> dict:
     from allauth.mfa.models import Authenticator
 
     from banking import services as banking
-    from content.models import Advisor, Announcement
+    from content.models import Advisor, Announcement, HelpResource
     from contributions.models import ContributionPayment, ContributionRate, ContributionReturn
     from digests.models import Digest, DigestPreference, NotificationMode
     from funding.models import CompanySize, ContractRupture, FundingRequest, FundingRule, RequestKind
@@ -200,6 +200,7 @@ def build_world() -> dict:
         ),
         "content.Announcement": Announcement.objects.create(title="Information", body="Texte."),
         "content.Advisor": Advisor.objects.create(name="Claire Conseil", region=HOME_REGION),
+        "content.HelpResource": HelpResource.objects.create(slug="aide-matrice-admin", title="Aide", body="Texte."),
         "backoffice.ImportRun": ImportRun.objects.create(kind=ImportKind.MEMBERS, file_name="adherents.csv"),
         "backoffice.StaffProfile": StaffProfile.objects.create(user=accountant, regions=[HOME_REGION]),
         "admin.LogEntry": LogEntry.objects.create(

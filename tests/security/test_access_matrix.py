@@ -176,6 +176,7 @@ MATRIX: dict[str, Entry] = {
     "landing": Entry(PUBLIC),
     "login": Entry(PUBLIC),
     "health": Entry(PUBLIC),
+    "favicon": Entry(PUBLIC),
     "egestion:login": Entry(PUBLIC),
     "egestion:signup": Entry(PUBLIC),
     "egestion:signup_done": Entry(PUBLIC),
@@ -220,6 +221,9 @@ MATRIX: dict[str, Entry] = {
     "mfa_download_recovery_codes": Entry(ACCOUNT, controlled=False, notes="404 without an authenticator"),
     # --- eGestion -------------------------------------------------------------------------------------------------
     "egestion:home": Entry(EGESTION),
+    "egestion:help_page": Entry(EGESTION, lambda w: {"slug": "matrice-egestion-page"}),
+    "egestion:help_pdf": Entry(EGESTION, lambda w: {"slug": "matrice-egestion-pdf"}),
+    "egestion:help_cerfa_notice": Entry(EGESTION),
     "egestion:terms": Entry(EGESTION),
     "egestion:account": Entry(EGESTION, post=lambda w: {"mode": "none"}),
     "egestion:entity": Entry(
@@ -365,6 +369,8 @@ MATRIX: dict[str, Entry] = {
     ),
     # --- oGestion -------------------------------------------------------------------------------------------------
     "ogestion:home": Entry(OGESTION),
+    "ogestion:help_page": Entry(OGESTION, lambda w: {"slug": "matrice-ogestion-page"}),
+    "ogestion:help_pdf": Entry(OGESTION, lambda w: {"slug": "matrice-ogestion-pdf"}),
     "ogestion:terms": Entry(OGESTION),
     "ogestion:account": Entry(OGESTION, post=lambda w: {"mode": "none"}),
     "ogestion:dossiers": Entry(OGESTION),

@@ -30,6 +30,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import ConsentKind, ConsentVersion, Role
+from content.models import HelpResource
 from contributions.models import ContributionRate, ContributionReturn
 from demo.invest import CATEGORIES
 from dossiers.models import DossierStatus, Scheme
@@ -276,8 +277,15 @@ def build_world() -> SimpleNamespace:
     )
     recompute_totals(w.investment)
     w.quote = Quote.objects.create(
-        request=w.investment, uploaded_by=users["owner_referent"], **_pdf_file("Devis plateau.pdf")
+        request=w.investment, uploaded_by=users["owner_referent"], document="Devis", **_pdf_file("Devis plateau.pdf")
     )
+
+    # --- Help resources of each portal's home page (a page and a PDF each) -----------------------------------
+    for portal, kind in (("egestion", "page"), ("egestion", "pdf"), ("ogestion", "page"), ("ogestion", "pdf")):
+        HelpResource.objects.get_or_create(
+            slug=f"matrice-{portal}-{kind}",
+            defaults={"portal": portal, "kind": kind, "title": f"Aide {portal} {kind}", "body": "Texte."},
+        )
     return w
 
 
