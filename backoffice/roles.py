@@ -48,6 +48,8 @@ _CASE_MANAGER = [
     *_crud("referentials.diploma", VIEW),
     *_crud("referentials.rncpcertification", VIEW),
     *_crud("referentials.collectiveagreement", VIEW),
+    *_crud("invoicing.npecamount", VIEW),  # what a contract is funded at
+    *_crud("invoicing.paymentrule", VIEW),
     *_crud("invest.campaign", VIEW),
     *_crud("invest.investmentrequest", VIEW, CHANGE),  # Digit Invest: review and decide
     *_crud("content.advisor", VIEW),
@@ -84,6 +86,8 @@ _ACCOUNTING = [
     *_crud("contributions.contributionrate", VIEW, ADD, CHANGE),
     *_crud("contributions.contributionreturn", VIEW),
     *_crud("contributions.contributionpayment", VIEW, ADD, CHANGE),
+    *_crud("invoicing.npecamount", VIEW, ADD, CHANGE),  # the amounts and calendars accounting pays CFAs by
+    *_crud("invoicing.paymentrule", VIEW, ADD, CHANGE),
     *_crud("admin.logentry", VIEW),
 ]
 
@@ -116,6 +120,8 @@ _ADMINISTRATOR = [
     *_crud("referentials.diploma", VIEW, CHANGE),
     *_crud("referentials.rncpcertification", VIEW, CHANGE),
     *_crud("referentials.collectiveagreement", VIEW, CHANGE),
+    *_crud("invoicing.npecamount", VIEW, ADD, CHANGE),
+    *_crud("invoicing.paymentrule", VIEW, ADD, CHANGE),
     *_crud("contributions.contributionrate", VIEW),
     *_crud("contributions.contributionreturn", VIEW),
     *_crud("contributions.contributionpayment", VIEW),

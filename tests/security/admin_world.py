@@ -84,9 +84,12 @@ def build_world() -> dict:
     from digests.models import Digest, DigestPreference, NotificationMode
     from funding.models import CompanySize, FundingRequest, FundingRule, RequestKind
     from invest.models import Campaign, ExpenseCategory, InvestmentRequest, TermsAcceptance, TermsVersion
+    from invoicing.models import NpecAmount, PaymentRule
+    from invoicing.schedule import REFERENCE_REGIMES
     from referentials.models import CollectiveAgreement, Diploma, RncpCertification, TrainingCentre
 
     call_command("load_referentials", "--sample", stdout=io.StringIO())
+    call_command("load_npec", "--sample", stdout=io.StringIO())
     now = timezone.now()
     provider = ProviderEstablishmentFactory(cfa=True)
     dossier = DossierFactory(provider_establishment=provider)
@@ -115,6 +118,15 @@ def build_world() -> dict:
         "referentials.Diploma": Diploma.objects.first(),
         "referentials.RncpCertification": RncpCertification.objects.first(),
         "referentials.CollectiveAgreement": CollectiveAgreement.objects.first(),
+        "invoicing.NpecAmount": NpecAmount.objects.first(),
+        "invoicing.PaymentRule": PaymentRule.objects.first()
+        or PaymentRule.objects.create(
+            name=REFERENCE_REGIMES[0].name,
+            concluded_from=REFERENCE_REGIMES[0].concluded_from,
+            advance_share=Decimal("0.40"),
+            seventh_month_share=Decimal("0.30"),
+            short_contract_advance_share=Decimal("0.50"),
+        ),
         "accounts.User": portal_user,
         "accounts.Organisation": employer.organisation,
         "accounts.Establishment": employer,

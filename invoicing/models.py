@@ -1,0 +1,212 @@
+"""The NPEC referential and the payment rules of apprenticeship contracts (spec: shared/spec/npec-and-deadlines.md).
+
+Both are data, dated and edited in the admin, never constants in code: `NpecAmount` (certification × IDCC -> annual
+amount, loaded from France compétences' open-data file by `manage.py load_npec`) and `PaymentRule` (one row per
+regime, chosen by the contract's date of conclusion, turned into the pure `schedule.Regime`).
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from invoicing import schedule
+
+SHARE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
+
+
+class NpecQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date):
+        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on), valid_from__lte=on)
+
+    def amount_for(self, certification_code: str, idcc: str, on: datetime.date):
+        """The NPEC of a certification for an agreement on a day (the latest start wins), or None."""
+        row = self.in_force(on).filter(certification_code=certification_code, idcc=idcc).order_by("-valid_from").first()
+        return row.annual_amount if row else None
+
+
+class NpecAmount(models.Model):
+    """The niveau de prise en charge of a certification for a collective agreement (L.6332-14 I 1°, R.6332-25)."""
+
+    certification_code = models.CharField(
+        "code de la certification", max_length=20, help_text="Code RNCP (RNCP37651) ou code diplôme."
+    )
+    certification_title = models.CharField("intitulé de la certification", max_length=500, blank=True)
+    idcc = models.CharField("IDCC", max_length=4, help_text="Convention collective de l'employeur (4 chiffres).")
+    cpne = models.CharField("CPNE", max_length=255, blank=True)
+    annual_amount = models.DecimalField(
+        "NPEC annuel (€)", max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    valid_from = models.DateField("applicable à partir du")
+    valid_until = models.DateField("applicable jusqu'au", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NpecQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "niveau de prise en charge (NPEC)"
+        verbose_name_plural = "niveaux de prise en charge (NPEC)"
+        ordering = ["certification_code", "idcc", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification_code", "idcc", "valid_from"], name="npec_one_amount_per_start"
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.certification_code} × IDCC {self.idcc} : {self.annual_amount} € dès le {self.valid_from:%d/%m/%Y}"
+        )
+
+    def clean(self):
+        if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": "La fin de validité précède son début."})
+
+
+RULE_HELP = (
+    "Règles de paiement du NPEC au CFA (R.6332-25 du Code du travail), choisies par la date de conclusion du "
+    "contrat. Conventions du portail là où les textes ne disent rien (docs/invoicing.md) : jours calendaires × NPEC "
+    "/ 365, y compris en année bissextile ; arrondi au centime le plus proche (demi supérieur), le montant de "
+    "l'année arrondi une fois puis chaque part, le solde absorbe l'écart ; « au 7e / 10e mois » = dernier jour de "
+    "ce mois du contrat (le mois k commence k−1 mois calendaires après le début, ramené à la fin du mois) ; une "
+    "échéance qui tombe après la fin d'une dernière année incomplète passe dans le solde ; nouveau CFA : premier "
+    "paiement au plus tard de la facture + délai et du dernier jour du 3e mois, sur attestation de démarrage ; "
+    "rupture : les échéances déjà dues gardent leur montant, un solde de clôture (négatif si trop-perçu) règle le "
+    "reste ; la rupture pendant les 45 premiers jours est déclarée, jamais déduite des dates."
+)
+
+
+class PaymentRule(models.Model):
+    """One payment regime of apprenticeship contracts, by date of conclusion (admin-edited, dated)."""
+
+    name = models.CharField("nom", max_length=200, help_text=RULE_HELP)
+    concluded_from = models.DateField("contrats conclus à partir du")
+    concluded_until = models.DateField("contrats conclus jusqu'au", null=True, blank=True)
+    advance_share = models.DecimalField(
+        "avance", max_digits=4, decimal_places=3, validators=SHARE_VALIDATORS, help_text="Part de l'année, ex. 0,40."
+    )
+    seventh_month_share = models.DecimalField(
+        "part au 7e mois", max_digits=4, decimal_places=3, validators=SHARE_VALIDATORS
+    )
+    tenth_month_share = models.DecimalField(
+        "part au 10e mois",
+        max_digits=4,
+        decimal_places=3,
+        validators=SHARE_VALIDATORS,
+        null=True,
+        blank=True,
+        help_text="Vide : le solde est versé au 10e mois (décret n° 2020-1739).",
+    )
+    balance_at_tenth_month = models.BooleanField(
+        "solde au 10e mois",
+        default=False,
+        help_text="Coché : le solde de chaque année est dû au 10e mois (décret n° 2020-1739) ; sinon avec l'avance "
+        "de l'année suivante, et celui de la dernière année après la fin, sur pièces (décret n° 2025-585).",
+    )
+    short_contract_advance_share = models.DecimalField(
+        "avance d'un contrat de moins d'un an", max_digits=4, decimal_places=3, validators=SHARE_VALIDATORS
+    )
+    payment_delay_days = models.PositiveSmallIntegerField("délai de paiement (jours)", default=30)
+    begun_month_rule = models.BooleanField(
+        "tout mois débuté est dû", default=False, help_text="Prorata en mois débutés / 12 (12 mois et 3 jours = 13)."
+    )
+    employer_participation = models.DecimalField(
+        "participation de l'employeur (€)",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="R.6332-25-1 : déduite de la 1re avance, niveau 6 et plus. Vide : aucune participation.",
+    )
+    participation_after_early_rupture_elsewhere = models.DecimalField(
+        "participation après rupture anticipée chez un autre employeur (€)",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    early_rupture_participation_rate = models.DecimalField(
+        "participation après rupture dans les 45 jours (part du NPEC proratisé)",
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=SHARE_VALIDATORS,
+        help_text="R.6332-25-2 : plafonnée à la participation.",
+    )
+    participation_min_level = models.PositiveSmallIntegerField("participation à partir du niveau", default=6)
+    distance_reduction = models.DecimalField(
+        "minoration formation à distance",
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=SHARE_VALIDATORS,
+        help_text="D.6332-82-1 : au moins 80 % à distance.",
+    )
+    distance_floor = models.DecimalField(
+        "plancher à distance (€)", max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    final_documents_months = models.PositiveSmallIntegerField(
+        "délai des pièces du solde final (mois)",
+        null=True,
+        blank=True,
+        help_text="R.6332-25 III 4° : au-delà, le solde n'est pas dû. Vide : pas de pièces exigées.",
+    )
+    new_cfa_first_payment_month = models.PositiveSmallIntegerField(
+        "nouveau CFA : premier paiement au mois", null=True, blank=True, help_text="R.6332-25 V."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "règle de paiement du NPEC"
+        verbose_name_plural = "règles de paiement du NPEC"
+        ordering = ["concluded_from"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.concluded_until and self.concluded_from and self.concluded_until < self.concluded_from:
+            raise ValidationError({"concluded_until": "La fin de validité précède son début."})
+        shares = [self.advance_share, self.seventh_month_share, self.tenth_month_share]
+        if None not in shares[:2] and sum(s for s in shares if s is not None) > 1:
+            raise ValidationError("Les parts de l'année dépassent 100 %.")
+        if self.concluded_from:
+            overlapping = PaymentRule.objects.exclude(pk=self.pk).filter(
+                Q(concluded_until__isnull=True) | Q(concluded_until__gte=self.concluded_from)
+            )
+            if self.concluded_until:
+                overlapping = overlapping.filter(concluded_from__lte=self.concluded_until)
+            if overlapping.exists():
+                raise ValidationError("Une autre règle couvre déjà une partie de ces dates de conclusion.")
+
+    def regime(self) -> schedule.Regime:
+        instalments = [(1, self.advance_share), (7, self.seventh_month_share)]
+        if self.tenth_month_share is not None:
+            instalments.append((10, self.tenth_month_share))
+        return schedule.Regime(
+            name=self.name,
+            concluded_from=self.concluded_from,
+            concluded_until=self.concluded_until,
+            instalments=tuple(instalments),
+            short_contract_advance=self.short_contract_advance_share,
+            payment_delay_days=self.payment_delay_days,
+            begun_month_rule=self.begun_month_rule,
+            employer_participation=self.employer_participation,
+            participation_after_early_rupture_elsewhere=self.participation_after_early_rupture_elsewhere,
+            early_rupture_participation_rate=self.early_rupture_participation_rate,
+            participation_min_level=self.participation_min_level,
+            distance_reduction=self.distance_reduction,
+            distance_floor=self.distance_floor,
+            final_documents_months=self.final_documents_months,
+            new_cfa_first_payment_month=self.new_cfa_first_payment_month,
+            balance_month=10 if self.balance_at_tenth_month else None,
+        )
+
+
+def regimes() -> list[schedule.Regime]:
+    return [rule.regime() for rule in PaymentRule.objects.all()]
