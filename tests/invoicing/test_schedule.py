@@ -198,7 +198,7 @@ def test_distance_training_reduces_the_npec_by_20_percent_never_below_4000(npec,
 
 
 def test_every_schedule_adds_up_to_the_years_minus_the_participation():
-    base = dict(starts_on=day(2025, 1, 31), ends_on=day(2027, 6, 14), annual_npec=D("9123.45"), level=6)
+    base = {"starts_on": day(2025, 1, 31), "ends_on": day(2027, 6, 14), "annual_npec": D("9123.45"), "level": 6}
     for concluded_on in (day(2024, 12, 1), NEW_CONCLUSION):
         result = schedule(**base, concluded_on=concluded_on)
         assert result.total == sum(result.years) - result.participation
