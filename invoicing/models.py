@@ -6,13 +6,19 @@ regime, chosen by the contract's date of conclusion, turned into the pure `sched
 """
 
 import datetime
+import uuid
 from decimal import Decimal
+from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
+from django.utils import timezone
 
+from dossiers.models import StoredFile
 from invoicing import schedule
 
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
@@ -210,3 +216,215 @@ class PaymentRule(models.Model):
 
 def regimes() -> list[schedule.Regime]:
     return [rule.regime() for rule in PaymentRule.objects.all()]
+
+
+# The contract terms a schedule is computed from, and the CFA's invoices ---------------------------------------------
+
+
+class ContractTerms(models.Model):
+    """What the schedule of an apprenticeship dossier depends on (taken from its CERFA, corrected by staff: a rupture,
+    an avenant, a new CFA, distance training)."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="contract_terms", verbose_name="dossier"
+    )
+    concluded_on = models.DateField("date de conclusion", help_text="Décide de la règle de paiement applicable.")
+    starts_on = models.DateField("début d'exécution")
+    ends_on = models.DateField("fin du contrat")
+    certification_code = models.CharField("code de la certification", max_length=20, blank=True)
+    idcc = models.CharField("IDCC de l'employeur", max_length=4, blank=True)
+    level = models.PositiveSmallIntegerField("niveau de la certification", null=True, blank=True)
+    annual_npec = models.DecimalField(
+        "NPEC annuel (€)",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Vide : le NPEC du référentiel en vigueur à la date de conclusion (certification × IDCC).",
+    )
+    is_new_cfa = models.BooleanField("nouveau CFA (déclaration d'activité de moins de six mois)", default=False)
+    is_distance = models.BooleanField("formation au moins à 80 % à distance", default=False)
+    new_contract_after_early_rupture = models.BooleanField(
+        "nouveau contrat après une rupture anticipée chez un autre employeur", default=False
+    )
+    reduced_duration_convention = models.BooleanField("convention de réduction de durée (+10 %)", default=False)
+    ruptured_on = models.DateField("rompu le (dernier jour)", null=True, blank=True)
+    rupture_within_45_days = models.BooleanField(
+        "rupture pendant les 45 premiers jours de formation pratique (déclarée)", default=False
+    )
+
+    class Meta:
+        verbose_name = "conditions du contrat (facturation)"
+        verbose_name_plural = "conditions des contrats (facturation)"
+
+    def __str__(self):
+        return f"Contrat du dossier {self.dossier}"
+
+    def npec(self):
+        if self.annual_npec is not None:
+            return self.annual_npec
+        return NpecAmount.objects.amount_for(self.certification_code, self.idcc, self.concluded_on)
+
+    def contract(self) -> schedule.Contract | None:
+        """The pure schedule's input, or None while the NPEC is unknown."""
+        npec = self.npec()
+        if npec is None:
+            return None
+        return schedule.Contract(
+            starts_on=self.starts_on,
+            ends_on=self.ends_on,
+            concluded_on=self.concluded_on,
+            annual_npec=npec,
+            level=self.level,
+            is_new_cfa=self.is_new_cfa,
+            is_distance=self.is_distance,
+            new_contract_after_early_rupture=self.new_contract_after_early_rupture,
+            reduced_duration_convention=self.reduced_duration_convention,
+            ruptured_on=self.ruptured_on,
+            rupture_within_45_days=self.rupture_within_45_days,
+        )
+
+    @property
+    def last_day(self) -> datetime.date:
+        return min(self.ruptured_on, self.ends_on) if self.ruptured_on else self.ends_on
+
+
+class InvoiceStatus(models.TextChoices):
+    DEPOSITED = "deposited", "Déposée"
+    IN_REVIEW = "in_review", "En contrôle"
+    VALIDATED = "validated", "Validée"
+    REJECTED = "rejected", "Rejetée"
+
+
+OPEN_STATUSES = (InvoiceStatus.DEPOSITED, InvoiceStatus.IN_REVIEW)
+COUNTED_STATUSES = (InvoiceStatus.DEPOSITED, InvoiceStatus.IN_REVIEW, InvoiceStatus.VALIDATED)
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def counted(self):
+        """What counts against the amount left to invoice: every invoice but the rejected ones."""
+        return self.filter(status__in=COUNTED_STATUSES)
+
+    def for_provider_user(self, user, establishments=None):
+        from dossiers.models import Dossier
+
+        return self.filter(dossier__in=Dossier.objects.for_provider_user(user, establishments))
+
+    def with_settlement(self):
+        """Each invoice with the payment that settles it (a payment line of its dossier bearing its number):
+        `paid_reference`, `paid_on`. "Payée" is read from the payments, never written twice."""
+        from payments.models import PaymentLine
+
+        lines = PaymentLine.objects.filter(
+            dossier_id=models.OuterRef("dossier_id"), invoice_number__iexact=models.OuterRef("number")
+        ).order_by("payment__paid_on", "id")
+        return self.annotate(
+            paid_reference=models.Subquery(lines.values("payment__reference")[:1]),
+            paid_on=models.Subquery(lines.values("payment__paid_on")[:1]),
+            payment_line_id=models.Subquery(lines.values("id")[:1]),
+        )
+
+    def review_queue(self):
+        """Accounting's queue: invoices to check, oldest first."""
+        return self.filter(status__in=OPEN_STATUSES).order_by("received_at", "id")
+
+
+def invoice_upload_to(instance, filename):
+    # Generated name: the user's file name is kept only for display (`name`).
+    return f"invoices/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:10]}"
+
+
+class Invoice(StoredFile):
+    """An invoice a CFA or training provider deposited on a dossier (the PDF is the stored file)."""
+
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="invoices")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="organisme"
+    )
+    number = models.CharField("n° de facture", max_length=40)
+    invoice_date = models.DateField("date de la facture")
+    period_start = models.DateField("période du")
+    period_end = models.DateField("au")
+    amount = models.DecimalField("montant TTC (€)", max_digits=12, decimal_places=2)
+    instalment = models.CharField("échéance", max_length=120, blank=True)
+    file = models.FileField("facture (PDF)", upload_to=invoice_upload_to, max_length=255)
+    status = models.CharField("état", max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DEPOSITED)
+    received_at = models.DateTimeField("reçue le", default=timezone.now)
+    expected_payment_on = models.DateField("paiement prévu le", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="contrôlée par",
+    )
+    reviewed_at = models.DateTimeField("contrôlée le", null=True, blank=True)
+    rejection_reason = models.CharField("motif du rejet", max_length=500, blank=True)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "facture d'organisme"
+        verbose_name_plural = "factures d'organismes"
+        ordering = ["-received_at", "-id"]
+        permissions = [("review_invoice", "Valider ou rejeter une facture d'organisme")]
+        constraints = [
+            # A provider never uses one invoice number twice (a rejected invoice frees its number).
+            models.UniqueConstraint(
+                Upper("number"),
+                "organisation",
+                condition=~Q(status="rejected"),
+                name="invoice_number_once_per_provider",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "received_at"], name="invoice_review_queue")]
+
+    def __str__(self):
+        return f"Facture {self.number} ({self.dossier})"
+
+    @property
+    def review_deadline(self) -> datetime.date:
+        """R.6332-25 III 1°: paid at the latest 30 days after the invoice is received."""
+        return timezone.localdate(self.received_at) + datetime.timedelta(days=30)
+
+    def status_label(self, paid_reference=None, paid_on=None) -> str:
+        """What the provider reads: "Validée — paiement prévu le 12/03/2027", "Payée (VIR552 du 14/03/2027)"..."""
+        paid_reference = paid_reference or getattr(self, "paid_reference", None)
+        paid_on = paid_on or getattr(self, "paid_on", None)
+        if self.status == InvoiceStatus.VALIDATED and paid_reference:
+            return f"Payée ({paid_reference} du {paid_on:%d/%m/%Y})"
+        if self.status == InvoiceStatus.VALIDATED and self.expected_payment_on:
+            return f"Validée — paiement prévu le {self.expected_payment_on:%d/%m/%Y}"
+        if self.status == InvoiceStatus.REJECTED:
+            return f"Rejetée : {self.rejection_reason}"
+        return self.get_status_display()
+
+
+class AttachmentKind(models.TextChoices):
+    START_CERTIFICATE = "start", "Attestation de démarrage de la formation"
+    COMPLETION_CERTIFICATE = "completion", "Attestation de réalisation"
+    PARTICIPATION_INVOICE = "participation", "Copie de la facture de participation de l'employeur"
+    ATTENDANCE_CERTIFICATE = "attendance", "Attestation d'assiduité"
+
+
+# The pure schedule's document names -> the attachment a provider uploads for them.
+ATTACHMENT_FOR_DOCUMENT = {
+    schedule.START_CERTIFICATE: AttachmentKind.START_CERTIFICATE,
+    schedule.COMPLETION_CERTIFICATE: AttachmentKind.COMPLETION_CERTIFICATE,
+    schedule.PARTICIPATION_INVOICE: AttachmentKind.PARTICIPATION_INVOICE,
+}
+
+
+class InvoiceAttachment(StoredFile):
+    """A certificate deposited with an invoice (checked like every upload)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField("pièce", max_length=15, choices=AttachmentKind.choices)
+    file = models.FileField("fichier", upload_to=invoice_upload_to, max_length=255)
+
+    class Meta:
+        verbose_name = "pièce jointe de facture"
+        verbose_name_plural = "pièces jointes de facture"
+        ordering = ["kind", "id"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "kind"], name="one_attachment_per_kind")]
