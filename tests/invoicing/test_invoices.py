@@ -1,61 +1,17 @@
 """Depositing an invoice on an apprenticeship dossier, its refusals, its review by accounting and its payment."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from accounts.models import Role
 from invoicing import services
-from invoicing.models import AttachmentKind, ContractTerms, Invoice, InvoiceStatus
-from invoicing.services import InvoiceInput
-from tests.factories import TINY_PDF, DossierFactory, MembershipFactory, ProviderEstablishmentFactory, tiny_image
-
-D = Decimal
-TODAY = timezone.localdate()
-
-
-def pdf(name="facture.pdf"):
-    return SimpleUploadedFile(name, TINY_PDF, content_type="application/pdf")
-
-
-@pytest.fixture
-def cfa_user():
-    return MembershipFactory(role=Role.PROVIDER_REFERENT, establishment=ProviderEstablishmentFactory(cfa=True)).user
-
-
-def apprenticeship(user, **terms):
-    establishment = user.memberships.get().establishment
-    starts_on = TODAY - datetime.timedelta(days=60)
-    dossier = DossierFactory(
-        apprenticeship=True, provider_establishment=establishment, start_date=starts_on, duration_days=729
-    )
-    ContractTerms.objects.create(
-        dossier=dossier,
-        concluded_on=starts_on - datetime.timedelta(days=10),
-        starts_on=starts_on,
-        ends_on=dossier.end_date,
-        annual_npec=D("8000.00"),
-        level=5,
-        **terms,
-    )
-    return dossier
-
-
-def advance(number="F-2026-001", amount="3200.00", dossier=None, **fields):
-    values = {
-        "number": number,
-        "invoice_date": TODAY,
-        "period_start": dossier.start_date if dossier else TODAY,
-        "period_end": TODAY,
-        "amount": D(amount),
-        **fields,
-    }
-    return InvoiceInput(**values)
+from invoicing.models import AttachmentKind, Invoice, InvoiceStatus
+from tests.factories import DossierFactory, MembershipFactory, ProviderEstablishmentFactory, tiny_image
+from tests.invoicing.helpers import TODAY, D, advance, apprenticeship, pdf
 
 
 def refusal(user, dossier, data, **kwargs) -> dict:
