@@ -8,6 +8,7 @@ app_name = "ogestion"
 urlpatterns = [
     path("", include("ogestion.home.urls")),
     path("", include("ogestion.dossiers.urls")),
+    path("", include("ogestion.invoicing.urls")),
     path("", include("ogestion.payments.urls")),
     path("", include("ogestion.users.urls")),
 ]

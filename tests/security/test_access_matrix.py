@@ -345,6 +345,8 @@ MATRIX: dict[str, Entry] = {
     "ogestion:dossier": Entry(OGESTION_OBJECT, dossier),
     "ogestion:dossier_tab": Entry(OGESTION_OBJECT, lambda w: {**dossier(w), "tab": "documents"}),
     "ogestion:dossier_document": Entry(OGESTION_OBJECT, lambda w: {**dossier(w), "pk": w.issued_document.pk}),
+    "ogestion:invoicing_billing": Entry(OGESTION_OBJECT, dossier),
+    "ogestion:invoicing_deposit": Entry(OGESTION_OBJECT, dossier),
     "ogestion:payments": Entry(OGESTION),
     "ogestion:payment": Entry(OGESTION_OBJECT, lambda w: {"pk": w.provider_payment.pk}),
     "ogestion:payment_advice": Entry(OGESTION_OBJECT, lambda w: {"pk": w.provider_payment.pk}),
