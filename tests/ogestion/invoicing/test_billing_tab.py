@@ -77,3 +77,17 @@ def test_a_user_of_another_establishment_or_organisation_gets_404(client, cfa_us
         response = client.post(reverse("ogestion:invoicing_deposit", args=[dossier.number]), form_data(dossier))
         assert response.status_code == 404
     assert not dossier.invoices.exists()
+
+
+def test_once_paid_the_invoice_reads_paid_and_the_remittance_line_leads_to_it(client, cfa_user, accountant):
+    dossier = apprenticeship(cfa_user)
+    invoice = services.deposit_invoice(cfa_user, dossier, advance(dossier=dossier), pdf())
+    services.validate_invoice(invoice, accountant)
+    payment = services.pay_invoices(actor=accountant, reference="VIR8001", paid_on=TODAY, invoices=[invoice])
+    client.force_login(cfa_user)
+    billing_url = reverse("ogestion:invoicing_billing", args=[dossier.number])
+    page = client.get(billing_url).content.decode()
+    assert f"Payée (VIR8001 du {TODAY:%d/%m/%Y})" in page
+    assert 'id="facture-f-2026-001"' in page
+    detail = client.get(reverse("ogestion:payment", args=[payment.pk])).content.decode()
+    assert f'href="{billing_url}#facture-f-2026-001"' in detail
