@@ -221,6 +221,10 @@ def regimes() -> list[schedule.Regime]:
 # The contract terms a schedule is computed from, and the CFA's invoices ---------------------------------------------
 
 
+# The CERFA FA13 fields (dossiers.cerfa.fields) the terms are read from: conclusion, start of execution, end.
+CERFA_DATES = ("contrat_date_conclusion", "contrat_date_debut_execution", "contrat_date_fin")
+
+
 class ContractTerms(models.Model):
     """What the schedule of an apprenticeship dossier depends on (taken from its CERFA, corrected by staff: a rupture,
     an avenant, a new CFA, distance training)."""
@@ -259,6 +263,33 @@ class ContractTerms(models.Model):
 
     def __str__(self):
         return f"Contrat du dossier {self.dossier}"
+
+    @classmethod
+    def from_cerfa(cls, dossier) -> "ContractTerms | None":
+        """Unsaved terms read from the dossier's apprenticeship CERFA (dates, RNCP code, IDCC, the certification's
+        level from the RNCP referential), or None when the dossier has no complete CERFA. Staff save and correct
+        them in the admin (rupture, avenant, new CFA, distance)."""
+        from dossiers.cerfa.normalise import parse_date
+        from referentials.models import RncpCertification
+
+        request = getattr(dossier, "funding_request", None)
+        if request is None or request.kind != "apprenticeship":
+            return None
+        data = request.data or {}
+        dates = [parse_date(data.get(key)) for key in CERFA_DATES]
+        if None in dates:
+            return None
+        code = str(data.get("formation_code_rncp") or "").strip().upper()
+        level = RncpCertification.objects.filter(code=code).values_list("level", flat=True).first() if code else None
+        return cls(
+            dossier=dossier,
+            concluded_on=dates[0],
+            starts_on=dates[1],
+            ends_on=dates[2],
+            certification_code=code,
+            idcc=str(data.get("employeur_code_idcc") or "").strip()[:4],
+            level=level,
+        )
 
     def npec(self):
         if self.annual_npec is not None:

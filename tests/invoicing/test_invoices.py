@@ -1,6 +1,7 @@
 """Depositing an invoice on an apprenticeship dossier, its refusals, its review by accounting and its payment."""
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
@@ -173,3 +174,29 @@ def test_after_a_rupture_an_overpaid_cfa_sees_what_it_owes_back(cfa_user, accoun
     assert closing.status == "Trop-perçu à rembourser"
     assert closing.instalment.amount == D("-2542.47")  # 8000 × 30 / 365 = 657.53, minus the 3 200 advance
     assert billing.remaining == D("-2542.47")
+
+
+def test_without_saved_terms_the_schedule_comes_from_the_cerfa_and_the_npec_referential(cfa_user):
+    from django.core.management import call_command
+
+    from funding.models import FundingRequest, RequestKind
+
+    call_command("load_referentials", "--sample", stdout=io.StringIO())
+    call_command("load_npec", "--sample", stdout=io.StringIO())
+    dossier = DossierFactory(apprenticeship=True, provider_establishment=cfa_user.memberships.get().establishment)
+    FundingRequest.objects.create(
+        kind=RequestKind.APPRENTICESHIP,
+        employer_establishment=dossier.employer_establishment,
+        dossier=dossier,
+        data={
+            "contrat_date_conclusion": "2025-08-20",
+            "contrat_date_debut_execution": "2025-09-01",
+            "contrat_date_fin": "2027-08-31",
+            "formation_code_rncp": "RNCP30114",
+            "employeur_code_idcc": "1597",
+        },
+    )
+    billing = services.billing_for(dossier, today=datetime.date(2025, 9, 2))
+    assert billing.problem is None
+    assert billing.plan.annual_npec == D("7000.00")  # in force on the conclusion date (7 350,50 from 01/09/2025)
+    assert billing.plan.participation == D("750")  # RNCP30114 is a level 6 licence
