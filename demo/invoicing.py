@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.core.management import call_command
 
 from demo.pdf import render_pdf
-from dossiers.models import DossierStatus, Scheme
+from dossiers.models import Document, DossierStatus, Scheme
 from invoicing import services
 from invoicing.models import ContractTerms, Invoice, InvoiceStatus
 from payments.models import Payment
@@ -93,9 +93,13 @@ def seed_invoicing(world) -> None:
             },
         )
         if status == "paid" and not Payment.objects.filter(reference=PAYMENT_REFERENCE).exists() and accountant:
-            services.pay_invoices(
+            payment = services.pay_invoices(
                 actor=accountant,
                 reference=PAYMENT_REFERENCE,
                 paid_on=min(world.today, invoice.expected_payment_on),
                 invoices=[invoice],
+            )
+            # The demo's remittance advices share one naming (demo.world.DemoWorld.payments).
+            Document.objects.filter(pk=payment.remittance_advice_id).update(
+                name=f"Avis de virement - {payment.reference}.pdf"
             )

@@ -340,7 +340,7 @@ def _notify(invoice: Invoice) -> None:
 
 
 @transaction.atomic
-def pay_invoices(*, actor, reference: str, paid_on: datetime.date, invoices) -> "Payment":  # noqa: F821
+def pay_invoices(*, actor, reference: str, paid_on: datetime.date, invoices):
     """Record one payment (payments.services.record_payment: remittance advice included) settling validated,
     unpaid invoices of one establishment; each line carries its invoice's number."""
     from payments.services import record_payment
