@@ -49,6 +49,10 @@ _CASE_MANAGER = [
     *_crud("referentials.diploma", VIEW),
     *_crud("referentials.rncpcertification", VIEW),
     *_crud("referentials.collectiveagreement", VIEW),
+    *_crud("invoicing.npecamount", VIEW),  # what a contract is funded at
+    *_crud("invoicing.paymentrule", VIEW),
+    *_crud("invoicing.contractterms", VIEW, ADD, CHANGE),  # the contract's dates, rupture, flags
+    *_crud("invoicing.invoice", VIEW),
     *_crud("invest.campaign", VIEW),
     *_crud("invest.investmentrequest", VIEW, CHANGE),  # Digit Invest: review and decide
     *_crud("content.advisor", VIEW),
@@ -88,6 +92,11 @@ _ACCOUNTING = [
     *_crud("contributions.contributionrate", VIEW, ADD, CHANGE),
     *_crud("contributions.contributionreturn", VIEW),
     *_crud("contributions.contributionpayment", VIEW, ADD, CHANGE),
+    *_crud("invoicing.npecamount", VIEW, ADD, CHANGE),  # the amounts and calendars accounting pays CFAs by
+    *_crud("invoicing.paymentrule", VIEW, ADD, CHANGE),
+    *_crud("invoicing.contractterms", VIEW, ADD, CHANGE),
+    *_crud("invoicing.invoice", VIEW, CHANGE),
+    "invoicing.review_invoice",  # validate or reject the CFAs' invoices
     *_crud("admin.logentry", VIEW),
 ]
 
@@ -121,6 +130,10 @@ _ADMINISTRATOR = [
     *_crud("referentials.diploma", VIEW, CHANGE),
     *_crud("referentials.rncpcertification", VIEW, CHANGE),
     *_crud("referentials.collectiveagreement", VIEW, CHANGE),
+    *_crud("invoicing.npecamount", VIEW, ADD, CHANGE),
+    *_crud("invoicing.paymentrule", VIEW, ADD, CHANGE),
+    *_crud("invoicing.contractterms", VIEW),
+    *_crud("invoicing.invoice", VIEW),
     *_crud("contributions.contributionrate", VIEW),
     *_crud("contributions.contributionreturn", VIEW),
     *_crud("contributions.contributionpayment", VIEW),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "funding",
     "banking",
     "contributions",
+    "invoicing",  # NPEC referential, payment schedule, CFA invoices
     "egestion",
     "ogestion",
     "demo",

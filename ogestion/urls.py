@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("ogestion.home.urls")),
     path("", include("ogestion.help.urls")),
     path("", include("ogestion.dossiers.urls")),
+    path("", include("ogestion.invoicing.urls")),
     path("", include("ogestion.payments.urls")),
     path("", include("ogestion.users.urls")),
 ]

@@ -84,9 +84,12 @@ def build_world() -> dict:
     from digests.models import Digest, DigestPreference, NotificationMode
     from funding.models import CompanySize, ContractRupture, FundingRequest, FundingRule, RequestKind
     from invest.models import Campaign, ExpenseCategory, InvestmentRequest, TermsAcceptance, TermsVersion
+    from invoicing.models import ContractTerms, Invoice, NpecAmount, PaymentRule
+    from invoicing.schedule import REFERENCE_REGIMES
     from referentials.models import CollectiveAgreement, Diploma, RncpCertification, TrainingCentre
 
     call_command("load_referentials", "--sample", stdout=io.StringIO())
+    call_command("load_npec", "--sample", stdout=io.StringIO())
     now = timezone.now()
     provider = ProviderEstablishmentFactory(cfa=True)
     dossier = DossierFactory(provider_establishment=provider)
@@ -115,6 +118,33 @@ def build_world() -> dict:
         "referentials.Diploma": Diploma.objects.first(),
         "referentials.RncpCertification": RncpCertification.objects.first(),
         "referentials.CollectiveAgreement": CollectiveAgreement.objects.first(),
+        "invoicing.NpecAmount": NpecAmount.objects.first(),
+        "invoicing.ContractTerms": ContractTerms.objects.create(
+            dossier=dossier,
+            concluded_on=dossier.start_date,
+            starts_on=dossier.start_date,
+            ends_on=dossier.end_date,
+            annual_npec=Decimal("8000.00"),
+        ),
+        "invoicing.Invoice": Invoice.objects.create(
+            dossier=dossier,
+            organisation=provider.organisation,
+            number="F-WORLD-1",
+            invoice_date=dossier.start_date,
+            period_start=dossier.start_date,
+            period_end=dossier.start_date,
+            amount=Decimal("100.00"),
+            uploaded_by=portal_user,
+            **Invoice.pdf_fields(TINY_PDF, name="facture.pdf"),
+        ),
+        "invoicing.PaymentRule": PaymentRule.objects.first()
+        or PaymentRule.objects.create(
+            name=REFERENCE_REGIMES[0].name,
+            concluded_from=REFERENCE_REGIMES[0].concluded_from,
+            advance_share=Decimal("0.40"),
+            seventh_month_share=Decimal("0.30"),
+            short_contract_advance_share=Decimal("0.50"),
+        ),
         "accounts.User": portal_user,
         "accounts.Organisation": employer.organisation,
         "accounts.Establishment": employer,

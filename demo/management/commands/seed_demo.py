@@ -51,6 +51,9 @@ class Command(BaseCommand):
         from demo.invest import seed_invest
 
         seed_invest(world)
+        from demo.invoicing import seed_invoicing
+
+        seed_invoicing(world)
         self.stdout.write(
             f"Monde de démonstration prêt en {time.monotonic() - started:.1f} s "
             f"({world.rendered} PDF généré(s) pendant cette exécution)."

@@ -1,0 +1,10 @@
+import pytest
+
+from accounts.models import Role
+from tests.factories import MembershipFactory, ProviderEstablishmentFactory
+
+
+@pytest.fixture
+def cfa_user():
+    """A référent of a CFA establishment in oGestion."""
+    return MembershipFactory(role=Role.PROVIDER_REFERENT, establishment=ProviderEstablishmentFactory(cfa=True)).user

@@ -1,0 +1,64 @@
+"""Accounting's queue of invoices in the admin: oldest first with the 30-day deadline, validate, reject with the
+reason typed on the invoice, and a payment whose lines carry the invoice numbers."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from invoicing import services
+from invoicing.models import Invoice, InvoiceStatus
+from payments.models import PaymentLine
+from tests.invoicing.helpers import advance, apprenticeship, pdf
+
+LIST = reverse("admin:invoicing_invoice_changelist")
+
+
+@pytest.fixture
+def invoices(cfa_user):
+    older, newer = apprenticeship(cfa_user), apprenticeship(cfa_user)
+    first = services.deposit_invoice(cfa_user, older, advance("F-1", dossier=older), pdf())
+    second = services.deposit_invoice(cfa_user, newer, advance("F-2", dossier=newer), pdf())
+    Invoice.objects.filter(pk=first.pk).update(received_at=timezone.now() - datetime.timedelta(days=40))
+    return first, second
+
+
+def test_the_queue_lists_the_oldest_first_with_its_deadline_overdue(client, accountant, invoices):
+    client.force_login(accountant)
+    page = client.get(LIST).content.decode()
+    assert page.index("F-1") < page.index("F-2")
+    overdue = timezone.localdate() - datetime.timedelta(days=10)
+    assert f"{overdue:%d/%m/%Y} (dépassé)" in page
+
+
+def test_accounting_validates_rejects_and_pays_from_the_list(client, accountant, invoices):
+    first, second = invoices
+    client.force_login(accountant)
+    Invoice.objects.filter(pk=second.pk).update(rejection_reason="Facture non signée.")
+    client.post(LIST, {"action": "validate_invoices", "_selected_action": [first.pk]})
+    client.post(LIST, {"action": "reject_invoices", "_selected_action": [second.pk]})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == InvoiceStatus.VALIDATED
+    assert second.status_label() == "Rejetée : Facture non signée."
+    form = client.post(LIST, {"action": "pay_invoices", "_selected_action": [first.pk]})
+    assert "Régler les factures validées" in form.content.decode()
+    client.post(
+        LIST,
+        {
+            "action": "pay_invoices",
+            "_selected_action": [first.pk],
+            "reference": "VIR7001",
+            "paid_on": timezone.localdate().strftime("%d/%m/%Y"),
+        },
+    )
+    line = PaymentLine.objects.get()
+    assert (line.payment.reference, line.invoice_number) == ("VIR7001", "F-1")
+    assert Invoice.objects.with_settlement().get(pk=first.pk).status_label().startswith("Payée (VIR7001 du ")
+
+
+def test_a_case_manager_sees_the_queue_but_cannot_decide(client, case_manager, invoices):
+    client.force_login(case_manager)
+    page = client.get(LIST).content.decode()
+    assert "F-1" in page and "validate_invoices" not in page

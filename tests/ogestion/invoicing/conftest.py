@@ -1,0 +1,3 @@
+"""The invoicing tests' fixtures (a CFA référent)."""
+
+from tests.invoicing.conftest import cfa_user  # noqa: F401
