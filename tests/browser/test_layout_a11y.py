@@ -14,11 +14,23 @@ from django.urls import reverse
 from egestion.requests.apprenticeship.forms import STEP_SLUGS as CERFA_STEPS
 from egestion.requests.plan.views import STEP_SLUGS as PLAN_STEPS
 from tests.browser.a11y import horizontal_overflow, serious_violations, widest_elements
+from tests.factories import DossierFactory, EstablishmentFactory, ProviderEstablishmentFactory
 from tests.security.test_access_matrix import EGESTION, INVEST, MATRIX, OGESTION, OWNER_OF, url_of
 from tests.security.world import build_world
 
 WIDTHS = (390, 1280, 1920)
+LONG_PROVIDER = "CENTRE DE FORMATION DES APPRENTIS DU BÂTIMENT ET DES TRAVAUX PUBLICS DE MIDI-PYRÉNÉES"
+LONG_COMPANY = "SOCIÉTÉ DE CONSTRUCTION, DE RÉNOVATION ET D'ENTRETIEN DU PATRIMOINE BÂTI DU SUD-OUEST"
 PORTAL_AUDIENCES = {audience for audience in OWNER_OF if audience.startswith((EGESTION, OGESTION, INVEST))}
+
+
+def crowd_the_lists(world):
+    """Dossiers of every state with the longest names the lists meet: the world alone has one short row."""
+    provider = ProviderEstablishmentFactory(name=LONG_PROVIDER)
+    company = EstablishmentFactory(name=LONG_COMPANY)
+    for trait in ("submitted", "incomplete", "accepted", "refused", "cancelled", "received"):
+        DossierFactory(employer_establishment=world.establishment_a, provider_establishment=provider, **{trait: True})
+        DossierFactory(employer_establishment=company, provider_establishment=world.provider_p1, **{trait: True})
 
 
 def portal_pages(world) -> dict[str, list[str]]:
@@ -60,6 +72,7 @@ def session_cookie(user, base_url) -> dict:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_portal_page_fits_the_screen_and_passes_axe(browser, live_server, width, settings):
     world = build_world()
+    crowd_the_lists(world)
     pages = portal_pages(world)
     assert len(pages["owner_manager"]) > 20 and len(pages["owner_referent"]) > 10
     problems = []
