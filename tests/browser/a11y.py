@@ -16,6 +16,19 @@ def horizontal_overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
+def scrolling_tables(page) -> list[str]:
+    """The tables that scroll sideways inside their box (their caption, or their first header)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.table-wrap')]
+            .filter(box => box.scrollWidth > box.clientWidth + 1)
+            .map(box => {
+                const table = box.querySelector('table');
+                const name = table && (table.caption?.textContent || table.querySelector('th')?.textContent);
+                return `${(name || 'table').trim()} (${box.scrollWidth - box.clientWidth} px hidden)`;
+            })"""
+    )
+
+
 def widest_elements(page, limit=3) -> list[str]:
     """The elements that stick out on the right, to say in a failure what to fix."""
     return page.evaluate(
@@ -47,3 +60,21 @@ def serious_violations(page) -> list[str]:
         for v in results
         if v["impact"] in BLOCKING_IMPACTS
     ]
+
+
+def menu_out_of_place(page) -> str:
+    """On a wide screen, the left-hand menu starts at the top of the sidebar and stays in sight when a long page is
+    scrolled to its end; what is wrong, or "" (pages without the portal menu: "")."""
+    return page.evaluate(
+        """() => {
+            const nav = document.querySelector('.portal-nav'), list = document.querySelector('.portal-nav__list');
+            if (!nav || !list) return '';
+            const offset = list.getBoundingClientRect().top - nav.getBoundingClientRect().top;
+            if (offset > 64) return `the menu starts ${Math.round(offset)} px below the top of the sidebar`;
+            if (document.documentElement.scrollHeight <= window.innerHeight) return '';
+            window.scrollTo(0, document.documentElement.scrollHeight);
+            const top = list.getBoundingClientRect().top;
+            window.scrollTo(0, 0);
+            return top < 0 || top > 100 ? `scrolled to the end, the menu is at ${Math.round(top)} px` : '';
+        }"""
+    )

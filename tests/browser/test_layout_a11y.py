@@ -1,5 +1,6 @@
 """Every portal page (eGestion, oGestion, Digit Invest) fits the screen of a phone (390 px) and of two laptops
-(1 280 and 1 920 px) without sideways scrolling, and axe-core finds no "serious" or "critical" violation on it.
+(1 280 and 1 920 px) without sideways scrolling, and axe-core finds no "serious" or "critical" violation on it. On
+the wide screens, no list scrolls sideways in its box either, and the left-hand menu sits at the top of the sidebar and stays in sight down a long page.
 
 The pages are the ones of the access matrix (tests/security/test_access_matrix.py) that an owner may open, with
 the security suite's world; the CERFA wizard adds each of its steps. One Chromium context per width visits them in
@@ -13,7 +14,13 @@ from django.urls import reverse
 
 from egestion.requests.apprenticeship.forms import STEP_SLUGS as CERFA_STEPS
 from egestion.requests.plan.views import STEP_SLUGS as PLAN_STEPS
-from tests.browser.a11y import horizontal_overflow, serious_violations, widest_elements
+from tests.browser.a11y import (
+    horizontal_overflow,
+    menu_out_of_place,
+    scrolling_tables,
+    serious_violations,
+    widest_elements,
+)
 from tests.factories import DossierFactory, EstablishmentFactory, ProviderEstablishmentFactory
 from tests.security.test_access_matrix import EGESTION, INVEST, MATRIX, OGESTION, OWNER_OF, url_of
 from tests.security.world import build_world
@@ -88,6 +95,10 @@ def test_every_portal_page_fits_the_screen_and_passes_axe(browser, live_server, 
             overflow = horizontal_overflow(page)
             if overflow > 0:
                 problems.append(f"{url}: {overflow} px too wide ({'; '.join(widest_elements(page))})")
+            if width > 900 and (tables := scrolling_tables(page)):
+                problems.append(f"{url}: scrolls sideways: {'; '.join(tables)}")
+            if width > 900 and (misplaced := menu_out_of_place(page)):
+                problems.append(f"{url}: {misplaced}")
             if width != 1920:  # the same markup at 1 920 as at 1 280: axe once per layout is enough
                 problems += [f"{url}: {violation}" for violation in serious_violations(page)]
         context.close()
