@@ -1,6 +1,7 @@
 """Every portal page (eGestion, oGestion, Digit Invest) fits the screen of a phone (390 px) and of two laptops
 (1 280 and 1 920 px) without sideways scrolling, and axe-core finds no "serious" or "critical" violation on it. On
-the wide screens, no list scrolls sideways in its box either, and the left-hand menu sits at the top of the sidebar and stays in sight down a long page.
+the wide screens, no list scrolls sideways in its box either, and the left-hand menu sits at the top of the
+sidebar and stays in sight down a long page.
 
 The pages are the ones of the access matrix (tests/security/test_access_matrix.py) that an owner may open, with
 the security suite's world; the CERFA wizard adds each of its steps. One Chromium context per width visits them in
