@@ -76,6 +76,7 @@ def menu_out_of_place(page) -> str:
             window.scrollTo(0, document.documentElement.scrollHeight);
             const top = list.getBoundingClientRect().top;
             window.scrollTo(0, 0);
-            return top < 0 || top > window.innerHeight / 2 ? `scrolled to the end, the menu is at ${Math.round(top)} px` : '';
+            const lost = top < 0 || top > window.innerHeight / 2;
+            return lost ? `scrolled to the end, the menu is at ${Math.round(top)} px` : '';
         }"""
     )
