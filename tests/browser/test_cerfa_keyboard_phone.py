@@ -86,7 +86,10 @@ def test_the_wizard_and_a_message_with_the_keyboard_only(browser, live_server, c
         else:
             tab_to(page, page.get_by_role("button", name="Suivant", exact=True))
         page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Votre demande a été transmise à Constructys")).to_be_visible()
+    # The transmission renders the CERFA PDF: slow on a loaded machine.
+    expect(page.get_by_role("heading", name="Votre demande a été transmise à Constructys")).to_be_visible(
+        timeout=60_000
+    )
     draft.refresh_from_db()
     assert draft.status == RequestStatus.SUBMITTED and draft.data["signature_fait_a"] == "Rennes"
 
@@ -121,7 +124,10 @@ def test_the_wizard_on_a_390_px_phone(browser, live_server, company_user):  # no
         button = page.get_by_role("button", name="Transmettre" if slug == "transmettre" else "Suivant", exact=True)
         button.scroll_into_view_if_needed()
         button.click()
-    expect(page.get_by_role("heading", name="Votre demande a été transmise à Constructys")).to_be_visible()
+    # The transmission renders the CERFA PDF: slow on a loaded machine.
+    expect(page.get_by_role("heading", name="Votre demande a été transmise à Constructys")).to_be_visible(
+        timeout=60_000
+    )
     draft.refresh_from_db()
     assert draft.status == RequestStatus.SUBMITTED
     context.close()
