@@ -97,6 +97,7 @@ def test_the_wizard_and_a_message_with_the_keyboard_only(browser, live_server, c
     page.goto(reverse("egestion:dossier_tab", args=[draft.dossier.number, "messages"]))
     tab_to(page, page.get_by_role("link", name="Envoyer un message"))
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Envoyer un message à votre gestionnaire")).to_be_visible()
     problems += [f"message: {violation}" for violation in serious_violations(page)]
     tab_to(page, page.get_by_label("Titre"))
     page.keyboard.type("Date de début")
@@ -104,7 +105,7 @@ def test_the_wizard_and_a_message_with_the_keyboard_only(browser, live_server, c
     page.keyboard.type("Bonjour, l'apprenti commence le 1er septembre.")
     tab_to(page, page.get_by_role("button", name="VALIDER"))
     page.keyboard.press("Enter")
-    expect(page.locator("tbody tr").first).to_contain_text("Date de début")
+    expect(page.locator("tbody tr").first).to_contain_text("Date de début", timeout=30_000)
     assert Message.objects.get(dossier=draft.dossier).title == "Date de début"
     context.close()
     assert not problems, "\n".join(problems)
