@@ -68,7 +68,7 @@ TRAINING_FIELDS: tuple[TrainingField, ...] = (
     TrainingField("plan_date_fin", "Date de fin de la formation", "date"),
     TrainingField("plan_duree_heures", "Durée totale (heures)", "decimal"),
     TrainingField(
-        "plan_lieu", "Lieu de la formation", help="Ville ou adresse ; « À distance » pour une formation à distance."
+        "plan_lieu", "Lieu de la formation", help="Ville ou adresse ; facultatif pour une formation à distance."
     ),
 )
 TRAINING_FIELDS_BY_ID = {f.id: f for f in TRAINING_FIELDS}

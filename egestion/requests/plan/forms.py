@@ -42,7 +42,7 @@ class TrainingForm(ErrorSummaryMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for training_field in TRAINING_FIELDS:
             self.fields[training_field.id] = _form_field(training_field)
-            self.fields[training_field.id].needed = training_field.id != "plan_lieu"
+            self.fields[training_field.id].needed = True  # plan_lieu too: only a distance course goes without
             value = (data_values or {}).get(training_field.id)
             if training_field.kind == "date":
                 value = parse_date(value)

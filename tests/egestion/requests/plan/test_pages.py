@@ -305,3 +305,12 @@ def test_transmettre_with_problems_is_refused_and_a_second_click_leads_to_the_do
     second = logged_in.post(url(draft, "transmettre"), {"action": "transmit"})
     assert first.url == second.url == reverse("egestion:request_submitted", args=[draft.public_id])
     assert Dossier.objects.filter(funding_request=draft).count() == 1
+
+
+def test_the_training_place_shows_it_is_required(logged_in, draft):
+    """Issue 17: "Lieu de la formation" is needed to transmit (except a distance course): its label says so, as the
+    other required fields' do."""
+    html = logged_in.get(url(draft, "formation")).content.decode()
+    label = html.split('for="id_plan_lieu"', 1)[1].split("</label>", 1)[0]
+    assert "(obligatoire)" in label and "wizard-required" in label
+    assert "facultatif pour une formation à distance" in html
