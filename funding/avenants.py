@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from deadlines.services import refresh_deadlines
 from dossiers.cerfa import FIELDS
 from dossiers.cerfa.codes import AVENANT_TYPES, CONTRAT_TYPE
 from dossiers.cerfa.fields import REMUNERATION_PARTS, REMUNERATION_PERIODS, REMUNERATION_YEARS, remuneration_id
@@ -249,6 +250,7 @@ def decide(avenant: FundingRequest, staff_user, decision: str, note: str = "") -
     if decision == RequestStatus.ACCEPTED and new_end and new_end != dossier.end_date and new_end >= dossier.start_date:
         dossier.end_date = new_end
         dossier.save(update_fields=["end_date", "updated_at"])
+        refresh_deadlines(dossier)  # the end and the pay step-ups move with the contract, in this transaction
     subject, body = DECISIONS[decision]
     values = {"number": locked.avenant_number, "note": note}
     reply_as_case_manager(dossier, staff_user, subject.format(**values), "Bonjour,\n\n" + body.format(**values))

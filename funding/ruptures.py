@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import PORTAL_ROLES, Membership, Portal
 from common.emails import send_email_on_commit
 from common.uploads import check_upload
+from deadlines.services import refresh_deadlines
 from dossiers.cerfa.codes import (
     MIN_TRAINING_SHARE,
     RUPTURE_DOCUMENTS,
@@ -252,6 +253,7 @@ def declare_rupture(
         note=f"Rupture déclarée par l'entreprise le {timezone.localdate():%d/%m/%Y} : {rupture.reason_label} "
         f"(fin prévue : {rupture.previous_end_date:%d/%m/%Y}).",
     )
+    refresh_deadlines(locked)  # events after the rupture go, in this transaction
     _email_provider(locked, rupture)
     dossier.status, dossier.end_date = locked.status, locked.end_date
     return rupture

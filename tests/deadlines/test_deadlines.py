@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,9 +14,10 @@ from backoffice import instruction
 from deadlines import selectors, services, tasks
 from deadlines.models import Deadline, DeadlineKind
 from dossiers.models import DocumentDirection, DocumentKind, DossierStatus, DossierStatusChange
+from funding import ruptures
 from funding.transmission import submit_request
 from tests.deadlines.conftest import apprenticeship_dossier
-from tests.factories import DocumentFactory, DossierFactory, EstablishmentFactory, MembershipFactory
+from tests.factories import DocumentFactory, DossierFactory, EstablishmentFactory, MembershipFactory, minimal_pdf
 from tests.funding.conftest import TODAY as CERFA_TODAY
 from tests.funding.conftest import (  # noqa: F401  (fixtures)
     complete_request,
@@ -265,7 +267,9 @@ def test_the_panel_and_timeline_includes_render(employer, company_member):
     assert "Aucune échéance dans les 30 prochains jours" in empty
 
 
-def test_a_new_end_date_saved_in_the_admin_moves_the_echeances_at_once(staff_client, employer):
+def test_the_admin_keeps_the_contracts_dates_and_a_rupture_moves_the_echeances_at_once(
+    staff_client, employer, company_member
+):
     dossier = apprenticeship_dossier(employer, status=DossierStatus.ACCEPTED)
     services.refresh_deadlines(dossier)
     url = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
@@ -287,8 +291,21 @@ def test_a_new_end_date_saved_in_the_admin_moves_the_echeances_at_once(staff_cli
     response = staff_client.post(url, data)
 
     assert response.status_code == 302
-    assert rows(dossier, DeadlineKind.END)[0].date == datetime.date(2026, 8, 31)
-    assert [row.date for row in rows(dossier, DeadlineKind.PAY_STEP)] == [datetime.date(2026, 4, 1)]
+    # The contract's dates are read-only in the back office: they change through an avenant or a rupture.
+    assert rows(dossier, DeadlineKind.END)[0].date == datetime.date(2027, 8, 31)
+
+    signed = SimpleUploadedFile("convention.pdf", minimal_pdf("Convention de rupture"), content_type="application/pdf")
+    ruptures.declare_rupture(
+        dossier,
+        user=company_member,
+        rupture_date=datetime.date(2026, 2, 14),
+        reason="02",  # by mutual agreement
+        initiative="commun",
+        uploaded_file=signed,
+    )
+
+    assert rows(dossier, DeadlineKind.END)[0].date == datetime.date(2026, 2, 14)
+    assert rows(dossier, DeadlineKind.PAY_STEP) == []  # the April 2026 and September 2026 rises are gone
 
 
 @pytest.mark.no_database
