@@ -22,6 +22,7 @@ from accounts.models import Membership
 from deadlines import rules
 from deadlines.adapters import complete_file_received_on, contract_of
 from deadlines.models import CalendarFeed, Deadline
+from dossiers.cerfa.normalise import parse_date
 from dossiers.models import (
     FINISHED_STATUSES,
     Document,
@@ -45,20 +46,33 @@ def _request_data(dossier: Dossier) -> dict:
     return dict(request.data or {}) if request is not None else {}
 
 
+def contract_start(dossier: Dossier, data: dict):
+    """The contract's start of execution as the CERFA says it (the dossier's own dates are the training's since
+    issue 17)."""
+    return parse_date(data.get("contrat_date_debut_execution")) or dossier.start_date
+
+
+def contract_end(dossier: Dossier, data: dict):
+    """The contract's end: the rupture date once broken (kept as the dossier's end), else the CERFA's."""
+    if dossier.status == DossierStatus.TERMINATED:
+        return dossier.end_date
+    return parse_date(data.get("contrat_date_fin")) or dossier.end_date
+
+
 def facts_of(dossier: Dossier, *, data: dict, last_received, document_kinds: Iterable[str]) -> rules.DossierFacts:
     """The rules' view of a dossier (the small adapter of the brief)."""
     is_apprenticeship = dossier.scheme == Scheme.ALTE
     contract = None
     if is_apprenticeship and data.get("contrat_date_debut_execution"):
-        contract = contract_of(data, start=dossier.start_date, end=dossier.end_date)
+        contract = contract_of(data, start=contract_start(dossier, data), end=contract_end(dossier, data))
     received = None
     if dossier.status in COMPLETE_FILE_STATUSES:
         received = complete_file_received_on(data, last_received)
     postcode = dossier.employer_establishment.postal_code or str(data.get("employeur_adresse_code_postal") or "")
     return rules.DossierFacts(
         is_apprenticeship=is_apprenticeship,
-        start=dossier.start_date,
-        end=dossier.end_date,
+        start=contract.start if contract else dossier.start_date,
+        end=contract.end if contract else dossier.end_date,
         employer_postcode=postcode,
         transmitted_on=timezone.localdate(dossier.created_at),  # a dossier exists once transmitted
         complete_file_received_on=received,

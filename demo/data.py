@@ -399,6 +399,7 @@ DOSSIERS = [
     # MACONNERIE LEFEBVRE ET FILS
     DossierSpec(14, "lefebvre-lille", "cfa-nord", _S.ALTE, _O.CLOSED, "MACON (CAP)", D(2020, 9, 7), D(2022, 7, 1), (0,), "lefebvre"),
     DossierSpec(15, "lefebvre-lille", "cfa-nord", _S.ALTE, _O.ACCEPTED, "COUVREUR (CAP)", D(2025, 9, 8), D(2027, 7, 2), (1,), "lefebvre"),
+    DossierSpec(27, "lefebvre-lille", "cfa-nord", _S.ALTE, _O.TERMINATED, "CARRELEUR MOSAISTE (CAP)", D(2024, 9, 9), D(2025, 3, 14), (1,), "lefebvre"),
     DossierSpec(16, "lefebvre-arras", "cfa-nord", _S.PLAN, _O.CLOSED, "AIPR OPERATEUR - AUTORISATION D'INTERVENTION A PROXIMITE DES RESEAUX", D(2023, 3, 14), D(2023, 3, 14), (2, 3), "lefebvre"),
     DossierSpec(17, "lefebvre-arras", "cfa-nord", _S.CPRO, _O.SUBMITTED, "TITRE PROFESSIONNEL MACON DU BATI ANCIEN", D(2027, 1, 4), D(2027, 12, 17), (6,), "lefebvre", case_manager=None),
     DossierSpec(18, "lefebvre-lille", "cfa-nord", _S.TUTO, _O.ACCEPTED, "FORMATION DE MAITRE D'APPRENTISSAGE", D(2025, 10, 13), D(2025, 10, 14), (5,), "lefebvre"),
@@ -533,6 +534,20 @@ THREADS = {
             "Dossier soldé",
             "Bonjour, l'ensemble des factures de ce dossier a été réglé. Le dossier est soldé et reste consultable "
             "dans l'historique. Cordialement.",
+        ),
+    ],
+    DossierStatus.TERMINATED: [
+        (
+            "company",
+            "Rupture du contrat",
+            "Bonjour, le contrat d'apprentissage a été rompu d'un commun accord le 14 mars. La convention de rupture "
+            "signée est jointe à la déclaration. Cordialement.",
+        ),
+        (
+            "constructys",
+            "Rupture prise en compte",
+            "Bonjour, la rupture du contrat est enregistrée et le CFA en est informé. Le financement s'arrête à la "
+            "date de la rupture. Cordialement.",
         ),
     ],
     DossierStatus.CANCELLED: [

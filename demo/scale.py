@@ -388,6 +388,9 @@ class ScaleGenerator:
                             iban,
                             bic,
                             created,
+                            "",  # naf_code: the registry's extras stay empty at bench volumes
+                            None,  # headcount
+                            "",  # idcc
                         )
                     )
                     next_id += 1
@@ -408,6 +411,9 @@ class ScaleGenerator:
             "iban",
             "bic",
             "created_at",
+            "naf_code",
+            "headcount",
+            "idcc",
         ]
         return _copy(Establishment, fields, rows)
 

@@ -326,6 +326,7 @@ class DemoWorld:
             DossierStatus.REFUSED: 21,
             DossierStatus.CANCELLED: 18,
             DossierStatus.CLOSED: (spec.end - first).days + 75,
+            DossierStatus.TERMINATED: (spec.end - first).days + 2,
         }
         span = spans[spec.status]
         latest = self.now - datetime.timedelta(hours=2)

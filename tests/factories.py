@@ -312,6 +312,7 @@ class DossierFactory(factory.django.DjangoModelFactory):
         accepted = factory.Trait(status=DossierStatus.ACCEPTED)
         refused = factory.Trait(status=DossierStatus.REFUSED)
         cancelled = factory.Trait(status=DossierStatus.CANCELLED)
+        terminated = factory.Trait(status=DossierStatus.TERMINATED)  # an apprenticeship contract broken ("Rompu le …")
         closed = factory.Trait(
             status=DossierStatus.CLOSED,
             start_date=_fr("date_between", start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2023, 6, 30)),

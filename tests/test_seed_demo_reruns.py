@@ -20,7 +20,7 @@ def test_running_twice_duplicates_nothing_and_renders_no_pdf_again(settings):
     assert counts() == after_first
     assert {d.pk: (d.file.name, d.checksum) for d in Document.objects.all()} == files
     assert dict(Dossier.objects.values_list("number", "updated_at")) == stamps
-    assert "(39 PDF généré(s)" in first_output
+    assert "(40 PDF généré(s)" in first_output  # one per demo document (27 dossiers, requests, receipts)
     assert "(0 PDF généré(s)" in second_output
     assert after_first["Dossier"] >= 25
     assert after_first["Payment"] >= 6

@@ -205,7 +205,8 @@ def test_from_an_empty_form_to_a_transmitted_dossier(page, company_user, tmp_pat
 
     # 4. Contrat: the weekly hours; the remuneration rows proposed at the legal minimum.
     page.get_by_label("Durée hebdomadaire du travail : heures").fill("35")
-    expect(page.locator("#remuneration_1_1_taux")).to_have_value("27")
+    # The BTP branch minimum (the preloaded IDCC is a building-trades agreement), above the legal 27 %.
+    expect(page.locator("#remuneration_1_1_taux")).to_have_value("40")
     expect(page.locator("#remuneration_1_2_du")).to_have_value("2026-04-01")
     click_next(page)
 

@@ -97,7 +97,12 @@ def test_a_new_end_date_or_an_avenant_changes_the_events(employer):
     dossier.end_date = datetime.date(2026, 8, 31)
     dossier.save()
     request = dossier.funding_request
-    request.data = {**request.data, "contrat_type": "35", "contrat_date_effet_avenant": "2026-01-15"}
+    request.data = {
+        **request.data,
+        "contrat_type": "35",
+        "contrat_date_effet_avenant": "2026-01-15",
+        "contrat_date_fin": "2026-08-31",  # the contract's end is the CERFA's (the dossier's dates are the training's)
+    }
     request.save()
 
     services.refresh_deadlines(dossier)

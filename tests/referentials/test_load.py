@@ -9,7 +9,7 @@ from demo import data, identifiers
 from referentials import importers
 from referentials.models import CertificationLink, CollectiveAgreement, Diploma, RncpCertification, TrainingCentre
 
-SAMPLE_SIZES = {"idcc": 18, "cfa": 15, "diplomas": 40, "rncp": 41, "rncp_cfd": 40}
+SAMPLE_SIZES = {"idcc": 18, "cfa": 16, "diplomas": 40, "rncp": 41, "rncp_cfd": 40}
 MODELS = {
     "idcc": CollectiveAgreement,
     "cfa": TrainingCentre,
@@ -48,7 +48,9 @@ def test_loading_the_sample_twice_creates_then_changes_nothing():
 
 def test_the_command_prints_counts_per_file():
     output = load("--sample")
-    assert "CFA" in output and "15 créée(s), 0 mise(s) à jour, 0 inchangée(s), 0 rejetée(s)" in output
+    assert (
+        "CFA" in output and f"{SAMPLE_SIZES['cfa']} créée(s), 0 mise(s) à jour, 0 inchangée(s), 0 rejetée(s)" in output
+    )
     output = load("--sample")
     assert "41 ligne(s) lue(s), 0 créée(s), 0 mise(s) à jour, 41 inchangée(s), 0 rejetée(s)" in output
     assert "rejetée(s), non importée(s)" not in output
@@ -198,7 +200,7 @@ def test_generate_adds_synthetic_entries_once_without_touching_the_sample():
     sample = {model: snapshot(model) for model in MODELS.values()}
     load("--generate", "400")
     counts = {model: model.objects.count() for model in MODELS.values()}
-    assert counts[TrainingCentre] == 15 + 100
+    assert counts[TrainingCentre] == SAMPLE_SIZES["cfa"] + 100
     assert counts[RncpCertification] == 41 + 160
     assert counts[CollectiveAgreement] == 18 + 20
     assert counts[Diploma] == 40 + 120
