@@ -63,7 +63,7 @@ def test_cfas_are_found_by_uai_siret_name_sign_and_city():
     assert codes_of(TrainingCentre.objects.search("btp cfa toulouse"), "name") == ["BTP CFA HAUTE-GARONNE"]
     first = TrainingCentre.objects.search("0312101r")[0]
     assert (first.name, first.search_rank) == ("BTP CFA HAUTE-GARONNE", 0)
-    assert len(TrainingCentre.objects.search("448 132 704")) == 3  # the three BTP CFA sites
+    assert len(TrainingCentre.objects.search("448 132 704")) == 4  # the four BTP CFA sites
     assert codes_of(TrainingCentre.objects.search("campus des métiers cfa"), "uai") == ["0311987S"]  # by its sign
     assert codes_of(TrainingCentre.objects.search("energie"), "city") == ["VÉNISSIEUX", "PARIS"]
 
