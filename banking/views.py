@@ -1,11 +1,13 @@
 """The establishment page with its bank-details request, the same in both portals: a référent (oGestion) or an
 account manager (eGestion) of the establishment sends a RIB with new IBAN/BIC; accounting validates it in the admin.
-Each portal wraps these views with its access decorator (ogestion/payments/views.py, egestion/payments/views.py).
+Each portal mounts them with its access decorator through `portal_bank_urlpatterns` (<portal>/payments/urls.py).
 """
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods
 
 from banking import services
 from banking.forms import BankDetailsRequestForm
@@ -53,3 +55,23 @@ def bank_details_request(request, portal, pk):
             return redirect(f"{portal}:establishment", pk=establishment.pk)
     context["form"] = form
     return render(request, "banking/bank_details_request.html", context)
+
+
+def portal_bank_urlpatterns(portal, portal_required):
+    """The URL patterns each portal mounts for its establishments: the payment pages with the establishment page
+    that carries the bank-details request, and the request itself, wrapped in the portal's access decorator."""
+
+    @portal_required
+    @require_GET
+    def establishment_page(request, pk):
+        return establishment_detail(request, portal, pk)
+
+    @portal_required
+    @require_http_methods(["GET", "POST"])
+    def bank_details_page(request, pk):
+        return bank_details_request(request, portal, pk)
+
+    return [
+        *views.portal_urlpatterns(portal, portal_required, establishment_detail_view=establishment_page),
+        path("etablissements/<int:pk>/coordonnees-bancaires/", bank_details_page, name="bank_details_request"),
+    ]

@@ -6,14 +6,8 @@ etablissements/  etablissements/<pk>/  etablissements/<pk>/documents/<document_p
 etablissements/<pk>/coordonnees-bancaires/      the account manager sends new bank details (RIB + IBAN/BIC)
 """
 
-from django.urls import path
-
 from accounts.models import Portal
+from banking.views import portal_bank_urlpatterns
 from egestion.access import egestion_required
-from egestion.payments import views
-from payments.views import portal_urlpatterns
 
-urlpatterns = [
-    *portal_urlpatterns(Portal.EGESTION, egestion_required, establishment_detail_view=views.establishment_detail),
-    path("etablissements/<int:pk>/coordonnees-bancaires/", views.bank_details_request, name="bank_details_request"),
-]
+urlpatterns = portal_bank_urlpatterns(Portal.EGESTION, egestion_required)

@@ -9,18 +9,8 @@ etablissements/<pk>/documents/<document_pk>/    download one remittance advice
 etablissements/<pk>/coordonnees-bancaires/      a référent sends new bank details (RIB + IBAN/BIC)
 """
 
-from django.urls import path
-
 from accounts.models import Portal
+from banking.views import portal_bank_urlpatterns
 from ogestion.access import ogestion_required
-from ogestion.payments import views
-from payments.views import portal_urlpatterns
 
-urlpatterns = [
-    *portal_urlpatterns(Portal.OGESTION, ogestion_required, establishment_detail_view=views.establishment_detail),
-    path(
-        "etablissements/<int:pk>/coordonnees-bancaires/",
-        views.bank_details_request,
-        name="bank_details_request",
-    ),
-]
+urlpatterns = portal_bank_urlpatterns(Portal.OGESTION, ogestion_required)
