@@ -256,6 +256,27 @@ def decline(invitation, user=None) -> None:
         )
 
 
+def invite_from_form(form, *, actor, organisations, portal, role) -> Invitation | None:
+    """Send the invitation a portal's valid form describes (e-mail, establishments, civility and names); a refusal
+    becomes the form's error and None is returned, so the page shows it next to what was typed."""
+    data = form.cleaned_data
+    try:
+        return invite(
+            actor=actor,
+            organisations=organisations,
+            portal=portal,
+            email=data["email"],
+            establishments=data["establishments"],
+            role=role,
+            civility=data["civility"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
 def sent_message(invitation) -> str:
     """What the inviter is told: the same words whatever the address (new, an account elsewhere, staff)."""
     return (

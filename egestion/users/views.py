@@ -117,22 +117,10 @@ def user_invite(request):
         users=services.organisation_users(organisation),
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            invitation = invitations.invite(
-                actor=request.user,
-                organisations=[organisation],
-                portal=Portal.EGESTION,
-                email=data["email"],
-                establishments=data["establishments"],
-                role=Role.COMPANY_USER,
-                civility=data["civility"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        invitation = invitations.invite_from_form(
+            form, actor=request.user, organisations=[organisation], portal=Portal.EGESTION, role=Role.COMPANY_USER
+        )
+        if invitation is not None:
             messages.success(request, invitations.sent_message(invitation))
             return redirect("egestion:users")
     return _render(request, "egestion/users/invite.html", {"form": form})

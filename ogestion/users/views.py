@@ -121,22 +121,10 @@ def user_create(request):
         organisations=organisations,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            invitation = invitations.invite(
-                actor=request.user,
-                organisations=organisations,
-                portal=Portal.OGESTION,
-                email=data["email"],
-                establishments=data["establishments"],
-                role=form.role,
-                civility=data["civility"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        invitation = invitations.invite_from_form(
+            form, actor=request.user, organisations=organisations, portal=Portal.OGESTION, role=form.role
+        )
+        if invitation is not None:
             messages.success(request, invitations.sent_message(invitation))
             return redirect("ogestion:users")
     # A blank sheet lists the référent's own establishments; "Voir tous" shows the others.
