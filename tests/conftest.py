@@ -84,6 +84,19 @@ def _terms_in_force(request):
         )
 
 
+@pytest.fixture(autouse=True)
+def _payment_rules_in_force(request):
+    """The statutory payment rules a migration creates (invoicing 0002): a flush removes them too."""
+    if not uses_database(request.node):
+        return
+    request.getfixturevalue("db")
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("invoicing.migrations.0002_statutory_payment_rules").create_rules(apps, None)
+
+
 # One prefix per test: each test starts with an empty cache without emptying Redis (cache.clear() flushes the
 # whole Redis database, the Celery queues of a test running in parallel included).
 SESSION_CACHE_PREFIX = f"constructys-test:{uuid.uuid4().hex[:8]}"
