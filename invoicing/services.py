@@ -114,7 +114,9 @@ def billing_for(dossier: Dossier, today: datetime.date | None = None) -> Billing
     """The schedule of a dossier with what its invoices cover; `problem` says why there is none."""
     today = today or timezone.localdate()
     billing = Billing(dossier, today)
-    terms = ContractTerms.objects.filter(dossier=dossier).first() or ContractTerms.from_cerfa(dossier)
+    from invoicing.selectors import contract_terms_for  # the terms in force: avenants and rupture applied
+
+    terms = contract_terms_for(dossier)
     if terms is None:
         billing.problem = (
             "Ce dossier n'a pas encore d'échéancier de facturation : les conditions du contrat n'ont pas été "
