@@ -2,7 +2,7 @@
 declared rupture), the FACTURATION of any dossier (NPEC schedule or subrogation), and the company's view of what
 Constructys paid the CFA for its apprenticeship contract and the participation it owes.
 
-    terms = contract_terms_for(dossier)        # ContractTerms (saved or read from the CERFA), avenants and rupture applied
+    terms = contract_terms_for(dossier)        # saved or from the CERFA, avenants and rupture applied
     billing = billing_of(dossier)              # services.Billing or subrogated.SubrogationBilling
     funding = company_funding(dossier)         # CompanyFunding or None (not an apprenticeship contract)
 """
