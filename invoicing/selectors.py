@@ -121,7 +121,13 @@ def company_funding(dossier: Dossier, today: datetime.date | None = None) -> Com
     if dossier.scheme != Scheme.ALTE:
         return None
     billing = services.billing_for(dossier, today or timezone.localdate())
-    paid = dossier.payment_lines.aggregate(total=Sum("amount"))["total"] or ZERO
+    # What the CFA received for this dossier: payment lines of the payments to the dossier's provider.
+    paid = (
+        dossier.payment_lines.filter(payment__beneficiary_id=dossier.provider_establishment_id).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or ZERO
+    )
     if billing.problem:
         return CompanyFunding(problem=billing.problem, paid=paid)
     left, lines = paid, []
