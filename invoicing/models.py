@@ -502,6 +502,12 @@ class Subrogation(models.Model):
     def __str__(self):
         return f"Subrogation du dossier {self.dossier}"
 
+    def clean(self):
+        if self.dossier_id and self.dossier.scheme == "ALTE":
+            raise ValidationError(
+                {"dossier": "Un contrat d'apprentissage se facture sur l'échéancier du NPEC, pas par subrogation."}
+            )
+
     def agreement(self) -> "subrogation_rules.Agreement | None":
         """The pure rules' input, or None while no amount is agreed."""
         amount = self.agreed_amount if self.agreed_amount is not None else self.dossier.agreed_amount

@@ -82,13 +82,15 @@ def is_subrogated(dossier: Dossier) -> bool:
 
 
 def billing_of(dossier: Dossier, today: datetime.date | None = None):
-    if is_subrogated(dossier):
+    """An apprenticeship contract is invoiced on its NPEC schedule; any other dossier by subrogation, or not at all
+    (`problem` says the provider is paid by the company)."""
+    if dossier.scheme != Scheme.ALTE:
         return subrogated.subrogation_billing_for(dossier, today)
     return services.billing_for(dossier, today)
 
 
 def deposit(user, dossier: Dossier, data: services.InvoiceInput, pdf, attachments=None, *, today=None):
-    if is_subrogated(dossier):
+    if dossier.scheme != Scheme.ALTE:
         return subrogated.deposit_subrogation_invoice(user, dossier, data, pdf, attachments, today=today)
     return services.deposit_invoice(user, dossier, data, pdf, attachments, today=today)
 

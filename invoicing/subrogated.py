@@ -63,7 +63,10 @@ def subrogation_billing_for(dossier: Dossier, today: datetime.date | None = None
     billing = SubrogationBilling(dossier, today)
     subrogation = Subrogation.objects.filter(dossier=dossier).select_related("dossier").first()
     if subrogation is None:
-        billing.problem = "Ce dossier n'est pas financé par subrogation : l'organisme ne facture pas Constructys."
+        billing.problem = (
+            "Ce dossier n'est pas réglé par Constructys à l'organisme (pas de subrogation de paiement) : "
+            "l'entreprise vous règle la formation, Constructys la rembourse."
+        )
         return billing
     if dossier.status not in INVOICED_STATUSES:
         billing.problem = (

@@ -187,3 +187,18 @@ def test_another_establishment_gets_404(client, cfa_user):
     response = client.post(reverse("ogestion:invoicing_deposit", args=[dossier.number]), form_data(dossier))
     assert response.status_code == 404
     assert not Invoice.objects.exists()
+
+
+def test_without_subrogation_the_provider_is_told_the_company_pays_it(client, cfa_user):
+    dossier = DossierFactory(scheme=Scheme.PLAN, provider_establishment=cfa_user.memberships.get().establishment)
+    client.force_login(cfa_user)
+    page = client.get(reverse("ogestion:invoicing_billing", args=[dossier.number])).content.decode()
+    assert "pas de subrogation de paiement" in page and "Déposer une facture" not in page
+    with pytest.raises(ValidationError):
+        selectors.deposit(cfa_user, dossier, invoice_input(dossier), pdf(), certificate())
+
+
+def test_an_apprenticeship_contract_cannot_be_subrogated(cfa_user):
+    dossier = DossierFactory(apprenticeship=True)
+    with pytest.raises(ValidationError, match="échéancier du NPEC"):
+        Subrogation(dossier=dossier).full_clean()
