@@ -35,6 +35,8 @@ def test_validation_and_rejection_appear_once_in_the_digest_of_the_providers_use
     company_user = MembershipFactory(
         role=Role.COMPANY_MANAGER, establishment=validated_dossier.employer_establishment
     ).user
+    other_provider = MembershipFactory(role=Role.PROVIDER_REFERENT).user
+    apprenticeship(other_provider)  # a CFA with its own dossier: not told of this one's invoices
     validated = services.deposit_invoice(cfa_user, validated_dossier, advance(dossier=validated_dossier), pdf())
     rejected = services.deposit_invoice(
         cfa_user, rejected_dossier, advance("F-2026-002", dossier=rejected_dossier), pdf()
@@ -59,6 +61,7 @@ def test_validation_and_rejection_appear_once_in_the_digest_of_the_providers_use
         assert "Facture n° F-2026-002 : Rejetée : RIB absent de la facture" in html
         assert Digest.objects.get(user=user, period=MONDAY).dossiers_count == 2
     assert emails_to(company_user.email) == []  # the company is not told of the CFA's invoices
+    assert emails_to(other_provider.email) == []
 
     mail.outbox.clear()
     run_at(MONDAY + datetime.timedelta(minutes=30))  # the same period again: nothing sent twice
