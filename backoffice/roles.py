@@ -52,6 +52,7 @@ _CASE_MANAGER = [
     *_crud("invoicing.npecamount", VIEW),  # what a contract is funded at
     *_crud("invoicing.paymentrule", VIEW),
     *_crud("invoicing.contractterms", VIEW, ADD, CHANGE),  # the contract's dates, rupture, flags
+    *_crud("invoicing.subrogation", VIEW, ADD, CHANGE),  # who Constructys pays directly, up to what
     *_crud("invoicing.invoice", VIEW),
     *_crud("invest.campaign", VIEW),
     *_crud("invest.investmentrequest", VIEW, CHANGE),  # Digit Invest: review and decide
@@ -95,6 +96,7 @@ _ACCOUNTING = [
     *_crud("invoicing.npecamount", VIEW, ADD, CHANGE),  # the amounts and calendars accounting pays CFAs by
     *_crud("invoicing.paymentrule", VIEW, ADD, CHANGE),
     *_crud("invoicing.contractterms", VIEW, ADD, CHANGE),
+    *_crud("invoicing.subrogation", VIEW, ADD, CHANGE),
     *_crud("invoicing.invoice", VIEW, CHANGE),
     "invoicing.review_invoice",  # validate or reject the CFAs' invoices
     *_crud("admin.logentry", VIEW),
@@ -133,6 +135,7 @@ _ADMINISTRATOR = [
     *_crud("invoicing.npecamount", VIEW, ADD, CHANGE),
     *_crud("invoicing.paymentrule", VIEW, ADD, CHANGE),
     *_crud("invoicing.contractterms", VIEW),
+    *_crud("invoicing.subrogation", VIEW),
     *_crud("invoicing.invoice", VIEW),
     *_crud("contributions.contributionrate", VIEW),
     *_crud("contributions.contributionreturn", VIEW),

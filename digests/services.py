@@ -18,6 +18,9 @@ write the ledger rows (pending), then in one transaction turns them "sent" and w
 - documents issued by Constructys on those dossiers and on the dossiers trained by their oGestion
   establishments, that they did not upload. Documents have no read state of their own: a document attached to a
   message the user has opened counts as seen (they saw it with the message).
+- decisions of Constructys's accounting on the invoices of the dossiers trained by their oGestion establishments
+  (validated with the expected payment date, or rejected with the reason: invoicing.services), that they did not
+  take themselves;
 between the end of the window of their last digest sent (or, for a first digest, the previous slot) and the
 period's slot.
 """
@@ -42,6 +45,7 @@ from deadlines.selectors import upcoming_by_user
 from digests.models import Digest, DigestPreference, DigestState, InstantEmail, NotificationMode
 from digests.schedule import period_at, previous_period
 from dossiers.models import FINISHED_STATUSES, Document, DocumentDirection, Dossier, Enrolment, history_cutoff
+from invoicing.models import Invoice, InvoiceStatus
 from messaging.models import Message, MessageRead, SenderSide
 from outbox import services as outbox
 
@@ -97,6 +101,31 @@ DOCUMENTS_SQL = (
 """
 )
 
+# Accounting's decisions on a provider's invoices (invoicing.services.validate_invoice / reject_invoice): the
+# provider's users of the establishment that trains the dossier hear of them.
+INVOICES_SQL = (
+    _SCOPE
+    + """
+    SELECT w.user_id, i.dossier_id, i.number, i.status, i.expected_payment_on, i.rejection_reason
+    FROM window_of w
+    JOIN {membership} ms ON ms.user_id = w.user_id AND ms.is_active AND ms.role = ANY(%(provider_roles)s)
+    JOIN {dossier} d ON d.provider_establishment_id = ms.establishment_id
+    JOIN {invoice} i ON i.dossier_id = d.id
+    WHERE i.status = ANY(%(decided)s)
+      AND i.reviewed_at > w.since AND i.reviewed_at <= %(until)s
+      AND i.reviewed_by_id IS DISTINCT FROM w.user_id
+    ORDER BY w.user_id, i.dossier_id, i.reviewed_at, i.id
+"""
+)
+DECIDED_INVOICES = [InvoiceStatus.VALIDATED, InvoiceStatus.REJECTED]
+
+
+def invoice_news_label(number, status, expected_payment_on, rejection_reason) -> str:
+    """ "Facture n° F-12 : Validée — paiement prévu le 12/03/2027", "Facture n° F-12 : Rejetée : <motif>" (the
+    status as FACTURATION shows it, Invoice.status_label)."""
+    invoice = Invoice(status=status, expected_payment_on=expected_payment_on, rejection_reason=rejection_reason or "")
+    return f"Facture n° {number} : {invoice.status_label()}"
+
 
 # Dossier.objects.for_company_user's 6-year rule, in SQL: a company hears nothing of a dossier it can no longer see.
 _COMPANY_VISIBLE = " AND NOT (d.status = ANY(%(finished)s) AND d.end_date < %(history_cutoff)s)"
@@ -110,12 +139,13 @@ def _tables():
         "message": Message._meta.db_table,
         "read": MessageRead._meta.db_table,
         "document": Document._meta.db_table,
+        "invoice": Invoice._meta.db_table,
     }
 
 
 @dataclasses.dataclass
 class DossierNews:
-    part: str  # "messages" or "documents"
+    part: str  # "messages", "documents" or "invoices"
     number: str
     trainees: str
     provider: str
@@ -161,6 +191,8 @@ class DigestContent:
     documents: list[DossierNews]
     # "À venir cette semaine": the user's échéances of the week starting at the period (deadlines.Deadline rows).
     upcoming: list = dataclasses.field(default_factory=list)
+    # Accounting's decisions on the provider's invoices, per dossier.
+    invoices: list[DossierNews] = dataclasses.field(default_factory=list)
 
     @property
     def messages_count(self) -> int:
@@ -171,11 +203,16 @@ class DigestContent:
         return sum(news.count for news in self.documents)
 
     @property
+    def invoices_count(self) -> int:
+        return sum(news.count for news in self.invoices)
+
+    @property
     def dossiers_count(self) -> int:
-        return len({news.number for news in self.messages} | {news.number for news in self.documents})
+        parts = (self.messages, self.documents, self.invoices)
+        return len({news.number for part in parts for news in part})
 
     def __bool__(self):
-        return bool(self.messages or self.documents or self.upcoming)
+        return bool(self.messages or self.documents or self.invoices or self.upcoming)
 
 
 UPCOMING_DAYS = 7  # "cette semaine": the period's day and the six after it
@@ -191,7 +228,7 @@ def add_upcoming(news: dict[int, DigestContent], user_ids, period: datetime.date
 
 
 def collect_news(windows: dict[int, datetime.datetime], until: datetime.datetime) -> dict[int, DigestContent]:
-    """What is new for each user (id → start of their window), up to `until`: four queries, whatever the number
+    """What is new for each user (id → start of their window), up to `until`: five queries, whatever the number
     of users and items. Users with nothing new are left out."""
     if not windows:
         return {}
@@ -205,6 +242,7 @@ def collect_news(windows: dict[int, datetime.datetime], until: datetime.datetime
         "issued": DocumentDirection.ISSUED,
         "finished": list(FINISHED_STATUSES),
         "history_cutoff": history_cutoff(timezone.localdate(until)),
+        "decided": DECIDED_INVOICES,
     }
     tables = _tables()
     with connection.cursor() as cursor:
@@ -212,12 +250,14 @@ def collect_news(windows: dict[int, datetime.datetime], until: datetime.datetime
         message_rows = cursor.fetchall()
         cursor.execute(DOCUMENTS_SQL.format(**tables), params)
         document_rows = cursor.fetchall()
-    dossier_ids = {row[1] for row in message_rows} | {row[1] for row in document_rows}
+        cursor.execute(INVOICES_SQL.format(**tables), params)
+        invoice_rows = [(row[0], row[1], invoice_news_label(*row[2:])) for row in cursor.fetchall()]
+    dossier_ids = {row[1] for rows in (message_rows, document_rows, invoice_rows) for row in rows}
     dossiers = _dossier_facts(dossier_ids)
 
     news: dict[int, DigestContent] = {}
     shared: dict[tuple, DossierNews] = {}  # users who get the same rows of a dossier share one object
-    for rows, part in ((message_rows, "messages"), (document_rows, "documents")):
+    for rows, part in ((message_rows, "messages"), (document_rows, "documents"), (invoice_rows, "invoices")):
         grouped: dict[tuple[int, int], list[str]] = defaultdict(list)
         for user_id, dossier_id, label in rows:
             grouped[user_id, dossier_id].append(label)
@@ -230,6 +270,7 @@ def collect_news(windows: dict[int, datetime.datetime], until: datetime.datetime
     for content in news.values():
         content.messages.sort(key=lambda news: news.number)
         content.documents.sort(key=lambda news: news.number)
+        content.invoices.sort(key=lambda news: news.number)
     return news
 
 

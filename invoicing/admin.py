@@ -23,6 +23,7 @@ from invoicing.models import (
     InvoiceAttachment,
     NpecAmount,
     PaymentRule,
+    Subrogation,
 )
 
 
@@ -88,6 +89,19 @@ class ContractTermsAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.Mod
     list_select_related = ["dossier"]
     search_fields = ["dossier__number", "certification_code"]
     autocomplete_fields = ["dossier"]
+    region_lookups = ("dossier__employer_establishment__region",)
+
+
+@admin.register(Subrogation)
+class SubrogationAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
+    """A dossier whose training provider Constructys pays directly (subrogation de paiement): the provider then
+    invoices it in oGestion, up to the agreed amount, with an attendance certificate (docs/invoicing.md)."""
+
+    list_display = ["dossier", "agreed_amount", "invoice_during_training", "created_at"]
+    list_select_related = ["dossier"]
+    search_fields = ["dossier__number"]
+    autocomplete_fields = ["dossier"]
+    readonly_fields = ["created_at"]
     region_lookups = ("dossier__employer_establishment__region",)
 
 

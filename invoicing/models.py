@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from dossiers.models import StoredFile
 from invoicing import schedule
+from invoicing import subrogation as subrogation_rules
 
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
 
@@ -459,3 +460,63 @@ class InvoiceAttachment(StoredFile):
         verbose_name_plural = "pièces jointes de facture"
         ordering = ["kind", "id"]
         constraints = [models.UniqueConstraint(fields=["invoice", "kind"], name="one_attachment_per_kind")]
+
+
+# Subrogation: the provider of a skills-plan (or other) dossier invoices Constructys directly ------------------------
+
+
+class Subrogation(models.Model):
+    """Constructys pays the training provider of a dossier directly, in the employer's place, up to the agreed
+    amount (subrogation de paiement). Recorded by staff with the Accord de prise en charge; the rules of its
+    invoices are in invoicing.subrogation (R.6332-25 I), the FACTURATION page in oGestion shows them."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="subrogation", verbose_name="dossier"
+    )
+    agreed_amount = models.DecimalField(
+        "montant accordé à l'organisme (€)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Vide : le montant accordé du dossier (accord de prise en charge). Le total facturé ne le dépasse "
+        "jamais.",
+    )
+    invoice_during_training = models.BooleanField(
+        "facturation en cours de formation",
+        default=False,
+        help_text="Coché : l'accord prévoit un paiement échelonné au fur et à mesure de la formation (R.6332-25 I), "
+        "chaque facture couvrant des heures déjà suivies ; sinon l'organisme facture après la fin de la formation.",
+    )
+    payment_delay_days = models.PositiveSmallIntegerField(
+        "délai de paiement (jours)", default=30, help_text="À compter de la réception de la facture."
+    )
+    created_at = models.DateTimeField("enregistrée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "subrogation de paiement"
+        verbose_name_plural = "subrogations de paiement"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Subrogation du dossier {self.dossier}"
+
+    def clean(self):
+        if self.dossier_id and self.dossier.scheme == "ALTE":
+            raise ValidationError(
+                {"dossier": "Un contrat d'apprentissage se facture sur l'échéancier du NPEC, pas par subrogation."}
+            )
+
+    def agreement(self) -> "subrogation_rules.Agreement | None":
+        """The pure rules' input, or None while no amount is agreed."""
+        amount = self.agreed_amount if self.agreed_amount is not None else self.dossier.agreed_amount
+        if amount is None:
+            return None
+        return subrogation_rules.Agreement(
+            agreed_amount=amount,
+            starts_on=self.dossier.start_date,
+            ends_on=self.dossier.end_date,
+            invoice_during_training=self.invoice_during_training,
+            payment_delay_days=self.payment_delay_days,
+        )

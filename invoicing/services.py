@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
@@ -114,7 +115,9 @@ def billing_for(dossier: Dossier, today: datetime.date | None = None) -> Billing
     """The schedule of a dossier with what its invoices cover; `problem` says why there is none."""
     today = today or timezone.localdate()
     billing = Billing(dossier, today)
-    terms = ContractTerms.objects.filter(dossier=dossier).first() or ContractTerms.from_cerfa(dossier)
+    from invoicing.selectors import contract_terms_for  # the terms in force: avenants and rupture applied
+
+    terms = contract_terms_for(dossier)
     if terms is None:
         billing.problem = (
             "Ce dossier n'a pas encore d'échéancier de facturation : les conditions du contrat n'ont pas été "
@@ -313,10 +316,12 @@ def reject_invoice(invoice: Invoice, staff_user, reason: str) -> Invoice:
 
 
 def _dossier_url(invoice: Invoice) -> str:
+    """The absolute link of the email (a relative one does not open from a mail client)."""
     try:
-        return reverse("ogestion:dossier_tab", kwargs={"number": invoice.dossier.number, "tab": "facturation"})
+        path = reverse("ogestion:invoicing_billing", kwargs={"number": invoice.dossier.number})
     except NoReverseMatch:
-        return reverse("ogestion:home")
+        path = reverse("ogestion:home")
+    return settings.SITE_URL + path
 
 
 def _notify(invoice: Invoice) -> None:

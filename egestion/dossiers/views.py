@@ -28,6 +28,7 @@ from dossiers import exports, selectors
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
 from egestion.access import egestion_required
 from funding.contracts import contract_state
+from invoicing import selectors as invoicing_selectors
 from messaging import selectors as messaging_selectors
 from messaging import services
 from payments.models import PaymentLine
@@ -104,7 +105,9 @@ def _tab_context(request, dossier, tab):
         return {
             "payment_lines": PaymentLine.objects.filter(dossier=dossier)
             .select_related("payment__beneficiary")
-            .order_by("-payment__paid_on", "-id")
+            .order_by("-payment__paid_on", "-id"),
+            # An apprenticeship contract: what Constructys paid the CFA per instalment, the participation owed.
+            "apprenticeship_funding": invoicing_selectors.company_funding(dossier),
         }
     if tab in ("documents-emis", "documents-recus"):
         direction = DocumentDirection.ISSUED if tab == "documents-emis" else DocumentDirection.RECEIVED

@@ -35,3 +35,23 @@ class InvoiceForm(AccessibleForm):
                 AttachmentKind.PARTICIPATION_INVOICE,
             )
         }
+
+
+class SubrogationInvoiceForm(AccessibleForm):
+    """The invoice of a dossier paid by subrogation (skills plan...): the attendance certificate always comes with
+    it (invoicing.subrogation)."""
+
+    number = InvoiceForm.base_fields["number"]
+    invoice_date = InvoiceForm.base_fields["invoice_date"]
+    period_start = InvoiceForm.base_fields["period_start"]
+    period_end = InvoiceForm.base_fields["period_end"]
+    amount = InvoiceForm.base_fields["amount"]
+    pdf = InvoiceForm.base_fields["pdf"]
+    attachment_attendance = forms.FileField(
+        label=AttachmentKind.ATTENDANCE_CERTIFICATE.label,
+        required=False,  # its absence is refused with the rule's message (invoicing.subrogation.refusals)
+        help_text="Les heures de formation suivies sur la période facturée. " + UPLOAD_HELP,
+    )
+
+    def attachments(self) -> dict:
+        return {AttachmentKind.ATTENDANCE_CERTIFICATE: self.cleaned_data.get("attachment_attendance")}

@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dossiers import selectors
+from invoicing import selectors as invoicing_selectors
 from invoicing import services
 from invoicing.models import Invoice
 from ogestion.access import ogestion_required
-from ogestion.invoicing.forms import InvoiceForm
+from ogestion.invoicing.forms import InvoiceForm, SubrogationInvoiceForm
 
 
 def _dossier(request, number):
@@ -23,7 +24,7 @@ def _dossier(request, number):
 
 
 def _context(dossier):
-    billing = services.billing_for(dossier)
+    billing = invoicing_selectors.billing_of(dossier)  # NPEC schedule, or subrogation (skills plan...)
     invoices = Invoice.objects.filter(dossier=dossier).with_settlement().order_by("-received_at", "-id")
     return {"dossier": dossier, "billing": billing, "invoices": invoices, "tab": "facturation"}
 
@@ -39,7 +40,8 @@ def billing(request, number):
 @require_http_methods(["GET", "POST"])
 def deposit(request, number):
     dossier = _dossier(request, number)
-    form = InvoiceForm(request.POST or None, request.FILES or None)
+    form_class = SubrogationInvoiceForm if invoicing_selectors.is_subrogated(dossier) else InvoiceForm
+    form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = services.InvoiceInput(
             number=form.cleaned_data["number"],
@@ -49,7 +51,7 @@ def deposit(request, number):
             amount=form.cleaned_data["amount"],
         )
         try:
-            invoice = services.deposit_invoice(
+            invoice = invoicing_selectors.deposit(
                 request.user, dossier, data, form.cleaned_data["pdf"], form.attachments()
             )
         except ValidationError as error:

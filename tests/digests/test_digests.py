@@ -412,12 +412,12 @@ def _company_with_news(users, dossiers, items):
 def test_a_batch_reads_with_a_constant_number_of_queries(django_assert_num_queries):
     small = _company_with_news(users=1, dossiers=1, items=1)
     large = _company_with_news(users=5, dossiers=3, items=4)
-    # User locks, users, ledger, messages, documents, dossiers, trainees, the week's échéances and the users'
-    # establishments, ledger insert, the hand-over to the outbox (a savepoint in a test: ledger update and outbox
-    # insert), unlock; then the outbox sends each email (claim, mark sent) and finds nothing left.
-    with django_assert_num_queries(15 + 2 * len(small) + 1):
+    # User locks, users, ledger, messages, documents, invoice decisions, dossiers, trainees, the week's échéances
+    # and the users' establishments, ledger insert, the hand-over to the outbox (a savepoint in a test: ledger
+    # update and outbox insert), unlock; then the outbox sends each email (claim, mark sent) and finds nothing left.
+    with django_assert_num_queries(16 + 2 * len(small) + 1):
         services.send_batch(MONDAY, small)
-    with django_assert_num_queries(15 + 2 * len(large) + 1):
+    with django_assert_num_queries(16 + 2 * len(large) + 1):
         services.send_batch(MONDAY, large)
     assert len(mail.outbox) == len(small) + len(large) == 6
 

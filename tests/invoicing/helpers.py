@@ -30,8 +30,7 @@ def apprenticeship(user, **terms):
         starts_on=starts_on,
         ends_on=dossier.end_date,
         annual_npec=D("8000.00"),
-        level=5,
-        **terms,
+        **{"level": 5, **terms},
     )
     return dossier
 

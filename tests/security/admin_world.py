@@ -84,7 +84,7 @@ def build_world() -> dict:
     from digests.models import Digest, DigestPreference, NotificationMode
     from funding.models import CompanySize, ContractRupture, FundingRequest, FundingRule, RequestKind
     from invest.models import Campaign, ExpenseCategory, InvestmentRequest, TermsAcceptance, TermsVersion
-    from invoicing.models import ContractTerms, Invoice, NpecAmount, PaymentRule
+    from invoicing.models import ContractTerms, Invoice, NpecAmount, PaymentRule, Subrogation
     from invoicing.schedule import REFERENCE_REGIMES
     from referentials.models import CollectiveAgreement, Diploma, RncpCertification, TrainingCentre
 
@@ -137,6 +137,7 @@ def build_world() -> dict:
             uploaded_by=portal_user,
             **Invoice.pdf_fields(TINY_PDF, name="facture.pdf"),
         ),
+        "invoicing.Subrogation": Subrogation.objects.create(dossier=dossier, agreed_amount=Decimal("1200.00")),
         "invoicing.PaymentRule": PaymentRule.objects.first()
         or PaymentRule.objects.create(
             name=REFERENCE_REGIMES[0].name,
