@@ -210,14 +210,17 @@ def _record_failure(delivery, answer: Answer) -> str:
         consecutive_failures=F("consecutive_failures") + 1, failing_since=Coalesce(F("failing_since"), now)
     )
     disabled = _disable_if_failing(delivery.endpoint_id, answer)
-    if (
-        status == DeliveryStatus.PENDING
-        and not disabled
-        and delay.total_seconds() <= settings.WEBHOOKS_COUNTDOWN_MAX_SECONDS
-    ):
-        # A near retry gets a task of its own; later ones (and this one if the publish fails) are the sweeper's.
-        publish([delivery.pk], countdown=delay.total_seconds() + 0.5)
+    if status == DeliveryStatus.PENDING and not disabled:
+        _schedule_retry(delivery.pk, delay)
     return DeliveryStatus.FAILED if disabled else status
+
+
+def _schedule_retry(pk, delay: datetime.timedelta) -> None:
+    """A near retry gets a task of its own, published with its countdown (kept under the broker's visibility
+    timeout); later ones, and this one if the publish fails, are the sweeper's. Never "inline": the retry would
+    run at once, in this call."""
+    if settings.WEBHOOKS_DELIVERY == "celery" and delay.total_seconds() <= settings.WEBHOOKS_COUNTDOWN_MAX_SECONDS:
+        publish([pk], countdown=delay.total_seconds() + 0.5)
 
 
 def _abandon(deliveries, reason: str) -> int:
