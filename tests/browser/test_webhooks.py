@@ -8,7 +8,13 @@ import re
 from playwright.sync_api import expect
 
 from accounts.models import Role
-from tests.browser.a11y import horizontal_overflow, serious_violations, widest_elements
+from tests.browser.a11y import (
+    horizontal_overflow,
+    menu_out_of_place,
+    scrolling_tables,
+    serious_violations,
+    widest_elements,
+)
 from tests.browser.helpers import log_in
 from tests.factories import MembershipFactory, ProviderEstablishmentFactory
 from tests.webhooks.receiver import Receiver
@@ -68,6 +74,8 @@ def test_a_referent_registers_an_endpoint_and_sends_it_a_test_event(browser, liv
                 page.goto(url)
                 assert horizontal_overflow(page) <= 0, f"{url} at {width} px: {widest_elements(page)}"
                 assert serious_violations(page) == [], url
+                if width > 900:
+                    assert scrolling_tables(page) == [] and menu_out_of_place(page) == "", url
     finally:
         context.close()
         receiver.stop()

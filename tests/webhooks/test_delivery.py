@@ -177,3 +177,26 @@ def test_disabling_or_deleting_abandons_what_was_waiting_and_keeps_the_record(lo
     assert WebhookDelivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.FAILED).count() == 2
     assert emit_payment(provider, "VIR3") == []
     assert UserFactory  # the record stays: nothing was deleted
+
+
+def test_what_no_worker_was_told_about_is_sent_by_the_sweeper_beat_runs_every_minute(
+    local_webhooks, provider, referent, django_capture_on_commit_callbacks
+):
+    """Broker down (or publish skipped): the deliveries are rows; beat's sweep sends them."""
+    from config.celery import app
+    from webhooks.tasks import sweep_webhooks
+
+    receiver = Receiver().start()
+    try:
+        services.create_endpoint(provider.organisation, referent, url=receiver.url, events=["payment.recorded"])
+        with django_capture_on_commit_callbacks(execute=True):
+            emit_payment(provider)
+        assert receiver.requests == []  # "sweeper": nothing was published
+
+        assert sweep_webhooks() == 1
+        assert sweep_webhooks() == 0  # sent once
+    finally:
+        receiver.stop()
+
+    assert len(receiver.requests) == 1
+    assert app.conf.beat_schedule["webhooks-sweep"] == {"task": "webhooks.tasks.sweep_webhooks", "schedule": 60.0}
