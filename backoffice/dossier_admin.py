@@ -92,6 +92,10 @@ class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
                 checked.size,
                 checked.checksum,
             )
+            saved = super().save(commit)
+            if commit:
+                saved.emit_issued()
+            return saved
         return super().save(commit)
 
 

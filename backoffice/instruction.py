@@ -30,6 +30,7 @@ from common.pdf import render_pdf
 from deadlines.services import refresh_deadlines
 from dossiers.models import Document, DocumentKind, Dossier, DossierStatus, DossierStatusChange
 from messaging.services import reply_as_case_manager
+from webhooks import events, payloads
 
 S = DossierStatus
 
@@ -156,6 +157,11 @@ def change_status(dossier: Dossier, user, code: str, note: str = "") -> DossierS
     locked.save(update_fields=update_fields)
     change = DossierStatusChange.objects.create(
         dossier=locked, from_status=previous, to_status=locked.status, changed_by=user, note=note
+    )
+    events.emit(
+        "dossier.status_changed",
+        lambda: payloads.status_change(change),
+        establishments=payloads.dossier_parties(locked),
     )
     if code == "accept":
         issue_funding_agreement(locked, user)

@@ -155,6 +155,8 @@ _ADMINISTRATOR = [
     *_crud("backoffice.importrun", VIEW, ADD),
     *_crud("backoffice.staffprofile", VIEW, ADD, CHANGE, DELETE),
     *_crud("admin.logentry", VIEW),
+    *_crud("webhooks.webhookendpoint", VIEW),  # read-only: organisations manage them in their portal
+    *_crud("webhooks.webhookdelivery", VIEW),
 ]
 
 ROLES: dict[str, list[str]] = {

@@ -14,6 +14,8 @@ app.conf.beat_schedule = {
     "worker-heartbeat": {"task": "common.tasks.record_heartbeat", "schedule": 60.0},
     # Emails whose publish failed, retries, rows of a worker that died while sending.
     "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": 60.0},
+    # Webhook deliveries whose publish failed, later retries, those of a worker that died while sending.
+    "webhooks-sweep": {"task": "webhooks.tasks.sweep_webhooks", "schedule": 60.0},
 }
 
 # The échéances of every dossier again each night, for what changes with the date alone (deadlines.services).

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "outbox",  # every email goes through its table (sent by Celery)
     "referentials",
     "accounts",
+    "webhooks",  # signed event notifications to the organisations' endpoints (docs/webhooks.md)
     "dossiers",
     "messaging",
     "payments",
@@ -312,6 +313,23 @@ OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 600)  # ... up to
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 30)  # about 4 h 30 of failures, then "failed"
 OUTBOX_SWEEP_SECONDS = env_int("OUTBOX_SWEEP_SECONDS", 50)  # time budget of one sweep
 OUTBOX_MESSAGE_ID_DOMAIN = env_str("OUTBOX_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> "))
+
+# Webhooks (webhooks app, docs/webhooks.md): deliveries are POSTed by Celery like the outbox's emails ("celery",
+# "inline" in the same process, "sweeper" leaves them to the beat task), retried with exponential backoff for
+# WEBHOOKS_RETRY_HOURS; an endpoint failing WEBHOOKS_DISABLE_AFTER_FAILURES times in a row for at least
+# WEBHOOKS_DISABLE_AFTER_SECONDS is disabled and its owners emailed. Only HTTPS to public addresses, unless
+# WEBHOOKS_ALLOW_PRIVATE_URLS (tests and local development only: it lets the portal call its own network).
+WEBHOOKS_DELIVERY = env_str("WEBHOOKS_DELIVERY", "celery")
+WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", False)
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 5)  # connect, then each read
+WEBHOOKS_LEASE_SECONDS = env_int("WEBHOOKS_LEASE_SECONDS", 60)  # a delivery "sending" longer is sent again
+WEBHOOKS_RETRY_BASE_SECONDS = env_int("WEBHOOKS_RETRY_BASE_SECONDS", 60)  # then doubling at each failure...
+WEBHOOKS_RETRY_MAX_SECONDS = env_int("WEBHOOKS_RETRY_MAX_SECONDS", 3600)  # ... up to an hour
+WEBHOOKS_RETRY_HOURS = env_int("WEBHOOKS_RETRY_HOURS", 24)  # then the delivery is abandoned
+WEBHOOKS_COUNTDOWN_MAX_SECONDS = env_int("WEBHOOKS_COUNTDOWN_MAX_SECONDS", 300)  # nearer retries get their own task
+WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("WEBHOOKS_DISABLE_AFTER_FAILURES", 20)
+WEBHOOKS_DISABLE_AFTER_SECONDS = env_int("WEBHOOKS_DISABLE_AFTER_SECONDS", 6 * 3600)
+WEBHOOKS_SWEEP_SECONDS = env_int("WEBHOOKS_SWEEP_SECONDS", 50)  # time budget of one sweep
 
 # Celery: Redis as broker; the schedule of periodic work lives in config/celery.py.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import PORTAL_ROLES, Establishment, Membership, Person, Portal
+from webhooks import events, payloads
 
 
 class Scheme(models.TextChoices):
@@ -371,7 +372,7 @@ class Document(StoredFile):
     @classmethod
     def issue_pdf(cls, content: bytes, *, name: str, kind: str, user, dossier=None, establishment=None) -> "Document":
         """A PDF that Constructys issues (funding agreement, remittance advice), on a dossier or an establishment."""
-        return cls.objects.create(
+        document = cls.objects.create(
             dossier=dossier,
             establishment=establishment,
             direction=DocumentDirection.ISSUED,
@@ -379,6 +380,14 @@ class Document(StoredFile):
             uploaded_by=user,
             **cls.pdf_fields(content, name=name),
         )
+        document.emit_issued()
+        return document
+
+    def emit_issued(self) -> None:
+        """Tell the organisations that follow this issued document (webhooks): the dossier's employer and training
+        provider, or the establishment's organisation."""
+        parties = payloads.dossier_parties(self.dossier) if self.dossier_id else [self.establishment_id]
+        events.emit("document.issued", lambda: payloads.document(self), establishments=parties)
 
 
 class DossierStatusChange(models.Model):

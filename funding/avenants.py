@@ -35,6 +35,7 @@ from funding.models import FundingRequest, RequestDocumentKind, RequestKind, Req
 from funding.pdf import format_value, render_cerfa_pdf
 from funding.referentials import validate_request
 from funding.ruptures import check_company_user, contract_problem
+from webhooks import events, payloads
 
 TYPE, EFFECTIVE, PREVIOUS_NUMBER = "contrat_type", "contrat_date_effet_avenant", "contrat_numero_precedent"
 IN_FORCE_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.INCOMPLETE, RequestStatus.ACCEPTED)
@@ -208,8 +209,16 @@ def submit_avenant(avenant: FundingRequest, *, user, today: datetime.date | None
     locked.status = RequestStatus.SUBMITTED
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
+    events.emit("avenant.recorded", lambda: avenant_payload(locked), establishments=payloads.dossier_parties(dossier))
     avenant.status, avenant.submitted_at = locked.status, locked.submitted_at
     return locked
+
+
+def avenant_payload(avenant: FundingRequest) -> dict:
+    code = avenant.data.get(TYPE)
+    return payloads.avenant(
+        avenant, type_code=code, type_label=CONTRAT_TYPE.label(code), effective_date=avenant.data.get(EFFECTIVE)
+    )
 
 
 # --- the case manager's decision -------------------------------------------------------------------------------------

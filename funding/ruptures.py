@@ -46,6 +46,7 @@ from dossiers.models import (
     Scheme,
 )
 from funding.models import ContractRupture
+from webhooks import events, payloads
 
 NOT_AN_APPRENTICESHIP = (
     "Ce dossier n'est pas un contrat d'apprentissage : une rupture ou un avenant ne se déclare que sur le dossier "
@@ -245,7 +246,7 @@ def declare_rupture(
     locked.status = DossierStatus.TERMINATED
     locked.end_date = rupture_date
     locked.save(update_fields=["status", "end_date", "updated_at"])
-    DossierStatusChange.objects.create(
+    change = DossierStatusChange.objects.create(
         dossier=locked,
         from_status=previous,
         to_status=locked.status,
@@ -255,6 +256,9 @@ def declare_rupture(
     )
     refresh_deadlines(locked)  # events after the rupture go, in this transaction
     _email_provider(locked, rupture)
+    parties = payloads.dossier_parties(locked)
+    events.emit("dossier.status_changed", lambda: payloads.status_change(change), establishments=parties)
+    events.emit("rupture.recorded", lambda: payloads.rupture(rupture), establishments=parties)
     dossier.status, dossier.end_date = locked.status, locked.end_date
     return rupture
 

@@ -31,6 +31,7 @@ from invoicing.models import (
     InvoiceStatus,
     regimes,
 )
+from webhooks import events, payloads
 
 ZERO = Decimal("0.00")
 REVIEW_PERMISSION = "invoicing.review_invoice"
@@ -325,7 +326,13 @@ def _dossier_url(invoice: Invoice) -> str:
 
 
 def _notify(invoice: Invoice) -> None:
-    """The depositor learns the decision (HTML + text, once committed)."""
+    """The depositor learns the decision (HTML + text, once committed), and the provider's software (webhooks)."""
+    validated = invoice.status == InvoiceStatus.VALIDATED
+    events.emit(
+        "invoice.validated" if validated else "invoice.rejected",
+        lambda: payloads.invoice(invoice),
+        organisations=[invoice.organisation_id],
+    )
     author = invoice.uploaded_by
     if author is None or not author.is_active or not author.email:
         return

@@ -8,6 +8,7 @@ from common.forms import check_text
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
 from messaging.models import Message, MessageRead, SenderSide
 from messaging.selectors import staff_have_read
+from webhooks import events, payloads
 
 # Sent inside the transaction that writes a message from Constructys: digests queues, in that same transaction, the
 # emails of those who asked to be told right away (so a broker outage cannot lose them).
@@ -17,7 +18,7 @@ constructys_message_sent = Signal()
 def _attach(message, files, user, direction):
     """`files` are common.uploads.CheckedUpload: checked by the caller before anything is written."""
     for checked in files:
-        Document.objects.create(
+        document = Document.objects.create(
             dossier=message.dossier,
             message=message,
             direction=direction,
@@ -25,6 +26,8 @@ def _attach(message, files, user, direction):
             uploaded_by=user,
             **checked.stored_fields(),
         )
+        if direction == DocumentDirection.ISSUED:
+            document.emit_issued()
 
 
 def check_message_text(title: str, body: str) -> None:
@@ -54,6 +57,10 @@ def reply_as_case_manager(dossier, user, title, body, files=()) -> Message:
     )
     _attach(message, files, user, DocumentDirection.ISSUED)
     constructys_message_sent.send(sender=Message, message=message)
+    # The company's event only: the thread is the company's and its case manager's.
+    events.emit(
+        "message.received", lambda: payloads.message(message), establishments=[dossier.employer_establishment_id]
+    )
     return message
 
 

@@ -12,6 +12,8 @@
 - A failure is retried with exponential backoff (OUTBOX_RETRY_BASE_SECONDS doubling up to
   OUTBOX_RETRY_MAX_SECONDS); after OUTBOX_MAX_ATTEMPTS attempts, or when the server refuses the recipients for good
   (5xx), the row is "failed" and shows in the admin, where "Renvoyer" queues it again.
+
+`publish_task`, `claim_next` and `backoff` serve any queue kept in the database the same way (webhooks' deliveries).
 """
 
 import dataclasses
@@ -90,23 +92,33 @@ _publish_paused_until = 0.0
 
 
 def _publish_task(ids) -> None:
-    global _publish_paused_until
     from outbox.tasks import send_emails
 
+    publish_task(send_emails, ids)
+
+
+def publish_task(task, *args, **options) -> bool:
+    """Queue `task(*args)` on the broker (`options` go to apply_async: a countdown...), or leave the work to a
+    sweeper: the rows it works on are in the database already. Shared by every queue written in the database (the
+    outbox, webhooks' deliveries). Returns whether the task was published."""
+    global _publish_paused_until
+
     if time.monotonic() < _publish_paused_until:
-        return
+        return False
     timeout = settings.OUTBOX_PUBLISH_TIMEOUT
     try:
         # A connection of its own with short timeouts and no retry: a broker that is down or frozen costs the
         # request at most `timeout` seconds; the rows are in the database and the sweeper sends them.
-        with send_emails.app.connection_for_write(
+        with task.app.connection_for_write(
             connect_timeout=timeout,
             transport_options={"max_retries": 0, "socket_connect_timeout": timeout, "socket_timeout": timeout},
         ) as broker:
-            send_emails.apply_async((ids,), connection=broker, retry=False)
+            task.apply_async(args, connection=broker, retry=False, **options)
     except Exception:
         _publish_paused_until = time.monotonic() + PUBLISH_PAUSE_SECONDS
-        logger.warning("Outbox: could not publish emails %s; the sweeper will send them", ids, exc_info=True)
+        logger.warning("Could not publish %s%s; the sweeper will do it", task.name, args, exc_info=True)
+        return False
+    return True
 
 
 # --- Send ----------------------------------------------------------------------------------------------------------
@@ -133,19 +145,27 @@ CLAIM_SQL = """
 """
 
 
-def _claim_next(ids=None) -> OutgoingEmail | None:
-    """The next due row, now "sending" under this worker's lease: one statement, committed before any SMTP talk.
-    SKIP LOCKED lets concurrent senders take different rows."""
+def claim_next(model, ids=None, *, lease_seconds: int, where: str = "", params: dict | None = None):
+    """The next due row of `model` (a queue table with the outbox's columns: status "pending"/"sending", attempts,
+    next_attempt_at, updated_at), now "sending" under this worker's lease: one statement, committed before any
+    talk with the outside. SKIP LOCKED lets concurrent senders take different rows. `where` (SQL starting with
+    AND, placeholders in `params`) narrows the rows."""
     now = timezone.now()
-    sql = CLAIM_SQL.format(table=OutgoingEmail._meta.db_table, among="AND id = ANY(%(ids)s)" if ids is not None else "")
+    among = ("AND id = ANY(%(ids)s) " if ids is not None else "") + where
+    sql = CLAIM_SQL.format(table=model._meta.db_table, among=among)
     params = {
+        **(params or {}),
         "sending": EmailStatus.SENDING,
         "pending": EmailStatus.PENDING,
         "now": now,
-        "lease_end": now + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
+        "lease_end": now + datetime.timedelta(seconds=lease_seconds),
         "ids": list(ids or []),
     }
-    return next(iter(OutgoingEmail.objects.raw(sql, params)), None)
+    return next(iter(model.objects.raw(sql, params)), None)
+
+
+def _claim_next(ids=None) -> OutgoingEmail | None:
+    return claim_next(OutgoingEmail, ids, lease_seconds=settings.OUTBOX_LEASE_SECONDS)
 
 
 def as_email(row: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
@@ -165,10 +185,13 @@ def as_email(row: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
     return email
 
 
-def retry_delay(attempts: int) -> datetime.timedelta:
+def backoff(attempts: int, base_seconds: int, max_seconds: int) -> datetime.timedelta:
     """Exponential backoff: base, 2 × base, 4 × base ... capped."""
-    seconds = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
-    return datetime.timedelta(seconds=min(seconds, settings.OUTBOX_RETRY_MAX_SECONDS))
+    return datetime.timedelta(seconds=min(base_seconds * 2 ** max(attempts - 1, 0), max_seconds))
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    return backoff(attempts, settings.OUTBOX_RETRY_BASE_SECONDS, settings.OUTBOX_RETRY_MAX_SECONDS)
 
 
 def _refused_for_good(error: Exception) -> bool:

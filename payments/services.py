@@ -28,6 +28,7 @@ from common.history import ADDITION, CHANGE, log_change
 from common.pdf import render_pdf
 from dossiers.models import Document, DocumentKind
 from payments.models import Payment, PaymentLine, PaymentMode, RemittanceAdvice
+from webhooks import events, payloads
 
 
 def total_mismatch(total, lines_total) -> str | None:
@@ -194,6 +195,10 @@ def complete_payment(payment: Payment, *, actor, created: bool = False, refresh_
         + (f" (version {advice.version}, remplace la version {current.version})." if current else "."),
         ADDITION if created else CHANGE,
     )
+    if created:
+        events.emit(
+            "payment.recorded", lambda: payloads.payment(payment, lines), establishments=[payment.beneficiary_id]
+        )
     return payment
 
 

@@ -87,6 +87,7 @@ def build_world() -> dict:
     from invoicing.models import ContractTerms, Invoice, NpecAmount, PaymentRule, Subrogation
     from invoicing.schedule import REFERENCE_REGIMES
     from referentials.models import CollectiveAgreement, Diploma, RncpCertification, TrainingCentre
+    from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
     call_command("load_referentials", "--sample", stdout=io.StringIO())
     call_command("load_npec", "--sample", stdout=io.StringIO())
@@ -110,6 +111,10 @@ def build_world() -> dict:
     )
     terms = TermsVersion.objects.create(version="9", body="Conditions.")
     rate = ContributionRate.objects.create(year=2025, label="Contribution légale", rate=Decimal("0.55"))
+    endpoint = WebhookEndpoint.objects.create(
+        organisation=provider.organisation, url="https://logiciel.exemple.fr/webhooks", events=["payment.recorded"]
+    )
+    event = WebhookEvent.objects.create(type="payment.recorded", organisation=provider.organisation, payload={})
     world = {
         "auth.Group": Group.objects.get(name=CASE_MANAGER),
         "account.EmailAddress": EmailAddress.objects.create(user=portal_user, email=portal_user.email, verified=True),
@@ -218,6 +223,8 @@ def build_world() -> dict:
             subject="Constructys - test",
             body="Texte.",
         ),
+        "webhooks.WebhookEndpoint": endpoint,
+        "webhooks.WebhookDelivery": WebhookDelivery.objects.create(endpoint=endpoint, event=event),
         "invest.TermsVersion": terms,
         "invest.TermsAcceptance": TermsAcceptance.objects.create(user=portal_user, version=terms),
         "invest.ExpenseCategory": category,

@@ -367,6 +367,24 @@ MATRIX: dict[str, Entry] = {
     "egestion:user_transfer": Entry(
         EGESTION_MANAGER_OBJECT, lambda w: {"pk": w.managed_user.pk}, post=lambda w: {"confirm": "on"}
     ),
+    # Webhooks ("Accès API"): the company's manager only; an endpoint of the owner company.
+    "egestion:webhooks": Entry(EGESTION_MANAGER),
+    "egestion:webhook_create": Entry(
+        EGESTION_MANAGER, post=lambda w: {"url": "https://intrus.exemple.fr/h", "events": ["payment.recorded"]}
+    ),
+    "egestion:webhook": Entry(EGESTION_MANAGER_OBJECT, lambda w: {"pk": w.company_webhook.pk}),
+    "egestion:webhook_disable": Entry(
+        EGESTION_MANAGER_OBJECT, lambda w: {"pk": w.company_webhook.pk}, get=False, post=lambda w: {}
+    ),
+    "egestion:webhook_enable": Entry(
+        EGESTION_MANAGER_OBJECT, lambda w: {"pk": w.company_webhook.pk}, get=False, post=lambda w: {}
+    ),
+    "egestion:webhook_delete": Entry(
+        EGESTION_MANAGER_OBJECT, lambda w: {"pk": w.company_webhook.pk}, post=lambda w: {}
+    ),
+    "egestion:webhook_test": Entry(
+        EGESTION_MANAGER_OBJECT, lambda w: {"pk": w.company_webhook.pk}, get=False, post=lambda w: {}
+    ),
     # --- oGestion -------------------------------------------------------------------------------------------------
     "ogestion:home": Entry(OGESTION),
     "ogestion:help_page": Entry(OGESTION, lambda w: {"slug": "matrice-ogestion-page"}),
@@ -433,6 +451,24 @@ MATRIX: dict[str, Entry] = {
     ),
     "ogestion:user_reactivate": Entry(
         OGESTION_REFERENT_OBJECT, lambda w: {"pk": w.managed_provider_user.pk}, get=False, post=lambda w: {}
+    ),
+    # Webhooks ("Accès API"): the provider's référents only; an endpoint of the owner provider.
+    "ogestion:webhooks": Entry(OGESTION_REFERENT),
+    "ogestion:webhook_create": Entry(
+        OGESTION_REFERENT, post=lambda w: {"url": "https://intrus.exemple.fr/h", "events": ["payment.recorded"]}
+    ),
+    "ogestion:webhook": Entry(OGESTION_REFERENT_OBJECT, lambda w: {"pk": w.provider_webhook.pk}),
+    "ogestion:webhook_disable": Entry(
+        OGESTION_REFERENT_OBJECT, lambda w: {"pk": w.provider_webhook.pk}, get=False, post=lambda w: {}
+    ),
+    "ogestion:webhook_enable": Entry(
+        OGESTION_REFERENT_OBJECT, lambda w: {"pk": w.provider_webhook.pk}, get=False, post=lambda w: {}
+    ),
+    "ogestion:webhook_delete": Entry(
+        OGESTION_REFERENT_OBJECT, lambda w: {"pk": w.provider_webhook.pk}, post=lambda w: {}
+    ),
+    "ogestion:webhook_test": Entry(
+        OGESTION_REFERENT_OBJECT, lambda w: {"pk": w.provider_webhook.pk}, get=False, post=lambda w: {}
     ),
     # --- Digit Invest ---------------------------------------------------------------------------------------------
     "invest:home": Entry(INVEST),

@@ -280,6 +280,16 @@ def build_world() -> SimpleNamespace:
         request=w.investment, uploaded_by=users["owner_referent"], document="Devis", **_pdf_file("Devis plateau.pdf")
     )
 
+    # --- webhook endpoints of the owner company and the owner provider ----------------------------------------
+    from webhooks.models import WebhookEndpoint
+
+    w.company_webhook = WebhookEndpoint.objects.create(
+        organisation=w.company, url="https://logiciel.exemple.fr/entreprise", events=["payment.recorded"]
+    )
+    w.provider_webhook = WebhookEndpoint.objects.create(
+        organisation=w.provider, url="https://logiciel.exemple.fr/cfa", events=["payment.recorded"]
+    )
+
     # --- Help resources of each portal's home page (a page and a PDF each) -----------------------------------
     for portal, kind in (("egestion", "page"), ("egestion", "pdf"), ("ogestion", "page"), ("ogestion", "pdf")):
         HelpResource.objects.get_or_create(
