@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("egestion.payments.urls")),
     path("", include("egestion.contributions.urls")),
     path("", include("egestion.users.urls")),
+    path("", include("egestion.api_access.urls")),
 ]

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("ogestion.invoicing.urls")),
     path("", include("ogestion.payments.urls")),
     path("", include("ogestion.users.urls")),
+    path("", include("ogestion.api_access.urls")),
 ]
