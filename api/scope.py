@@ -31,6 +31,12 @@ def establishments(request):
     return Establishment.objects.filter(pk__in=establishment_ids(request)).order_by("name", "siret")
 
 
+def check_establishment_filter(request, establishment_id) -> None:
+    """A filter on an establishment the key does not cover answers like a missing object."""
+    if establishment_id is not None and establishment_id not in establishment_ids(request):
+        raise Http404
+
+
 def dossiers(request):
     if is_company(request):
         return Dossier.objects.for_company_user(user_of(request), establishment_ids(request))

@@ -126,6 +126,7 @@ def document_out(document, numero) -> dict:
 def list_dossiers(request, filters: Query[DossierFilters]):
     """The dossiers of the key's establishments, latest first, with the filters of the portal's list. `onglet`:
     `en-cours` (default) or `historique` (eGestion), `en-cours`, `soldes` or `total` (oGestion)."""
+    scope.check_establishment_filter(request, filters.etablissement)
     params = {name: value for name, value in filters.dict().items() if value not in (None, "")}
     params = {name: value.isoformat() if isinstance(value, datetime.date) else value for name, value in params.items()}
     establishments = list(scope.establishments(request))

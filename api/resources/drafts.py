@@ -168,8 +168,8 @@ def create_draft(request, payload: NouvelleDemande):
     scope.company_only(request)
     require_write(request)
     establishment = scope.establishments(request).filter(pk=payload.etablissement).first()
-    if establishment is None:
-        raise ValidationError({"etablissement": ["Cet établissement n'est pas couvert par la clé."]})
+    if establishment is None:  # another organisation's, or one the key does not cover: as missing
+        raise Http404
     user = scope.user_of(request)
     draft = services.create_draft(
         user=user,

@@ -118,6 +118,7 @@ def _args(request):
 
 @router.get("/reglements", response={200: ReglementPage, **ERRORS}, summary="Lister les règlements")
 def list_payments(request, filters: Query[ReglementFilters]):
+    scope.check_establishment_filter(request, filters.etablissement)
     user, portal, ids = _args(request)
     params = {"etablissement": filters.etablissement} if filters.etablissement else {}
     listed = selectors.payment_list(user, portal, ids, list(scope.establishments(request)), params)
@@ -167,6 +168,7 @@ def remittance_advice(request, reglement_id: int):
 
 @router.get("/etablissements", response={200: EtablissementList, **ERRORS}, summary="Les établissements de la clé")
 def list_establishments(request, filters: Query[EtablissementFilters]):
+    scope.check_establishment_filter(request, filters.numero)
     params = {name: value for name, value in filters.dict().items() if value not in (None, "")}
     form, queryset = selectors.establishment_list(*_args(request), params, with_nda=not scope.is_company(request))
     if form.errors:

@@ -47,7 +47,9 @@ def world():
     other_message = MessageFactory(dossier=other_dossier)
     document = DocumentFactory(dossier=rennes_dossier)
     other_document = DocumentFactory(dossier=other_dossier)
-    payment = PaymentFactory(beneficiary=rennes)
+    payment = PaymentFactory(
+        beneficiary=rennes, remittance_advice=DocumentFactory(remittance_advice=True, establishment=rennes)
+    )
     PaymentLineFactory(payment=payment, dossier=rennes_dossier)
     other_payment = PaymentFactory(beneficiary=other)
     return {
