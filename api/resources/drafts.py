@@ -11,8 +11,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from api import scope
@@ -171,13 +172,14 @@ def create_draft(request, payload: NouvelleDemande):
     if establishment is None:  # another organisation's, or one the key does not cover: as missing
         raise Http404
     user = scope.user_of(request)
-    draft = services.create_draft(
-        user=user,
-        establishment=establishment,
-        initial_data=apprenticeship.initial_draft_data(establishment, contact=user),
-    )
-    draft = services.save_draft(draft, cerfa_values(draft, payload.champs))
-    return 201, draft_out(draft)
+    with transaction.atomic():  # a refused field leaves no draft behind
+        draft = services.create_draft(
+            user=user,
+            establishment=establishment,
+            initial_data=apprenticeship.initial_draft_data(establishment, contact=user),
+        )
+        draft = services.save_draft(draft, cerfa_values(draft, payload.champs))
+    return Status(201, draft_out(draft))
 
 
 @router.get("/{public_id}", response={200: Demande, **ERRORS}, summary="Un brouillon, ses erreurs et avertissements")
@@ -206,7 +208,7 @@ def attach_document(request, public_id: uuid.UUID, type: Form[str], fichier: Fil
         services.attach_document(draft, kind=type, uploaded_file=fichier, user=scope.user_of(request))
     except ValidationError as exc:
         raise ValidationError({"fichier": exc.messages}) from exc
-    return 201, draft_out(draft)
+    return Status(201, draft_out(draft))
 
 
 @router.post("/{public_id}/transmission", response={201: Transmission, **ERRORS}, summary="Transmettre la demande")
@@ -215,4 +217,4 @@ def transmit(request, public_id: uuid.UUID):
     draft = _draft_or_404(request, public_id)
     require_write(request)
     dossier = transmission.submit_request(draft, user=scope.user_of(request))
-    return 201, {"dossier": dossier.number, "numero_demande": dossier.request_number}
+    return Status(201, {"dossier": dossier.number, "numero_demande": dossier.request_number})

@@ -4,7 +4,7 @@ statuses, and the deposit, through invoicing.services like the dossier's FACTURA
 import datetime
 from decimal import Decimal
 
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from api import scope
@@ -108,4 +108,4 @@ def deposit(
         AttachmentKind.PARTICIPATION_INVOICE: facture_participation,
     }
     invoice = services.deposit_invoice(scope.user_of(request), dossier, data, pdf, attachments)
-    return 201, invoice_out(invoice)
+    return Status(201, invoice_out(invoice))

@@ -4,7 +4,7 @@ key creator's, as in the portal."""
 import datetime
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from api import scope
 from api.auth import require_write
@@ -76,7 +76,7 @@ def post_message(request, numero: str, payload: NouveauMessage):
     require_write(request)
     message = services.send_company_message(dossier, scope.user_of(request), payload.titre, payload.contenu)
     message.is_read = True
-    return 201, message_out(message, dossier.number)
+    return Status(201, message_out(message, dossier.number))
 
 
 @router.post("/messages/{message_id}/lu", response={200: Ok, **ERRORS}, summary="Marquer un message comme lu")
