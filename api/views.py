@@ -14,6 +14,8 @@ from accounts.models import Establishment
 from api import keys
 from api.forms import ApiKeyForm
 
+NEW_KEY_SESSION_KEY = "api_new_key"
+
 
 def _manageable(request):
     """The establishments the user manages (None: they manage none, and get the page that says who does)."""
@@ -53,11 +55,17 @@ def access_page(request, portal):
             expires_on=data["expires_on"],
             allowed_establishments=establishments,
         )
-        # The secret is on this answer only (never stored in clear, never in the session): no redirect.
-        form = ApiKeyForm(establishments=establishments)
-        return render(request, "api/access.html", _context(request, portal, form, new_key=new), status=201)
+        # POST → redirect → GET, so that a reload does not create a second key. The secret waits in the session
+        # (server side) until that GET, which takes it out: it is shown once, then exists nowhere in clear.
+        request.session[NEW_KEY_SESSION_KEY] = {"id": new.key.pk, "secret": new.secret}
+        return redirect(f"{portal}:api_access")
+    new_key = None
+    if request.method == "GET" and NEW_KEY_SESSION_KEY in request.session:
+        shown = request.session.pop(NEW_KEY_SESSION_KEY)
+        created = keys.keys_of(request.user, portal).filter(pk=shown["id"]).first()
+        new_key = keys.NewKey(created, shown["secret"]) if created else None
     status = 400 if form.errors else 200
-    return render(request, "api/access.html", _context(request, portal, form), status=status)
+    return render(request, "api/access.html", _context(request, portal, form, new_key=new_key), status=status)
 
 
 def revoke_page(request, portal, pk):
