@@ -31,7 +31,10 @@ def _fields_of(exc: DjangoValidationError) -> tuple[str, dict]:
         first = next(iter(fields.values()), ["Données refusées."])[0]
         return first, fields
     messages = exc.messages
-    return (messages[0] if len(messages) == 1 else "Données refusées : " + " ".join(messages)), {}
+    if len(messages) == 1:
+        return messages[0], {}
+    # Several problems (a transmission refused): each one listed, the message says how many.
+    return f"{len(messages)} problèmes empêchent cette action : " + " ".join(messages), {"problemes": messages}
 
 
 def _schema_fields(errors) -> dict:

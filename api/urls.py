@@ -1,6 +1,7 @@
 """/api/v1/: no login session (keys only), so every view opts out of LoginRequiredMiddleware; the key checks itself."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.views.decorators.cache import never_cache
 
 from api.api import api
 
@@ -10,7 +11,8 @@ def _without_login(patterns):
         if hasattr(pattern, "url_patterns"):
             _without_login(pattern.url_patterns)
         else:
-            pattern.callback = login_not_required(pattern.callback)
+            # Answers carry a company's data: never kept by a proxy or a browser cache (as the portals' pages).
+            pattern.callback = login_not_required(never_cache(pattern.callback))
     return patterns
 
 
