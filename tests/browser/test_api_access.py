@@ -2,11 +2,16 @@
 then they revoke it (after confirming) and it answers 401; the API's documentation page runs under the CSP."""
 
 import re
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
+from api.keys import create_key
 from api.models import ApiKey
+from tests.browser.a11y import horizontal_overflow, scrolling_tables, serious_violations, widest_elements
 from tests.browser.helpers import log_in
 from tests.factories import DossierFactory, EstablishmentFactory, MembershipFactory, UserFactory
 
@@ -66,3 +71,40 @@ def test_the_api_documentation_runs_under_the_policy(page):
     expect(page.get_by_text("/api/v1/dossiers").first).to_be_visible()
     problems.extend(page.evaluate("window.__cspViolations || []"))
     assert problems == []
+
+
+@pytest.mark.parametrize("width", (390, 1280))
+def test_the_acces_api_pages_fit_the_screen_and_pass_axe(browser, live_server, width):
+    """The checks of test_layout_a11y.py on these pages, with a key listed (the matrix's world has one too)."""
+    user = UserFactory(email="marie.petit@batir-ensemble.fr", first_name="Marie", last_name="Petit")
+    establishment = EstablishmentFactory(name="BATIMENTS ET OUVRAGES DU GRAND SUD-OUEST REUNIS")
+    MembershipFactory(user=user, establishment=establishment, role=Role.COMPANY_MANAGER)
+    key = create_key(
+        user=user,
+        portal="egestion",
+        name="Logiciel de paie et de gestion des temps",
+        scope="write",
+        establishments=[establishment],
+        expires_on=timezone.localdate() + timedelta(days=30),
+        allowed_establishments=[establishment],
+    ).key
+    # axe-core is injected as an inline script: the context bypasses the CSP, as in test_layout_a11y.py.
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", viewport={"width": width, "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
+    log_in(page, user.email, "egestion")
+    problems = []
+    for url in (
+        "/egestion/mon-compte/",
+        "/egestion/mon-compte/acces-api/",
+        f"/egestion/mon-compte/acces-api/{key.pk}/revoquer/",
+    ):
+        page.goto(url)
+        if (overflow := horizontal_overflow(page)) > 0:
+            problems.append(f"{url}: {overflow} px too wide ({'; '.join(widest_elements(page))})")
+        if width > 900 and (tables := scrolling_tables(page)):
+            problems.append(f"{url}: scrolls sideways: {'; '.join(tables)}")
+        problems += [f"{url}: {violation}" for violation in serious_violations(page)]
+    context.close()
+    assert not problems, "\n".join(problems)
