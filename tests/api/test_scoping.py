@@ -94,7 +94,7 @@ def endpoints(world, draft):
     ]
 
 
-PUBLIC_ROUTES = {"openapi.json", "docs", ""}
+PUBLIC_ROUTES = {"openapi.json", "docs", "", "^(?P<rest>.*)$"}
 
 
 def send(client, secret, method, url, body):
@@ -109,6 +109,12 @@ def send(client, secret, method, url, body):
 def test_every_endpoint_is_in_this_test(world, draft):
     declared = {str(pattern.pattern) for pattern in urlpatterns} - PUBLIC_ROUTES
     assert declared == {route for route, *_ in endpoints(world, draft)}
+
+
+def test_an_unknown_address_answers_the_apis_404(client, company_key):
+    response = client.get("/api/v1/inconnu/1", HTTP_AUTHORIZATION=f"Bearer {company_key.secret}")
+    assert response.status_code == 404
+    assert response.json()["erreur"]["code"] == "introuvable"
 
 
 def snapshot():
