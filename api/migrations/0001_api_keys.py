@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0011_api_keys'),
+        ('accounts', '0010_establishment_naf_headcount_idcc'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
