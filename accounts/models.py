@@ -418,6 +418,8 @@ class AccountEventKind(models.TextChoices):
     RGPD_ERASED = "rgpd_erased", "Données personnelles effacées (RGPD)"
 
     TOTP_LINK_SENT = "totp_link_sent", "Lien d'activation de la double authentification envoyé"
+    API_KEY_CREATED = "api_key_created", "Clé d'API créée"
+    API_KEY_REVOKED = "api_key_revoked", "Clé d'API révoquée"
 
 
 class AccountEvent(models.Model):

@@ -111,6 +111,7 @@ _ADMINISTRATOR = [
     *_crud("accounts.membership", VIEW, ADD, CHANGE),
     *_crud("accounts.person", VIEW, ADD, CHANGE),
     *_crud("accounts.accountevent", VIEW),
+    *_crud("api.apikey", VIEW),  # who gave which software access to which establishments
     *_crud("accounts.consentversion", VIEW, ADD, CHANGE),
     *_crud("accounts.consent", VIEW),
     *_crud("accounts.invitation", VIEW),

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "demo",
     "digests",
     "invest",  # Digit Invest (the CFAs' investment-request campaign)
+    "ninja",  # the API's Swagger UI, served from the package's own static files (no CDN)
+    "api",  # /api/v1/ and its keys ("Mon compte" → "Accès API")
     # Portal content (home-page announcements, advisors), then the back office (roles, imports), last: it sets up
     # the staff roles after every app's permissions exist.
     "content",
@@ -405,6 +407,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+# Calls per minute and API key (api.rate_limits; beyond: 429 with Retry-After).
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (

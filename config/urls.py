@@ -28,4 +28,6 @@ urlpatterns = [
     path("notifications/", include("digests.urls")),
     # The iCalendar feeds of the échéances, at secret addresses (no login: calendars subscribe to them).
     path("agenda/", include("deadlines.urls")),
+    # The API (keys only, no session): resources, OpenAPI document and its documentation at /api/v1/docs.
+    path("api/v1/", include("api.urls")),
 ]

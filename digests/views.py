@@ -53,7 +53,12 @@ def account(request):
     return render(
         request,
         "digests/account.html",
-        {"form": form, "portal_base": f"{portal}/base.html", "agenda_url": agenda_url},
+        {
+            "form": form,
+            "portal_base": f"{portal}/base.html",
+            "agenda_url": agenda_url,
+            "portal_api_access": f"{portal}:api_access",
+        },
     )
 
 

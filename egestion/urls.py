@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("egestion.contributions.urls")),
     path("", include("egestion.users.urls")),
     path("", include("egestion.webhooks.urls")),
+    path("", include("egestion.api_access.urls")),
 ]

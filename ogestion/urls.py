@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("ogestion.payments.urls")),
     path("", include("ogestion.users.urls")),
     path("", include("ogestion.webhooks.urls")),
+    path("", include("ogestion.api_access.urls")),
 ]

@@ -126,6 +126,33 @@ def test_egestion_pages_are_served_while_redis_is_down(client, own_redis, compan
         assert seconds < PAGE_SECONDS, (url, seconds)
 
 
+def test_the_api_answers_without_its_rate_limit_while_redis_is_down(client, own_redis, company_user, settings):
+    """The per-key counter lives in Redis: without it the limit is not applied rather than every call refused."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api.keys import create_key
+
+    establishments = [company_user.memberships.get().establishment]
+    secret = create_key(
+        user=company_user,
+        portal="egestion",
+        name="Paie",
+        scope="read",
+        establishments=establishments,
+        expires_on=timezone.localdate() + timedelta(days=30),
+        allowed_establishments=establishments,
+    ).secret
+    settings.API_RATE_LIMIT_PER_MINUTE = 1
+    own_redis.stop()
+    for _ in range(3):
+        started = time.monotonic()
+        response = client.get("/api/v1/dossiers", HTTP_AUTHORIZATION=f"Bearer {secret}")
+        assert response.status_code == 200
+        assert time.monotonic() - started < PAGE_SECONDS
+
+
 def test_consent_is_still_asked_from_the_database_while_redis_is_down(client, own_redis):
     newcomer = UserFactory(consented=False)
     MembershipFactory(user=newcomer, role=Role.COMPANY_MANAGER)

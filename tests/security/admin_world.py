@@ -159,6 +159,7 @@ def build_world() -> dict:
         "accounts.AccountEvent": AccountEvent.objects.create(
             user=portal_user, kind=AccountEvent._meta.get_field("kind").choices[0][0]
         ),
+        "api.ApiKey": _api_key(member),
         "accounts.ConsentVersion": ConsentVersion.objects.first(),
         "accounts.Consent": Consent.objects.filter(user=portal_user).first(),
         "accounts.Invitation": Invitation.objects.create(
@@ -252,3 +253,22 @@ def build_world() -> dict:
     }
     Establishment.objects.update(region=HOME_REGION)
     return world
+
+
+def _api_key(membership):
+    """A key of a portal account manager (Accès API)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api.keys import create_key
+
+    return create_key(
+        user=membership.user,
+        portal="egestion",
+        name="Logiciel de paie",
+        scope="read",
+        establishments=[membership.establishment],
+        expires_on=timezone.localdate() + timedelta(days=30),
+        allowed_establishments=[membership.establishment],
+    ).key

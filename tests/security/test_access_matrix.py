@@ -343,6 +343,19 @@ MATRIX: dict[str, Entry] = {
     "egestion:contribution_receipt": Entry(EGESTION_OBJECT, lambda w: {"pk": w.contribution_return.pk}),
     "egestion:contribution_payments": Entry(EGESTION),
     "egestion:users": Entry(EGESTION_MANAGER),
+    # Mon compte → Accès API: the manager's keys (create: the secret shown once; revoke: confirm, then POST).
+    "egestion:api_access": Entry(
+        EGESTION_MANAGER,
+        post=lambda w: {
+            "name": "Intrus",
+            "scope": "write",
+            "establishments": [w.establishment_a.pk],
+            "expires_on": "2099-01-01",
+        },
+    ),
+    "egestion:api_key_revoke": Entry(
+        EGESTION_MANAGER_OBJECT, lambda w: {"pk": w.company_api_key.pk}, post=lambda w: {}
+    ),
     "egestion:user_invite": Entry(
         EGESTION_MANAGER,
         post=lambda w: {
@@ -391,6 +404,18 @@ MATRIX: dict[str, Entry] = {
     "ogestion:help_pdf": Entry(OGESTION, lambda w: {"slug": "matrice-ogestion-pdf"}),
     "ogestion:terms": Entry(OGESTION),
     "ogestion:account": Entry(OGESTION, post=lambda w: {"mode": "none"}),
+    "ogestion:api_access": Entry(
+        OGESTION_REFERENT,
+        post=lambda w: {
+            "name": "Intrus",
+            "scope": "write",
+            "establishments": [w.provider_p1.pk],
+            "expires_on": "2099-01-01",
+        },
+    ),
+    "ogestion:api_key_revoke": Entry(
+        OGESTION_REFERENT_OBJECT, lambda w: {"pk": w.provider_api_key.pk}, post=lambda w: {}
+    ),
     "ogestion:dossiers": Entry(OGESTION),
     "ogestion:dossier": Entry(OGESTION_OBJECT, dossier),
     "ogestion:dossier_tab": Entry(OGESTION_OBJECT, lambda w: {**dossier(w), "tab": "documents"}),
@@ -507,7 +532,8 @@ MATRIX: dict[str, Entry] = {
     ),
 }
 
-SKIPPED_PREFIXES = ("admin/", "static/", "media/", "__")
+# api/: keys, not sessions; every endpoint × a key of another organisation is in tests/api/test_scoping.py.
+SKIPPED_PREFIXES = ("admin/", "static/", "media/", "__", "api/")
 
 
 def portal_url_patterns():

@@ -290,6 +290,24 @@ def build_world() -> SimpleNamespace:
         organisation=w.provider, url="https://logiciel.exemple.fr/cfa", events=["payment.recorded"]
     )
 
+    # --- API keys ("Mon compte" → "Accès API"): one of the owner manager, one of the owner référent -----------
+    from api.keys import create_key
+
+    for name, user, portal, establishments in (
+        ("company_api_key", users["owner_manager"], "egestion", [w.establishment_a]),
+        ("provider_api_key", users["owner_referent"], "ogestion", [w.provider_p1]),
+    ):
+        created = create_key(
+            user=user,
+            portal=portal,
+            name="Clé de la matrice",
+            scope="read",
+            establishments=establishments,
+            expires_on=timezone.localdate() + datetime.timedelta(days=30),
+            allowed_establishments=establishments,
+        )
+        setattr(w, name, created.key)
+
     # --- Help resources of each portal's home page (a page and a PDF each) -----------------------------------
     for portal, kind in (("egestion", "page"), ("egestion", "pdf"), ("ogestion", "page"), ("ogestion", "pdf")):
         HelpResource.objects.get_or_create(

@@ -1,0 +1,106 @@
+"""Mon compte → Accès API, in both portals: the keys of the account manager or référent, "Créer la clé" (the secret
+shown once, stored hashed), "Révoquer" (confirmation, then POST); other users are told who manages keys."""
+
+import html
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import AccountEvent, AccountEventKind
+from api.models import ApiKey
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response):
+    return html.unescape(response.content.decode())
+
+
+def form_data(establishments, **extra):
+    return {
+        "name": "Logiciel de paie",
+        "scope": "read",
+        "establishments": [e.pk for e in establishments],
+        "expires_on": (timezone.localdate() + timedelta(days=60)).isoformat(),
+        **extra,
+    }
+
+
+def test_a_manager_creates_a_key_whose_secret_is_shown_once(client, world):
+    client.force_login(world["manager"])
+    page = text(client.get("/egestion/mon-compte/"))
+    assert "/egestion/mon-compte/acces-api/" in page
+    page = text(client.get("/egestion/mon-compte/acces-api/"))
+    assert "Vous n'avez encore créé aucune clé." in page
+    assert "MACONNERIE API RENNES" in page and "AUTRE ENTREPRISE" not in page
+
+    response = client.post("/egestion/mon-compte/acces-api/", form_data([world["rennes"]]))
+    assert response.status_code == 302
+    response = client.get(response.url)
+    key = ApiKey.objects.get()
+    secret = next(word for word in text(response).split('"') if word.startswith(f"ctys_{key.prefix}_"))
+    assert "Copiez cette clé maintenant" in text(response)
+    assert key.created_by == world["manager"] and list(key.establishments.all()) == [world["rennes"]]
+    # Shown once: the list shows the prefix only.
+    again = text(client.get("/egestion/mon-compte/acces-api/"))
+    assert secret not in again and f"ctys_{key.prefix}_…" in again and "Jamais" in again
+    # The key works, and its last use appears.
+    assert client.get("/api/v1/dossiers", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    assert "Jamais" not in text(client.get("/egestion/mon-compte/acces-api/"))
+
+
+def test_a_key_cannot_cover_another_organisations_establishment(client, world):
+    client.force_login(world["manager"])
+    response = client.post("/egestion/mon-compte/acces-api/", form_data([world["other"]]))
+    assert response.status_code == 400
+    assert not ApiKey.objects.exists()
+
+
+def test_a_key_lasts_a_year_at_most(client, world):
+    client.force_login(world["manager"])
+    late = (timezone.localdate() + timedelta(days=400)).isoformat()
+    response = client.post("/egestion/mon-compte/acces-api/", form_data([world["rennes"]], expires_on=late))
+    assert response.status_code == 400
+    assert "Une clé vaut au plus 366 jours." in text(response)
+
+
+def test_revoking_asks_for_confirmation_then_is_immediate(client, world):
+    client.force_login(world["manager"])
+    client.post("/egestion/mon-compte/acces-api/", form_data([world["rennes"]]))
+    key = ApiKey.objects.get()
+    url = f"/egestion/mon-compte/acces-api/{key.pk}/revoquer/"
+    assert "Révoquer la clé" in text(client.get(url))
+    key.refresh_from_db()
+    assert key.revoked_at is None  # the GET only asks
+    response = client.post(url)
+    assert response.status_code == 302 and response.url == "/egestion/mon-compte/acces-api/"
+    key.refresh_from_db()
+    assert key.revoked_at is not None and key.revoked_by == world["manager"]
+    assert "Révoquée le" in text(client.get(response.url))
+    assert AccountEvent.objects.filter(kind=AccountEventKind.API_KEY_REVOKED, user=world["manager"]).exists()
+    assert client.get(url).status_code == 404  # already revoked
+
+
+def test_another_managers_key_cannot_be_revoked(client, world, other_key):
+    client.force_login(world["manager"])
+    assert client.post(f"/egestion/mon-compte/acces-api/{other_key.key.pk}/revoquer/").status_code == 404
+    other_key.key.refresh_from_db()
+    assert other_key.key.revoked_at is None
+
+
+def test_a_company_user_is_told_who_manages_keys(client, company_user):
+    client.force_login(company_user)
+    assert "acces-api" not in text(client.get("/egestion/mon-compte/"))
+    response = client.get("/egestion/mon-compte/acces-api/")
+    assert response.status_code == 403
+    assert "Réservé au gestionnaire du compte ou au référent" in text(response)
+
+
+def test_a_provider_referent_manages_keys_in_ogestion(client, world):
+    client.force_login(world["referent"])
+    assert "/ogestion/mon-compte/acces-api/" in text(client.get("/ogestion/mon-compte/"))
+    response = client.post("/ogestion/mon-compte/acces-api/", form_data([world["cfa"]], scope="write"))
+    assert response.status_code == 302
+    key = ApiKey.objects.get()
+    assert key.portal == "ogestion" and key.may_write
