@@ -29,6 +29,7 @@ from common.history import log_change
 from common.pdf import render_pdf
 from deadlines.services import refresh_deadlines
 from dossiers.models import Document, DocumentKind, Dossier, DossierStatus, DossierStatusChange
+from invoicing.services import npec_funding
 from messaging.services import reply_as_case_manager
 from webhooks import events, payloads
 
@@ -47,7 +48,8 @@ class Transition:
     note_label: str = ""  # asked on the confirmation page; required when set
 
     def message(self, dossier: Dossier, note: str) -> tuple[str, str]:
-        values = {"number": dossier.number, "title": dossier.title, "note": note}
+        amount = f" pour un montant de {format_amount(dossier.agreed_amount)}" if dossier.agreed_amount else ""
+        values = {"number": dossier.number, "title": dossier.title, "note": note, "amount": amount}
         return self.subject.format(**values), "Bonjour,\n\n" + self.body.format(**values)
 
 
@@ -98,8 +100,8 @@ TRANSITIONS = {
             (S.SUBMITTED, S.RECEIVED, S.INCOMPLETE),
             "instruct_dossier",
             subject="Dossier {number} accepté : accord de prise en charge",
-            body="Votre dossier n° {number} ({title}) est accepté. L'accord de prise en charge est disponible dans "
-            "les DOCUMENT(S) ÉMIS du dossier.",
+            body="Votre dossier n° {number} ({title}) est accepté{amount}. L'accord de prise en charge est disponible "
+            "dans les DOCUMENT(S) ÉMIS du dossier.",
         ),
         Transition(
             "refuse",
@@ -164,6 +166,7 @@ def change_status(dossier: Dossier, user, code: str, note: str = "") -> DossierS
         establishments=payloads.dossier_parties(locked),
     )
     if code == "accept":
+        agree_the_npec(locked)
         issue_funding_agreement(locked, user)
     # Receipt starts the OPCO's 20 days (R.6224-3), a decision ends them: the échéances change with the status.
     refresh_deadlines(locked)
@@ -174,6 +177,7 @@ def change_status(dossier: Dossier, user, code: str, note: str = "") -> DossierS
     )
     # The caller's object follows.
     dossier.status, dossier.case_manager_id = locked.status, locked.case_manager_id
+    dossier.agreed_amount = locked.agreed_amount
     return change
 
 
@@ -197,6 +201,30 @@ def close(dossier, user):
     return change_status(dossier, user, "close")
 
 
+def npec_lines(plan) -> dict | None:
+    """The NPEC figures the Accord prints under the amount: the annual NPEC and each year of execution's amount."""
+    if plan is None:
+        return None
+    return {
+        "annual": format_amount(plan.annual_npec),
+        "years": [(number, format_amount(amount)) for number, amount in enumerate(plan.years, start=1)],
+        "participation": format_amount(plan.participation) if plan.participation else "",
+    }
+
+
+def agree_the_npec(dossier: Dossier) -> None:
+    """An apprenticeship contract accepted without an amount typed by the case manager is agreed at its NPEC
+    (certification × IDCC, per year of execution, less the employer's participation): the Accord states it and the
+    case manager may still change it on the dossier's page."""
+    if dossier.agreed_amount is not None:
+        return
+    plan = npec_funding(dossier)
+    if plan is None:
+        return
+    dossier.agreed_amount = plan.total
+    dossier.save(update_fields=["agreed_amount", "updated_at"])
+
+
 def funding_agreement_pdf(dossier: Dossier) -> bytes:
     trainees = [enrolment.person for enrolment in dossier.enrolments.select_related("person")]
     return render_pdf(
@@ -208,6 +236,7 @@ def funding_agreement_pdf(dossier: Dossier) -> bytes:
             "trainees": trainees,
             "case_manager": dossier.case_manager,
             "agreed_amount": format_amount(dossier.agreed_amount) if dossier.agreed_amount is not None else "",
+            "npec": npec_lines(npec_funding(dossier)),
             "issued_on": timezone.localdate(),
         },
     )

@@ -19,7 +19,7 @@ from common.emails import send_email_on_commit
 from common.formats import format_amount
 from common.history import log_change
 from common.uploads import check_upload
-from dossiers.models import Dossier
+from dossiers.models import Dossier, Scheme
 from invoicing import schedule
 from invoicing.models import (
     ATTACHMENT_FOR_DOCUMENT,
@@ -149,6 +149,15 @@ def billing_for(dossier: Dossier, today: datetime.date | None = None) -> Billing
         left -= covered
         billing.lines.append(InstalmentLine(instalment, covered, instalment.invoicable_from <= today))
     return billing
+
+
+def npec_funding(dossier: Dossier) -> schedule.Schedule | None:
+    """What an apprenticeship contract is funded at (L.6332-14 I 1°): the NPEC of its certification for the
+    employer's IDCC, in force on its date of conclusion, per year of execution and in total after the employer's
+    participation (R.6332-25, R.6332-25-1), or None while its terms or the NPEC are unknown."""
+    if dossier.scheme != Scheme.ALTE:
+        return None
+    return billing_for(dossier).plan
 
 
 # Deposit -------------------------------------------------------------------------------------------------------------

@@ -16,6 +16,13 @@
   });
 
   document.addEventListener("keydown", function (event) {
+    // The folded menu's toggle is a check box (it works without this file); Space toggles a check box, Enter
+    // does not: keyboard users expect both to open the menu.
+    if (event.key === "Enter" && event.target.id === "portal-nav-toggle") {
+      event.preventDefault();
+      event.target.click();
+      return;
+    }
     if (event.key !== "Escape") {
       return;
     }

@@ -2,6 +2,8 @@
 for a group without the permission; the company is told by a message, the funding agreement is an issued document,
 and each change is kept with who and when."""
 
+import datetime
+from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -10,6 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from dossiers.models import Document, DocumentDirection, DocumentKind, DossierStatus, DossierStatusChange
+from invoicing.models import ContractTerms, NpecAmount
 from messaging.models import Message, SenderSide
 from tests.backoffice.conftest import pdf_text
 from tests.factories import DossierFactory, EnrolmentFactory, MembershipFactory
@@ -165,3 +168,72 @@ def test_a_second_click_on_accept_changes_nothing(staff_client, case_manager, do
     assert DossierStatusChange.objects.filter(dossier=dossier).count() == 1
     assert Document.objects.filter(dossier=dossier, kind=DocumentKind.FUNDING_AGREEMENT).count() == 1
     assert company_messages(company_user, dossier).filter(sender_side=SenderSide.CONSTRUCTYS).count() == 1
+
+
+@pytest.fixture
+def apprenticeship(company_user):
+    """An apprenticeship contract of two full years (01/09/2025 - 31/08/2027, concluded in August 2025) whose
+    certification × IDCC has an NPEC of 8 000 € in the referential; no amount typed by the case manager."""
+    dossier = DossierFactory(
+        apprenticeship=True,
+        submitted=True,
+        number="9931234999.01",
+        employer_establishment=company_user.memberships.get().establishment,
+        start_date=datetime.date(2025, 9, 1),
+        end_date=datetime.date(2027, 8, 31),
+    )
+    ContractTerms.objects.create(
+        dossier=dossier,
+        concluded_on=datetime.date(2025, 8, 20),
+        starts_on=datetime.date(2025, 9, 1),
+        ends_on=datetime.date(2027, 8, 31),
+        certification_code="RNCP34862",
+        idcc="1597",
+    )
+    NpecAmount.objects.create(
+        certification_code="RNCP34862", idcc="1597", annual_amount=Decimal("8000.00"), valid_from="2025-01-01"
+    )
+    return dossier
+
+
+def agreement_text(dossier):
+    return pdf_text(Document.objects.get(dossier=dossier, kind=DocumentKind.FUNDING_AGREEMENT).file.read())
+
+
+def test_an_accepted_apprenticeship_is_agreed_at_its_npec(staff_client, case_manager, apprenticeship, company_user):
+    staff_client(case_manager).post(transition_url(apprenticeship, "accept"))
+
+    apprenticeship.refresh_from_db()
+    assert apprenticeship.agreed_amount == Decimal("16000.00")  # two years of 365 days at 8 000 €
+    text = agreement_text(apprenticeship)
+    assert "à hauteur de 16 000,00 €, versés au CFA selon l'échéancier" in text
+    assert "NPEC) annuel de la certification pour la convention collective de l'employeur : 8 000,00 €" in text
+    assert "année 1 du contrat : 8 000,00 € ; année 2 du contrat : 8 000,00 €" in text
+    (message,) = company_messages(company_user, apprenticeship)
+    assert "est accepté pour un montant de 16 000,00 €" in message.body.replace("\u00a0", " ")
+    # Still the case manager's to change: the dossier's page edits it.
+    page = staff_client(case_manager).get(reverse("admin:dossiers_dossier_change", args=[apprenticeship.pk]))
+    assert 'name="agreed_amount"' in page.text
+
+
+def test_the_amount_the_case_manager_typed_is_kept(staff_client, case_manager, apprenticeship):
+    apprenticeship.agreed_amount = Decimal("15000.00")
+    apprenticeship.save()
+
+    staff_client(case_manager).post(transition_url(apprenticeship, "accept"))
+
+    apprenticeship.refresh_from_db()
+    assert apprenticeship.agreed_amount == Decimal("15000.00")
+    assert "à hauteur de 15 000,00 €" in agreement_text(apprenticeship)
+
+
+def test_without_an_npec_the_accord_says_how_it_is_paid(staff_client, case_manager, apprenticeship):
+    NpecAmount.objects.all().delete()
+
+    staff_client(case_manager).post(transition_url(apprenticeship, "accept"))
+
+    apprenticeship.refresh_from_db()
+    assert apprenticeship.agreed_amount is None
+    assert "pris en charge au niveau de prise en charge (NPEC) de la certification visée" in agreement_text(
+        apprenticeship
+    )
