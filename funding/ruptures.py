@@ -36,6 +36,7 @@ from dossiers.cerfa.codes import (
     RUPTURE_TRIAL_PRACTICAL_DAYS,
 )
 from dossiers.cerfa.normalise import parse_date
+from dossiers.contract import contract_dates
 from dossiers.models import (
     Document,
     DocumentDirection,
@@ -140,12 +141,13 @@ def rupture_problems(
     def add(field, message):
         problems.setdefault(field, []).append(message)
 
+    start, end = contract_dates(dossier)  # the contract's, not the training's (the dossier's own dates)
     if rupture_date is None:
         add("date", "Indiquez la date de la rupture (JJ/MM/AAAA).")
-    elif rupture_date <= dossier.start_date:
-        add("date", f"La date de la rupture doit être postérieure au début du contrat ({dossier.start_date:%d/%m/%Y}).")
-    elif rupture_date > dossier.end_date:
-        add("date", f"La date de la rupture ne peut pas dépasser la fin du contrat ({dossier.end_date:%d/%m/%Y}).")
+    elif rupture_date <= start:
+        add("date", f"La date de la rupture doit être postérieure au début du contrat ({start:%d/%m/%Y}).")
+    elif rupture_date > end:
+        add("date", f"La date de la rupture ne peut pas dépasser la fin du contrat ({end:%d/%m/%Y}).")
     if reason not in RUPTURE_MOTIF:
         add("motif", "Choisissez le motif de la rupture dans la liste.")
     if initiative not in RUPTURE_INITIATIVE:
@@ -235,7 +237,7 @@ def declare_rupture(
         rupture_date=rupture_date,
         reason=reason,
         initiative=initiative,
-        previous_end_date=locked.end_date,
+        previous_end_date=contract_dates(locked)[1],
         practical_days=practical.days if practical else None,
         practical_days_estimated=bool(practical and practical.estimated),
         document=document,
@@ -244,7 +246,8 @@ def declare_rupture(
     previous = locked.status
     locked.status = DossierStatus.TERMINATED
     locked.end_date = rupture_date
-    locked.save(update_fields=["status", "end_date", "updated_at"])
+    locked.start_date = min(locked.start_date, rupture_date)  # broken before the training at the CFA started
+    locked.save(update_fields=["status", "start_date", "end_date", "updated_at"])
     DossierStatusChange.objects.create(
         dossier=locked,
         from_status=previous,
@@ -255,7 +258,7 @@ def declare_rupture(
     )
     refresh_deadlines(locked)  # events after the rupture go, in this transaction
     _email_provider(locked, rupture)
-    dossier.status, dossier.end_date = locked.status, locked.end_date
+    dossier.status, dossier.start_date, dossier.end_date = locked.status, locked.start_date, locked.end_date
     return rupture
 
 

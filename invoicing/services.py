@@ -114,7 +114,11 @@ def billing_for(dossier: Dossier, today: datetime.date | None = None) -> Billing
     """The schedule of a dossier with what its invoices cover; `problem` says why there is none."""
     today = today or timezone.localdate()
     billing = Billing(dossier, today)
-    terms = ContractTerms.objects.filter(dossier=dossier).first() or ContractTerms.from_cerfa(dossier)
+    saved = ContractTerms.objects.filter(dossier=dossier).first()
+    if saved is not None:
+        saved.dossier = dossier
+    # The rupture and accepted avenants declared online count in both (dossiers.contract).
+    terms = saved.following_contract_changes() if saved else ContractTerms.from_cerfa(dossier)
     if terms is None:
         billing.problem = (
             "Ce dossier n'a pas encore d'échéancier de facturation : les conditions du contrat n'ont pas été "

@@ -70,10 +70,13 @@ def test_the_engine_checks_the_avenant_and_the_signed_copy_is_required(accepted,
 
 
 def test_an_effective_date_outside_the_contract_is_refused(accepted, user):
+    # The contract's dates (the CERFA's), not the dossier's (the training's).
+    contract_end = datetime.date.fromisoformat(accepted.funding_request.data["contrat_date_fin"])
     with pytest.raises(ValidationError) as refused:
-        start(accepted, user, effective=accepted.end_date + datetime.timedelta(days=1))
-    assert "date_effet" in refused.value.message_dict
+        start(accepted, user, effective=contract_end + datetime.timedelta(days=1))
+    assert f"au {contract_end:%d/%m/%Y}" in refused.value.message_dict["date_effet"][0]
     assert not FundingRequest.objects.filter(kind=RequestKind.AVENANT).exists()
+    assert start(accepted, user, effective=contract_end).avenant_sequence == 1
 
 
 def test_transmitted_accepted_and_shown_as_a_version_with_its_changes(accepted, user, case_manager):
