@@ -153,7 +153,7 @@ def test_the_echeances_end_at_the_rupture(contract, user, client):
 def test_a_rupture_is_checked_against_the_contracts_dates_not_the_trainings(contract):
     # The training (the dossier's dates) ends on 09/07/2027; the contract runs to 31/08/2027.
     assert contract.end_date == datetime.date(2027, 7, 9)
-    late = dict(reason="02", initiative="commun", has_document=True)
+    late = {"reason": "02", "initiative": "commun", "has_document": True}
     assert "date" not in ruptures.rupture_problems(contract, rupture_date=CONTRACT_END, **late)
     message = ruptures.rupture_problems(contract, rupture_date=CONTRACT_END + datetime.timedelta(days=1), **late)
     assert "fin du contrat (31/08/2027)" in message["date"][0]
