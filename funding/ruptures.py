@@ -31,6 +31,7 @@ from dossiers.cerfa.codes import (
     RUPTURE_DOCUMENTS,
     RUPTURE_FIRST_45_DAYS,
     RUPTURE_INITIATIVE,
+    RUPTURE_INITIATIVES_BY_MOTIF,
     RUPTURE_MOTIF,
     RUPTURE_MUTUAL_AGREEMENT,
     RUPTURE_TRIAL_PRACTICAL_DAYS,
@@ -152,13 +153,13 @@ def rupture_problems(
         add("motif", "Choisissez le motif de la rupture dans la liste.")
     if initiative not in RUPTURE_INITIATIVE:
         add("initiative", "Indiquez à l'initiative de qui le contrat est rompu.")
-    if (
-        reason == RUPTURE_MUTUAL_AGREEMENT
-        and initiative
-        and initiative != "commun"
-        and initiative in RUPTURE_INITIATIVE
-    ):
-        add("initiative", "Une rupture d'un commun accord est à l'initiative des deux parties.")
+    allowed = RUPTURE_INITIATIVES_BY_MOTIF.get(reason, set())
+    if initiative in RUPTURE_INITIATIVE and reason in RUPTURE_MOTIF and initiative not in allowed:
+        if reason == RUPTURE_MUTUAL_AGREEMENT:
+            add("initiative", "Une rupture d'un commun accord est à l'initiative des deux parties.")
+        else:
+            who = " ou ".join(sorted(RUPTURE_INITIATIVE.label(code).lower() for code in allowed))
+            add("initiative", f"Pour ce motif, la rupture est à l'initiative de : {who}.")
     if reason == RUPTURE_FIRST_45_DAYS and rupture_date is not None and "date" not in problems:
         practical = practical_training(dossier, rupture_date)
         if practical.days > RUPTURE_TRIAL_PRACTICAL_DAYS:
