@@ -72,6 +72,8 @@ EDITABLE_BY_TYPE: dict[str, tuple[str, ...]] = {
     "38": CFA + _prefixed("formation_lieu_"),  # another main place of the CFA training
 }
 ALWAYS_EDITABLE = (PREVIOUS_NUMBER,)
+# Which person of the company the wizard's look-up chose for the new maître (kept like in a contract's draft).
+PERSON_KEYS_BY_TYPE: dict[str, tuple[str, ...]] = {"36": ("maitre1_person_id", "maitre2_person_id")}
 
 TYPE_CHOICES = [(code, CONTRAT_TYPE.label(code)) for code in sorted(AVENANT_TYPES)]
 
@@ -153,7 +155,8 @@ def start_avenant(dossier: Dossier, *, user, avenant_type: str, effective_date: 
 
 def save_avenant(avenant: FundingRequest, values: dict) -> FundingRequest:
     """Keep only what the avenant's type changes; the rest of the contract in force cannot be changed here."""
-    allowed = set(editable_fields(avenant.data.get(TYPE)))
+    avenant_type = avenant.data.get(TYPE)
+    allowed = set(editable_fields(avenant_type)) | set(PERSON_KEYS_BY_TYPE.get(avenant_type, ()))
     return services.save_draft(avenant, {key: value for key, value in values.items() if key in allowed})
 
 
