@@ -45,11 +45,11 @@ def contract(complete_request, user, cfa_referent):
     return dossier
 
 
-def break_contract(dossier, user, reason="02", day=RUPTURE):
+def break_contract(dossier, user, reason="02", day=RUPTURE, initiative="commun"):
     signed = SimpleUploadedFile("convention.pdf", minimal_pdf("Convention de rupture"), content_type="application/pdf")
     with TestCase.captureOnCommitCallbacks(execute=True):
         rupture = ruptures.declare_rupture(
-            dossier, user=user, rupture_date=day, reason=reason, initiative="commun", uploaded_file=signed
+            dossier, user=user, rupture_date=day, reason=reason, initiative=initiative, uploaded_file=signed
         )
     dossier.refresh_from_db()  # as the next page would load it
     return rupture
@@ -95,7 +95,7 @@ def test_the_cfa_sees_the_schedule_after_the_rupture_in_facturation(client, cont
 
 
 def test_a_rupture_in_the_first_45_days_is_declared_to_the_schedule(contract, user):
-    break_contract(contract, user, reason="01", day=datetime.date(2025, 9, 20))
+    break_contract(contract, user, reason="01", day=datetime.date(2025, 9, 20), initiative="employeur")
     terms = ContractTerms.from_cerfa(contract)
     assert terms.ruptured_on == datetime.date(2025, 9, 20) and terms.rupture_within_45_days
 
@@ -163,7 +163,7 @@ def test_a_rupture_is_checked_against_the_contracts_dates_not_the_trainings(cont
 
 
 def test_a_rupture_before_the_training_started_keeps_the_dossiers_dates_in_order(contract, user):
-    break_contract(contract, user, reason="01", day=datetime.date(2025, 9, 5))
+    break_contract(contract, user, reason="01", day=datetime.date(2025, 9, 5), initiative="employeur")
     contract.refresh_from_db()
     assert contract.status_label == "Rompu le 05/09/2025"
     assert contract.start_date <= contract.end_date
