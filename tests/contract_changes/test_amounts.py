@@ -167,3 +167,19 @@ def test_a_rupture_before_the_training_started_keeps_the_dossiers_dates_in_order
     contract.refresh_from_db()
     assert contract.status_label == "Rompu le 05/09/2025"
     assert contract.start_date <= contract.end_date
+
+
+def test_the_admin_says_what_the_schedule_applies_after_the_online_rupture(client, contract, user, accountant):
+    terms = ContractTerms.objects.create(
+        dossier=contract,
+        concluded_on=datetime.date(2025, 8, 25),
+        starts_on=CONTRACT_START,
+        ends_on=CONTRACT_END,
+        annual_npec=D("7300.00"),
+    )
+    break_contract(contract, user)
+    client.force_login(accountant)
+    page = client.get(reverse("admin:invoicing_contractterms_change", args=[terms.pk])).content.decode()
+    assert "Fin du contrat : 31/08/2027 ; rompu le 14/02/2026" in page
+    terms.refresh_from_db()
+    assert terms.ruptured_on is None  # what staff entered stays as entered
