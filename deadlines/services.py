@@ -23,6 +23,7 @@ from deadlines import rules
 from deadlines.adapters import complete_file_received_on, contract_of
 from deadlines.models import CalendarFeed, Deadline
 from dossiers.cerfa.normalise import parse_date
+from dossiers.contract import contract_in_force
 from dossiers.models import (
     FINISHED_STATUSES,
     Document,
@@ -40,10 +41,10 @@ COMPLETE_FILE_STATUSES = (DossierStatus.RECEIVED, *DECIDED_STATUSES)
 
 
 def _request_data(dossier: Dossier) -> dict:
-    """The data transmitted with the dossier's funding request (the CERFA's flat mapping), {} without one. Read
-    through the reverse relation of funding.FundingRequest.dossier: `deadlines` sits below `funding`."""
-    request = getattr(dossier, "funding_request", None)
-    return dict(request.data or {}) if request is not None else {}
+    """The contract in force (dossiers.contract: the CERFA transmitted with every accepted avenant applied), {}
+    without one: the pay rows, the end and the avenant's effective date follow an accepted avenant."""
+    contract = contract_in_force(dossier)
+    return dict(contract.data) if contract is not None else {}
 
 
 def contract_start(dossier: Dossier, data: dict):
@@ -53,8 +54,11 @@ def contract_start(dossier: Dossier, data: dict):
 
 
 def contract_end(dossier: Dossier, data: dict):
-    """The contract's end: the rupture date once broken (kept as the dossier's end), else the CERFA's."""
-    if dossier.status == DossierStatus.TERMINATED:
+    """The contract's end: the rupture date once broken, else the contract in force's (the CERFA's)."""
+    contract = contract_in_force(dossier)
+    if contract is not None and contract.ruptured_on:
+        return contract.last_day
+    if dossier.status == DossierStatus.TERMINATED:  # broken before ruptures were declared online
         return dossier.end_date
     return parse_date(data.get("contrat_date_fin")) or dossier.end_date
 
@@ -137,7 +141,8 @@ def _dossiers_with_facts(dossiers: list[Dossier]) -> list[tuple[Dossier, rules.D
 def _load(dossier_ids) -> list[Dossier]:
     return list(
         Dossier.objects.filter(pk__in=dossier_ids)
-        .select_related("employer_establishment", "funding_request")
+        .select_related("employer_establishment", "funding_request", "rupture")
+        .prefetch_related("avenants")
         .order_by("pk")
     )
 

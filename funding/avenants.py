@@ -29,6 +29,7 @@ from dossiers.cerfa import FIELDS
 from dossiers.cerfa.codes import AVENANT_TYPES, CONTRAT_TYPE
 from dossiers.cerfa.fields import REMUNERATION_PARTS, REMUNERATION_PERIODS, REMUNERATION_YEARS, remuneration_id
 from dossiers.cerfa.normalise import parse_date
+from dossiers.contract import contract_dates
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
 from funding import services
 from funding.models import FundingRequest, RequestDocumentKind, RequestKind, RequestStatus
@@ -72,6 +73,8 @@ EDITABLE_BY_TYPE: dict[str, tuple[str, ...]] = {
     "38": CFA + _prefixed("formation_lieu_"),  # another main place of the CFA training
 }
 ALWAYS_EDITABLE = (PREVIOUS_NUMBER,)
+# Which person of the company the wizard's look-up chose for the new maître (kept like in a contract's draft).
+PERSON_KEYS_BY_TYPE: dict[str, tuple[str, ...]] = {"36": ("maitre1_person_id", "maitre2_person_id")}
 
 TYPE_CHOICES = [(code, CONTRAT_TYPE.label(code)) for code in sorted(AVENANT_TYPES)]
 
@@ -118,11 +121,12 @@ def start_problems(dossier: Dossier, avenant_type: str, effective_date: datetime
         problems["type"] = "Choisissez le type d'avenant dans la liste."
     if effective_date is None:
         problems["date_effet"] = "Indiquez la date d'effet de l'avenant."
-    elif not dossier.start_date <= effective_date <= dossier.end_date:
-        problems["date_effet"] = (
-            f"La date d'effet doit être comprise dans le contrat, du {dossier.start_date:%d/%m/%Y} au "
-            f"{dossier.end_date:%d/%m/%Y}."
-        )
+    else:
+        start, end = contract_dates(dossier)  # the contract's, not the training's (the dossier's own dates)
+        if not start <= effective_date <= end:
+            problems["date_effet"] = (
+                f"La date d'effet doit être comprise dans le contrat, du {start:%d/%m/%Y} au {end:%d/%m/%Y}."
+            )
     return problems
 
 
@@ -152,7 +156,8 @@ def start_avenant(dossier: Dossier, *, user, avenant_type: str, effective_date: 
 
 def save_avenant(avenant: FundingRequest, values: dict) -> FundingRequest:
     """Keep only what the avenant's type changes; the rest of the contract in force cannot be changed here."""
-    allowed = set(editable_fields(avenant.data.get(TYPE)))
+    avenant_type = avenant.data.get(TYPE)
+    allowed = set(editable_fields(avenant_type)) | set(PERSON_KEYS_BY_TYPE.get(avenant_type, ()))
     return services.save_draft(avenant, {key: value for key, value in values.items() if key in allowed})
 
 
@@ -256,10 +261,13 @@ def decide(avenant: FundingRequest, staff_user, decision: str, note: str = "") -
     locked.save(update_fields=["status", "decision_note", "decided_by", "decided_at", "updated_at"])
     dossier = locked.amended_dossier
     new_end = parse_date(locked.data.get("contrat_date_fin"))
-    if decision == RequestStatus.ACCEPTED and new_end and new_end != dossier.end_date and new_end >= dossier.start_date:
-        dossier.end_date = new_end
-        dossier.save(update_fields=["end_date", "updated_at"])
-        refresh_deadlines(dossier)  # the end and the pay step-ups move with the contract, in this transaction
+    if decision == RequestStatus.ACCEPTED:
+        if new_end and new_end != dossier.end_date and new_end >= dossier.start_date:
+            dossier.end_date = new_end
+            dossier.save(update_fields=["end_date", "updated_at"])
+        # The end, the pay rows and their amounts follow the contract in force (dossiers.contract), in this
+        # transaction; the NPEC schedule reads it when shown.
+        refresh_deadlines(dossier)
     subject, body = DECISIONS[decision]
     values = {"number": locked.avenant_number, "note": note}
     reply_as_case_manager(dossier, staff_user, subject.format(**values), "Bonjour,\n\n" + body.format(**values))

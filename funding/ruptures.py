@@ -31,11 +31,13 @@ from dossiers.cerfa.codes import (
     RUPTURE_DOCUMENTS,
     RUPTURE_FIRST_45_DAYS,
     RUPTURE_INITIATIVE,
+    RUPTURE_INITIATIVES_BY_MOTIF,
     RUPTURE_MOTIF,
     RUPTURE_MUTUAL_AGREEMENT,
     RUPTURE_TRIAL_PRACTICAL_DAYS,
 )
 from dossiers.cerfa.normalise import parse_date
+from dossiers.contract import contract_dates
 from dossiers.models import (
     Document,
     DocumentDirection,
@@ -141,23 +143,24 @@ def rupture_problems(
     def add(field, message):
         problems.setdefault(field, []).append(message)
 
+    start, end = contract_dates(dossier)  # the contract's, not the training's (the dossier's own dates)
     if rupture_date is None:
         add("date", "Indiquez la date de la rupture (JJ/MM/AAAA).")
-    elif rupture_date <= dossier.start_date:
-        add("date", f"La date de la rupture doit être postérieure au début du contrat ({dossier.start_date:%d/%m/%Y}).")
-    elif rupture_date > dossier.end_date:
-        add("date", f"La date de la rupture ne peut pas dépasser la fin du contrat ({dossier.end_date:%d/%m/%Y}).")
+    elif rupture_date <= start:
+        add("date", f"La date de la rupture doit être postérieure au début du contrat ({start:%d/%m/%Y}).")
+    elif rupture_date > end:
+        add("date", f"La date de la rupture ne peut pas dépasser la fin du contrat ({end:%d/%m/%Y}).")
     if reason not in RUPTURE_MOTIF:
         add("motif", "Choisissez le motif de la rupture dans la liste.")
     if initiative not in RUPTURE_INITIATIVE:
         add("initiative", "Indiquez à l'initiative de qui le contrat est rompu.")
-    if (
-        reason == RUPTURE_MUTUAL_AGREEMENT
-        and initiative
-        and initiative != "commun"
-        and initiative in RUPTURE_INITIATIVE
-    ):
-        add("initiative", "Une rupture d'un commun accord est à l'initiative des deux parties.")
+    allowed = RUPTURE_INITIATIVES_BY_MOTIF.get(reason, set())
+    if initiative in RUPTURE_INITIATIVE and reason in RUPTURE_MOTIF and initiative not in allowed:
+        if reason == RUPTURE_MUTUAL_AGREEMENT:
+            add("initiative", "Une rupture d'un commun accord est à l'initiative des deux parties.")
+        else:
+            who = " ou ".join(sorted(RUPTURE_INITIATIVE.label(code).lower() for code in allowed))
+            add("initiative", f"Pour ce motif, la rupture est à l'initiative de : {who}.")
     if reason == RUPTURE_FIRST_45_DAYS and rupture_date is not None and "date" not in problems:
         practical = practical_training(dossier, rupture_date)
         if practical.days > RUPTURE_TRIAL_PRACTICAL_DAYS:
@@ -236,7 +239,7 @@ def declare_rupture(
         rupture_date=rupture_date,
         reason=reason,
         initiative=initiative,
-        previous_end_date=locked.end_date,
+        previous_end_date=contract_dates(locked)[1],
         practical_days=practical.days if practical else None,
         practical_days_estimated=bool(practical and practical.estimated),
         document=document,
@@ -245,7 +248,8 @@ def declare_rupture(
     previous = locked.status
     locked.status = DossierStatus.TERMINATED
     locked.end_date = rupture_date
-    locked.save(update_fields=["status", "end_date", "updated_at"])
+    locked.start_date = min(locked.start_date, rupture_date)  # broken before the training at the CFA started
+    locked.save(update_fields=["status", "start_date", "end_date", "updated_at"])
     change = DossierStatusChange.objects.create(
         dossier=locked,
         from_status=previous,
@@ -259,7 +263,7 @@ def declare_rupture(
     parties = payloads.dossier_parties(locked)
     events.emit("dossier.status_changed", lambda: payloads.status_change(change), establishments=parties)
     events.emit("rupture.recorded", lambda: payloads.rupture(rupture), establishments=parties)
-    dossier.status, dossier.end_date = locked.status, locked.end_date
+    dossier.status, dossier.start_date, dossier.end_date = locked.status, locked.start_date, locked.end_date
     return rupture
 
 

@@ -89,7 +89,22 @@ class ContractTermsAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.Mod
     list_select_related = ["dossier"]
     search_fields = ["dossier__number", "certification_code"]
     autocomplete_fields = ["dossier"]
+    readonly_fields = ["applied_to_the_schedule"]
     region_lookups = ("dossier__employer_establishment__region",)
+
+    @admin.display(description="appliqué à l'échéancier")
+    def applied_to_the_schedule(self, obj):
+        """What the schedule uses once the company's online declarations are applied (an accepted avenant's end,
+        a declared rupture): the fields above stay what staff entered."""
+        if obj is None or obj.pk is None:
+            return "—"
+        terms = obj.following_contract_changes()
+        text = f"Fin du contrat : {terms.ends_on:%d/%m/%Y}"
+        if terms.ruptured_on:
+            text += f" ; rompu le {terms.ruptured_on:%d/%m/%Y}"
+            if terms.rupture_within_45_days:
+                text += " (pendant les 45 premiers jours de formation pratique)"
+        return text
 
 
 @admin.register(Subrogation)

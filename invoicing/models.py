@@ -271,12 +271,14 @@ class ContractTerms(models.Model):
         level from the RNCP referential), or None when the dossier has no complete CERFA. Staff save and correct
         them in the admin (rupture, avenant, new CFA, distance)."""
         from dossiers.cerfa.normalise import parse_date
+        from dossiers.contract import contract_in_force
         from referentials.models import RncpCertification
 
         request = getattr(dossier, "funding_request", None)
         if request is None or request.kind != "apprenticeship":
             return None
-        data = request.data or {}
+        contract = contract_in_force(dossier)  # the accepted avenants applied: their end date counts
+        data = contract.data if contract is not None else {}
         dates = [parse_date(data.get(key)) for key in CERFA_DATES]
         if None in dates:
             return None
@@ -290,7 +292,25 @@ class ContractTerms(models.Model):
             certification_code=code,
             idcc=str(data.get("employeur_code_idcc") or "").strip()[:4],
             level=level,
+            ruptured_on=contract.ruptured_on,
+            rupture_within_45_days=contract.rupture_within_45_days,
         )
+
+    def following_contract_changes(self) -> "ContractTerms":
+        """Saved terms with what the employer declared online since (dossiers.contract): the rupture when staff
+        entered none, and the end date of an accepted avenant when staff kept the CERFA's. Not saved: the terms
+        shown in the admin stay what staff entered."""
+        from dossiers.contract import contract_in_force
+
+        contract = contract_in_force(self.dossier)
+        if contract is None:
+            return self
+        if self.ruptured_on is None and contract.ruptured_on:
+            self.ruptured_on = contract.ruptured_on
+            self.rupture_within_45_days = contract.rupture_within_45_days
+        if contract.ends_on and self.ends_on == contract.original_ends_on and contract.ends_on != self.ends_on:
+            self.ends_on = contract.ends_on
+        return self
 
     def npec(self):
         if self.annual_npec is not None:

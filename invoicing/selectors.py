@@ -13,64 +13,28 @@ import dataclasses
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Sum
 from django.utils import timezone
 
-from dossiers.cerfa.codes import RUPTURE_FIRST_45_DAYS
-from dossiers.cerfa.normalise import parse_date
 from dossiers.models import Dossier, Scheme
 from invoicing import services, subrogated
 from invoicing.models import ContractTerms, Subrogation
 
 ZERO = Decimal("0.00")
-END_FIELD = "contrat_date_fin"  # CERFA FA13: the contract's end, which an avenant may move
-ACCEPTED_AVENANT = {"kind": "avenant", "status": "accepted"}  # funding.models.RequestKind / RequestStatus values
 
 
 # The contract in force -----------------------------------------------------------------------------------------------
 
 
-def accepted_end_date(dossier: Dossier) -> datetime.date | None:
-    """The end date of the last accepted avenant that sets one (funding.avenants.decide accepts them), or None.
-    Read through the dossier's reverse relation: invoicing does not import funding (same layer)."""
-    ends = [
-        parse_date((data or {}).get(END_FIELD))
-        for data in dossier.avenants.filter(**ACCEPTED_AVENANT)
-        .order_by("avenant_sequence")
-        .values_list("data", flat=True)
-    ]
-    ends = [end for end in ends if end]
-    return ends[-1] if ends else None
-
-
-def declared_rupture(dossier: Dossier):
-    """The rupture the employer declared (funding.ContractRupture), or None."""
-    try:
-        return dossier.rupture
-    except ObjectDoesNotExist:
-        return None
-
-
 def contract_terms_for(dossier: Dossier) -> ContractTerms | None:
-    """The terms the schedule is computed from: those staff saved, else read from the CERFA; then
-    - an accepted avenant that moves the end date moves the contract's end (the avenant is the later word: staff's
-      saved `ends_on` is replaced too);
-    - a declared rupture (funding.ruptures) sets the last day when staff have not typed one, and whether it fell
-      within the first 45 days of practical training is the reason the employer declared (motif 01), never derived
-      from dates (spec § 1.3).
-    Never saved here: what the portal reads is recomputed on each view."""
-    terms = ContractTerms.objects.filter(dossier=dossier).first() or ContractTerms.from_cerfa(dossier)
-    if terms is None:
-        return None
-    new_end = accepted_end_date(dossier)
-    if new_end and new_end >= terms.starts_on:
-        terms.ends_on = new_end
-    rupture = declared_rupture(dossier)
-    if rupture is not None and terms.ruptured_on is None:
-        terms.ruptured_on = rupture.rupture_date
-        terms.rupture_within_45_days = terms.rupture_within_45_days or rupture.reason == RUPTURE_FIRST_45_DAYS
-    return terms
+    """The terms the schedule is computed from: those staff saved, else read from the CERFA, with what the employer
+    declared online since (accepted avenants and the rupture, dossiers.contract). Never saved here: what the portals
+    read is recomputed on each view."""
+    saved = ContractTerms.objects.filter(dossier=dossier).first()
+    if saved is None:
+        return ContractTerms.from_cerfa(dossier)
+    saved.dossier = dossier
+    return saved.following_contract_changes()
 
 
 # FACTURATION ---------------------------------------------------------------------------------------------------------

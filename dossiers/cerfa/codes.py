@@ -375,38 +375,72 @@ AVENANT_TYPES = frozenset({"31", "32", "33", "34", "35", "36", "37", "38"})
 # The rupture of an apprenticeship contract, as the employer declares it to the OPCO (the "déclaration de rupture
 # du contrat d'apprentissage" of the State's platform): the reason (with the article of the code du travail that
 # allows it) and who took the initiative. Not printed on the FA13: kept out of CODES.
+# The reasons of an early rupture of an apprenticeship contract, as the code du travail lists them (the employer
+# notifies the rupture to the OPCO, which tells the CFA; R. 6222-21). Sources, on Légifrance:
+# - L. 6222-18 al. 1: either party, during the first 45 days, consecutive or not, of practical training in the
+#   company; al. 2: afterwards, by a written agreement signed by both parties; al. 3: dismissal for force majeure,
+#   serious misconduct of the apprentice, inaptitude found by the occupational doctor (L. 4624-4), or the death of
+#   an employer who was the maître d'apprentissage in a one-person business; al. 4 and D. 6222-21-1: the apprentice's
+#   resignation after referral to the mediator (L. 6222-39: at least 5 days, then 7 days' notice); al. 5-6: judicial
+#   liquidation without continued activity (or its end), notified by the liquidator;
+# - L. 6222-18-1: dismissal after the CFA's definitive exclusion of the apprentice;
+# - L. 6222-19 and R. 6222-23: the apprentice who obtained the diploma or title, having told the employer in
+#   writing at least one month before;
+# - L. 6225-4 to L. 6225-6: the administration suspends or forbids the contract's execution;
+# - and the apprentice's death, which ends the contract (service-public.fr, "Rupture du contrat d'apprentissage").
+# R. 6222-21: every early rupture is set down in writing; RUPTURE_DOCUMENTS says which writing the OPCO receives.
+# The codes are the portal's own (the CERFA FA13 has no rupture section); they never change meaning.
 RUPTURE_MOTIF = _list(
     "rupture_motif",
     "Motif de la rupture",
     [
         (
             "01",
-            "Rupture pendant les 45 premiers jours de formation pratique en entreprise (art. L. 6222-18)",
+            "Rupture pendant les 45 premiers jours, consécutifs ou non, de formation pratique en entreprise "
+            "(art. L. 6222-18 al. 1)",
         ),
-        ("02", "Rupture d'un commun accord écrit des deux parties (art. L. 6222-18)"),
+        ("02", "Rupture d'un commun accord écrit des deux parties (art. L. 6222-18 al. 2)"),
         (
             "03",
-            "Démission de l'apprenti(e) après saisine du médiateur consulaire (art. L. 6222-18)",
+            "Démission de l'apprenti(e) après saisine du médiateur de l'apprentissage "
+            "(art. L. 6222-18 al. 4 et D. 6222-21-1)",
         ),
-        ("04", "Licenciement pour faute grave (art. L. 6222-18)"),
-        ("05", "Licenciement pour inaptitude constatée par le médecin du travail (art. L. 6222-18)"),
-        ("06", "Licenciement pour force majeure (art. L. 6222-18)"),
-        ("07", "Licenciement suite au décès de l'employeur maître d'apprentissage (art. L. 6222-18)"),
+        ("04", "Licenciement pour faute grave de l'apprenti(e) (art. L. 6222-18 al. 3)"),
+        (
+            "05",
+            "Licenciement pour inaptitude constatée par le médecin du travail (art. L. 6222-18 al. 3 et L. 4624-4)",
+        ),
+        ("06", "Licenciement pour force majeure (art. L. 6222-18 al. 3)"),
+        (
+            "07",
+            "Licenciement suite au décès de l'employeur maître d'apprentissage dans une entreprise unipersonnelle "
+            "(art. L. 6222-18 al. 3)",
+        ),
         ("08", "Licenciement suite à l'exclusion définitive de l'apprenti(e) par le CFA (art. L. 6222-18-1)"),
-        ("09", "Obtention du diplôme ou du titre préparé avant le terme du contrat (art. L. 6222-19)"),
-        ("10", "Liquidation judiciaire sans maintien d'activité (art. L. 6222-18)"),
+        (
+            "09",
+            "Obtention du diplôme ou du titre préparé avant le terme du contrat, à l'initiative de l'apprenti(e) "
+            "(art. L. 6222-19 et R. 6222-23)",
+        ),
+        (
+            "10",
+            "Liquidation judiciaire sans maintien d'activité ou fin du maintien d'activité, rupture notifiée par le "
+            "liquidateur (art. L. 6222-18 al. 5)",
+        ),
         (
             "11",
             "Décision de l'administration : suspension ou interdiction de l'exécution du contrat "
-            "(art. L. 6225-4 et L. 6225-5)",
+            "(art. L. 6225-4 à L. 6225-6)",
         ),
         ("12", "Décès de l'apprenti(e)"),
     ],
 )
 RUPTURE_FIRST_45_DAYS = "01"
 RUPTURE_MUTUAL_AGREEMENT = "02"
-# The reasons that need a signed document, and which one (the upload is then required).
+# The reasons that need a signed document, and which one (the upload is then required). R. 6222-21: the rupture is
+# set down in writing; the apprentice's death needs no document from the parties.
 RUPTURE_DOCUMENTS = {
+    "01": "l'écrit par lequel la rupture a été notifiée à l'autre partie (art. R. 6222-21)",
     "02": "la convention de rupture signée par l'employeur et l'apprenti(e) "
     "(et son représentant légal s'il est mineur)",
     "03": "la lettre de démission de l'apprenti(e) et la preuve de la saisine du médiateur",
@@ -415,7 +449,9 @@ RUPTURE_DOCUMENTS = {
     "06": "la lettre de licenciement",
     "07": "la lettre de licenciement",
     "08": "la décision d'exclusion du CFA et la lettre de licenciement",
-    "10": "le jugement de liquidation judiciaire",
+    "09": "la lettre de l'apprenti(e) informant l'employeur de l'obtention du diplôme et de la date de fin "
+    "(art. R. 6222-23)",
+    "10": "le jugement de liquidation judiciaire et la lettre de rupture du liquidateur",
     "11": "la décision de l'administration",
 }
 RUPTURE_INITIATIVE = _list(
@@ -428,6 +464,23 @@ RUPTURE_INITIATIVE = _list(
         ("tiers", "Ni l'un ni l'autre (décision de justice ou de l'administration, décès)"),
     ],
 )
+# Who can take the initiative for each reason (the articles above): a resignation or the diploma is the
+# apprentice's, a dismissal the employer's, a liquidation, a decision of the administration or a death nobody's.
+_EMPLOYER, _APPRENTICE, _BOTH, _THIRD = "employeur", "apprenti", "commun", "tiers"
+RUPTURE_INITIATIVES_BY_MOTIF = {
+    "01": {_EMPLOYER, _APPRENTICE},
+    "02": {_BOTH},
+    "03": {_APPRENTICE},
+    "04": {_EMPLOYER},
+    "05": {_EMPLOYER},
+    "06": {_EMPLOYER},
+    "07": {_EMPLOYER, _THIRD},
+    "08": {_EMPLOYER},
+    "09": {_APPRENTICE},
+    "10": {_EMPLOYER, _THIRD},
+    "11": {_THIRD},
+    "12": {_THIRD},
+}
 # L. 6222-18 al. 1: during the first 45 days of practical training, consecutive or not.
 RUPTURE_TRIAL_PRACTICAL_DAYS = 45
 

@@ -9,16 +9,22 @@ refused file or a wrong date loses nothing but the file itself.
 from django import forms
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from common.forms import AccessibleForm
 from dossiers.cerfa.codes import RUPTURE_DOCUMENTS, RUPTURE_INITIATIVE, RUPTURE_MOTIF
+from dossiers.contract import contract_dates
 from egestion.access import egestion_required
 from egestion.dossiers.views import _dossier_or_404
 from funding import ruptures
 
 SAVE, SUBMIT = "brouillon", "transmettre"
+# static/js/wizard.js sends the form a moment after each change with this header (as in the CERFA wizard): the
+# draft is kept and the answer carries the checks of funding.ruptures for the fields being typed.
+AUTOSAVE_HEADER = "X-Wizard-Autosave"
 
 
 def _draft_key(dossier) -> str:
@@ -50,6 +56,12 @@ class RuptureForm(AccessibleForm):
         widget=forms.ClearableFileInput({"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for bound in self:  # the error line is always there: wizard.js fills it while the user types
+            described = [f"{bound.auto_id}_helptext"] if bound.field.help_text else []
+            bound.field.widget.attrs["aria-describedby"] = " ".join([*described, f"{bound.auto_id}_error"])
+
     def draft_values(self) -> dict:
         return {name: self.data.get(name, "") for name in ("date", "motif", "initiative")}
 
@@ -76,6 +88,8 @@ def rupture_new(request, number):
         return _render(request, dossier, form)
     form = RuptureForm(request.POST, request.FILES)
     request.session[key] = form.draft_values()  # nothing typed is lost, whatever happens next
+    if request.headers.get(AUTOSAVE_HEADER):
+        return _checks_while_typing(dossier, form)
     if request.POST.get("action") == SAVE:
         flash.success(request, "Votre brouillon de déclaration de rupture est enregistré.")
         return redirect("egestion:dossier_rupture", number=dossier.number)
@@ -100,6 +114,31 @@ def rupture_new(request, number):
     return _render(request, dossier, form, status=400)
 
 
+def _checks_while_typing(dossier, form):
+    """The answer wizard.js expects (the CERFA wizard's autosave answer): the draft is saved, and each field's
+    messages; the signed document is checked on "Transmettre" only (a file is not sent while typing)."""
+    form.is_valid()
+    values = form.cleaned_data
+    problems = ruptures.rupture_problems(
+        dossier,
+        rupture_date=values.get("date"),
+        reason=values.get("motif") or "",
+        initiative=values.get("initiative") or "",
+        has_document=True,
+    )
+    errors = {name: list(messages) for name, messages in problems.items()}
+    errors.update({name: list(messages) for name, messages in form.errors.items() if name in form.fields})
+    return JsonResponse(
+        {
+            "saved": True,
+            "message": f"Brouillon enregistré à {timezone.localtime():%H:%M}.",
+            "conditions": {},
+            "errors": errors,
+            "warnings": {},
+        }
+    )
+
+
 def _render(request, dossier, form, status=200):
     return render(
         request,
@@ -109,6 +148,7 @@ def _render(request, dossier, form, status=200):
             "form": form,
             "documents": [(RUPTURE_MOTIF.label(code), text) for code, text in RUPTURE_DOCUMENTS.items()],
             "practical": ruptures.practical_training_start(dossier),
+            "contract_dates": contract_dates(dossier),  # the contract's, not the training's
         },
         status=status,
     )

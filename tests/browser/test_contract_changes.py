@@ -3,6 +3,7 @@ avenant 36 (new maître), downloads its PDF, uploads the signed copy and transmi
 admin; the CFA sees it in oGestion. Then the company declares a rupture by mutual agreement: the dossier shows
 "Rompu le …" and the CFA receives the email (the live server sends to django.core.mail.outbox)."""
 
+import datetime
 import re
 
 from django.core import mail
@@ -113,3 +114,64 @@ def test_avenant_then_rupture_of_an_accepted_contract(page, tmp_path):
 
     [email] = [m for m in mail.outbox if "referent@cfa-btp.fr" in m.to]
     assert "Rupture du contrat d'apprentissage" in email.subject and "14/02/2027" in email.body
+
+
+def test_the_change_forms_check_while_typing_and_pass_axe_on_a_phone(browser, live_server):
+    """The avenant's and the rupture's forms, with the wizard's script: the engine's messages and the rupture's
+    checks appear while typing, the new maître is found with the wizard's look-up, and both pages fit 390 px and
+    pass axe-core."""
+    from django.conf import settings
+    from django.test import Client
+
+    from funding import avenants
+    from tests.browser.a11y import horizontal_overflow, serious_violations
+    from tests.factories import PersonFactory
+
+    company_user = MembershipFactory(role=Role.COMPANY_MANAGER, user__email="paul@batir.fr").user
+    cfa = ProviderEstablishmentFactory(cfa=True, name="CFA BTP OCCITANIE")
+    dossier = accepted_contract(company_user, cfa)
+    establishment = dossier.employer_establishment
+    PersonFactory(
+        organisation=establishment.organisation,
+        establishment=establishment,
+        last_name="Bernard",
+        first_name="Sophie",
+        birth_date=datetime.date(1980, 5, 12),
+    )
+    avenant = avenants.start_avenant(
+        dossier, user=company_user, avenant_type="36", effective_date=datetime.date(2026, 3, 1)
+    )
+    client = Client()
+    client.force_login(company_user)
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", viewport={"width": 390, "height": 900}, bypass_csp=True
+    )
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+
+    page.goto(f"/egestion/dossiers/{dossier.number}/avenant/{avenant.public_id}/")
+    page.locator("#maitre1_date_naissance").fill("2009-01-15")  # 17 on the effective date
+    expect(page.locator("#maitre1_date_naissance-error")).to_contain_text("majeur à la date d'effet")
+    expect(page.locator("#wizard-status")).to_contain_text("Brouillon enregistré")
+    page.locator("#q_maitre1").fill("bern")
+    page.locator("#results-maitre1 .lookup-results__choose").first.click()
+    expect(page.locator("#maitre1_nom_naissance")).to_have_value("Bernard")
+    expect(page.locator("#maitre1_date_naissance")).to_have_value("1980-05-12")
+    assert horizontal_overflow(page) <= 0 and serious_violations(page) == []
+
+    page.goto(f"/egestion/dossiers/{dossier.number}/rupture/")
+    page.get_by_label("Date de la rupture").fill("2027-09-01")  # the contract ends on 31/08/2027
+    expect(page.locator("#date-error")).to_contain_text("dépasser la fin du contrat (31/08/2027)")
+    page.get_by_label("Motif de la rupture").select_option("03")  # a resignation
+    page.get_by_label("L'employeur", exact=True).check()
+    expect(page.locator("#initiative-error")).to_contain_text("apprenti")
+    assert horizontal_overflow(page) <= 0 and serious_violations(page) == []
+    context.close()

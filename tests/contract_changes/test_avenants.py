@@ -15,7 +15,7 @@ from dossiers.models import DossierStatus
 from funding import avenants, services
 from funding.models import FundingRequest, RequestDocumentKind, RequestKind, RequestStatus
 from funding.transmission import submit_request
-from tests.factories import minimal_pdf
+from tests.factories import DossierFactory, minimal_pdf
 from tests.funding.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -70,10 +70,13 @@ def test_the_engine_checks_the_avenant_and_the_signed_copy_is_required(accepted,
 
 
 def test_an_effective_date_outside_the_contract_is_refused(accepted, user):
+    # The contract's dates (the CERFA's), not the dossier's (the training's).
+    contract_end = datetime.date.fromisoformat(accepted.funding_request.data["contrat_date_fin"])
     with pytest.raises(ValidationError) as refused:
-        start(accepted, user, effective=accepted.end_date + datetime.timedelta(days=1))
-    assert "date_effet" in refused.value.message_dict
+        start(accepted, user, effective=contract_end + datetime.timedelta(days=1))
+    assert f"au {contract_end:%d/%m/%Y}" in refused.value.message_dict["date_effet"][0]
     assert not FundingRequest.objects.filter(kind=RequestKind.AVENANT).exists()
+    assert start(accepted, user, effective=contract_end).avenant_sequence == 1
 
 
 def test_transmitted_accepted_and_shown_as_a_version_with_its_changes(accepted, user, case_manager):
@@ -189,3 +192,29 @@ def test_the_case_manager_refuses_an_avenant_in_the_admin_with_a_reason(client, 
     assert client.post(url, {"note": "Maître sans l'expérience requise."}).status_code == 302
     avenant.refresh_from_db()
     assert avenant.status == RequestStatus.REFUSED
+
+
+def test_no_avenant_on_another_companys_dossier_nor_on_one_that_is_not_an_accepted_contract(
+    client, accepted, user, company_user
+):
+    avenant = start(accepted, user)
+    client.force_login(company_user)  # another company's user
+    args = [accepted.number, avenant.public_id]
+    assert client.post(reverse("egestion:avenant_new", args=[accepted.number]), {"type": "36"}).status_code == 404
+    assert client.get(reverse("egestion:avenant", args=args)).status_code == 404
+    assert client.post(reverse("egestion:avenant", args=args), NEW_MAITRE).status_code == 404
+    assert client.get(reverse("egestion:avenant_pdf", args=args)).status_code == 404
+    assert client.post(reverse("egestion:avenant_document", args=args), {"fichier": signed()}).status_code == 404
+    assert client.post(reverse("egestion:avenant_submit", args=args)).status_code == 404
+    avenant.refresh_from_db()
+    assert avenant.is_draft and avenant.data["maitre1_nom_naissance"] == "Durand"
+
+    client.force_login(user)
+    establishment = accepted.employer_establishment
+    plan = DossierFactory(scheme="PLAN", employer_establishment=establishment)
+    submitted = DossierFactory(apprenticeship=True, submitted=True, employer_establishment=establishment)
+    for dossier, message in ((plan, "pas un contrat d&#x27;apprentissage"), (submitted, "pas encore accepté")):
+        url = reverse("egestion:avenant_new", args=[dossier.number])
+        for response in (client.get(url), client.post(url, {"type": "36", "date_effet": "2026-03-01"})):
+            assert response.status_code == 409 and message in response.content.decode()
+    assert not FundingRequest.objects.filter(amended_dossier__in=[plan, submitted]).exists()

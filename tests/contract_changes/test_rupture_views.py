@@ -98,3 +98,39 @@ def test_a_dossier_that_is_not_an_accepted_contract_says_why(client, company_man
     submitted = DossierFactory(apprenticeship=True, submitted=True, employer_establishment=establishment)
     assert "pas encore accepté" in client.get(url(submitted)).content.decode()
     assert "Déclarer une rupture" not in client.get(reverse("egestion:dossier", args=[plan.number])).content.decode()
+
+
+def test_the_form_is_checked_while_typing_like_the_wizard(client, company_manager, contract):
+    client.force_login(company_manager)
+    page = client.get(url(contract)).content.decode()
+    assert 'id="wizard-form"' in page and f'data-autosave="{url(contract)}"' in page and "js/wizard.js" in page
+    assert 'id="date-error"' in page and 'data-field="motif"' in page
+
+    autosave = {"HTTP_X_WIZARD_AUTOSAVE": "1"}
+    late = client.post(url(contract), answers(date="2028-09-01", action=""), **autosave).json()
+    assert late["saved"] is True and "dépasser la fin du contrat (31/08/2028)" in late["errors"]["date"][0]
+    assert "document" not in late["errors"]  # a file is checked on "Transmettre" only
+    resignation = client.post(url(contract), answers(motif="03", initiative="employeur"), **autosave).json()
+    assert "apprenti" in resignation["errors"]["initiative"][0]
+    assert "date" not in resignation["errors"]
+    # The answers typed are the draft: the form opens with them again, and nothing was declared.
+    assert 'value="03" selected' in client.get(url(contract)).content.decode()
+    contract.refresh_from_db()
+    assert contract.status == DossierStatus.ACCEPTED
+
+
+def test_the_rule_checks_each_refuse_the_declaration_with_their_message(client, company_manager, contract):
+    client.force_login(company_manager)
+    cases = [
+        (answers(date="2026-09-01"), "postérieure au début du contrat (01/09/2026)"),
+        (answers(date="2028-09-01"), "dépasser la fin du contrat (31/08/2028)"),
+        (answers(motif="01", initiative="employeur", date="2026-11-15"), "45 premiers jours"),
+        (answers(), "convention de rupture signée"),  # mutual agreement without the signed agreement
+        (answers(motif="04", initiative="employeur"), "la lettre de licenciement"),
+    ]
+    for data, message in cases:
+        response = client.post(url(contract), data)
+        assert response.status_code == 400
+        assert message in response.content.decode().replace("&#x27;", "'"), message
+    contract.refresh_from_db()
+    assert contract.status == DossierStatus.ACCEPTED

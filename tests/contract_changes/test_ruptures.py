@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
+from dossiers.cerfa.codes import RUPTURE_DOCUMENTS, RUPTURE_INITIATIVES_BY_MOTIF, RUPTURE_MOTIF
 from dossiers.models import DocumentDirection, DossierStatus, DossierStatusChange, Scheme
 from funding import ruptures
 from funding.models import ContractRupture
@@ -79,8 +80,12 @@ def test_the_date_must_be_after_the_start_and_not_after_the_end(contract):
 def test_the_first_45_days_reason_only_within_45_days_of_practical_training(contract):
     # No calendar: at most 75 % of the elapsed days are in the company; 60 days elapsed → 45 days: still allowed.
     within = START + datetime.timedelta(days=59)
-    beyond = START + datetime.timedelta(days=61)
+    last = START + datetime.timedelta(days=60)  # 61 days elapsed × 75 % = 45.75: still the 45th day
+    beyond = START + datetime.timedelta(days=61)  # 62 × 75 % = 46.5: the 46th day
     assert ruptures.practical_training(contract, within).days == 45
+    assert ruptures.practical_training(contract, last).days == 45
+    assert ruptures.practical_training(contract, beyond).days == 46
+    assert "motif" not in problems(contract, reason="01", initiative="apprenti", rupture_date=last)
     assert "motif" not in problems(contract, reason="01", initiative="employeur", rupture_date=within)
     message = problems(contract, reason="01", initiative="employeur", rupture_date=beyond)["motif"][0]
     assert "45 premiers jours" in message and "estimation" in message
@@ -89,8 +94,34 @@ def test_the_first_45_days_reason_only_within_45_days_of_practical_training(cont
 def test_mutual_agreement_needs_the_signed_agreement_and_both_parties(contract):
     assert "convention de rupture signée" in problems(contract, has_document=False)["document"][0]
     assert "initiative" in problems(contract, initiative="employeur")
-    # The diploma obtained needs no document.
-    assert "document" not in problems(contract, reason="09", initiative="apprenti", has_document=False)
+    # The apprentice's death needs no document from the parties.
+    assert "document" not in problems(contract, reason="12", initiative="tiers", has_document=False)
+
+
+@pytest.mark.parametrize("reason", sorted(RUPTURE_DOCUMENTS))
+def test_each_reason_that_needs_a_signed_document_asks_for_it(contract, reason):
+    initiative = sorted(RUPTURE_INITIATIVES_BY_MOTIF[reason])[0]
+    day = START + datetime.timedelta(days=10)  # within the first 45 days, so that "01" is possible
+    missing = problems(contract, reason=reason, initiative=initiative, rupture_date=day, has_document=False)
+    assert missing == {
+        "document": [f"Ce motif demande un document signé : joignez {RUPTURE_DOCUMENTS[reason]} (PDF, JPEG ou PNG)."]
+    }
+    assert problems(contract, reason=reason, initiative=initiative, rupture_date=day) == {}
+
+
+def test_every_official_reason_cites_its_article_and_says_who_takes_the_initiative():
+    assert set(RUPTURE_MOTIF.codes) == set(RUPTURE_INITIATIVES_BY_MOTIF)
+    for code in RUPTURE_MOTIF.codes:
+        if code != "12":  # the apprentice's death: no article of its own
+            assert "art. L. 62" in RUPTURE_MOTIF.label(code)
+    assert "entreprise unipersonnelle" in RUPTURE_MOTIF.label("07")  # L. 6222-18 al. 3
+
+
+def test_the_initiative_must_match_the_reason(contract):
+    assert "apprenti" in problems(contract, reason="03", initiative="employeur")["initiative"][0]  # a resignation
+    assert "employeur" in problems(contract, reason="04", initiative="apprenti")["initiative"][0]  # a dismissal
+    assert "initiative" not in problems(contract, reason="03", initiative="apprenti")
+    assert "initiative" not in problems(contract, reason="10", initiative="tiers")  # the liquidator
 
 
 def test_a_refused_declaration_changes_nothing(contract, company_manager):

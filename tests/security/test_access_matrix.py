@@ -300,6 +300,9 @@ MATRIX: dict[str, Entry] = {
         EGESTION_OBJECT, lambda w: {**dossier(w), "public_id": w.avenant.public_id}, post=lambda w: {}
     ),
     "egestion:avenant_pdf": Entry(EGESTION_OBJECT, lambda w: {**dossier(w), "public_id": w.avenant.public_id}),
+    "egestion:avenant_lookup": Entry(
+        EGESTION_OBJECT, lambda w: {**dossier(w), "public_id": w.avenant.public_id, "kind": "maitre1"}, query="?q=a"
+    ),
     "egestion:avenant_document": Entry(
         EGESTION_OBJECT,
         lambda w: {**dossier(w), "public_id": w.avenant.public_id},

@@ -4,11 +4,16 @@
     dossiers/<number>/avenant/<uuid>/                   the fields that type changes (pre-filled from the contract in
                                                         force), checked by the CERFA engine; the PDF; the signed copy;
                                                         "Transmettre"
+    dossiers/<number>/avenant/<uuid>/recherche/<kind>/  a look-up of the wizard (the new maître among the company's
+                                                        persons, diploma, RNCP, CFA): htmx partial
     dossiers/<number>/avenant/<uuid>/cerfa.pdf          the CERFA marked "Avenant n° …", to sign
     dossiers/<number>/avenant/<uuid>/document/          POST: the signed avenant (checked like every upload)
     dossiers/<number>/avenant/<uuid>/transmettre/       POST: transmit (a second click: the same result)
 
-The fields are the wizard's (forms.StepForm, includes/field.html) and the rules funding.avenants' and the engine's.
+The fields are the wizard's (forms.StepForm, includes/field.html), and so are its habits: wizard.js saves the form
+a moment after each change and shows the engine's messages next to the fields (the wizard's autosave answer), the
+look-ups and their selections are the wizard's (build_lookup, apply_selection: persons scoped by
+Person.objects.for_user), the error summary links to each field. The rules are funding.avenants' and the engine's.
 Another company's dossier answers 404; a dossier that is not an accepted apprenticeship contract says why.
 """
 
@@ -17,16 +22,27 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.forms import AccessibleForm
+from common.forms import AccessibleForm, data_errors, search_terms
 from dossiers import selectors
 from dossiers.cerfa import FIELDS
 from egestion.access import egestion_required
 from egestion.requests.apprenticeship import forms as wizard
-from egestion.requests.apprenticeship.views import WizardField, short_label
-from egestion.requests.common import Group, Step, pdf_response
-from funding import avenants, services
+from egestion.requests.apprenticeship.views import (
+    AUTOSAVE_HEADER,
+    WizardField,
+    apply_selection,
+    autosave_response,
+    build_lookup,
+    clear_selection,
+    field_anchor,
+    refused_autosave_response,
+    short_label,
+)
+from egestion.requests.common import Group, Step, pdf_response, scoped_persons, with_query
+from funding import apprenticeship, avenants, services
 from funding.models import FundingRequest, RequestDocumentKind, RequestKind
 from funding.referentials import validate_request
 from funding.ruptures import contract_problem
@@ -106,9 +122,46 @@ def _step(avenant) -> Step:
     return Step("avenant", "Ce que change l'avenant", (Group("avenant", "Ce que change l'avenant", fields),))
 
 
-def _fields(step, avenant, result, show_errors):
-    form = wizard.StepForm(step, avenant.data)
-    errors = result.errors if show_errors else {}
+# The wizard's look-ups an avenant offers, by type: the new maître among the company's persons (36), the diploma and
+# the RNCP certification (35), the CFA (38). No "Créer une personne" here: the maître's details are typed below.
+LOOKUPS_BY_TYPE = {"36": ("maitre1", "maitre2"), "35": ("diplome", "rncp"), "38": ("cfa",)}
+
+
+def _lookup_keys(avenant) -> tuple[str, ...]:
+    return LOOKUPS_BY_TYPE.get(avenant.data.get(avenants.TYPE), ())
+
+
+def _avenant_url(dossier, avenant, anchor="", **params) -> str:
+    return with_query(reverse("egestion:avenant", args=[dossier.number, avenant.public_id]), anchor, params)
+
+
+def _lookups(request, dossier, avenant, *, searched_key="", terms=""):
+    keys = _lookup_keys(avenant)
+    person_ids = [avenant.data.get(apprenticeship.person_key(key)) for key in keys]
+    person_ids = [pk for pk in person_ids if isinstance(pk, int)]
+    names = {}
+    if person_ids:
+        names = {person.pk: str(person) for person in scoped_persons(request, avenant).filter(pk__in=person_ids)}
+    lookups = []
+    for key in keys:
+        searched = key == searched_key
+        lookup = build_lookup(
+            request, avenant, key, terms=terms if searched else "", searched=searched, person_names=names
+        )
+        lookup.url = reverse("egestion:avenant_lookup", args=[dossier.number, avenant.public_id, key])
+        lookup.can_create = False
+        if lookup.is_person:
+            lookup.empty_message = (
+                "Aucune personne de votre entreprise ne correspond : saisissez les coordonnées du maître "
+                "d'apprentissage dans les champs ci-dessous."
+            )
+        lookups.append(lookup)
+    return lookups
+
+
+def _fields(step, avenant, result, show_errors, input_errors=None, typed=None):
+    form = wizard.StepForm(step, {**avenant.data, **(typed or {})})  # `typed`: refused, shown as typed
+    errors = {**(result.errors if show_errors else {}), **(input_errors or {})}
     built = []
     for field_id in step.field_ids:
         cerfa_field = FIELDS[field_id]
@@ -120,9 +173,12 @@ def _fields(step, avenant, result, show_errors):
             if widget.input_type == "radio"
             else "input"
         )
-        widget.attrs["aria-describedby"] = f"{field_id}-error"
+        described = [f"{field_id}-help"] if cerfa_field.help else []
+        widget.attrs["aria-describedby"] = " ".join([*described, f"{field_id}-error"])
         if errors.get(field_id):
             widget.attrs["aria-invalid"] = "true"
+        if cerfa_field.required and kind == "input":
+            widget.attrs["aria-required"] = "true"
         built.append(
             WizardField(
                 id=field_id,
@@ -139,12 +195,15 @@ def _fields(step, avenant, result, show_errors):
     return built
 
 
-def _render_avenant(request, dossier, avenant, *, show_errors=False, upload_error="", status=200):
+def _render_avenant(
+    request, dossier, avenant, *, show_errors=False, upload_error="", input_errors=None, typed=None, status=200
+):
     step = _step(avenant)
     result = validate_request(avenant)
     problems = avenants.avenant_problems(avenant, result=result) if show_errors else {}
+    problems.update(input_errors or {})
     summary = [
-        (FIELDS[field_id].label if field_id in FIELDS else "Documents", message, field_id)
+        (FIELDS[field_id].label if field_id in FIELDS else "Documents", message, field_anchor(field_id))
         for field_id, messages_ in problems.items()
         for message in messages_
     ]
@@ -155,7 +214,14 @@ def _render_avenant(request, dossier, avenant, *, show_errors=False, upload_erro
         {
             "dossier": dossier,
             "avenant": avenant,
-            "fields": _fields(step, avenant, result, show_errors),
+            "fields": _fields(step, avenant, result, show_errors, input_errors, typed),
+            "lookups": _lookups(
+                request,
+                dossier,
+                avenant,
+                searched_key=request.GET.get("recherche", ""),
+                terms=search_terms(request.GET.get("q", "")),
+            ),
             "summary": summary,
             "changes": avenants.changes_between(before, avenant.data),
             "type_label": avenants.CONTRAT_TYPE.label(avenant.data.get(avenants.TYPE)),
@@ -170,19 +236,63 @@ def _render_avenant(request, dossier, avenant, *, show_errors=False, upload_erro
 @egestion_required
 @require_http_methods(["GET", "POST"])
 def avenant_edit(request, number, public_id):
+    """Every POST saves what was typed first (like the wizard's steps); wizard.js's autosave gets the engine's
+    messages back as JSON, a look-up's "Rechercher", "Choisir" or "Retirer" then does its part."""
     dossier = _dossier_or_404(request, number)
     avenant = _avenant_or_404(request, dossier, public_id)
     if not avenant.is_draft:
         return redirect("egestion:dossier", number=dossier.number)
-    if request.method == "POST":
-        values = wizard.values_from_post(_step(avenant), request.POST)
-        try:
-            avenant = avenants.save_avenant(avenant, values)
-        except ValidationError as exc:
-            return _render_avenant(request, dossier, avenant, show_errors=True, upload_error=" ".join(exc.messages))
-        messages.success(request, "Votre avenant est enregistré (brouillon).")
-        return _render_avenant(request, dossier, avenant, show_errors=True)
-    return _render_avenant(request, dossier, avenant, show_errors=bool(request.GET.get("verifier")))
+    if request.method == "GET":
+        return _render_avenant(request, dossier, avenant, show_errors=bool(request.GET.get("verifier")))
+    step = _step(avenant)
+    values = wizard.values_from_post(step, request.POST)
+    input_errors = data_errors(values)
+    if request.headers.get(AUTOSAVE_HEADER):
+        if input_errors:
+            return refused_autosave_response(avenant, input_errors)
+        return autosave_response(avenants.save_avenant(avenant, values), step)
+    if input_errors:  # nothing saved: the fields to correct are shown with what was typed
+        return _render_avenant(
+            request, dossier, avenant, show_errors=True, input_errors=input_errors, typed=values, status=400
+        )
+    avenant = avenants.save_avenant(avenant, values)
+    verb, _, argument = request.POST.get("action", "save").partition(":")
+    keys = _lookup_keys(avenant)
+    if verb == "search" and argument in keys:
+        terms = search_terms(request.POST.get(f"q_{argument}", ""))
+        return redirect(_avenant_url(dossier, avenant, f"lookup-{argument}", recherche=argument, q=terms))
+    if request.POST.get("select"):
+        choice = request.POST["select"]
+        kind, _, rest = choice.partition(":")
+        if (rest.partition(":")[0] if kind == "person" else kind) not in keys:
+            raise Http404  # not a look-up of this type of avenant
+        selected, message = apply_selection(request, avenant, choice)
+        avenants.save_avenant(avenant, selected)
+        messages.success(request, message)
+        return redirect(_avenant_url(dossier, avenant, "avenant-fields-title"))
+    if verb == "clear" and argument in keys:
+        cleared, message = clear_selection(argument)
+        avenants.save_avenant(avenant, cleared)
+        messages.success(request, message)
+        return redirect(_avenant_url(dossier, avenant, f"lookup-{argument}"))
+    messages.success(request, "Votre avenant est enregistré (brouillon).")
+    return redirect(_avenant_url(dossier, avenant, verifier=1))
+
+
+@egestion_required
+def avenant_lookup(request, number, public_id, kind):
+    """The results of one of the avenant's look-ups: the wizard's htmx partial (without JavaScript, the page)."""
+    dossier = _dossier_or_404(request, number)
+    avenant = _avenant_or_404(request, dossier, public_id)
+    if kind not in _lookup_keys(avenant):
+        raise Http404
+    terms = search_terms(request.GET.get("q") or request.GET.get(f"q_{kind}") or "")
+    if not request.headers.get("HX-Request"):
+        return redirect(_avenant_url(dossier, avenant, f"lookup-{kind}", recherche=kind, q=terms))
+    lookup = next(
+        lookup for lookup in _lookups(request, dossier, avenant, searched_key=kind, terms=terms) if lookup.key == kind
+    )
+    return render(request, "egestion/requests/includes/lookup_results.html", {"lookup": lookup})
 
 
 @egestion_required
