@@ -39,6 +39,16 @@ MEMBER_NUMBER_START = 300000
 MAX_SCALE = 10_000_000  # keeps every number range within its width
 MESSAGES_PER_DOSSIER = 5
 CASE_MANAGERS = 20
+TERMS_FIELDS = [
+    "id", "dossier", "concluded_on", "starts_on", "ends_on", "certification_code", "idcc", "level", "annual_npec",
+    "is_new_cfa", "is_distance", "new_contract_after_early_rupture", "reduced_duration_convention",
+    "rupture_within_45_days",
+]  # fmt: skip
+INVOICE_FIELDS = [
+    "id", "dossier", "organisation", "number", "invoice_date", "period_start", "period_end", "amount", "instalment",
+    "status", "received_at", "expected_payment_on", "rejection_reason", "name", "file", "content_type", "size",
+    "checksum", "uploaded_at",
+]  # fmt: skip
 
 CITIES = [
     ("75011", "PARIS", Region.IDF), ("92100", "BOULOGNE-BILLANCOURT", Region.IDF), ("93200", "SAINT-DENIS", Region.IDF),
@@ -855,28 +865,18 @@ class ScaleGenerator:
                 invoices.append((self.dossier_first_id + index, organisation_of[site], f"FOB{index:09d}", day, start,
                                  day, (npec * Decimal("0.4")).quantize(Decimal("0.01")), state,
                                  "Montant erroné" if state == InvoiceStatus.REJECTED else ""))  # fmt: skip
-        written = _copy(
-            ContractTerms,
-            ["dossier", "concluded_on", "starts_on", "ends_on", "certification_code", "idcc", "level", "annual_npec",
-             "is_new_cfa", "is_distance", "new_contract_after_early_rupture", "reduced_duration_convention",
-             "rupture_within_45_days"],
-            terms,
-        )  # fmt: skip
+        first_terms = _reserve_ids(ContractTerms, len(terms))
+        written = _copy(ContractTerms, TERMS_FIELDS, [(first_terms + i, *row) for i, row in enumerate(terms)])
+        first_invoice = _reserve_ids(Invoice, len(invoices))
 
         def rows():
-            for dossier, organisation, number, day, period_start, period_end, amount, state, reason in invoices:
+            for i, (dossier, organisation, number, day, start, end, amount, state, reason) in enumerate(invoices):
                 received = self.stamp(day, 60)
-                yield (dossier, organisation, number, day, period_start, period_end, amount, "", state, received,
+                yield (first_invoice + i, dossier, organisation, number, day, start, end, amount, "", state, received,
                        day + datetime.timedelta(days=30), reason, f"{number}.pdf", f"invoices/bench/{number}.pdf",
                        "application/pdf", 0, "", received)  # fmt: skip
 
-        written += _copy(
-            Invoice,
-            ["dossier", "organisation", "number", "invoice_date", "period_start", "period_end", "amount", "instalment",
-             "status", "received_at", "expected_payment_on", "rejection_reason", "name", "file", "content_type",
-             "size", "checksum", "uploaded_at"],
-            rows(),
-        )  # fmt: skip
+        written += _copy(Invoice, INVOICE_FIELDS, rows())
         return written
 
     def unread_company_messages(self):

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from backoffice.roles import ACCOUNTING
+from demo.invoicing import ensure_statutory_rules
 from invoicing.models import ContractTerms
 from tests.browser.a11y import horizontal_overflow, scrolling_tables, serious_violations
 from tests.browser.helpers import admin_log_in, log_in, log_out, save_screenshot
@@ -26,6 +27,7 @@ def admin_action(page, number, action):
 
 
 def test_a_cfa_invoices_its_advance_accounting_validates_and_pays_and_the_money_view_agrees(page, tmp_path):
+    ensure_statutory_rules()  # a browser test's database is flushed after each test, the migration's rows with it
     establishment = ProviderEstablishmentFactory(cfa=True, name="BTP CFA GIRONDE")
     referent = MembershipFactory(
         establishment=establishment, role=Role.PROVIDER_REFERENT, user__email="referent@btpcfa-gironde.fr"
@@ -78,7 +80,7 @@ def test_a_cfa_invoices_its_advance_accounting_validates_and_pays_and_the_money_
     page.goto(f"/ogestion/dossiers/{dossier.number}/facturation/")
     expect(page.locator("#facture-fa-2026-0042")).to_contain_text(f"Payée (VIR777 du {TODAY:%d/%m/%Y})")
     page.get_by_role("link", name="Consulter mes règlements").first.click()
-    page.get_by_role("link", name="VIR777").click()
+    page.get_by_role("link", name="VIR777", exact=True).click()
     page.get_by_role("link", name="FA-2026-0042").click()
     expect(page).to_have_url(re.compile(rf"/ogestion/dossiers/{re.escape(dossier.number)}/facturation/#facture-"))
     expect(page.locator("#facture-fa-2026-0042")).to_contain_text("Payée (VIR777")
