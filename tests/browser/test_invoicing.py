@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from backoffice.roles import ACCOUNTING
-from demo.invoicing import ensure_statutory_rules
 from invoicing.models import ContractTerms
 from tests.browser.a11y import horizontal_overflow, scrolling_tables, serious_violations
 from tests.browser.helpers import admin_log_in, log_in, log_out, save_screenshot
@@ -27,7 +26,6 @@ def admin_action(page, number, action):
 
 
 def test_a_cfa_invoices_its_advance_accounting_validates_and_pays_and_the_money_view_agrees(page, tmp_path):
-    ensure_statutory_rules()  # a browser test's database is flushed after each test, the migration's rows with it
     establishment = ProviderEstablishmentFactory(cfa=True, name="BTP CFA GIRONDE")
     referent = MembershipFactory(
         establishment=establishment, role=Role.PROVIDER_REFERENT, user__email="referent@btpcfa-gironde.fr"
