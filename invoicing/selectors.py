@@ -123,28 +123,28 @@ def _money_view(user, establishments, today: datetime.date) -> MoneyView:
     )
     for row in invoiced:
         per_month[row[site]][_month_key(row["month"])].invoiced = row["total"]
-    paid = (
-        invoices.with_settlement()
-        .filter(status=InvoiceStatus.VALIDATED, paid_on__gte=starts[0], paid_on__lte=today)
-        .values(site, month=TruncMonth("paid_on"))
-        .annotate(total=Sum("amount"))
-    )
-    for row in paid:
-        per_month[row[site]][_month_key(row["month"])].paid = row["total"]
-
     unpaid = Q(paid_reference__isnull=True)
     # Late: beyond the date the rules give (receipt + the rule's delay, R.6332-25 III 1°, or the instalment's due date).
     late = Q(status__in=COUNTED_STATUSES, expected_payment_on__lt=today) & unpaid
-    snapshot = {
-        row[site]: row
-        for row in invoices.with_settlement()
-        .values(site)
+    # One pass over the invoices with their payment: paid per month of payment, and the figures of the day.
+    settled = (
+        invoices.with_settlement()
+        .values(site, month=TruncMonth("paid_on"))
         .annotate(
+            paid=Sum("amount", filter=Q(status=InvoiceStatus.VALIDATED, paid_on__gte=starts[0], paid_on__lte=today)),
             validated_unpaid=Sum("amount", filter=Q(status=InvoiceStatus.VALIDATED) & unpaid),
             late=Sum("amount", filter=late),
             late_count=Count("id", filter=late),
         )
-    }
+    )
+    snapshot = {}
+    for row in settled:
+        month = _month_key(row["month"]) if row["month"] else None
+        if row["paid"] and month in per_month[row[site]]:
+            per_month[row[site]][month].paid += row["paid"]
+        day = snapshot.setdefault(row[site], {"validated_unpaid": ZERO, "late": ZERO, "late_count": 0})
+        for name in day:
+            day[name] += row[name] or 0
     to_invoice = to_invoice_by(user, ids, end_of_month(today))
 
     view = MoneyView(today, [Month(start) for start in starts], [])
