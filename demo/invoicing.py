@@ -102,9 +102,7 @@ def _invoice(world, dossier, instalment, status, number):
         defaults={
             "dossier": dossier,
             "invoice_date": received,
-            "period_start": instalment.invoicable_from
-            if instalment.invoicable_from >= dossier.start_date
-            else dossier.start_date,
+            "period_start": dossier.start_date,  # the contract executed up to the invoice (within the contract)
             "period_end": min(dossier.end_date, max(received, dossier.start_date)),
             "amount": instalment.amount,
             "instalment": instalment.label,
