@@ -27,6 +27,7 @@ from accounts.models import Establishment, Membership, Organisation, Organisatio
 from demo import data, identifiers
 from demo.world import CASE_MANAGER_GROUP
 from dossiers.models import Dossier, DossierStatus, Enrolment, Scheme
+from invoicing.models import ContractTerms, Invoice, InvoiceStatus
 from messaging.models import Message, MessageRead, SeenCount, SenderSide, ThreadCount
 from messaging.services import refresh_unread_company_messages
 from payments.models import Payment, PaymentLine, PaymentMode
@@ -38,6 +39,16 @@ MEMBER_NUMBER_START = 300000
 MAX_SCALE = 10_000_000  # keeps every number range within its width
 MESSAGES_PER_DOSSIER = 5
 CASE_MANAGERS = 20
+TERMS_FIELDS = [
+    "id", "dossier", "concluded_on", "starts_on", "ends_on", "certification_code", "idcc", "level", "annual_npec",
+    "is_new_cfa", "is_distance", "new_contract_after_early_rupture", "reduced_duration_convention",
+    "rupture_within_45_days",
+]  # fmt: skip
+INVOICE_FIELDS = [
+    "id", "dossier", "organisation", "number", "invoice_date", "period_start", "period_end", "amount", "instalment",
+    "status", "received_at", "expected_payment_on", "rejection_reason", "name", "file", "content_type", "size",
+    "checksum", "uploaded_at",
+]  # fmt: skip
 
 CITIES = [
     ("75011", "PARIS", Region.IDF), ("92100", "BOULOGNE-BILLANCOURT", Region.IDF), ("93200", "SAINT-DENIS", Region.IDF),
@@ -253,6 +264,7 @@ class ScaleGenerator:
             self.message_reads,
             self.unread_company_messages,
             self.payments,
+            self.invoices,
             self.analyze,
         ):
             began = time.monotonic()
@@ -792,6 +804,7 @@ class ScaleGenerator:
                     )
                 )
                 line_id += 1
+        self.paid_lines = [(row[2], row[3], row[4], row[5], row[6], row[9]) for row in line_rows]
         written = _copy(
             Payment,
             [
@@ -825,13 +838,54 @@ class ScaleGenerator:
         )
         return written
 
+    # --- invoices (issue 21) ------------------------------------------------------------------------------------
+
+    def invoices(self):
+        """The invoices the payments settled (validated, paid: same dossier and number as the payment line), the
+        contract terms of the running apprenticeship dossiers, and for about half of them an invoice of the last
+        four months still open, validated (paid or not) or rejected: what FACTURATION and the money view read."""
+        rng = self.rng
+        organisation_of = {site_id: org_id for site_id, org_id, _, _ in self.provider_establishments}
+        terms, invoices = [], []
+        for dossier_id, invoice_date, number, period_start, period_end, amount in self.paid_lines:
+            site = self.dossier_info[dossier_id - self.dossier_first_id][7]
+            invoices.append((dossier_id, organisation_of[site], number, invoice_date, period_start, period_end, amount,
+                             InvoiceStatus.VALIDATED, ""))  # fmt: skip
+        for index, (_, _, status, start, end, scheme, _, site, _) in enumerate(self.dossier_info):
+            if scheme != Scheme.ALTE or status != DossierStatus.ACCEPTED or site is None:
+                continue
+            npec = Decimal(rng.randrange(600_000, 1_300_000, 100)).scaleb(-2)
+            terms.append((self.dossier_first_id + index, start - datetime.timedelta(days=20), start, end, "RNCP37651",
+                          "1597", rng.choice((3, 4, 5, 6)), npec, False, False, False, False, False))  # fmt: skip
+            if rng.random() < 0.5 and start < self.today:
+                r = rng.random()
+                state = (InvoiceStatus.DEPOSITED if r < 0.3 else InvoiceStatus.IN_REVIEW if r < 0.5
+                         else InvoiceStatus.VALIDATED if r < 0.85 else InvoiceStatus.REJECTED)  # fmt: skip
+                day = max(start, self.today - datetime.timedelta(days=rng.randint(1, 120)))
+                invoices.append((self.dossier_first_id + index, organisation_of[site], f"FOB{index:09d}", day, start,
+                                 day, (npec * Decimal("0.4")).quantize(Decimal("0.01")), state,
+                                 "Montant erroné" if state == InvoiceStatus.REJECTED else ""))  # fmt: skip
+        first_terms = _reserve_ids(ContractTerms, len(terms))
+        written = _copy(ContractTerms, TERMS_FIELDS, [(first_terms + i, *row) for i, row in enumerate(terms)])
+        first_invoice = _reserve_ids(Invoice, len(invoices))
+
+        def rows():
+            for i, (dossier, organisation, number, day, start, end, amount, state, reason) in enumerate(invoices):
+                received = self.stamp(day, 60)
+                yield (first_invoice + i, dossier, organisation, number, day, start, end, amount, "", state, received,
+                       day + datetime.timedelta(days=30), reason, f"{number}.pdf", f"invoices/bench/{number}.pdf",
+                       "application/pdf", 0, "", received)  # fmt: skip
+
+        written += _copy(Invoice, INVOICE_FIELDS, rows())
+        return written
+
     def unread_company_messages(self):
         """The back office's "unread company messages" flag of the benchmark dossiers (issue 6)."""
         return refresh_unread_company_messages(Dossier.objects.filter(number__startswith=DOSSIER_PREFIX))
 
     def analyze(self):
         tables = [Organisation, Establishment, User, Membership, Person, Dossier, Enrolment, Message, MessageRead]
-        tables += [Payment, PaymentLine, ThreadCount, SeenCount]
+        tables += [Payment, PaymentLine, ThreadCount, SeenCount, ContractTerms, Invoice]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE " + ", ".join(m._meta.db_table for m in tables))
         return None

@@ -34,6 +34,20 @@ class NpecQuerySet(models.QuerySet):
         row = self.in_force(on).filter(certification_code=certification_code, idcc=idcc).order_by("-valid_from").first()
         return row.annual_amount if row else None
 
+    def amounts_for(self, keys) -> dict:
+        """`amount_for` of many (certification code, IDCC, day) keys in one query: key -> amount (absent: none)."""
+        keys = set(keys)
+        rows = {}  # (code, idcc) -> rows, the latest start first
+        for row in self.filter(certification_code__in={code for code, _, _ in keys}).order_by("-valid_from"):
+            rows.setdefault((row.certification_code, row.idcc), []).append(row)
+        amounts = {}
+        for code, idcc, on in keys:
+            for row in rows.get((code, idcc), []):
+                if row.valid_from <= on and (row.valid_until is None or on <= row.valid_until):
+                    amounts[code, idcc, on] = row.annual_amount
+                    break
+        return amounts
+
 
 class NpecAmount(models.Model):
     """The niveau de prise en charge of a certification for a collective agreement (L.6332-14 I 1°, R.6332-25)."""
@@ -266,10 +280,11 @@ class ContractTerms(models.Model):
         return f"Contrat du dossier {self.dossier}"
 
     @classmethod
-    def from_cerfa(cls, dossier) -> "ContractTerms | None":
+    def from_cerfa(cls, dossier, levels: dict | None = None) -> "ContractTerms | None":
         """Unsaved terms read from the dossier's apprenticeship CERFA (dates, RNCP code, IDCC, the certification's
-        level from the RNCP referential), or None when the dossier has no complete CERFA. Staff save and correct
-        them in the admin (rupture, avenant, new CFA, distance)."""
+        level from the RNCP referential, or from `levels`, RNCP code -> level, read beforehand for many dossiers),
+        or None when the dossier has no complete CERFA. Staff save and correct them in the admin (rupture, avenant,
+        new CFA, distance)."""
         from dossiers.cerfa.normalise import parse_date
         from dossiers.contract import contract_in_force
         from referentials.models import RncpCertification
@@ -283,7 +298,12 @@ class ContractTerms(models.Model):
         if None in dates:
             return None
         code = str(data.get("formation_code_rncp") or "").strip().upper()
-        level = RncpCertification.objects.filter(code=code).values_list("level", flat=True).first() if code else None
+        if levels is not None:
+            level = levels.get(code)
+        else:
+            level = (
+                RncpCertification.objects.filter(code=code).values_list("level", flat=True).first() if code else None
+            )
         return cls(
             dossier=dossier,
             concluded_on=dates[0],
@@ -317,9 +337,11 @@ class ContractTerms(models.Model):
             return self.annual_npec
         return NpecAmount.objects.amount_for(self.certification_code, self.idcc, self.concluded_on)
 
-    def contract(self) -> schedule.Contract | None:
-        """The pure schedule's input, or None while the NPEC is unknown."""
-        npec = self.npec()
+    def contract(self, npec=None) -> schedule.Contract | None:
+        """The pure schedule's input, or None while the NPEC is unknown (`npec`: the referential's amount, read
+        beforehand for many contracts; the amount typed on the terms still wins)."""
+        npec = self.annual_npec if self.annual_npec is not None else npec
+        npec = npec if npec is not None else self.npec()
         if npec is None:
             return None
         return schedule.Contract(

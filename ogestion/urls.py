@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("ogestion.help.urls")),
     path("", include("ogestion.dossiers.urls")),
     path("", include("ogestion.invoicing.urls")),
+    path("", include("ogestion.money.urls")),
     path("", include("ogestion.payments.urls")),
     path("", include("ogestion.users.urls")),
     path("", include("ogestion.webhooks.urls")),

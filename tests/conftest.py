@@ -82,6 +82,10 @@ def _terms_in_force(request):
             version="1",
             defaults={"title": kind.label, "body": f"{kind.label}.", "published_at": timezone.now()},
         )
+    # Likewise the NPEC payment rules of the invoicing migration.
+    from demo.invoicing import ensure_statutory_rules
+
+    ensure_statutory_rules()
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ whose tests share one seeded demo."""
 from accounts.models import Establishment, Organisation
 from demo import data
 from dossiers.models import Document, Dossier, Enrolment
+from invoicing.models import Invoice
 from messaging.models import Message, MessageRead
 from payments.models import Payment, PaymentLine
 from tests.test_seed_demo import counts, seed
@@ -44,6 +45,9 @@ def test_scale_adds_n_dossiers_and_five_messages_each_and_only_once():
     assert Payment.objects.filter(reference__startswith="VIRB").count() == 5
     for payment in Payment.objects.filter(reference__startswith="VIRB"):
         assert payment.total_amount == payment.lines_total()
+    # Each payment line settles an invoice of the volumes ("Payée (VIRB…)"), beside open ones.
+    paid = Invoice.objects.filter(dossier__in=bench).with_settlement().exclude(paid_reference=None)
+    assert paid.count() == PaymentLine.objects.filter(dossier__in=bench).count()
     for model in (Organisation, Establishment, Dossier, Message, PaymentLine):
         for obj in model.objects.order_by("-pk")[:20]:
             obj.full_clean()

@@ -18,8 +18,8 @@ def pdf(name="facture.pdf"):
     return SimpleUploadedFile(name, TINY_PDF, content_type="application/pdf")
 
 
-def apprenticeship(user, **terms):
-    establishment = user.memberships.get().establishment
+def apprenticeship(user, establishment=None, **terms):
+    establishment = establishment or user.memberships.get().establishment
     starts_on = TODAY - datetime.timedelta(days=60)
     dossier = DossierFactory(
         apprenticeship=True, provider_establishment=establishment, start_date=starts_on, duration_days=729

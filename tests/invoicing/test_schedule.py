@@ -209,3 +209,31 @@ def test_a_rupture_before_the_start_is_refused():
     contract = Contract(day(2025, 9, 1), day(2026, 8, 31), NEW_CONCLUSION, D("8000"), ruptured_on=day(2025, 8, 1))
     with pytest.raises(ScheduleError):
         compute_schedule(contract, REFERENCE_REGIMES[1])
+
+
+# Spec § 1.1 boundaries not covered above (values computed by hand from the texts).
+
+
+def test_rupture_in_the_first_45_days_participation_is_capped_at_750():
+    # R.6332-25-2: 50 % of the NPEC prorated to the 44 days = 1 808.22 €, capped at 750 €.
+    result = schedule(
+        annual_npec=D("30000"), ends_on=day(2027, 8, 31), level=6, ruptured_on=day(2025, 10, 14),
+        rupture_within_45_days=True,
+    )  # fmt: skip
+    assert result.participation == D("750")
+    assert rows(result)[0][:2] == (Kind.ADVANCE, D("11250.00"))  # 40 % of 30 000 − 750
+    assert result.instalments[-1].amount == D("-8383.56")  # 3 616.44 (44 days) − 750 − 11 250: owed back
+
+
+def test_a_contract_under_one_year_at_level_6_deducts_the_participation_from_its_single_advance():
+    result = schedule(ends_on=day(2026, 2, 28), level=6)
+    assert [(i.kind, i.amount) for i in result.instalments] == [
+        (Kind.ADVANCE, D("1233.56")),  # 50 % of 3 967.12 − 750
+        (Kind.BALANCE, D("1983.56")),
+    ]
+    assert PARTICIPATION_INVOICE in result.instalments[-1].documents
+
+
+def test_a_leap_calendar_year_pays_366_365ths_only_when_the_year_of_execution_holds_29_february():
+    assert schedule(starts_on=day(2027, 3, 1), ends_on=day(2028, 2, 29)).years == (D("8021.92"),)
+    assert schedule(starts_on=day(2028, 3, 1), ends_on=day(2029, 2, 28)).years == (D("8000.00"),)

@@ -454,6 +454,8 @@ MATRIX: dict[str, Entry] = {
             "confirm": "on",
         },
     ),
+    "ogestion:money": Entry(OGESTION_REFERENT),
+    "ogestion:money_export": Entry(OGESTION_REFERENT, lambda w: {"fmt": "xlsx"}),
     "ogestion:users": Entry(OGESTION_REFERENT),
     "ogestion:user_persons": Entry(OGESTION_REFERENT),
     "ogestion:user_create": Entry(

@@ -1,0 +1,234 @@
+"""The money view of a CFA or training provider ("Mon tableau de bord financier", oGestion): what it invoiced, what
+Constructys paid, what is validated but unpaid, what it may invoice this month and which payments are late, per
+establishment and per month over the last 12 months.
+
+Every figure comes from aggregate queries over the provider's scope (`Invoice.objects.for_provider_user`, the
+oGestion memberships): the number of queries is the same for 10 invoices or 100 000. "Payé" is read from the
+payments like the invoice's status ("Payée (VIR… du …)", `InvoiceQuerySet.with_settlement`), never stored twice.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from dossiers.models import Dossier, DossierStatus
+from invoicing import schedule
+from invoicing.models import COUNTED_STATUSES, ContractTerms, Invoice, InvoiceStatus, NpecAmount, regimes
+from invoicing.services import ZERO, Billing, InstalmentLine
+
+MONTHS_SHOWN = 12
+# The dossiers whose schedule may still hold something to invoice: contracts accepted, broken or settled.
+INVOICED_DOSSIER_STATUSES = (DossierStatus.ACCEPTED, DossierStatus.TERMINATED, DossierStatus.CLOSED)
+
+
+@dataclass
+class Figures:
+    """The figures of one establishment, or of all of them."""
+
+    invoiced: Decimal = ZERO  # invoices not rejected, dated within the 12 months
+    paid: Decimal = ZERO  # invoices paid within the 12 months (payment date)
+    validated_unpaid: Decimal = ZERO  # validated, no payment yet (any date)
+    to_invoice_this_month: Decimal = ZERO  # instalments due by the end of the month, not invoiced yet
+    late: Decimal = ZERO  # not rejected, not paid, expected payment date passed
+    late_count: int = 0
+
+    def add(self, other: "Figures") -> None:
+        for name in ("invoiced", "paid", "validated_unpaid", "to_invoice_this_month", "late", "late_count"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.invoiced, self.paid, self.validated_unpaid, self.to_invoice_this_month, self.late))
+
+
+@dataclass
+class Month:
+    start: datetime.date  # its first day
+    invoiced: Decimal = ZERO
+    paid: Decimal = ZERO
+
+
+@dataclass
+class EstablishmentFigures:
+    establishment: object
+    figures: Figures
+    months: list[Month]
+
+
+@dataclass
+class MoneyView:
+    today: datetime.date
+    months: list[Month]  # the 12 months, oldest first, all establishments together
+    establishments: list[EstablishmentFigures]
+    total: Figures = field(default_factory=Figures)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.total.is_empty
+
+    @property
+    def month_end(self) -> datetime.date:
+        return end_of_month(self.today)
+
+    @property
+    def period_start(self) -> datetime.date:
+        return self.months[0].start
+
+
+def end_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def last_months(today: datetime.date, count: int = MONTHS_SHOWN) -> list[datetime.date]:
+    """The first days of the `count` months up to today's, oldest first."""
+    index = today.year * 12 + today.month - 1
+    return [datetime.date(i // 12, i % 12 + 1, 1) for i in range(index - count + 1, index + 1)]
+
+
+def _month_key(value) -> datetime.date:
+    # TruncMonth of a date column gives a date; of a timestamp, a datetime.
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def money_view(user, establishments, today: datetime.date) -> MoneyView:
+    """The money view of `establishments` (Establishment objects, those the user looks at in oGestion)."""
+    with transaction.atomic():
+        # The correlated look-up of each invoice's payment makes PostgreSQL's cost estimate cross its JIT threshold:
+        # compiling costs about 300 ms per query on the bench volumes, more than the query itself (bench/README.md).
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        return _money_view(user, establishments, today)
+
+
+def _money_view(user, establishments, today: datetime.date) -> MoneyView:
+    starts = last_months(today)
+    ids = [establishment.pk for establishment in establishments]
+    # The establishments are the user's (accounts.access, oGestion memberships). An invoice's organisation is its
+    # dossier's training organisation: filtering on it first lets PostgreSQL read the invoices of the organisations
+    # (an index) instead of every dossier of the establishments.
+    organisations = {establishment.organisation_id for establishment in establishments}
+    invoices = Invoice.objects.filter(organisation_id__in=organisations, dossier__provider_establishment_id__in=ids)
+    site = "dossier__provider_establishment_id"
+
+    per_month = {pk: {start: Month(start) for start in starts} for pk in ids}
+    invoiced = (
+        invoices.filter(status__in=COUNTED_STATUSES, invoice_date__gte=starts[0], invoice_date__lte=today)
+        .values(site, month=TruncMonth("invoice_date"))
+        .annotate(total=Sum("amount"))
+    )
+    for row in invoiced:
+        per_month[row[site]][_month_key(row["month"])].invoiced = row["total"]
+    unpaid = Q(paid_reference__isnull=True)
+    # Late: beyond the date the rules give (receipt + the rule's delay, R.6332-25 III 1°, or the instalment's due date).
+    late = Q(status__in=COUNTED_STATUSES, expected_payment_on__lt=today) & unpaid
+    # One pass over the invoices with their payment: paid per month of payment, and the figures of the day.
+    settled = (
+        invoices.with_settlement()
+        .values(site, month=TruncMonth("paid_on"))
+        .annotate(
+            paid=Sum("amount", filter=Q(status=InvoiceStatus.VALIDATED, paid_on__gte=starts[0], paid_on__lte=today)),
+            validated_unpaid=Sum("amount", filter=Q(status=InvoiceStatus.VALIDATED) & unpaid),
+            late=Sum("amount", filter=late),
+            late_count=Count("id", filter=late),
+        )
+    )
+    snapshot = {}
+    for row in settled:
+        month = _month_key(row["month"]) if row["month"] else None
+        if row["paid"] and month in per_month[row[site]]:
+            per_month[row[site]][month].paid += row["paid"]
+        day = snapshot.setdefault(row[site], {"validated_unpaid": ZERO, "late": ZERO, "late_count": 0})
+        for name in day:
+            day[name] += row[name] or 0
+    to_invoice = to_invoice_by(user, ids, end_of_month(today))
+
+    view = MoneyView(today, [Month(start) for start in starts], [])
+    for establishment in establishments:
+        months = list(per_month[establishment.pk].values())
+        row = snapshot.get(establishment.pk, {})
+        figures = Figures(
+            invoiced=sum((m.invoiced for m in months), ZERO),
+            paid=sum((m.paid for m in months), ZERO),
+            validated_unpaid=row.get("validated_unpaid") or ZERO,
+            to_invoice_this_month=to_invoice.get(establishment.pk, ZERO),
+            late=row.get("late") or ZERO,
+            late_count=row.get("late_count") or 0,
+        )
+        view.establishments.append(EstablishmentFigures(establishment, figures, months))
+        view.total.add(figures)
+        for total, month in zip(view.months, months, strict=True):
+            total.invoiced += month.invoiced
+            total.paid += month.paid
+    return view
+
+
+def to_invoice_by(user, establishment_ids, until: datetime.date) -> dict:
+    """Establishment id -> what its apprenticeship schedules let it invoice by `until` and it has not invoiced yet
+    (invoices not rejected count). Six queries whatever the number of dossiers: the dossiers with their terms,
+    their avenants, the certification levels, the NPEC amounts, the payment rules, the invoiced totals."""
+    from referentials.models import RncpCertification
+
+    dossiers = list(
+        Dossier.objects.for_provider_user(user, establishment_ids)
+        .filter(status__in=INVOICED_DOSSIER_STATUSES)
+        .filter(Q(contract_terms__isnull=False) | Q(funding_request__kind="apprenticeship"))
+        .select_related("contract_terms", "funding_request", "rupture")
+        .prefetch_related("avenants")  # the contract in force (dossiers.contract) without a query per dossier
+    )
+    saved = {dossier.pk: getattr(dossier, "contract_terms", None) for dossier in dossiers}
+    for terms in filter(None, saved.values()):
+        terms.following_contract_changes()  # the rupture and accepted avenants declared online count here too
+    codes = {
+        str((dossier.funding_request.data or {}).get("formation_code_rncp") or "").strip().upper()
+        for dossier in dossiers
+        if saved[dossier.pk] is None
+    } - {""}
+    levels = dict(RncpCertification.objects.filter(code__in=codes).values_list("code", "level")) if codes else {}
+    terms = {}
+    for dossier in dossiers:
+        found = saved[dossier.pk] or ContractTerms.from_cerfa(dossier, levels=levels)
+        if found is not None:
+            terms[dossier.pk] = found
+    missing_npec = [t for t in terms.values() if t.annual_npec is None]
+    npec = NpecAmount.objects.amounts_for((t.certification_code, t.idcc, t.concluded_on) for t in missing_npec)
+    rules = regimes()
+    invoiced = dict(
+        Invoice.objects.counted()
+        .filter(dossier_id__in=list(terms))
+        .values("dossier_id")
+        .annotate(total=Sum("amount"))
+        .values_list("dossier_id", "total")
+    )
+    totals = {}
+    for dossier in dossiers:
+        found = terms.get(dossier.pk)
+        if found is None:
+            continue
+        amount = npec.get((found.certification_code, found.idcc, found.concluded_on)) or found.annual_npec
+        if amount is None:
+            continue  # no NPEC known: FACTURATION says so on the dossier
+        billing = _billing(dossier, found, found.contract(npec=amount), rules, invoiced.get(dossier.pk, ZERO), until)
+        if billing is not None:
+            site = dossier.provider_establishment_id
+            totals[site] = totals.get(site, ZERO) + billing.invoicable_today
+    return totals
+
+
+def _billing(dossier, terms, contract, rules, invoiced, today) -> Billing | None:
+    """What FACTURATION computes for one dossier (services.billing_for), from data read beforehand."""
+    try:
+        plan = schedule.compute_schedule(contract, schedule.regime_for(contract.concluded_on, rules))
+    except schedule.ScheduleError:
+        return None
+    billing = Billing(dossier, today, terms=terms, plan=plan, invoiced=invoiced)
+    left = invoiced
+    for instalment in plan.instalments:
+        covered = min(left, max(instalment.amount, ZERO))
+        left -= covered
+        billing.lines.append(InstalmentLine(instalment, covered, instalment.invoicable_from <= today))
+    return billing
