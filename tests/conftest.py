@@ -82,23 +82,10 @@ def _terms_in_force(request):
             version="1",
             defaults={"title": kind.label, "body": f"{kind.label}.", "published_at": timezone.now()},
         )
-    # Likewise the NPEC payment rules of the invoicing migration.
+    # Likewise the NPEC payment rules of the invoicing migration (16 invoicing tests failed after a flush).
     from demo.invoicing import ensure_statutory_rules
 
     ensure_statutory_rules()
-
-
-@pytest.fixture(autouse=True)
-def _payment_rules_in_force(request):
-    """The statutory payment rules a migration creates (invoicing 0002): a flush removes them too."""
-    if not uses_database(request.node):
-        return
-    request.getfixturevalue("db")
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("invoicing.migrations.0002_statutory_payment_rules").create_rules(apps, None)
 
 
 # One prefix per test: each test starts with an empty cache without emptying Redis (cache.clear() flushes the
