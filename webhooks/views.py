@@ -138,7 +138,7 @@ def endpoint_test(request, portal, pk):
 
 
 def portal_webhook_urlpatterns(portal: Portal, portal_required):
-    """The URL patterns each portal mounts under compte/acces-api/webhooks/, wrapped in its access decorator."""
+    """The URL patterns each portal mounts under mon-compte/acces-api/webhooks/, wrapped in its access decorator."""
     admins = admins_only(portal)
 
     def page(view, methods):
@@ -152,17 +152,21 @@ def portal_webhook_urlpatterns(portal: Portal, portal_required):
         return wrapped
 
     return [
-        path("compte/acces-api/webhooks/", page(endpoint_list, ["GET"]), name="webhooks"),
-        path("compte/acces-api/webhooks/nouveau/", page(endpoint_create, ["GET", "POST"]), name="webhook_create"),
-        path("compte/acces-api/webhooks/<int:pk>/", page(endpoint_detail, ["GET"]), name="webhook"),
+        path("mon-compte/acces-api/webhooks/", page(endpoint_list, ["GET"]), name="webhooks"),
+        path("mon-compte/acces-api/webhooks/nouveau/", page(endpoint_create, ["GET", "POST"]), name="webhook_create"),
+        path("mon-compte/acces-api/webhooks/<int:pk>/", page(endpoint_detail, ["GET"]), name="webhook"),
         path(
-            "compte/acces-api/webhooks/<int:pk>/desactiver/", page(endpoint_disable, ["POST"]), name="webhook_disable"
+            "mon-compte/acces-api/webhooks/<int:pk>/desactiver/",
+            page(endpoint_disable, ["POST"]),
+            name="webhook_disable",
         ),
-        path("compte/acces-api/webhooks/<int:pk>/reactiver/", page(endpoint_enable, ["POST"]), name="webhook_enable"),
         path(
-            "compte/acces-api/webhooks/<int:pk>/supprimer/",
+            "mon-compte/acces-api/webhooks/<int:pk>/reactiver/", page(endpoint_enable, ["POST"]), name="webhook_enable"
+        ),
+        path(
+            "mon-compte/acces-api/webhooks/<int:pk>/supprimer/",
             page(endpoint_delete, ["GET", "POST"]),
             name="webhook_delete",
         ),
-        path("compte/acces-api/webhooks/<int:pk>/test/", page(endpoint_test, ["POST"]), name="webhook_test"),
+        path("mon-compte/acces-api/webhooks/<int:pk>/test/", page(endpoint_test, ["POST"]), name="webhook_test"),
     ]

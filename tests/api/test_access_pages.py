@@ -104,3 +104,11 @@ def test_a_provider_referent_manages_keys_in_ogestion(client, world):
     assert response.status_code == 302
     key = ApiKey.objects.get()
     assert key.portal == "ogestion" and key.may_write
+
+
+def test_the_api_access_page_leads_to_the_webhooks_and_back(client, world):
+    client.force_login(world["manager"])
+    page = text(client.get("/egestion/mon-compte/acces-api/"))
+    assert 'href="/egestion/mon-compte/acces-api/webhooks/"' in page and "Gérer les webhooks" in page
+    webhooks = text(client.get("/egestion/mon-compte/acces-api/webhooks/"))
+    assert 'href="/egestion/mon-compte/acces-api/"' in webhooks and "Retour à l'accès API" in webhooks

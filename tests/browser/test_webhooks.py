@@ -39,7 +39,7 @@ def test_a_referent_registers_an_endpoint_and_sends_it_a_test_event(browser, liv
     page = context.new_page()
     try:
         log_in(page, referent.email, "ogestion")
-        page.goto("/ogestion/compte/acces-api/webhooks/")
+        page.goto("/ogestion/mon-compte/acces-api/webhooks/")
         expect(page.get_by_text("Aucun point de réception")).to_be_visible()
         page.get_by_role("link", name="Ajouter un point de réception").click()
         page.get_by_label("Adresse de réception (URL HTTPS)").fill(receiver.url)
@@ -66,10 +66,10 @@ def test_a_referent_registers_an_endpoint_and_sends_it_a_test_event(browser, liv
         for width in (390, 1280):
             page.set_viewport_size({"width": width, "height": 900})
             for url in (
-                "/ogestion/compte/acces-api/webhooks/",
-                "/ogestion/compte/acces-api/webhooks/nouveau/",
-                f"/ogestion/compte/acces-api/webhooks/{endpoint.pk}/",
-                f"/ogestion/compte/acces-api/webhooks/{endpoint.pk}/supprimer/",
+                "/ogestion/mon-compte/acces-api/webhooks/",
+                "/ogestion/mon-compte/acces-api/webhooks/nouveau/",
+                f"/ogestion/mon-compte/acces-api/webhooks/{endpoint.pk}/",
+                f"/ogestion/mon-compte/acces-api/webhooks/{endpoint.pk}/supprimer/",
             ):
                 page.goto(url)
                 assert horizontal_overflow(page) <= 0, f"{url} at {width} px: {widest_elements(page)}"

@@ -75,7 +75,9 @@ def test_repeated_failures_disable_the_endpoint_and_email_its_owners(
     assert "désactivé" in email.subject
     assert endpoint.url in email.body and "Envoyer un événement de test" in email.body
     html = email.alternatives[0][0]
-    assert "désactivé ce point de réception" in html and f"/ogestion/compte/acces-api/webhooks/{endpoint.pk}/" in html
+    assert (
+        "désactivé ce point de réception" in html and f"/ogestion/mon-compte/acces-api/webhooks/{endpoint.pk}/" in html
+    )
     assert OutgoingEmail.objects.filter(kind="webhook_disabled").count() == 1
 
     # Disabled: new events are not even queued for it.

@@ -1,4 +1,4 @@
-"""The webhook pages of both portals (webhooks.views, mounted under compte/acces-api/webhooks/): the company's
+"""The webhook pages of both portals (webhooks.views, mounted under mon-compte/acces-api/webhooks/): the company's
 account manager and the provider's référent register an endpoint and see its secret once, send a test event,
 disable, re-enable and delete it; another organisation's endpoint answers 404, a mere user gets 403."""
 
