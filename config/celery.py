@@ -25,6 +25,13 @@ app.conf.beat_schedule["deadlines-nightly-refresh"] = {
 }
 
 
+# What webhooks carried (personal data) is emptied after its retention period (webhooks.retention).
+app.conf.beat_schedule["webhooks-forget-old-payloads"] = {
+    "task": "webhooks.tasks.forget_old_payloads",
+    "schedule": crontab(hour=3, minute=15),
+}
+
+
 # The email digests, twice a week by default (DIGEST_DAYS/DIGEST_HOUR/DIGEST_MINUTE in settings, Europe/Paris).
 def _digest_schedule():
     from digests.schedule import digest_crontab

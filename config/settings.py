@@ -332,6 +332,8 @@ WEBHOOKS_COUNTDOWN_MAX_SECONDS = env_int("WEBHOOKS_COUNTDOWN_MAX_SECONDS", 300) 
 WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("WEBHOOKS_DISABLE_AFTER_FAILURES", 20)
 WEBHOOKS_DISABLE_AFTER_SECONDS = env_int("WEBHOOKS_DISABLE_AFTER_SECONDS", 6 * 3600)
 WEBHOOKS_SWEEP_SECONDS = env_int("WEBHOOKS_SWEEP_SECONDS", 50)  # time budget of one sweep
+# Payloads quote messages and names: emptied this long after the event once every delivery is over.
+WEBHOOKS_PAYLOAD_RETENTION_DAYS = env_int("WEBHOOKS_PAYLOAD_RETENTION_DAYS", 30)
 
 # Celery: Redis as broker; the schedule of periodic work lives in config/celery.py.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
