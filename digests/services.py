@@ -32,13 +32,14 @@ from django.conf import settings
 from django.core import signing
 from django.db import connection, models, transaction
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from accounts.models import PORTAL_ROLES, Membership, Portal, User
 from common.emails import build_email
 from deadlines.selectors import upcoming_by_user
+from digests import parts
 from digests.models import Digest, DigestPreference, DigestState, InstantEmail, NotificationMode
 from digests.schedule import period_at, previous_period
 from dossiers.models import FINISHED_STATUSES, Document, DocumentDirection, Dossier, Enrolment, history_cutoff
@@ -128,21 +129,15 @@ class DossierNews:
     def count(self) -> int:
         return len(self.items)
 
-    # A dossier's part of the email (emails/digest_messages.* or digest_documents.*) is rendered once per batch
-    # and shared by every user who gets the same rows (collect_news hands them the same object): at scale most
-    # of an email is these parts.
+    # A dossier's part of the email (digests.parts) is built once per batch and shared by every user who gets the
+    # same rows (collect_news hands them the same object): at scale most of an email is these parts.
     @functools.cached_property
     def html(self) -> str:
-        return render_to_string(f"emails/digest_{self.part}.html", {"news": self})
+        return parts.messages_html(self) if self.part == "messages" else parts.documents_html(self)
 
     @functools.cached_property
     def text(self) -> str:
-        return render_to_string(f"emails/digest_{self.part}.txt", {"news": self}, using="text")
-
-    @functools.cached_property
-    def cells_html(self) -> str:
-        """The dossier's columns, repeated on each row of its documents table."""
-        return render_to_string("emails/digest_documents_cells.html", {"news": self})
+        return parts.messages_text(self) if self.part == "messages" else parts.documents_text(self)
 
     @functools.cached_property
     def cells(self) -> dict:
@@ -176,6 +171,23 @@ class DigestContent:
 
     def __bool__(self):
         return bool(self.messages or self.documents or self.upcoming)
+
+    # Each part of the email joined once (the templates print four values instead of looping over the dossiers).
+    @property
+    def messages_html(self) -> str:
+        return mark_safe("".join(news.html for news in self.messages))
+
+    @property
+    def documents_html(self) -> str:
+        return mark_safe("".join(news.html for news in self.documents))
+
+    @property
+    def messages_text(self) -> str:
+        return "".join(news.text for news in self.messages)
+
+    @property
+    def documents_text(self) -> str:
+        return "".join(news.text for news in self.documents)
 
 
 UPCOMING_DAYS = 7  # "cette semaine": the period's day and the six after it

@@ -119,6 +119,15 @@ class DeliveryResult:
     failed: int = 0
 
 
+# The row sent just before, recorded in the statement that claims the next one (one round trip per email; the
+# record still follows the server's acceptance at once, so a worker that dies leaves at most that one row to resend).
+RECORD_SENT_SQL = """
+    WITH sent AS (
+        UPDATE {table} SET status = %(sent)s, sent_at = %(now)s, last_error = '', updated_at = %(now)s
+        WHERE id = %(sent_id)s
+    )
+"""
+
 CLAIM_SQL = """
     UPDATE {table} SET status = %(sending)s, attempts = attempts + 1, next_attempt_at = %(lease_end)s,
                        updated_at = %(now)s
@@ -133,19 +142,32 @@ CLAIM_SQL = """
 """
 
 
-def _claim_next(ids=None) -> OutgoingEmail | None:
+def _claim_next(ids=None, sent_id: int | None = None) -> OutgoingEmail | None:
     """The next due row, now "sending" under this worker's lease: one statement, committed before any SMTP talk.
-    SKIP LOCKED lets concurrent senders take different rows."""
+    SKIP LOCKED lets concurrent senders take different rows. `sent_id`: the row this worker has just sent, recorded
+    "sent" by the same statement."""
     now = timezone.now()
-    sql = CLAIM_SQL.format(table=OutgoingEmail._meta.db_table, among="AND id = ANY(%(ids)s)" if ids is not None else "")
+    table = OutgoingEmail._meta.db_table
+    among = "" if ids is None else "AND id = %(id)s" if len(ids) == 1 else "AND id = ANY(%(ids)s)"
+    sql = CLAIM_SQL.format(table=table, among=among)
+    if sent_id is not None:
+        sql = RECORD_SENT_SQL.format(table=table) + sql
     params = {
         "sending": EmailStatus.SENDING,
         "pending": EmailStatus.PENDING,
+        "sent": EmailStatus.SENT,
+        "sent_id": sent_id,
         "now": now,
         "lease_end": now + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
         "ids": list(ids or []),
+        "id": ids[0] if ids and len(ids) == 1 else None,
     }
     return next(iter(OutgoingEmail.objects.raw(sql, params)), None)
+
+
+def _record_sent(row_id: int) -> None:
+    now = timezone.now()
+    OutgoingEmail.objects.filter(pk=row_id).update(status=EmailStatus.SENT, sent_at=now, last_error="", updated_at=now)
 
 
 def as_email(row: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
@@ -202,10 +224,22 @@ def deliver(ids=None, *, time_budget: float | None = None) -> DeliveryResult:
     result = DeliveryResult()
     started = time.monotonic()
     mail = None
+    sent_id = None  # sent, not recorded yet: the next claim records it
+    # With `ids`, each claim names one of them, in turn: the 500 ids of a digest batch sent with each of its 500
+    # claims cost more CPU than building the emails.
+    candidates = None if ids is None else iter([int(pk) for pk in ids])
     try:
         while time_budget is None or time.monotonic() - started < time_budget:
-            row = _claim_next(ids)
+            if candidates is None:
+                row = _claim_next(sent_id=sent_id)
+            elif (candidate := next(candidates, None)) is not None:
+                row = _claim_next([candidate], sent_id=sent_id)
+            else:
+                break  # the finally records the last one sent
+            sent_id = None
             if row is None:
+                if candidates is not None:
+                    continue  # not due (sent, or taken by another sender): the next one
                 break
             try:
                 if mail is None:
@@ -221,11 +255,11 @@ def deliver(ids=None, *, time_budget: float | None = None) -> DeliveryResult:
                 if _server_unreachable(error):
                     break
                 continue
-            OutgoingEmail.objects.filter(pk=row.pk).update(
-                status=EmailStatus.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
-            )
+            sent_id = row.pk
             result.sent += 1
     finally:
+        if sent_id is not None:  # the last one (or the claim after it failed)
+            _record_sent(sent_id)
         if mail is not None:
             try:
                 mail.close()
