@@ -381,6 +381,8 @@ def build_digest_email(*, user_id, email, first_name, in_egestion, content: Dige
     return build_email("digest", context, [email], headers=unsubscribe_headers(unsubscribe))
 
 
+OUTBOX_CHUNK = 100
+
 # Advisory lock keys of the digests: this prefix, then the user id (PostgreSQL session locks, bigint keys).
 LOCK_PREFIX = 0x0D16 << 48
 
@@ -444,19 +446,23 @@ def _send_locked(period, user_ids, first_since) -> BatchResult:
     if stale:
         Digest.objects.filter(pk__in=stale, state=DigestState.PENDING).update(state=DigestState.EMPTY)
 
-    emails = {user_id: _digest_email(users[user_id], content) for user_id, content in news.items()}
     with transaction.atomic():
         # Exactly once: the ledger rows become "sent" in the transaction that writes their emails to the outbox.
         # A crash before the commit leaves both undone (the rerun builds them again); after it, the outbox sends.
-        handed_over = _mark_sent(period, users, news)
-        rows = outbox.add(
-            [emails[user_id] for user_id in handed_over.values()],
-            kind="digest",
-            dedup_keys=[f"digest:{digest_id}" for digest_id in handed_over],
-        )
+        handed_over = list(_mark_sent(period, users, news).items())
+        outbox_ids = []
+        # Built and written OUTBOX_CHUNK at a time: a batch never holds more than that many emails in memory.
+        for start in range(0, len(handed_over), OUTBOX_CHUNK):
+            chunk = handed_over[start : start + OUTBOX_CHUNK]
+            rows = outbox.add(
+                [_digest_email(users[user_id], news[user_id]) for _, user_id in chunk],
+                kind="digest",
+                dedup_keys=[f"digest:{digest_id}" for digest_id, _ in chunk],
+            )
+            outbox_ids += [row.pk for row in rows]
     # This worker sends them now (the beat sweeper would, should it die here).
-    outbox.deliver([row.pk for row in rows])
-    return BatchResult(sent=len(rows), skipped=len(news) - len(rows))
+    outbox.deliver(outbox_ids)
+    return BatchResult(sent=len(outbox_ids), skipped=len(news) - len(outbox_ids))
 
 
 def _digest_email(user, content):
