@@ -96,6 +96,22 @@ def test_a_list_reverses_its_links_once_not_once_per_row(logged_in, manager, mon
     assert counter.calls == few
 
 
+def test_the_ogestion_list_reverses_its_links_once(client, monkeypatch):
+    from tests.factories import ProviderEstablishmentFactory
+
+    site = ProviderEstablishmentFactory()
+    client.force_login(MembershipFactory(role=Role.PROVIDER_REFERENT, establishment=site).user)
+    url = reverse("ogestion:dossiers")
+    DossierFactory.create_batch(3, provider_establishment=site)
+    counter = ReverseCounter(monkeypatch)
+    client.get(url)
+    few, counter.calls = counter.calls, 0
+    dossiers = DossierFactory.create_batch(10, provider_establishment=site)
+    html = client.get(url).content.decode()
+    assert counter.calls == few
+    assert f'href="{reverse("ogestion:dossier", args=[dossiers[0].number])}"' in html
+
+
 def test_the_list_links_lead_where_url_led(logged_in, manager):
     dossier = DossierFactory(employer_establishment=manager.establishment, number="31000042.01")
     message = MessageFactory(dossier=dossier)
