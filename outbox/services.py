@@ -134,8 +134,7 @@ CLAIM_SQL = """
     WHERE id = (
         SELECT id FROM {table}
         WHERE status IN (%(pending)s, %(sending)s) AND next_attempt_at <= %(now)s {among}
-        ORDER BY next_attempt_at, id
-        LIMIT 1
+        {order}
         FOR UPDATE SKIP LOCKED
     )
     RETURNING *
@@ -149,7 +148,10 @@ def _claim_next(ids=None, sent_id: int | None = None) -> OutgoingEmail | None:
     now = timezone.now()
     table = OutgoingEmail._meta.db_table
     among = "" if ids is None else "AND id = %(id)s" if len(ids) == 1 else "AND id = ANY(%(ids)s)"
-    sql = CLAIM_SQL.format(table=table, among=among)
+    # One named row: no ORDER BY, so that PostgreSQL reads it by its primary key (ordered, it walked the due
+    # index past every pending row of the batch to find it).
+    order = "" if ids is not None and len(ids) == 1 else "ORDER BY next_attempt_at, id LIMIT 1"
+    sql = CLAIM_SQL.format(table=table, among=among, order=order)
     if sent_id is not None:
         sql = RECORD_SENT_SQL.format(table=table) + sql
     params = {
