@@ -29,9 +29,12 @@ format:
 seed:
 	.venv/bin/python manage.py seed_demo
 
-# Large volumes for the benchmarks under bench/ (200 000 dossiers, 1 000 000 messages).
+# Large volumes for the benchmarks under bench/ (200 000 dossiers, 1 000 000 messages; `make bench SCALE=20000`
+# for a quick try), on a migrated database (a fresh clone needs only `make services` before).
+SCALE ?= 200000
 bench:
-	.venv/bin/python manage.py seed_demo --scale 200000
+	DATABASE_STATEMENT_TIMEOUT_MS=0 .venv/bin/python manage.py migrate --no-input -v0
+	.venv/bin/python manage.py seed_demo --scale $(SCALE)
 
 # Pages under load (gunicorn, production settings, wrk) against a bare Django page, after `make bench`.
 bench-throughput:

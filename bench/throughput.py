@@ -28,6 +28,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from harness import ROOT, accept_current_terms, setup_django
 
@@ -269,12 +270,22 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per run (10)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--only", default="", help="only the pages whose label contains this text")
+    parser.add_argument("--json", help="also write the results to this file (what --compare-scales reads)")
+    parser.add_argument(
+        "--compare-scales",
+        nargs=2,
+        metavar=("SMALL_DATABASE_URL", "LARGE_DATABASE_URL"),
+        help="run every page against two databases (e.g. 200 000 and 1 000 000 dossiers, see bench/README.md) and "
+        "print each page's time on both; exits 1 when a page's p50 grows by more than 20 %%",
+    )
     args = parser.parse_args()
+    if args.compare_scales:
+        sys.exit(compare_scales(args))
     if shutil.which("wrk") is None:
         raise SystemExit("wrk not found: scripts/services.sh install-bench (make bench-throughput does it)")
 
     work = tempfile.mkdtemp(prefix="bench-throughput-")
-    sql_log = __import__("pathlib").Path(work) / "sql.log"
+    sql_log = Path(work) / "sql.log"
     sql_log.write_text("")
     env = production_environment(sql_log)
     os.environ.update({k: env[k] for k in ("DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")})
@@ -317,6 +328,10 @@ def main():
                 flush=True,
             )
         failed = print_table(pages, bare_runs)
+        if args.json:
+            results = {page.label: {**page.results, "statuses": sorted(page.results["statuses"])} for page in pages}
+            bare_rps = statistics.fmean(b["rps"] for b in bare_runs)
+            Path(args.json).write_text(json.dumps({"sizes": sizes, "bare_rps": bare_rps, "pages": results}))
     finally:
         for server in servers:
             server.terminate()
@@ -324,6 +339,53 @@ def main():
             server.wait(timeout=30)
     print(f"\n{failed} page(s) missed a target" if failed else "\nevery page met its targets")
     sys.exit(1 if failed else 0)
+
+
+# --- the same pages on two data sizes ---------------------------------------------------------------------------
+
+GROWTH_TARGET = 0.20  # issue 18: a page may take at most 20 % longer on five times the data
+
+
+def compare_scales(args) -> int:
+    """Runs this script once per database (DATABASE_URL), then compares each page's p50 and SQL time. The benchmark
+    users are chosen the same way in both (the company closest to 5 000 dossiers...), so what changes is the size
+    of the tables around them, which must not show."""
+    runs = []
+    for url in args.compare_scales:
+        out = Path(tempfile.mkdtemp(prefix="bench-scales-")) / "results.json"
+        command = [sys.executable, str(Path(__file__).resolve()), "--json", str(out), "--duration", str(args.duration)]
+        command += ["--connections", str(args.connections), "--only", args.only]
+        print(f"\n=== {url.rsplit('/', 1)[-1]} ===", flush=True)
+        subprocess.run(command, env={**os.environ, "DATABASE_URL": url}, check=False)
+        if not out.exists():
+            print(f"no results for {url}: see the output above")
+            return 2
+        runs.append(json.loads(out.read_text()))
+    small, large = runs
+    names = [url.rsplit("/", 1)[-1] for url in args.compare_scales]
+    print(f"\n{names[0]}: {small['sizes']}\n{names[1]}: {large['sizes']}")
+    print(f"bare page: {small['bare_rps']:.1f} / {large['bare_rps']:.1f} req/s")
+    header = f"{'page':<44} {'p50 small':>9} {'p50 large':>9} {'growth':>7} {'SQL ms':>13} {'ratio':>11}"
+    print(header)
+    print("-" * len(header))
+    failed = 0
+    for label, a in small["pages"].items():
+        b = large["pages"].get(label) or next(
+            (v for k, v in large["pages"].items() if k.split(" (")[0] == label.split(" (")[0]), None
+        )
+        if b is None:
+            continue
+        growth = b["p50"] / a["p50"] - 1 if a["p50"] else 0.0
+        # The two runs see a machine that changed in between: the growth is judged against the bare page's.
+        bare_change = small["bare_rps"] / large["bare_rps"] - 1 if large["bare_rps"] else 0.0
+        over = growth - max(bare_change, 0.0) > GROWTH_TARGET
+        failed += over
+        print(
+            f"{label[:44]:<44} {a['p50']:9.1f} {b['p50']:9.1f} {growth:+7.0%} {a['sql_ms']:6.2f}/{b['sql_ms']:6.2f} "
+            f"{a['ratio']:5.2f}/{b['ratio']:5.2f}  " + (f"GREW more than {GROWTH_TARGET:.0%}" if over else "OK")
+        )
+    print(f"\n{failed} page(s) grew by more than {GROWTH_TARGET:.0%}" if failed else "\nno page grew beyond 20 %")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

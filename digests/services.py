@@ -35,13 +35,14 @@ from django.conf import settings
 from django.core import signing
 from django.db import connection, models, transaction
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from accounts.models import PORTAL_ROLES, Membership, Portal, User
 from common.emails import build_email
 from deadlines.selectors import upcoming_by_user
+from digests import parts
 from digests.models import Digest, DigestPreference, DigestState, InstantEmail, NotificationMode
 from digests.schedule import period_at, previous_period
 from dossiers.models import FINISHED_STATUSES, Document, DocumentDirection, Dossier, Enrolment, history_cutoff
@@ -158,21 +159,15 @@ class DossierNews:
     def count(self) -> int:
         return len(self.items)
 
-    # A dossier's part of the email (emails/digest_messages.* or digest_documents.*) is rendered once per batch
-    # and shared by every user who gets the same rows (collect_news hands them the same object): at scale most
-    # of an email is these parts.
+    # A dossier's part of the email (digests.parts) is built once per batch and shared by every user who gets the
+    # same rows (collect_news hands them the same object): at scale most of an email is these parts.
     @functools.cached_property
     def html(self) -> str:
-        return render_to_string(f"emails/digest_{self.part}.html", {"news": self})
+        return parts.HTML[self.part](self)
 
     @functools.cached_property
     def text(self) -> str:
-        return render_to_string(f"emails/digest_{self.part}.txt", {"news": self}, using="text")
-
-    @functools.cached_property
-    def cells_html(self) -> str:
-        """The dossier's columns, repeated on each row of its documents table."""
-        return render_to_string("emails/digest_documents_cells.html", {"news": self})
+        return parts.TEXT[self.part](self)
 
     @functools.cached_property
     def cells(self) -> dict:
@@ -213,6 +208,23 @@ class DigestContent:
 
     def __bool__(self):
         return bool(self.messages or self.documents or self.invoices or self.upcoming)
+
+    # Each part of the email joined once (the templates print four values instead of looping over the dossiers).
+    @property
+    def messages_html(self) -> str:
+        return mark_safe("".join(news.html for news in self.messages))
+
+    @property
+    def documents_html(self) -> str:
+        return mark_safe("".join(news.html for news in self.documents))
+
+    @property
+    def messages_text(self) -> str:
+        return "".join(news.text for news in self.messages)
+
+    @property
+    def documents_text(self) -> str:
+        return "".join(news.text for news in self.documents)
 
 
 UPCOMING_DAYS = 7  # "cette semaine": the period's day and the six after it
@@ -410,6 +422,8 @@ def build_digest_email(*, user_id, email, first_name, in_egestion, content: Dige
     return build_email("digest", context, [email], headers=unsubscribe_headers(unsubscribe))
 
 
+OUTBOX_CHUNK = 100
+
 # Advisory lock keys of the digests: this prefix, then the user id (PostgreSQL session locks, bigint keys).
 LOCK_PREFIX = 0x0D16 << 48
 
@@ -473,19 +487,23 @@ def _send_locked(period, user_ids, first_since) -> BatchResult:
     if stale:
         Digest.objects.filter(pk__in=stale, state=DigestState.PENDING).update(state=DigestState.EMPTY)
 
-    emails = {user_id: _digest_email(users[user_id], content) for user_id, content in news.items()}
     with transaction.atomic():
         # Exactly once: the ledger rows become "sent" in the transaction that writes their emails to the outbox.
         # A crash before the commit leaves both undone (the rerun builds them again); after it, the outbox sends.
-        handed_over = _mark_sent(period, users, news)
-        rows = outbox.add(
-            [emails[user_id] for user_id in handed_over.values()],
-            kind="digest",
-            dedup_keys=[f"digest:{digest_id}" for digest_id in handed_over],
-        )
+        handed_over = list(_mark_sent(period, users, news).items())
+        outbox_ids = []
+        # Built and written OUTBOX_CHUNK at a time: a batch never holds more than that many emails in memory.
+        for start in range(0, len(handed_over), OUTBOX_CHUNK):
+            chunk = handed_over[start : start + OUTBOX_CHUNK]
+            rows = outbox.add(
+                [_digest_email(users[user_id], news[user_id]) for _, user_id in chunk],
+                kind="digest",
+                dedup_keys=[f"digest:{digest_id}" for digest_id, _ in chunk],
+            )
+            outbox_ids += [row.pk for row in rows]
     # This worker sends them now (the beat sweeper would, should it die here).
-    outbox.deliver([row.pk for row in rows])
-    return BatchResult(sent=len(rows), skipped=len(news) - len(rows))
+    outbox.deliver(outbox_ids)
+    return BatchResult(sent=len(outbox_ids), skipped=len(news) - len(outbox_ids))
 
 
 def _digest_email(user, content):

@@ -131,28 +131,40 @@ class DeliveryResult:
     failed: int = 0
 
 
+# The row sent just before, recorded in the statement that claims the next one (one round trip per email; the
+# record still follows the server's acceptance at once, so a worker that dies leaves at most that one row to resend).
+RECORD_SENT_SQL = """
+    WITH sent AS (
+        UPDATE {table} SET status = %(sent)s, sent_at = %(now)s, last_error = '', updated_at = %(now)s
+        WHERE id = %(sent_id)s
+    )
+"""
+
 CLAIM_SQL = """
     UPDATE {table} SET status = %(sending)s, attempts = attempts + 1, next_attempt_at = %(lease_end)s,
                        updated_at = %(now)s
     WHERE id = (
         SELECT id FROM {table}
         WHERE status IN (%(pending)s, %(sending)s) AND next_attempt_at <= %(now)s {among}
-        ORDER BY next_attempt_at, id
-        LIMIT 1
+        {order}
         FOR UPDATE SKIP LOCKED
     )
     RETURNING *
 """
 
 
-def claim_next(model, ids=None, *, lease_seconds: int, where: str = "", params: dict | None = None):
+def claim_next(model, ids=None, *, lease_seconds: int, where: str = "", params: dict | None = None, before: str = ""):
     """The next due row of `model` (a queue table with the outbox's columns: status "pending"/"sending", attempts,
     next_attempt_at, updated_at), now "sending" under this worker's lease: one statement, committed before any
     talk with the outside. SKIP LOCKED lets concurrent senders take different rows. `where` (SQL starting with
-    AND, placeholders in `params`) narrows the rows."""
+    AND, placeholders in `params`) narrows the rows; `before` (a WITH clause) runs in the same statement."""
     now = timezone.now()
-    among = ("AND id = ANY(%(ids)s) " if ids is not None else "") + where
-    sql = CLAIM_SQL.format(table=model._meta.db_table, among=among)
+    one = ids is not None and len(ids) == 1
+    among = ("" if ids is None else "AND id = %(id)s " if one else "AND id = ANY(%(ids)s) ") + where
+    # One named row: no ORDER BY, so that PostgreSQL reads it by its primary key (ordered, it walked the due
+    # index past every pending row of the batch to find it).
+    order = "" if one else "ORDER BY next_attempt_at, id LIMIT 1"
+    sql = before + CLAIM_SQL.format(table=model._meta.db_table, among=among, order=order)
     params = {
         **(params or {}),
         "sending": EmailStatus.SENDING,
@@ -160,12 +172,28 @@ def claim_next(model, ids=None, *, lease_seconds: int, where: str = "", params: 
         "now": now,
         "lease_end": now + datetime.timedelta(seconds=lease_seconds),
         "ids": list(ids or []),
+        "id": ids[0] if one else None,
     }
     return next(iter(model.objects.raw(sql, params)), None)
 
 
-def _claim_next(ids=None) -> OutgoingEmail | None:
-    return claim_next(OutgoingEmail, ids, lease_seconds=settings.OUTBOX_LEASE_SECONDS)
+def _claim_next(ids=None, sent_id: int | None = None) -> OutgoingEmail | None:
+    """The outbox's next row; `sent_id`: the row this worker has just sent, recorded "sent" by the same statement
+    (one round trip per email)."""
+    if sent_id is None:
+        return claim_next(OutgoingEmail, ids, lease_seconds=settings.OUTBOX_LEASE_SECONDS)
+    return claim_next(
+        OutgoingEmail,
+        ids,
+        lease_seconds=settings.OUTBOX_LEASE_SECONDS,
+        before=RECORD_SENT_SQL.format(table=OutgoingEmail._meta.db_table),
+        params={"sent": EmailStatus.SENT, "sent_id": sent_id},
+    )
+
+
+def _record_sent(row_id: int) -> None:
+    now = timezone.now()
+    OutgoingEmail.objects.filter(pk=row_id).update(status=EmailStatus.SENT, sent_at=now, last_error="", updated_at=now)
 
 
 def as_email(row: OutgoingEmail, connection=None) -> EmailMultiAlternatives:
@@ -225,10 +253,22 @@ def deliver(ids=None, *, time_budget: float | None = None) -> DeliveryResult:
     result = DeliveryResult()
     started = time.monotonic()
     mail = None
+    sent_id = None  # sent, not recorded yet: the next claim records it
+    # With `ids`, each claim names one of them, in turn: the 500 ids of a digest batch sent with each of its 500
+    # claims cost more CPU than building the emails.
+    candidates = None if ids is None else iter([int(pk) for pk in ids])
     try:
         while time_budget is None or time.monotonic() - started < time_budget:
-            row = _claim_next(ids)
+            if candidates is None:
+                row = _claim_next(sent_id=sent_id)
+            elif (candidate := next(candidates, None)) is not None:
+                row = _claim_next([candidate], sent_id=sent_id)
+            else:
+                break  # the finally records the last one sent
+            sent_id = None
             if row is None:
+                if candidates is not None:
+                    continue  # not due (sent, or taken by another sender): the next one
                 break
             try:
                 if mail is None:
@@ -244,11 +284,11 @@ def deliver(ids=None, *, time_budget: float | None = None) -> DeliveryResult:
                 if _server_unreachable(error):
                     break
                 continue
-            OutgoingEmail.objects.filter(pk=row.pk).update(
-                status=EmailStatus.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
-            )
+            sent_id = row.pk
             result.sent += 1
     finally:
+        if sent_id is not None:  # the last one (or the claim after it failed)
+            _record_sent(sent_id)
         if mail is not None:
             try:
                 mail.close()

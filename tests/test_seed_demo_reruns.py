@@ -60,3 +60,30 @@ def test_scale_adds_n_dossiers_and_five_messages_each_and_only_once():
 
     assert counts() == before
     assert "rien n'est ajouté" in again
+
+
+def test_the_scale_data_counts_its_unread_messages_like_the_triggers():
+    """The benchmark volumes are written by COPY without triggers (faster): their counters are computed after."""
+    from django.db import connection
+
+    from messaging.models import SeenCount, ThreadCount
+
+    seed(scale=40)
+    bench = Dossier.objects.filter(number__startswith="77")
+    assert ThreadCount.objects.filter(dossier__in=bench).count() == 40
+    for count in ThreadCount.objects.filter(dossier__in=bench)[:10]:
+        messages = Message.objects.filter(dossier_id=count.dossier_id)
+        assert count.messages == messages.count() == 5
+        assert count.last_message_at == max(m.created_at for m in messages)
+        assert count.establishment_id == count.dossier.employer_establishment_id
+    for seen in SeenCount.objects.filter(dossier__in=bench)[:20]:
+        written = Message.objects.filter(dossier_id=seen.dossier_id, author_id=seen.user_id).count()
+        read = (
+            MessageRead.objects.filter(message__dossier_id=seen.dossier_id, user_id=seen.user_id)
+            .exclude(message__author_id=seen.user_id)
+            .count()
+        )
+        assert seen.seen == written + read
+    with connection.cursor() as cursor:  # the triggers are back on for what follows
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"

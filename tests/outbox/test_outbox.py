@@ -179,3 +179,20 @@ def test_a_real_worker_sends_what_the_commit_published(celery_worker, settings):
     assert email.extra_headers["Message-ID"] == row.message_id
     row.refresh_from_db()
     assert row.status == EmailStatus.SENT
+
+
+def test_a_list_of_emails_is_sent_with_one_statement_each_and_only_those(settings, django_assert_num_queries):
+    """Each claim also records the email sent just before it (issue 18: one round trip per email, not two); an
+    email of the outbox that is not in the list waits for the sweeper."""
+    settings.OUTBOX_DELIVERY = "sweeper"
+    rows = [queue(f"user{n}@example.fr") for n in range(5)]
+    other = queue("ailleurs@example.fr")
+    with django_assert_num_queries(len(rows) + 1):  # five claims, then the last one recorded
+        assert services.deliver([row.pk for row in rows]).sent == 5
+    assert sorted(email.to[0] for email in mail.outbox) == sorted(row.to[0] for row in rows)
+    assert set(OutgoingEmail.objects.filter(status=EmailStatus.SENT).values_list("pk", flat=True)) == {
+        row.pk for row in rows
+    }
+    other.refresh_from_db()
+    assert other.status == EmailStatus.PENDING
+    assert all(row.sent_at for row in OutgoingEmail.objects.filter(status=EmailStatus.SENT))

@@ -1,0 +1,106 @@
+"""Where a page's server time goes: cProfile of N requests in-process (Django's test client, DEBUG off), grouped
+into SQL, templates, middleware/session and the view's own Python, plus the top functions (issue 18).
+
+    .venv/bin/python bench/profile_page.py [--url /egestion/dossiers/] [--audience company] [--runs 20]
+
+Uses the benchmark users of throughput.py (the company closest to 5 000 benchmark dossiers, the provider closest to
+2 000), after `make bench` (any --scale).
+"""
+
+import argparse
+import cProfile
+import io
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import accept_current_terms, setup_django  # noqa: E402
+
+GROUPS = {
+    "SQL (driver and wait)": ("psycopg/", "django/db/backends/"),
+    "templates": ("django/template/",),
+    "ORM (building queries, rows to objects)": ("django/db/models/",),
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="/egestion/dossiers/")
+    parser.add_argument("--audience", default="company", choices=["company", "provider"])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+    setup_django()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    settings.DEBUG = False  # no query log, as in production (the settings were read with DEBUG on: no https redirect)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    from dossier_pages import closest, user_of
+
+    from accounts.models import Role
+    from dossiers.models import Dossier
+
+    bench = Dossier.objects.filter(number__startswith="77")
+    if args.audience == "company":
+        org = closest(bench, "employer_establishment__organisation", 5000)
+        user = user_of(org["employer_establishment__organisation"], [Role.COMPANY_MANAGER, Role.COMPANY_USER])
+    else:
+        org = closest(bench.exclude(provider_establishment=None), "provider_establishment__organisation", 2000)
+        user = user_of(org["provider_establishment__organisation"], [Role.PROVIDER_REFERENT, Role.PROVIDER_USER])
+    accept_current_terms(user)
+    client = Client()
+    client.force_login(user)
+    for _ in range(3):  # warm: URL resolvers, templates, the session's consent mark
+        assert client.get(args.url, secure=True).status_code == 200
+    sql = {"queries": 0, "seconds": 0.0, "each": {}}
+
+    def timed(execute, sql_text, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql_text, params, many, context)
+        finally:
+            spent = time.perf_counter() - began
+            sql["queries"] += 1
+            sql["seconds"] += spent
+            sql["each"][sql_text[:150]] = sql["each"].get(sql_text[:150], 0.0) + spent
+
+    started = time.perf_counter()
+    with connection.execute_wrapper(timed):
+        for _ in range(args.runs):
+            client.get(args.url)
+    plain_ms = (time.perf_counter() - started) / args.runs * 1000
+    sql_ms = sql["seconds"] / args.runs * 1000
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(args.runs):
+        client.get(args.url)
+    profile.disable()
+    stats = pstats.Stats(profile)
+    total = stats.total_tt
+
+    def cumulative(file_part, function):
+        return sum(
+            ct for (file, _, name), (_, _, _, ct, _) in stats.stats.items() if file_part in file and name == function
+        )
+
+    render = cumulative("django/template/backends/django.py", "render") / total
+    print(f"{args.url} as {user.email} ({org['total']} dossiers), {args.runs} requests in-process, DEBUG off:")
+    print(f"  {plain_ms:.1f} ms per request, {sql['queries'] / args.runs:.0f} queries, {sql_ms:.1f} ms of it in SQL")
+    for spent, text in sorted(((t, q) for q, t in sql["each"].items()), reverse=True)[:3]:
+        print(f"    {spent / args.runs * 1000:6.1f} ms  {text}")
+    print(f"  rendering the templates: {render:.0%} of the profiled time (with the queries they trigger)")
+    for group, markers in GROUPS.items():
+        own = sum(tt for (file, _, _), (_, _, tt, _, _) in stats.stats.items() if any(m in file for m in markers))
+        print(f"  {group:<42} {own / total:5.0%} of the profiled time (own time)")
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
+    print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
