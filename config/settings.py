@@ -411,6 +411,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 # Calls per minute and API key (api.rate_limits; beyond: 429 with Retry-After).
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
+# Apprenticeship drafts a CFA's key may propose to employers per day (api.resources.drafts, anti-abuse).
+API_PROPOSALS_PER_DAY = env_int("API_PROPOSALS_PER_DAY", 200)
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (

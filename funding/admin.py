@@ -135,6 +135,8 @@ SUMMARY_FIELDS = [
     "employer_establishment",
     "current_step",
     "created_by",
+    "proposed_by_provider",
+    "employer_took_over_at",
     "created_at",
     "updated_at",
     "submitted_at",

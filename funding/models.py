@@ -46,6 +46,16 @@ class FundingRequestQuerySet(models.QuerySet):
             queryset = queryset.filter(employer_establishment__in=establishments)
         return queryset
 
+    def proposed_for_provider_user(self, user, establishments=None):
+        """Drafts the CFA establishments the user is attached to in oGestion proposed (optionally narrowed)."""
+        visible = Membership.objects.filter(user=user, role__in=PORTAL_ROLES[Portal.OGESTION]).values(
+            "establishment_id"
+        )
+        queryset = self.filter(proposed_by_provider__in=visible)
+        if establishments is not None:
+            queryset = queryset.filter(proposed_by_provider__in=establishments)
+        return queryset
+
     def drafts(self):
         return self.filter(status=RequestStatus.DRAFT)
 
@@ -93,6 +103,17 @@ class FundingRequest(models.Model):
         verbose_name="instruite par",
     )
     decided_at = models.DateTimeField("instruite le", null=True, blank=True)
+    # A draft a CFA's software filed through the API (oGestion key) for the employer to complete, sign and transmit.
+    proposed_by_provider = models.ForeignKey(
+        Establishment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposed_requests",
+        verbose_name="proposée par le CFA",
+    )
+    # The employer's first change of a proposed draft: from then on the CFA's key only reads it.
+    employer_took_over_at = models.DateTimeField("reprise par l'employeur le", null=True, blank=True)
 
     objects = FundingRequestQuerySet.as_manager()
 

@@ -2,7 +2,10 @@
 CERFA field ids of the spec (the ids the wizard stores), checked by the same engine (funding.referentials.
 validate_request: the wizard's errors and warnings), given its documents (common.uploads through
 funding.services.attach_document) and transmitted by funding.transmission.submit_request, like the wizard's
-"Transmettre". The employer's registry fields are the establishment's, as in the wizard."""
+"Transmettre". The employer's registry fields are the establishment's, as in the wizard.
+
+An oGestion (CFA) key proposes drafts to a member employer by its SIRET (funding.proposals): it reads and completes
+only its own proposals, until the employer takes them over, and never transmits: the employer does, in eGestion."""
 
 import datetime
 import re
@@ -10,17 +13,20 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from ninja import File, Form, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from api import scope
 from api.auth import require_write
-from api.schemas import ERRORS
+from api.schemas import ERRORS, ErreurReponse
 from dossiers.cerfa import FIELDS
-from funding import apprenticeship, services, transmission
+from funding import apprenticeship, proposals, services, transmission
 from funding.models import FundingRequest, RequestDocumentKind, RequestKind
 from funding.referentials import validate_request
 
@@ -36,6 +42,7 @@ _INT = re.compile(r"^[+-]?\d+$")
 
 class NouvelleDemande(Schema):
     etablissement: int
+    siret_employeur: str | None = None
     champs: dict[str, Any] = {}
 
 
@@ -64,6 +71,8 @@ class Demande(Schema):
     pieces_manquantes: list[str]
     dossier: str | None
     modifiee_le: datetime.datetime
+    proposee_par: int | None
+    reprise_par_employeur: bool
 
 
 class Transmission(Schema):
@@ -146,15 +155,25 @@ def draft_out(draft) -> dict:
         "pieces_manquantes": transmission.missing_documents(draft, documents) if draft.is_draft else [],
         "dossier": draft.dossier.number if draft.dossier_id else None,
         "modifiee_le": draft.updated_at,
+        "proposee_par": draft.proposed_by_provider_id,
+        "reprise_par_employeur": draft.employer_took_over_at is not None,
     }
 
 
+WRITE_ERRORS = {**ERRORS, 409: ErreurReponse, 422: ErreurReponse}
+
+
 def _draft_or_404(request, public_id) -> FundingRequest:
-    scope.company_only(request)
+    """The company's drafts for an eGestion key; for a CFA's key, only the drafts its establishments proposed."""
+    if scope.is_company(request):
+        drafts = FundingRequest.objects.for_company_user(scope.user_of(request), scope.establishment_ids(request))
+    else:
+        drafts = FundingRequest.objects.proposed_for_provider_user(
+            scope.user_of(request), scope.establishment_ids(request)
+        )
     draft = (
-        FundingRequest.objects.for_company_user(scope.user_of(request), scope.establishment_ids(request))
-        .filter(public_id=public_id, kind=RequestKind.APPRENTICESHIP)
-        .select_related("employer_establishment", "dossier")
+        drafts.filter(public_id=public_id, kind=RequestKind.APPRENTICESHIP)
+        .select_related("employer_establishment", "proposed_by_provider", "dossier")
         .first()
     )
     if draft is None:
@@ -162,12 +181,63 @@ def _draft_or_404(request, public_id) -> FundingRequest:
     return draft
 
 
-@router.post("", response={201: Demande, **ERRORS}, summary="Créer un brouillon de contrat d'apprentissage")
+def _is_conflict(exc: ValidationError) -> bool:
+    """A CFA's change of a draft the employer took over or transmitted: 409, the draft is read-only for it."""
+    return getattr(exc, "code", None) in ("taken_over", "submitted")
+
+
+def _count_proposal(request) -> None:
+    """Anti-abuse: at most API_PROPOSALS_PER_DAY drafts proposed per key and per day (counted in Redis; not applied
+    when Redis is unreachable, like the per-minute limit)."""
+    cache_key = f"api:proposals:{scope.key_of(request).pk}:{datetime.date.today().isoformat()}"
+    try:
+        cache.add(cache_key, 0, 2 * 24 * 3600)
+        count = cache.incr(cache_key)
+    except ValueError:
+        return
+    if count > settings.API_PROPOSALS_PER_DAY:
+        raise HttpError(
+            429,
+            f"Cette clé a déjà proposé {settings.API_PROPOSALS_PER_DAY} brouillons aujourd'hui : réessayez demain.",
+        )
+
+
+def _propose(request, payload) -> FundingRequest:
+    """A CFA's key: the draft is proposed to the member employer with this SIRET, by the key's CFA establishment
+    `etablissement`."""
+    provider = scope.establishments(request).filter(pk=payload.etablissement).first()
+    if provider is None:
+        raise Http404
+    if not payload.siret_employeur:
+        raise ValidationError({"siret_employeur": ["Indiquez le SIRET de l'établissement employeur."]})
+    try:
+        employer = proposals.member_employer(payload.siret_employeur)
+    except ValidationError as exc:
+        raise HttpError(422, proposals.UNKNOWN_EMPLOYER) from exc
+    _count_proposal(request)
+    try:
+        return proposals.propose_draft(
+            user=scope.user_of(request),
+            provider=provider,
+            employer=employer,
+            values_of=lambda draft: cerfa_values(draft, payload.champs),
+        )
+    except ValidationError as exc:
+        if _is_conflict(exc):
+            raise HttpError(409, exc.messages[0]) from exc
+        raise
+
+
+@router.post("", response={201: Demande, **WRITE_ERRORS}, summary="Créer un brouillon de contrat d'apprentissage")
 def create_draft(request, payload: NouvelleDemande):
     """`champs`: CERFA field id → value (text, number, boolean; null clears). The answer carries the engine's
-    `erreurs` (blocking at transmission) and `avertissements`, the messages the wizard shows."""
-    scope.company_only(request)
+    `erreurs` (blocking at transmission) and `avertissements`, the messages the wizard shows.
+
+    With a CFA's key (oGestion): `etablissement` is the proposing CFA establishment and `siret_employeur` the
+    member employer's; the CFA fields are the CFA's. The employer completes, signs and transmits in eGestion."""
     require_write(request)
+    if not scope.is_company(request):
+        return Status(201, draft_out(_propose(request, payload)))
     establishment = scope.establishments(request).filter(pk=payload.etablissement).first()
     if establishment is None:  # another organisation's, or one the key does not cover: as missing
         raise Http404
@@ -187,16 +257,24 @@ def get_draft(request, public_id: uuid.UUID):
     return draft_out(_draft_or_404(request, public_id))
 
 
-@router.patch("/{public_id}", response={200: Demande, **ERRORS}, summary="Compléter un brouillon")
+@router.patch("/{public_id}", response={200: Demande, **WRITE_ERRORS}, summary="Compléter un brouillon")
 def update_draft(request, public_id: uuid.UUID, payload: ModificationDemande):
+    """A CFA's key: its own proposal, until the employer changes or transmits it (then 409)."""
     draft = _draft_or_404(request, public_id)
     require_write(request)
+    if not scope.is_company(request):
+        try:
+            return draft_out(proposals.update_proposal(draft, cerfa_values(draft, payload.champs)))
+        except ValidationError as exc:
+            if _is_conflict(exc):
+                raise HttpError(409, exc.messages[0]) from exc
+            raise
     if not draft.is_draft:
         raise ValidationError(services.NOT_A_DRAFT)
     return draft_out(services.save_draft(draft, cerfa_values(draft, payload.champs)))
 
 
-@router.post("/{public_id}/pieces", response={201: Demande, **ERRORS}, summary="Joindre une pièce")
+@router.post("/{public_id}/pieces", response={201: Demande, **WRITE_ERRORS}, summary="Joindre une pièce")
 def attach_document(request, public_id: uuid.UUID, type: Form[str], fichier: File[UploadedFile]):
     """`type`: `cerfa` (CERFA signé), `training_agreement` (convention de formation signée) or `other`; PDF, JPEG or
     PNG, 10 Mo at most, checked like every upload of the portal (antivirus, real type, no active PDF content)."""
@@ -204,9 +282,14 @@ def attach_document(request, public_id: uuid.UUID, type: Form[str], fichier: Fil
     require_write(request)
     if type not in APPRENTICESHIP_DOCUMENTS:
         raise ValidationError({"type": ["Type de pièce inconnu : cerfa, training_agreement ou other."]})
+    by_provider = not scope.is_company(request)
     try:
-        services.attach_document(draft, kind=type, uploaded_file=fichier, user=scope.user_of(request))
+        services.attach_document(
+            draft, kind=type, uploaded_file=fichier, user=scope.user_of(request), by_provider=by_provider
+        )
     except ValidationError as exc:
+        if by_provider and _is_conflict(exc):
+            raise HttpError(409, exc.messages[0]) from exc
         raise ValidationError({"fichier": exc.messages}) from exc
     return Status(201, draft_out(draft))
 
@@ -216,5 +299,7 @@ def transmit(request, public_id: uuid.UUID):
     """Refused (400, one message per problem) while the engine reports an error or a required piece is missing."""
     draft = _draft_or_404(request, public_id)
     require_write(request)
+    if not scope.is_company(request):  # the employer's confirmation stays in the portal
+        raise PermissionDenied(proposals.TRANSMITTED_BY_EMPLOYER)
     dossier = transmission.submit_request(draft, user=scope.user_of(request))
     return Status(201, {"dossier": dossier.number, "numero_demande": dossier.request_number})

@@ -35,7 +35,8 @@ def request_list(request):
         tab = "brouillons" if counts["brouillons"] or not counts["transmises"] else "transmises"
     shown = drafts if tab == "brouillons" else submitted.order_by("-submitted_at", "-id")
     page = Paginator(
-        shown.select_related("employer_establishment", "created_by", "dossier"), REQUESTS_PER_PAGE
+        shown.select_related("employer_establishment", "created_by", "dossier", "proposed_by_provider"),
+        REQUESTS_PER_PAGE,
     ).get_page(request.GET.get("page"))
     for funding_request in page.object_list:
         funding_request.apprentice = request_subject(funding_request)
