@@ -61,6 +61,18 @@ def accepted_avenants(dossier) -> list:
     return sorted(avenants, key=lambda avenant: avenant.avenant_sequence or 0)
 
 
+def declared_rupture(dossier):
+    """The rupture the employer declared (funding.ContractRupture), or None; also for a dossier without CERFA data."""
+    return _related(dossier, "rupture")
+
+
+def accepted_end_date(dossier) -> datetime.date | None:
+    """The end date set by the last accepted avenant that sets one, or None; also without CERFA data."""
+    ends = [parse_date((avenant.data or {}).get(END)) for avenant in accepted_avenants(dossier)]
+    ends = [end for end in ends if end]
+    return ends[-1] if ends else None
+
+
 def contract_in_force(dossier) -> Contract | None:
     """The contract in force of an apprenticeship dossier; None when the dossier has no CERFA data."""
     request = _related(dossier, "funding_request")
@@ -70,7 +82,7 @@ def contract_in_force(dossier) -> Contract | None:
     data = dict(original)
     for avenant in accepted_avenants(dossier):
         data.update(avenant.data or {})
-    rupture = _related(dossier, "rupture")
+    rupture = declared_rupture(dossier)
     return Contract(
         data=data,
         starts_on=parse_date(data.get(START)),

@@ -318,18 +318,21 @@ class ContractTerms(models.Model):
 
     def following_contract_changes(self) -> "ContractTerms":
         """Saved terms with what the employer declared online since (dossiers.contract): the rupture when staff
-        entered none, and the end date of an accepted avenant when staff kept the CERFA's. Not saved: the terms
-        shown in the admin stay what staff entered."""
-        from dossiers.contract import contract_in_force
+        entered none, and the end date of an accepted avenant unless staff typed their own (one that differs from
+        the CERFA's as first transmitted). Also for a dossier without CERFA data (imported): its avenants and
+        rupture count the same. Not saved: the terms shown in the admin stay what staff entered."""
+        from dossiers.cerfa.codes import RUPTURE_FIRST_45_DAYS
+        from dossiers.contract import accepted_end_date, contract_in_force, declared_rupture
 
+        rupture = declared_rupture(self.dossier)
+        if self.ruptured_on is None and rupture is not None:
+            self.ruptured_on = rupture.rupture_date
+            self.rupture_within_45_days = rupture.reason == RUPTURE_FIRST_45_DAYS
+        new_end = accepted_end_date(self.dossier)
         contract = contract_in_force(self.dossier)
-        if contract is None:
-            return self
-        if self.ruptured_on is None and contract.ruptured_on:
-            self.ruptured_on = contract.ruptured_on
-            self.rupture_within_45_days = contract.rupture_within_45_days
-        if contract.ends_on and self.ends_on == contract.original_ends_on and contract.ends_on != self.ends_on:
-            self.ends_on = contract.ends_on
+        staff_kept_the_cerfas = contract is None or self.ends_on == contract.original_ends_on
+        if new_end and staff_kept_the_cerfas:
+            self.ends_on = new_end
         return self
 
     def npec(self):
