@@ -6,6 +6,7 @@ import datetime
 
 import icalendar
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from playwright.sync_api import expect
 
@@ -39,7 +40,7 @@ def contract_a_year_old(employer, today):
 
 
 def test_the_company_sees_its_echeances_and_subscribes_its_calendar(page, live_server):
-    today = datetime.date.today()
+    today = timezone.localdate()
     employer = EstablishmentFactory(postal_code="35000", name="BATIR 35")
     user = MembershipFactory(
         role=Role.COMPANY_MANAGER, establishment=employer, user=UserFactory(email="marie@batir35.fr")

@@ -5,6 +5,7 @@ apprenticeship contract on FACTURATION; accounting validates it in the admin and
 import datetime
 import re
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Role
@@ -76,7 +77,9 @@ def test_a_cfa_invoices_its_advance_accounting_validates_and_pays_and_the_money_
     # The CFA sees it paid, and the remittance advice's line leads to the invoice.
     log_in(page, referent.email, "ogestion")
     page.goto(f"/ogestion/dossiers/{dossier.number}/facturation/")
-    expect(page.locator("#facture-fa-2026-0042")).to_contain_text(f"Payée (VIR777 du {TODAY:%d/%m/%Y})")
+    expect(page.locator("#facture-fa-2026-0042")).to_contain_text(
+        f"Payée (VIR777 du {timezone.localdate():%d/%m/%Y})"
+    )  # the payment day, after midnight too
     page.get_by_role("link", name="Consulter mes règlements").first.click()
     page.get_by_role("link", name="VIR777", exact=True).click()
     page.get_by_role("link", name="FA-2026-0042").click()

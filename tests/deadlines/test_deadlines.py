@@ -60,7 +60,7 @@ def test_receipt_starts_the_opcos_20_days_and_the_decision_ends_them(employer, c
 
     instruction.mark_received(dossier, case_manager)
     (decision,) = rows(dossier, DeadlineKind.DECISION)
-    received = DossierStatusChange.objects.get(dossier=dossier).changed_at.date()
+    received = timezone.localdate(DossierStatusChange.objects.get(dossier=dossier).changed_at)
     assert decision.date == received + datetime.timedelta(days=20)
     assert not decision.is_done and decision.for_case_manager
 

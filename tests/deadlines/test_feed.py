@@ -7,6 +7,7 @@ import datetime
 import icalendar
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from deadlines import ics, services
 from deadlines.models import Deadline
@@ -53,7 +54,7 @@ def parse_ics(body: bytes) -> list[dict]:
 def upcoming_contract(employer):
     """A contract starting on a Monday a few weeks from now (the feed shows the recent past and the future), the
     apprentice 18 already: the pay rises at the first anniversary (51 % of the SMIC)."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     start = today + datetime.timedelta(days=28 - today.weekday())
     end = start.replace(year=start.year + 2) - datetime.timedelta(days=1)
     return apprenticeship_dossier(

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from dossiers.models import Document, DocumentDirection, DossierStatus, Scheme
@@ -21,7 +22,7 @@ def numbers(response):
 
 
 def test_the_list_shows_open_dossiers_with_tab_counts(client, company_user, establishment, dossier):
-    DossierFactory(employer_establishment=establishment, closed=True, end_date=datetime.date.today())
+    DossierFactory(employer_establishment=establishment, closed=True, end_date=timezone.localdate())
     DossierFactory()  # another company's
     client.force_login(company_user)
     response = client.get(LIST)
@@ -40,8 +41,8 @@ def test_closed_dossiers_stay_visible_for_six_years(client, company_user, establ
     recent = DossierFactory(
         employer_establishment=establishment,
         status=DossierStatus.CLOSED,
-        start_date=datetime.date.today() - datetime.timedelta(days=6 * 365),
-        end_date=datetime.date.today() - datetime.timedelta(days=5 * 365),
+        start_date=timezone.localdate() - datetime.timedelta(days=6 * 365),
+        end_date=timezone.localdate() - datetime.timedelta(days=5 * 365),
     )
     DossierFactory(
         employer_establishment=establishment,
@@ -218,7 +219,7 @@ def test_the_csv_export_holds_the_filtered_list(client, company_user, establishm
 
 
 def test_the_xlsx_export_holds_the_filtered_list(client, company_user, establishment, dossier):
-    DossierFactory(employer_establishment=establishment, closed=True, end_date=datetime.date.today())
+    DossierFactory(employer_establishment=establishment, closed=True, end_date=timezone.localdate())
     client.force_login(company_user)
     response = client.get(reverse("egestion:dossier_export", args=["xlsx"]), {"onglet": "en-cours"})
     assert response.status_code == 200

@@ -7,11 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import DossierFactory
 
 # Finished dossiers a company still sees (within the 6 years of dossiers.models.history_cutoff).
-RECENT = {"start_date": datetime.date.today() - datetime.timedelta(days=200), "end_date": datetime.date.today()}
+RECENT = {"start_date": timezone.localdate() - datetime.timedelta(days=200), "end_date": timezone.localdate()}
 
 
 def dossier_counts(client, url, params):

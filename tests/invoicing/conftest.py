@@ -2,6 +2,13 @@ import pytest
 
 from accounts.models import Role
 from tests.factories import MembershipFactory, ProviderEstablishmentFactory
+from tests.invoicing.helpers import on_today
+
+
+@pytest.fixture(autouse=True)
+def _on_today():
+    with on_today():
+        yield
 
 
 @pytest.fixture

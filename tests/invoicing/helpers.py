@@ -1,8 +1,10 @@
 """Helpers of the invoicing tests: a CFA user, an apprenticeship dossier with its contract terms, an invoice."""
 
+import contextlib
 import datetime
 from decimal import Decimal
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -12,6 +14,15 @@ from tests.factories import TINY_PDF, DossierFactory
 
 D = Decimal
 TODAY = timezone.localdate()
+
+
+@contextlib.contextmanager
+def on_today():
+    """Keep the clock on TODAY, read once at import: a run that crosses midnight in Paris would otherwise compare
+    TODAY with the next day's dates (the clock still ticks, from noon)."""
+    noon = datetime.datetime.combine(TODAY, datetime.time(12), tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(noon, tick=True):
+        yield
 
 
 def pdf(name="facture.pdf"):
