@@ -127,7 +127,7 @@ def test_the_list_links_lead_where_url_led(logged_in, manager):
     ("name", "args"),
     [
         ("egestion:dossier", ["31000042.01"]),
-        ("egestion:dossier", ["un numéro/étrange&"]),
+        ("egestion:dossier", ["un numéro étrange&?#"]),
         ("egestion:dossier_message", ["31000042.01", 17]),
         ("egestion:dossier_tab", ["31000042.01", "documents-emis"]),
         ("egestion:request_resume", ["7f0c1a52-3c1e-4f5e-9d3a-2b8f0f6c1d10"]),
@@ -135,8 +135,6 @@ def test_the_list_links_lead_where_url_led(logged_in, manager):
     ],
 )
 def test_a_url_pattern_filled_gives_the_url_reverse_gives(name, args):
-    if "/" in args[0]:
-        pytest.skip("a slash is refused by the str converter")
     filled = url_pattern(name, len(args))
     for arg in args:
         filled = fill(filled, arg)
