@@ -6,6 +6,7 @@ import pytest
 from django import urls
 from django.urls import reverse
 
+from accounts.access import entity_session_key
 from accounts.models import Role
 from common import context_processors
 from common.templatetags.portal import fill, url_pattern
@@ -166,3 +167,39 @@ def test_the_menu_is_reversed_once_and_shows_admin_entries_to_administrators_onl
 def test_the_active_menu_entry_is_still_marked(logged_in):
     html = logged_in.get(reverse("egestion:dossiers")).content.decode()
     assert f'<a class="portal-nav__link" href="{reverse("egestion:dossiers")}" aria-current="page">' in html
+
+
+def users_link_shown(client, portal) -> bool:
+    html = client.get(reverse(f"{portal}:home")).content.decode()
+    assert f'href="{reverse(f"{portal}:dossiers")}"' in html  # the menu is there
+    return f'href="{reverse(f"{portal}:users")}"' in html
+
+
+@pytest.mark.parametrize(
+    ("portal", "admin_traits", "user_traits"),
+    [
+        ("egestion", {"company_manager": True}, {"company_user": True}),
+        ("ogestion", {"provider_referent": True}, {"provider_user": True}),
+    ],
+)
+def test_a_menu_cached_for_an_administrator_never_reaches_a_non_administrator(
+    client, db, portal, admin_traits, user_traits
+):
+    """The per-process menu is keyed by the role, and by nothing else: it must not carry "Gérer les utilisateurs"
+    from the manager (or référent) who filled it to the next user, nor to the same person looking at an
+    establishment where they are not an administrator."""
+    context_processors.menu_links.cache_clear()
+    admin = MembershipFactory(**admin_traits)
+    client.force_login(admin.user)
+    assert users_link_shown(client, portal)
+
+    client.force_login(MembershipFactory(**user_traits).user)
+    assert not users_link_shown(client, portal)
+
+    # The administrator is a plain user of a second establishment: narrowed to it, no admin entry.
+    second = MembershipFactory(user=admin.user, **user_traits)
+    client.force_login(admin.user)
+    session = client.session
+    session[entity_session_key(portal)] = second.establishment_id
+    session.save()
+    assert not users_link_shown(client, portal)
