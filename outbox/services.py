@@ -187,6 +187,9 @@ def _claim_next(ids=None, sent_id: int | None = None) -> OutgoingEmail | None:
         ids,
         lease_seconds=settings.OUTBOX_LEASE_SECONDS,
         before=RECORD_SENT_SQL.format(table=OutgoingEmail._meta.db_table),
+        # The claim reads the rows as they were before the WITH recorded this one: with its lease run out (a slow
+        # SMTP answer) it would be claimed again, and of two updates of one row in one statement either may win.
+        where="AND id <> %(sent_id)s",
         params={"sent": EmailStatus.SENT, "sent_id": sent_id},
     )
 

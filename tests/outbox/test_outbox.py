@@ -89,6 +89,19 @@ def test_a_row_left_sending_by_a_dead_worker_is_sent_again_after_its_lease_with_
     assert email.extra_headers["Message-ID"] == row.message_id
 
 
+def test_a_row_sent_after_its_lease_ran_out_is_recorded_sent_not_claimed_again_by_the_same_statement(settings):
+    """The claim that records the row just sent must not take that row back: a slow SMTP answer lets its lease run
+    out, and one statement updating the same row twice leaves PostgreSQL free to keep either update."""
+    settings.OUTBOX_DELIVERY = "sweeper"
+    row = queue()
+    claimed = services._claim_next()
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS + 1)):
+        assert services._claim_next(sent_id=claimed.pk) is None
+        row.refresh_from_db()
+        assert row.status == EmailStatus.SENT and row.attempts == 1
+        assert services.deliver().sent == 0
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_senders_send_each_email_once(settings):
     settings.OUTBOX_DELIVERY = "sweeper"
