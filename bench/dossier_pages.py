@@ -11,7 +11,7 @@ those sizes (the busiest ones when none is that big).
 
 import argparse
 
-from harness import accept_current_terms, report, setup_django, time_page
+from harness import accept_current_terms, logged_in_client, setup_django, time_pages
 
 
 def closest(queryset, field, size):
@@ -48,7 +48,6 @@ def main():
     setup_django()
     from django.conf import settings
     from django.db.models import Count
-    from django.test import Client
     from django.test.utils import override_settings
 
     from accounts.models import Role
@@ -75,29 +74,36 @@ def main():
     scheme = Dossier.objects.for_company_user(company_user).values_list("scheme", flat=True).first()
 
     with override_settings(DEBUG=True, ALLOWED_HOSTS=["testserver"]):
-        client = Client()
-        client.force_login(company_user)
-        for label, url in (
-            ("eGestion list, page 1", "/egestion/dossiers/"),
-            ("eGestion list, filtered + sorted", f"/egestion/dossiers/?dispositif={scheme}&tri=ville"),
-            ("eGestion list, HISTORIQUE page 3", "/egestion/dossiers/?onglet=historique&page=3"),
-        ):
-            samples, queries = time_page(client, url, runs=args.runs)
-            report(f"{label} ({company['total']} dossiers)", samples, queries, target_p95=100)
-        samples, queries = time_page(client, f"/egestion/dossiers/{busiest[0]}/onglet/messages/", runs=args.runs)
-        report(f"eGestion dossier + {busiest[1]} messages", samples, queries, target_p95=60)
-        samples, queries = time_page(client, "/egestion/messagerie/", runs=args.runs)
-        report("eGestion Messagerie", samples, queries)
-
-        client = Client()
-        client.force_login(provider_user)
-        for label, url in (
-            ("oGestion list, page 1", "/ogestion/dossiers/"),
-            ("oGestion list, TOTAL sorted by company", "/ogestion/dossiers/?onglet=total&tri=entreprise"),
-            ("oGestion list, trainee filter", "/ogestion/dossiers/?stagiaire=martin"),
-        ):
-            samples, queries = time_page(client, url, runs=args.runs)
-            report(f"{label} ({provider['total']} dossiers)", samples, queries, target_p95=100)
+        client = logged_in_client(company_user)
+        time_pages(
+            client,
+            (
+                ("eGestion list, page 1", "/egestion/dossiers/"),
+                ("eGestion list, filtered + sorted", f"/egestion/dossiers/?dispositif={scheme}&tri=ville"),
+                ("eGestion list, HISTORIQUE page 3", "/egestion/dossiers/?onglet=historique&page=3"),
+            ),
+            runs=args.runs,
+            suffix=f" ({company['total']} dossiers)",
+            target_p95=100,
+        )
+        time_pages(
+            client,
+            [(f"eGestion dossier + {busiest[1]} messages", f"/egestion/dossiers/{busiest[0]}/onglet/messages/")],
+            runs=args.runs,
+            target_p95=60,
+        )
+        time_pages(client, [("eGestion Messagerie", "/egestion/messagerie/")], runs=args.runs)
+        time_pages(
+            logged_in_client(provider_user),
+            (
+                ("oGestion list, page 1", "/ogestion/dossiers/"),
+                ("oGestion list, TOTAL sorted by company", "/ogestion/dossiers/?onglet=total&tri=entreprise"),
+                ("oGestion list, trainee filter", "/ogestion/dossiers/?stagiaire=martin"),
+            ),
+            runs=args.runs,
+            suffix=f" ({provider['total']} dossiers)",
+            target_p95=100,
+        )
     print(f"database: {settings.DATABASES['default']['NAME']}")
 
 

@@ -53,6 +53,22 @@ def time_page(client, url, *, runs=50, warmup=5):
     return samples, len(connection.queries)
 
 
+def logged_in_client(user):
+    """Django's test client with `user` logged in (pages served in-process)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def time_pages(client, pages, *, runs, suffix="", target_p95=None):
+    """time_page then report for each (label, url) of `pages`; `suffix` ends every label (the volumes)."""
+    for label, url in pages:
+        samples, queries = time_page(client, url, runs=runs)
+        report(f"{label}{suffix}", samples, queries, target_p95=target_p95)
+
+
 def report(name, samples, queries=None, target_p95=None):
     p50, p95 = percentile(samples, 0.50), percentile(samples, 0.95)
     verdict = ""

@@ -11,7 +11,7 @@ apprenticeship dossier with the most invoices. Each page must read the same numb
 
 import argparse
 
-from harness import accept_current_terms, report, setup_django, time_page
+from harness import accept_current_terms, logged_in_client, setup_django, time_pages
 
 
 def main():
@@ -21,7 +21,6 @@ def main():
     setup_django()
     from django.conf import settings
     from django.db.models import Count
-    from django.test import Client
     from django.test.utils import override_settings
 
     from accounts.models import Membership, Role
@@ -54,18 +53,21 @@ def main():
         f"{ContractTerms.objects.filter(dossier__provider_establishment__organisation=organisation).count()} contracts"
     )
     with override_settings(DEBUG=True, ALLOWED_HOSTS=["testserver"]):
-        client = Client()
-        client.force_login(referent)
-        for label, url in (
-            ("Money view", "/ogestion/tableau-de-bord-financier/"),
-            ("Money view, XLSX export", "/ogestion/tableau-de-bord-financier/export.xlsx"),
-            ("oGestion home (money panel)", "/ogestion/"),
-        ):
-            samples, queries = time_page(client, url, runs=args.runs)
-            report(f"{label} ({counts})", samples, queries, target_p95=300)
+        client = logged_in_client(referent)
+        time_pages(
+            client,
+            (
+                ("Money view", "/ogestion/tableau-de-bord-financier/"),
+                ("Money view, XLSX export", "/ogestion/tableau-de-bord-financier/export.xlsx"),
+                ("oGestion home (money panel)", "/ogestion/"),
+            ),
+            runs=args.runs,
+            suffix=f" ({counts})",
+            target_p95=300,
+        )
         if dossier:
-            samples, queries = time_page(client, f"/ogestion/dossiers/{dossier[0]}/facturation/", runs=args.runs)
-            report(f"FACTURATION ({dossier[1]} invoices)", samples, queries, target_p95=300)
+            page = (f"FACTURATION ({dossier[1]} invoices)", f"/ogestion/dossiers/{dossier[0]}/facturation/")
+            time_pages(client, [page], runs=args.runs, target_p95=300)
     print(f"database: {settings.DATABASES['default']['NAME']}")
 
 
