@@ -69,8 +69,10 @@ def production_environment(sql_log):
     return env
 
 
-def start_gunicorn(app, port, env, log_path):
+def start_gunicorn(app, port, env, log_path, *, production_config=False):
     command = [str(GUNICORN), "--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"]
+    if production_config:  # the production image's hooks (config/gunicorn.py: WeasyPrint warmed up per worker)
+        command += ["--config", str(ROOT / "config" / "gunicorn.py")]
     # A control socket of its own (gunicorn's default path is shared by every gunicorn of the machine).
     command += ["--control-socket", f"{log_path}.ctl", "--timeout", "120"]
     command += ["--chdir", str(ROOT), "--error-logfile", str(log_path), app]
@@ -300,7 +302,7 @@ def main():
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     portal_port, bare_port = free_port(), free_port()
     servers = [
-        start_gunicorn("bench.sql_log:application", portal_port, env, f"{work}/portal.log"),
+        start_gunicorn("bench.sql_log:application", portal_port, env, f"{work}/portal.log", production_config=True),
         start_gunicorn("bench.bare_app:application", bare_port, env, f"{work}/bare.log"),
     ]
     try:
