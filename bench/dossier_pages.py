@@ -41,15 +41,9 @@ def user_of(organisation_id, roles):
     return membership.user
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=50)
-    args = parser.parse_args()
-    setup_django()
-    from django.conf import settings
-    from django.db.models import Count
-    from django.test.utils import override_settings
-
+def benchmark_audiences():
+    """The company closest to 5 000 benchmark dossiers and the provider closest to 2 000 (their counts), with a
+    user of each: the audiences of the page benches (this script, throughput.py)."""
     from accounts.models import Role
     from dossiers.models import Dossier
 
@@ -62,6 +56,21 @@ def main():
     provider_user = user_of(
         provider["provider_establishment__organisation"], [Role.PROVIDER_REFERENT, Role.PROVIDER_USER]
     )
+    return company, provider, company_user, provider_user
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    setup_django()
+    from django.conf import settings
+    from django.db.models import Count
+    from django.test.utils import override_settings
+
+    from dossiers.models import Dossier
+
+    company, provider, company_user, provider_user = benchmark_audiences()
     for user in (company_user, provider_user):
         accept_current_terms(user)
     busiest = (

@@ -167,20 +167,12 @@ def benchmark_pages():
     """The pages of issue 18 for the benchmark users, and a session cookie per audience."""
     from admin_pages import staff_user
     from django.db.models import Count
-    from dossier_pages import closest, user_of
+    from dossier_pages import benchmark_audiences
 
-    from accounts.models import Role, User
+    from accounts.models import User
     from dossiers.models import Dossier
 
-    bench = Dossier.objects.filter(number__startswith="77")
-    if not bench.exists():
-        raise SystemExit("No benchmark dossiers: seed the benchmark volumes first (make bench).")
-    company = closest(bench, "employer_establishment__organisation", 5000)
-    provider = closest(bench.filter(provider_establishment__isnull=False), "provider_establishment__organisation", 2000)
-    company_user = user_of(company["employer_establishment__organisation"], [Role.COMPANY_MANAGER, Role.COMPANY_USER])
-    provider_user = user_of(
-        provider["provider_establishment__organisation"], [Role.PROVIDER_REFERENT, Role.PROVIDER_USER]
-    )
+    company, provider, company_user, provider_user = benchmark_audiences()
     busiest_manager = (
         Dossier.objects.exclude(case_manager=None).values("case_manager").annotate(n=Count("id")).order_by("-n").first()
     )
