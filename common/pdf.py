@@ -55,7 +55,7 @@ def html_to_pdf(html: str) -> bytes:
 def warm_up() -> None:
     """Loads WeasyPrint and the fonts the documents use (DejaVu Sans, regular and bold) so that the first document a
     process prints is as fast as the next ones (about 2 s of CPU, most of it the import). Called once per web
-    worker (gunicorn.conf.py)."""
+    worker (config/gunicorn.py)."""
     html_to_pdf("<p style=\"font-family: 'DejaVu Sans'\">☐ <b>☒</b></p>")
 
 
