@@ -328,6 +328,47 @@ def test_an_smtp_server_that_fails_half_way_delays_the_rest_and_sends_each_once(
     assert OutgoingEmail.objects.filter(kind="digest", status=EmailStatus.SENT).count() == 5
 
 
+class WorkerKilled(BaseException):
+    """SIGKILL: nothing of the worker runs after it (no except, no finally)."""
+
+
+def test_a_worker_killed_between_the_smtp_acceptance_and_its_record_resends_that_one_email_once_after_its_lease(
+    company_user, five_users, settings
+):
+    """Exactly once holds for the digests (ledger and outbox rows); the SMTP hand-off of the email a killed worker
+    had not recorded yet is repeated once, after its lease, with the same Message-ID (receivers drop the copy)."""
+    real_claim = outbox_services._claim_next
+
+    def claim(ids=None, sent_id=None):
+        if sent_id is not None:  # the statement that would record the email just accepted
+            raise WorkerKilled
+        return real_claim(ids, sent_id=sent_id)
+
+    with (
+        mock.patch.object(outbox_services, "_claim_next", claim),
+        mock.patch.object(outbox_services, "_record_sent", lambda row_id: None),
+        pytest.raises(WorkerKilled),
+    ):
+        run_at(MONDAY)
+    [accepted] = mail.outbox
+    assert Digest.objects.filter(state=DigestState.SENT).count() == 5
+    assert OutgoingEmail.objects.filter(kind="digest").count() == 5
+
+    run_at(MONDAY + datetime.timedelta(minutes=1))  # a rerun of the period builds nothing more
+    with time_machine.travel(MONDAY + datetime.timedelta(minutes=1), tick=False):
+        outbox_services.deliver()  # the sweeper: the four others; the killed worker's row is still leased
+    assert len(mail.outbox) == 5
+    after_lease = MONDAY + datetime.timedelta(seconds=settings.OUTBOX_LEASE_SECONDS + 120)
+    with time_machine.travel(after_lease, tick=False):
+        assert outbox_services.deliver().sent == 1
+        assert outbox_services.deliver().sent == 0
+
+    assert len(mail.outbox) == 6
+    assert mail.outbox[-1].extra_headers["Message-ID"] == accepted.extra_headers["Message-ID"]
+    assert OutgoingEmail.objects.filter(kind="digest", status=EmailStatus.SENT).count() == 5
+    assert Digest.objects.count() == 5
+
+
 def crash_on_the_third_email():
     real_build, built = services.build_digest_email, []
 
