@@ -161,6 +161,25 @@ def test_the_new_messages_email(company_user, dossier, settings):
     assert settings.REGIONAL_CONTACTS_URL in html and "L'équipe Constructys" in html
 
 
+def test_what_users_typed_is_escaped_in_the_html_digest_and_kept_as_typed_in_the_text(company_user, dossier):
+    """The dossier parts are built in Python (digests.parts), not by the template engine: they escape what a
+    company, a provider or a case manager typed (message titles, document names, the course's title)."""
+    dossier.title = "R&D <b>chantier</b>"
+    dossier.save(update_fields=["title"])
+    MessageFactory(dossier=dossier, title='<img src=x onerror="alert(1)"> & co', created_at=SATURDAY)
+    DocumentFactory(dossier=dossier, name="<script>alert(1)</script>.pdf", uploaded_at=SATURDAY)
+
+    run_at(MONDAY)
+
+    html = "".join(html_of(email) for email in mail.outbox)
+    assert "<img src=x" not in html and "<script>" not in html and "<b>chantier" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; co" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;.pdf" in html
+    assert "R&amp;D &lt;b&gt;chantier&lt;/b&gt;" in html
+    text = "".join(email.body for email in mail.outbox)
+    assert '« <img src=x onerror="alert(1)"> & co »' in text and "    - <script>alert(1)</script>.pdf" in text
+
+
 def test_the_new_documents_email_has_one_table_per_dossier_and_one_row_per_document(
     company_user, dossier, establishment
 ):
