@@ -12,7 +12,7 @@ the volume (no full count of the table: an unfiltered list shows PostgreSQL's ro
 
 import argparse
 
-from harness import report, setup_django, time_page
+from harness import logged_in_client, report, setup_django, time_page
 
 BENCH_STAFF = "bench.admin@constructys.fr"
 
@@ -39,7 +39,6 @@ def main():
     setup_django()
     from django.conf import settings
     from django.db.models import Count
-    from django.test import Client
     from django.test.utils import override_settings
 
     from dossiers.models import Dossier, Enrolment
@@ -73,8 +72,7 @@ def main():
     ]
     print(f"{total} dossiers")
     with override_settings(DEBUG=True, ALLOWED_HOSTS=["testserver"]):
-        client = Client()
-        client.force_login(superuser)
+        client = logged_in_client(superuser)
         for label, url in pages:
             samples, queries = time_page(client, url, runs=args.runs, warmup=2)
             report(label, samples, queries, target_p95=300)
@@ -82,8 +80,7 @@ def main():
             from accounts.models import User
 
             manager = staff_user(User.objects.get(pk=busiest_manager["case_manager"]).email)
-            client = Client()
-            client.force_login(manager)
+            client = logged_in_client(manager)
             samples, queries = time_page(client, f"{base}?gestionnaire=moi", runs=args.runs, warmup=2)
             report(f"case manager queue ({busiest_manager['n']} dossiers)", samples, queries, target_p95=300)
     print(f"database: {settings.DATABASES['default']['NAME']}")

@@ -9,7 +9,7 @@ user's scope: the busiest benchmark company user is the worst case.
 
 import argparse
 
-from harness import accept_current_terms, report, setup_django, time_page
+from harness import accept_current_terms, logged_in_client, report, setup_django, time_page
 
 
 def main():
@@ -18,7 +18,6 @@ def main():
     args = parser.parse_args()
     setup_django()
     from django.conf import settings
-    from django.test import Client
     from django.test.utils import override_settings
 
     from accounts.models import User
@@ -38,8 +37,7 @@ def main():
                 else Dossier.objects.for_provider_user(user)
             ).count()
             accept_current_terms(user)
-            client = Client()
-            client.force_login(user)
+            client = logged_in_client(user)
             samples, queries = time_page(client, url, runs=args.runs)
             report(f"{url} ({scope} dossiers in scope)", samples, queries)
     print(f"database: {settings.DATABASES['default']['NAME']}")

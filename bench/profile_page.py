@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import accept_current_terms, setup_django  # noqa: E402
+from harness import accept_current_terms, logged_in_client, setup_django  # noqa: E402
 
 GROUPS = {
     "SQL (driver and wait)": ("psycopg/", "django/db/backends/"),
@@ -36,7 +36,6 @@ def main():
     setup_django()
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
 
     settings.DEBUG = False  # no query log, as in production (the settings were read with DEBUG on: no https redirect)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -53,8 +52,7 @@ def main():
         org = closest(bench.exclude(provider_establishment=None), "provider_establishment__organisation", 2000)
         user = user_of(org["provider_establishment__organisation"], [Role.PROVIDER_REFERENT, Role.PROVIDER_USER])
     accept_current_terms(user)
-    client = Client()
-    client.force_login(user)
+    client = logged_in_client(user)
     for _ in range(3):  # warm: URL resolvers, templates, the session's consent mark
         assert client.get(args.url, secure=True).status_code == 200
     sql = {"queries": 0, "seconds": 0.0, "each": {}}

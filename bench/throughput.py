@@ -30,7 +30,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import ROOT, accept_current_terms, setup_django
+from harness import ROOT, accept_current_terms, logged_in_client, setup_django
 
 SECRET_KEY = "bench-throughput-secret-key-not-used-anywhere-else-0123456789"
 WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
@@ -141,10 +141,8 @@ def read_sql_log(path):
 
 def session_cookie(user):
     from django.conf import settings
-    from django.test import Client
 
-    client = Client()
-    client.force_login(user)
+    client = logged_in_client(user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
