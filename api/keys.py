@@ -100,12 +100,14 @@ def revoke_key(key: ApiKey, *, actor) -> ApiKey:
 
 
 def key_scope(key: ApiKey) -> list[int]:
-    """The establishments the key may read today: those chosen for it that its creator still reaches in the key's
-    portal (active membership of an active user). Empty when the creator was deactivated or left them."""
+    """The establishments the key may read today: those chosen for it that its creator still manages in the key's
+    portal (active account manager or référent membership of an active user). Empty when the creator was
+    deactivated, left them, or was demoted: a plain user may neither create nor revoke a key (api.views), so a key
+    they could no longer revoke must not outlive their managing role."""
     chosen = [e.pk for e in key.establishments.all()]
     return sorted(
         Membership.objects.for_portal(Portal(key.portal))
-        .filter(user_id=key.created_by_id, establishment_id__in=chosen)
+        .filter(user_id=key.created_by_id, establishment_id__in=chosen, role__in=ADMIN_ROLES)
         .values_list("establishment_id", flat=True)
         .distinct()
     )

@@ -46,6 +46,11 @@ def access_page(request, portal):
     form = ApiKeyForm(request.POST if request.method == "POST" else None, establishments=establishments)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        pending = request.session.get(NEW_KEY_SESSION_KEY)
+        if pending and pending.get("name") == data["name"]:
+            # A second click on "Créer la clé" before the first answer came back: that key exists and its secret
+            # waits to be shown; a second key would replace it, leaving the first one active and never seen.
+            return redirect(f"{portal}:api_access")
         new = keys.create_key(
             user=request.user,
             portal=portal,
@@ -57,7 +62,7 @@ def access_page(request, portal):
         )
         # POST → redirect → GET, so that a reload does not create a second key. The secret waits in the session
         # (server side) until that GET, which takes it out: it is shown once, then exists nowhere in clear.
-        request.session[NEW_KEY_SESSION_KEY] = {"id": new.key.pk, "secret": new.secret}
+        request.session[NEW_KEY_SESSION_KEY] = {"id": new.key.pk, "name": new.key.name, "secret": new.secret}
         return redirect(f"{portal}:api_access")
     new_key = None
     if request.method == "GET" and NEW_KEY_SESSION_KEY in request.session:

@@ -77,6 +77,11 @@ def endpoint_create(request, portal):
     form = EndpointForm(request.POST or None, organisations=request.webhook_organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        pending = request.session.get(SECRET_SESSION_KEY)
+        if pending and pending.get("url") == data["url"]:
+            # A second click on "Enregistrer" before the first answer: that endpoint exists and its secret waits to
+            # be shown; a second one would sign every event twice, once with a secret nobody saw.
+            return redirect(f"{portal}:webhook", pk=pending["pk"])
         try:
             endpoint = services.create_endpoint(
                 form.chosen_organisation(),
@@ -89,7 +94,7 @@ def endpoint_create(request, portal):
             form.add_error(None, error)
         else:
             # Shown once, on the next page, then forgotten by the session.
-            request.session[SECRET_SESSION_KEY] = {"pk": endpoint.pk, "secret": endpoint.secret}
+            request.session[SECRET_SESSION_KEY] = {"pk": endpoint.pk, "url": endpoint.url, "secret": endpoint.secret}
             return redirect(f"{portal}:webhook", pk=endpoint.pk)
     return render(request, "webhooks/endpoint_form.html", portal_context(portal, form=form))
 

@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from accounts.models import Portal, Role
 from api import keys
+
+# The wizard tests' company, establishment, manager and sample referentials, for the drafts and proposals tests.
+from tests.egestion.requests.conftest import company, establishment, referentials, user  # noqa: F401
 from tests.factories import (
     CompanyFactory,
     DocumentFactory,
@@ -25,12 +28,12 @@ from tests.factories import (
 
 @pytest.fixture
 def world():
-    company = CompanyFactory(name="MACONNERIE API")
+    company = CompanyFactory(name="MACONNERIE API")  # noqa: F811 (not the fixture)
     rennes = EstablishmentFactory(organisation=company, name="MACONNERIE API RENNES", city="RENNES")
     brest = EstablishmentFactory(organisation=company, name="MACONNERIE API BREST", city="BREST")
     manager = UserFactory(email="gestion@maconnerie-api.fr", first_name="Anne", last_name="Gestion")
-    for establishment in (rennes, brest):
-        MembershipFactory(user=manager, establishment=establishment, role=Role.COMPANY_MANAGER)
+    for place in (rennes, brest):
+        MembershipFactory(user=manager, establishment=place, role=Role.COMPANY_MANAGER)
     provider = ProviderFactory(name="CFA API")
     cfa = ProviderEstablishmentFactory(organisation=provider, name="CFA API", cfa=True)
     referent = UserFactory(email="referent@cfa-api.fr")
@@ -73,7 +76,7 @@ def world():
     }
 
 
-def make_key(user, portal, establishments, *, scope="write", days=30):
+def make_key(user, portal, establishments, *, scope="write", days=30):  # noqa: F811
     allowed = list(establishments)
     return keys.create_key(
         user=user,

@@ -7,8 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import AccountEvent, AccountEventKind
+from accounts.models import AccountEvent, AccountEventKind, Portal, Role
 from api.models import ApiKey
+from tests.factories import MembershipFactory
+
+from .conftest import make_key
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +51,39 @@ def test_a_manager_creates_a_key_whose_secret_is_shown_once(client, world):
     # The key works, and its last use appears.
     assert client.get("/api/v1/dossiers", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
     assert "Jamais" not in text(client.get("/egestion/mon-compte/acces-api/"))
+
+
+def test_a_second_click_on_create_makes_one_key_whose_secret_is_shown(client, world):
+    client.force_login(world["manager"])
+    first = client.post("/egestion/mon-compte/acces-api/", form_data([world["rennes"]]))
+    second = client.post("/egestion/mon-compte/acces-api/", form_data([world["rennes"]]))
+    assert first.status_code == second.status_code == 302
+
+    page = text(client.get(second.url))
+    key = ApiKey.objects.get()
+    assert f"ctys_{key.prefix}_" in page and "Copiez cette clé maintenant" in page
+    # Once shown, the same form again is a new key.
+    assert client.post("/egestion/mon-compte/acces-api/", form_data([world["rennes"]])).status_code == 302
+    assert ApiKey.objects.count() == 2
+
+
+@pytest.mark.parametrize("portal", ["egestion", "ogestion"])
+def test_a_plain_user_can_neither_create_nor_revoke_a_key(client, world, portal):
+    """A company user (not the manager) or a provider user (not the référent) of the manager's or référent's own
+    establishment: 403 on every action, nothing made."""
+    establishment = world["rennes"] if portal == "egestion" else world["cfa"]
+    role = Role.COMPANY_USER if portal == "egestion" else Role.PROVIDER_USER
+    user = MembershipFactory(establishment=establishment, role=role).user
+    managers_key = make_key(world["manager"], Portal.EGESTION, [world["rennes"]]).key
+    client.force_login(user)
+
+    created = client.post(f"/{portal}/mon-compte/acces-api/", form_data([establishment]))
+    revoked = client.post(f"/{portal}/mon-compte/acces-api/{managers_key.pk}/revoquer/")
+
+    assert created.status_code == revoked.status_code == 403
+    assert list(ApiKey.objects.all()) == [managers_key]
+    managers_key.refresh_from_db()
+    assert managers_key.revoked_at is None
 
 
 def test_a_key_cannot_cover_another_organisations_establishment(client, world):

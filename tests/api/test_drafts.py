@@ -4,16 +4,14 @@ in the wizard transmits the same dossier as one typed in the wizard."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
-from accounts.models import Portal, Role
+from accounts.models import Portal
 from dossiers.cerfa import FIELDS
 from egestion.requests.apprenticeship.forms import STEPS
-from egestion.requests.apprenticeship.views import readonly_fields
 from funding.models import FundingRequest, RequestStatus
 from funding.referentials import validate_request
-from tests.egestion.requests.utils import SAMPLE_CFA_UAI, SAMPLE_CFD, step_url, submit, valid_data
-from tests.factories import CompanyFactory, EstablishmentFactory, MembershipFactory, UserFactory, minimal_pdf
+from tests.egestion.requests.utils import step_url, type_steps, valid_data
+from tests.factories import minimal_pdf
 
 from .conftest import make_key
 
@@ -23,63 +21,10 @@ API_STEPS = ("employeur", "apprenti", "maitres")  # typed by the CFA's or the co
 
 
 @pytest.fixture
-def establishment():
-    company = CompanyFactory(name="MACONNERIE DURAND")
-    return EstablishmentFactory(
-        organisation=company,
-        name="MACONNERIE DURAND",
-        address_line1="12 bis rue des Tanneurs",
-        address_line2="",
-        postal_code="35000",
-        city="RENNES",
-    )
-
-
-@pytest.fixture
-def user(establishment):
-    user = UserFactory(email="claire.durand@maconnerie-durand.fr", first_name="Claire", last_name="Durand")
-    MembershipFactory(user=user, establishment=establishment, role=Role.COMPANY_MANAGER)
-    return user
-
-
-@pytest.fixture
-def referentials():
-    call_command("load_referentials", "--sample", verbosity=0)
-
-
-@pytest.fixture
 def api(client, user, establishment):
     from .conftest import Caller
 
     return Caller(client, make_key(user, Portal.EGESTION, [establishment]).secret)
-
-
-def as_posted(field_id, value):
-    cerfa_field = FIELDS[field_id]
-    if cerfa_field.type == "bool":
-        if cerfa_field.must_be_true:
-            return "on" if value else None
-        return "true" if value else "false"
-    return str(value)
-
-
-def type_steps(client, draft, data, slugs):
-    """Type the steps `slugs` of the wizard as a user would (test_transmission's whole path)."""
-    for step in STEPS:
-        if not step.groups or step.slug not in slugs:
-            continue
-        changes = {}
-        for field_id in [f for f in step.field_ids if f not in readonly_fields(draft, step.slug)]:
-            if field_id in data:
-                changes[field_id] = as_posted(field_id, data[field_id])
-            elif FIELDS[field_id].must_be_true:
-                changes[field_id] = None
-        if step.slug == "formation":
-            submit(client, draft, "formation", "save", q_cfa=SAMPLE_CFA_UAI)
-            client.post(step_url(draft, "formation"), {"select": f"cfa:{SAMPLE_CFA_UAI}"})
-            client.post(step_url(draft, "formation"), {"select": f"diplome:{SAMPLE_CFD}"})
-        response = submit(client, draft, step.slug, "next", **changes)
-        assert response.status_code == 302, (step.slug, response.content.decode()[:3000])
 
 
 def attach_and_transmit(client, draft):

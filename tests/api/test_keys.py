@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import AccountEvent, AccountEventKind, Membership, Portal
+from accounts.models import AccountEvent, AccountEventKind, Membership, Portal, Role
 from api import keys
 from api.models import ApiKey
 from messaging.models import Message, MessageRead
@@ -82,6 +82,22 @@ def test_a_key_follows_its_creator_leaving_an_establishment(world, company_key, 
     Membership.objects.filter(user=world["manager"], establishment=world["brest"]).update(is_active=False)
     numbers = [row["numero"] for row in call(company_key).get("/api/v1/dossiers").json()["resultats"]]
     assert numbers == [world["rennes_dossier"].number]
+
+
+def test_a_key_stops_when_its_creator_is_demoted_from_manager(world, company_key, call):
+    """Demoted to plain user at Brest, the creator may no longer open "Accès API" to revoke the key: the key loses
+    Brest; demoted everywhere, it is refused."""
+    api = call(company_key)
+    Membership.objects.filter(user=world["manager"], establishment=world["brest"]).update(role=Role.COMPANY_USER)
+    numbers = [row["numero"] for row in api.get("/api/v1/dossiers").json()["resultats"]]
+    assert numbers == [world["rennes_dossier"].number]
+    Membership.objects.filter(user=world["manager"]).update(role=Role.COMPANY_USER)
+    assert api.get("/api/v1/dossiers").status_code == 401
+
+
+def test_a_provider_key_stops_when_its_creator_is_no_longer_referent(world, provider_key, call):
+    Membership.objects.filter(user=world["referent"]).update(role=Role.PROVIDER_USER)
+    assert call(provider_key).get("/api/v1/dossiers").status_code == 401
 
 
 def test_a_read_only_key_cannot_write(world, call):

@@ -5,7 +5,6 @@ employer changed the draft."""
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.test import override_settings
 
 from accounts.models import Portal, Role
@@ -14,7 +13,6 @@ from funding.models import FundingRequest, RequestStatus
 from outbox.models import OutgoingEmail
 from tests.egestion.requests.utils import SAMPLE_CFA_UAI, submit, valid_data
 from tests.factories import (
-    CompanyFactory,
     EstablishmentFactory,
     MembershipFactory,
     ProviderEstablishmentFactory,
@@ -32,27 +30,12 @@ CFA_FIELD_IDS = [field_id for field_id in FIELDS if field_id.startswith("cfa_")]
 
 
 @pytest.fixture
-def referentials_loaded():
-    call_command("load_referentials", "--sample", verbosity=0)
+def employer(establishment):
+    return establishment
 
 
 @pytest.fixture
-def employer():
-    company = CompanyFactory(name="MACONNERIE DURAND")
-    return EstablishmentFactory(
-        organisation=company,
-        name="MACONNERIE DURAND",
-        address_line1="12 bis rue des Tanneurs",
-        address_line2="",
-        postal_code="35000",
-        city="RENNES",
-    )
-
-
-@pytest.fixture
-def manager(employer):
-    user = UserFactory(email="claire.durand@maconnerie-durand.fr", first_name="Claire", last_name="Durand")
-    MembershipFactory(user=user, establishment=employer, role=Role.COMPANY_MANAGER)
+def manager(user):
     return user
 
 
@@ -91,9 +74,7 @@ def without_cfa_block(data):
     return {key: value for key, value in data.items() if key in FIELDS and not key.startswith("cfa_")}
 
 
-def test_a_cfa_proposes_the_employer_transmits_in_egestion(
-    client, cfa_api, cfa, employer, manager, referentials_loaded
-):
+def test_a_cfa_proposes_the_employer_transmits_in_egestion(client, cfa_api, cfa, employer, manager, referentials):
     data = valid_data(employer)
     response = propose(cfa_api, cfa, employer, without_cfa_block(data))
     assert response.status_code == 201, response.json()
@@ -147,7 +128,7 @@ def test_the_cfa_block_is_always_the_proposing_cfas(cfa_api, cfa, employer, mana
     assert changed.status_code == 200 and changed.json()["champs"]["cfa_uai"] == SAMPLE_CFA_UAI
 
 
-def test_after_the_employers_edit_the_cfa_only_reads(client, cfa_api, cfa, employer, manager, referentials_loaded):
+def test_after_the_employers_edit_the_cfa_only_reads(client, cfa_api, cfa, employer, manager, referentials):
     draft_id = propose(cfa_api, cfa, employer, {"apprenti_nom_naissance": "MARTIN"}).json()["id"]
     assert cfa_api.patch(f"{URL}/{draft_id}", {"champs": {"apprenti_prenom": "Lucas"}}).status_code == 200
     draft = FundingRequest.objects.get(public_id=draft_id)

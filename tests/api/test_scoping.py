@@ -6,10 +6,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Portal
 from api.urls import urlpatterns
+from demo import identifiers
 from funding import services as funding_services
 from funding.apprenticeship import initial_draft_data
 from messaging.models import Message, MessageRead
-from tests.factories import TINY_PDF, DossierFactory, MessageFactory, PaymentFactory
+from tests.factories import TINY_PDF, DossierFactory, EnrolmentFactory, MessageFactory, PaymentFactory
 from tests.harness import assert_constant_queries
 
 from .conftest import make_key
@@ -162,6 +163,27 @@ def test_the_owner_key_reaches_the_same_endpoints(client, world, draft, company_
             continue
         secret = provider_key.secret if "factures" in route else company_key.secret
         assert send(client, secret, method, url, body).status_code == 200, url
+
+
+def test_no_read_gives_a_whole_iban_or_a_trainees_nir(client, world, draft, company_key, provider_key):
+    """Bank details and the NIR stay in the portal: IBANs come masked (country, check digits, last four) and a
+    dossier's trainees by name only, to a manager's or référent's key as to any other."""
+    trainee = EnrolmentFactory(dossier=world["rennes_dossier"]).person
+    for establishment in (world["rennes"], world["brest"]):
+        establishment.iban = identifiers.french_iban("30004", "00823", f"{establishment.pk:011d}")
+        establishment.save(update_fields=["iban"])
+    world["payment"].iban_paid = world["rennes"].iban
+    world["payment"].save(update_fields=["iban_paid"])
+    secrets_ = [world["rennes"].iban, world["cfa"].iban, trainee.nir]
+    for route, method, url, body in endpoints(world, draft):
+        if method != "get" or route.endswith("fichier") or route.endswith("avis-de-virement"):
+            continue  # files are the documents themselves, as the portal gives them
+        secret = provider_key.secret if "factures" in route else company_key.secret
+        body = send(client, secret, method, url, body).content.decode()
+        assert not [value for value in secrets_ if value in body], url
+    assert trainee.last_name in send(client, company_key.secret, "get", endpoints(world, draft)[0][2], None).text
+    listed = send(client, company_key.secret, "get", "/api/v1/etablissements", None).json()["resultats"]
+    assert {row["iban_masque"][-4:] for row in listed} == {world["rennes"].iban[-4:], world["brest"].iban[-4:]}
 
 
 def test_the_lists_of_another_organisation_show_nothing_of_the_owner(world, other_key, call):

@@ -126,7 +126,7 @@ def test_egestion_pages_are_served_while_redis_is_down(client, own_redis, compan
         assert seconds < PAGE_SECONDS, (url, seconds)
 
 
-def test_the_api_answers_without_its_rate_limit_while_redis_is_down(client, own_redis, company_user, settings):
+def test_the_api_answers_without_its_rate_limit_while_redis_is_down(client, own_redis, company_manager, settings):
     """The per-key counter lives in Redis: without it the limit is not applied rather than every call refused."""
     from datetime import timedelta
 
@@ -134,9 +134,9 @@ def test_the_api_answers_without_its_rate_limit_while_redis_is_down(client, own_
 
     from api.keys import create_key
 
-    establishments = [company_user.memberships.get().establishment]
+    establishments = [company_manager.memberships.get().establishment]
     secret = create_key(
-        user=company_user,
+        user=company_manager,
         portal="egestion",
         name="Paie",
         scope="read",

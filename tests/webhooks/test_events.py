@@ -218,3 +218,19 @@ def test_only_the_subscribed_events_and_live_endpoints_count_and_nobody_listenin
         )
 
     assert len(queries.captured_queries) == 1 and built == []  # the payload is not even built
+
+
+def test_an_endpoint_is_the_organisations_so_a_manager_of_one_establishment_gets_the_others_messages(client):
+    """Who receives an event is the organisation (docs/webhooks.md), not a user: a manager restricted to Rennes who
+    registers an endpoint receives the messages of a Brest dossier, which Rennes's portal users never see."""
+    company = CompanyFactory()
+    rennes = EstablishmentFactory(organisation=company)
+    brest_dossier = DossierFactory(employer_establishment=EstablishmentFactory(organisation=company))
+    manager = MembershipFactory(establishment=rennes, role=Role.COMPANY_MANAGER).user
+    client.force_login(manager)
+    assert client.get("/egestion/mon-compte/acces-api/webhooks/").status_code == 200
+    services.create_endpoint(company, manager, url="https://logiciel.exemple.fr/h", events=ALL_EVENTS)
+
+    messaging.reply_as_case_manager(brest_dossier, None, "Pièce manquante", "Bonjour, il manque le RIB.")
+
+    assert dict(received(company))["message.received"]["body"] == "Bonjour, il manque le RIB."

@@ -129,3 +129,41 @@ def test_a_user_who_is_not_the_administrator_gets_a_page_saying_who_may(client, 
     assert listing.status_code == detail.status_code == 403
     assert "Réservé au gestionnaire du compte" in listing.text
     assert endpoint.url not in detail.text
+
+
+def test_a_second_click_on_register_makes_one_endpoint_whose_secret_is_shown(client, company_manager):
+    client.force_login(company_manager)
+    data = {"url": "https://logiciel.exemple.fr/webhooks", "events": [EventType.PAYMENT_RECORDED]}
+    first = client.post(reverse("egestion:webhook_create"), data)
+    second = client.post(reverse("egestion:webhook_create"), data)
+
+    endpoint = WebhookEndpoint.objects.get()
+    assert first.url == second.url == reverse("egestion:webhook", args=[endpoint.pk])
+    assert endpoint.secret in client.get(second.url).text
+
+
+@pytest.mark.parametrize("portal, role", [("egestion", Role.COMPANY_USER), ("ogestion", Role.PROVIDER_USER)])
+def test_a_plain_user_can_neither_register_nor_change_an_endpoint(
+    client, company_manager, provider_referent, portal, role
+):
+    """A company user (not the manager) or a provider user (not a référent) of the administrator's establishment."""
+    administrator = company_manager if portal == "egestion" else provider_referent
+    establishment = administrator.memberships.get().establishment
+    endpoint = services.create_endpoint(
+        establishment.organisation, administrator, url="https://logiciel.exemple.fr/h", events=["payment.recorded"]
+    )
+    client.force_login(MembershipFactory(establishment=establishment, role=role).user)
+
+    created = client.post(
+        reverse(f"{portal}:webhook_create"),
+        {"url": "https://pirate.exemple.fr/h", "events": [EventType.PAYMENT_RECORDED]},
+    )
+    answers = [
+        client.post(reverse(f"{portal}:{name}", args=[endpoint.pk])).status_code
+        for name in ("webhook_disable", "webhook_delete", "webhook_test")
+    ]
+
+    assert created.status_code == 403 and answers == [403, 403, 403]
+    assert list(WebhookEndpoint.objects.all()) == [endpoint]
+    endpoint.refresh_from_db()
+    assert endpoint.is_active and endpoint.deleted_at is None and not WebhookDelivery.objects.exists()

@@ -5,7 +5,9 @@ from html.parser import HTMLParser
 
 from django.urls import reverse
 
-from egestion.requests.apprenticeship.forms import STEP_SLUGS
+from dossiers.cerfa import FIELDS
+from egestion.requests.apprenticeship.forms import STEP_SLUGS, STEPS
+from egestion.requests.apprenticeship.views import readonly_fields
 from funding.apprenticeship import establishment_values
 from tests.dossiers.cerfa.payloads import minor_payload
 
@@ -148,3 +150,32 @@ def submit(client, draft, step, action="save", **changes):
     if action:
         values["action"] = action
     return client.post(url, values)
+
+
+def as_posted(field_id, value):
+    """A CERFA value as the wizard's form posts it."""
+    cerfa_field = FIELDS[field_id]
+    if cerfa_field.type == "bool":
+        if cerfa_field.must_be_true:
+            return "on" if value else None
+        return "true" if value else "false"
+    return str(value)
+
+
+def type_steps(client, draft, data, slugs=None):
+    """Type the steps `slugs` (all when None) of the wizard with `data`, as a user would, each ending on "Suivant"."""
+    for step in STEPS:
+        if not step.groups or (slugs is not None and step.slug not in slugs):
+            continue
+        changes = {}
+        for field_id in [f for f in step.field_ids if f not in readonly_fields(draft, step.slug)]:
+            if field_id in data:
+                changes[field_id] = as_posted(field_id, data[field_id])
+            elif FIELDS[field_id].must_be_true:
+                changes[field_id] = None
+        if step.slug == "formation":
+            submit(client, draft, "formation", "save", q_cfa=SAMPLE_CFA_UAI)
+            client.post(step_url(draft, "formation"), {"select": f"cfa:{SAMPLE_CFA_UAI}"})
+            client.post(step_url(draft, "formation"), {"select": f"diplome:{SAMPLE_CFD}"})
+        response = submit(client, draft, step.slug, "next", **changes)
+        assert response.status_code == 302, (step.slug, response.content.decode()[:3000])

@@ -5,23 +5,11 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dossiers.cerfa import FIELDS
-from egestion.requests.apprenticeship.forms import STEPS
-from egestion.requests.apprenticeship.views import readonly_fields
 from funding.models import FundingRequest, RequestStatus
-from tests.egestion.requests.utils import SAMPLE_CFA_UAI, SAMPLE_CFD, step_url, submit, text, valid_data
+from tests.egestion.requests.utils import step_url, text, type_steps, valid_data
 from tests.factories import minimal_pdf
 
 pytest.importorskip("funding.transmission")
-
-
-def as_posted(field_id, value):
-    cerfa_field = FIELDS[field_id]
-    if cerfa_field.type == "bool":
-        if cerfa_field.must_be_true:
-            return "on" if value else None
-        return "true" if value else "false"
-    return str(value)
 
 
 def test_the_problems_link_to_their_step_and_field(logged_in, draft):
@@ -44,21 +32,7 @@ def test_the_whole_path_through_the_views(logged_in, establishment, referentials
     assert response.url == step_url(draft, "employeur")
 
     data = valid_data(establishment)
-    for step in STEPS:
-        if not step.groups:
-            continue
-        changes = {}
-        for field_id in [f for f in step.field_ids if f not in readonly_fields(draft, step.slug)]:
-            if field_id in data:
-                changes[field_id] = as_posted(field_id, data[field_id])
-            elif FIELDS[field_id].must_be_true:
-                changes[field_id] = None
-        if step.slug == "formation":
-            submit(logged_in, draft, "formation", "save", q_cfa=SAMPLE_CFA_UAI)
-            logged_in.post(step_url(draft, "formation"), {"select": f"cfa:{SAMPLE_CFA_UAI}"})
-            logged_in.post(step_url(draft, "formation"), {"select": f"diplome:{SAMPLE_CFD}"})
-        response = submit(logged_in, draft, step.slug, "next", **changes)
-        assert response.status_code == 302, step.slug
+    type_steps(logged_in, draft, data)
 
     response = logged_in.post(
         step_url(draft, "documents"),
