@@ -11,25 +11,24 @@ from ogestion.money.chart import money_chart
 from ogestion.money.exports import money_response
 
 
+def referent_money_view(request):
+    """The money view of the establishments the user is référent of (among those looked at), None if none: a user
+    référent of one establishment and simple user of another sees the money of the first only."""
+    establishments = [membership.establishment for membership in request.memberships if membership.is_admin]
+    return money_view(request.user, establishments, timezone.localdate()) if establishments else None
+
+
 def _referents_only(request):
-    """The money view is the référents' (the organisation's figures); a colleague is told why (403)."""
-    if request.is_portal_admin:
-        return None
+    """A colleague is told why (403)."""
     return render(request, "ogestion/money/referent_only.html", {"active_menu": "home"}, status=403)
-
-
-def _view(request):
-    establishments = [membership.establishment for membership in request.memberships]
-    return money_view(request.user, establishments, timezone.localdate())
 
 
 @ogestion_required
 @require_GET
 def dashboard(request):
-    refused = _referents_only(request)
-    if refused:
-        return refused
-    view = _view(request)
+    view = referent_money_view(request)
+    if view is None:
+        return _referents_only(request)
     return render(
         request,
         "ogestion/money/dashboard.html",
@@ -40,7 +39,7 @@ def dashboard(request):
 @ogestion_required
 @require_GET
 def export(request, fmt):
-    refused = _referents_only(request)
-    if refused:
-        return refused
-    return money_response(_view(request), fmt)
+    view = referent_money_view(request)
+    if view is None:
+        return _referents_only(request)
+    return money_response(view, fmt)
