@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -177,11 +177,14 @@ def may_invoice(user, dossier: Dossier) -> bool:
     return Dossier.objects.for_provider_user(user).filter(pk=dossier.pk).exists()
 
 
+NUMBER_USED = "Vous avez déjà déposé une facture n° {number} : chaque facture a un numéro qui lui est propre."
+
+
 def number_refusal(organisation_id, number: str) -> str | None:
     """A provider never uses one invoice number twice (a rejected invoice frees its number)."""
     number = number.strip()
     if Invoice.objects.counted().filter(organisation_id=organisation_id, number__iexact=number).exists():
-        return f"Vous avez déjà déposé une facture n° {number} : chaque facture a un numéro qui lui est propre."
+        return NUMBER_USED.format(number=number)
     return None
 
 
@@ -200,20 +203,27 @@ def record_invoice(
     uploaded file) and a line of the dossier's history."""
     checked_pdf = check_upload(pdf, allowed=PDF_ONLY)
     checked = {kind: check_upload(upload) for kind, upload in attachments.items()}
-    invoice = Invoice.objects.create(
-        dossier=dossier,
-        organisation_id=dossier.provider_establishment.organisation_id,
-        number=data.number.strip(),
-        invoice_date=data.invoice_date,
-        period_start=data.period_start,
-        period_end=data.period_end,
-        amount=data.amount,
-        instalment=instalment,
-        received_at=received_at,
-        expected_payment_on=expected,
-        uploaded_by=user,
-        **checked_pdf.stored_fields(),
-    )
+    number = data.number.strip()
+    try:
+        # Two deposits of one number on two dossiers at once: the second meets the database's constraint
+        # (invoice_number_once_per_provider) and is refused like the number check does.
+        with transaction.atomic():
+            invoice = Invoice.objects.create(
+                dossier=dossier,
+                organisation_id=dossier.provider_establishment.organisation_id,
+                number=number,
+                invoice_date=data.invoice_date,
+                period_start=data.period_start,
+                period_end=data.period_end,
+                amount=data.amount,
+                instalment=instalment,
+                received_at=received_at,
+                expected_payment_on=expected,
+                uploaded_by=user,
+                **checked_pdf.stored_fields(),
+            )
+    except IntegrityError:
+        raise ValidationError({"number": NUMBER_USED.format(number=number)}) from None
     for kind, upload in checked.items():
         InvoiceAttachment.objects.create(invoice=invoice, kind=kind, uploaded_by=user, **upload.stored_fields())
     log_change(user, dossier, f"Facture {invoice.number} de {euros(invoice.amount)} déposée{note}.")
