@@ -9,8 +9,8 @@ from accounts.login_limits import LoginLimitMixin
 from accounts.models import Portal
 from content.models import Announcement, help_resources_by_section
 from deadlines.selectors import UPCOMING_SHOWN, upcoming_for_provider_user
+from invoicing.money import referent_money_view
 from ogestion.access import ogestion_required
-from ogestion.money.views import referent_money_view
 
 
 class OgestionLoginView(LoginLimitMixin, LoginView):
@@ -28,7 +28,7 @@ def home(request):
         {
             "establishments_missing_iban": missing_iban,
             # Mon tableau de bord financier: the référents' (their establishments' invoices and payments).
-            "money": referent_money_view(request),
+            "money": referent_money_view(request.user, request.memberships, timezone.localdate()),
             "announcements": list(Announcement.objects.published(Portal.OGESTION)),
             "upcoming": list(
                 upcoming_for_provider_user(request.user, request.establishment_ids, timezone.localdate())[
