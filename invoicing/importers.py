@@ -6,13 +6,14 @@ every line checked, rejected lines listed with their number and a French reason,
 """
 
 from decimal import Decimal, InvalidOperation
+from operator import attrgetter
 from pathlib import Path
 
 from django.db import transaction
 
 from invoicing.models import NpecAmount
 from referentials import codes
-from referentials.importers import Column, LoadResult, Reject, _check, _date, _text, read_csv
+from referentials.importers import Column, LoadResult, Reject, _check, _date, _text, changed_objects, read_csv
 
 SAMPLE_FILE = Path(__file__).resolve().parent / "samples" / "npec.csv"
 
@@ -89,17 +90,7 @@ def load_npec(path) -> LoadResult:
             (row["certification_code"], row["idcc"], row["valid_from"]): row
             for row in NpecAmount.objects.filter(certification_code__in=codes_read).values(*KEY, *FIELDS)
         }
-        changed = []
-        for key, obj in objects.items():
-            before = existing.get(key)
-            if before is None:
-                result.created += 1
-            elif any(before[name] != getattr(obj, name) for name in FIELDS):
-                result.updated += 1
-            else:
-                result.unchanged += 1
-                continue
-            changed.append(obj)
+        changed = changed_objects(objects.values(), existing, attrgetter(*KEY), FIELDS, result)
         NpecAmount.objects.bulk_create(
             changed, update_conflicts=True, unique_fields=list(KEY), update_fields=[*FIELDS, "updated_at"]
         )

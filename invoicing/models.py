@@ -25,6 +25,18 @@ from invoicing import subrogation as subrogation_rules
 SHARE_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]
 
 
+def share_field(label, *, optional=False, **options):
+    """A share of a year or of an amount, between 0 and 1 (0,400 is 40 %); `optional`: may be left empty."""
+    if optional:
+        options.update(null=True, blank=True)
+    return models.DecimalField(label, max_digits=4, decimal_places=3, validators=SHARE_VALIDATORS, **options)
+
+
+def optional_euros_field(label, *, max_digits=8, **options):
+    """An amount in euros a rule may leave empty (no such amount)."""
+    return models.DecimalField(label, max_digits=max_digits, decimal_places=2, null=True, blank=True, **options)
+
+
 class NpecQuerySet(models.QuerySet):
     def in_force(self, on: datetime.date):
         return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on), valid_from__lte=on)
@@ -106,19 +118,11 @@ class PaymentRule(models.Model):
     name = models.CharField("nom", max_length=200, help_text=RULE_HELP)
     concluded_from = models.DateField("contrats conclus à partir du")
     concluded_until = models.DateField("contrats conclus jusqu'au", null=True, blank=True)
-    advance_share = models.DecimalField(
-        "avance", max_digits=4, decimal_places=3, validators=SHARE_VALIDATORS, help_text="Part de l'année, ex. 0,40."
-    )
-    seventh_month_share = models.DecimalField(
-        "part au 7e mois", max_digits=4, decimal_places=3, validators=SHARE_VALIDATORS
-    )
-    tenth_month_share = models.DecimalField(
+    advance_share = share_field("avance", help_text="Part de l'année, ex. 0,40.")
+    seventh_month_share = share_field("part au 7e mois")
+    tenth_month_share = share_field(
         "part au 10e mois",
-        max_digits=4,
-        decimal_places=3,
-        validators=SHARE_VALIDATORS,
-        null=True,
-        blank=True,
+        optional=True,
         help_text="Vide : le solde est versé au 10e mois (décret n° 2020-1739).",
     )
     balance_at_tenth_month = models.BooleanField(
@@ -127,50 +131,30 @@ class PaymentRule(models.Model):
         help_text="Coché : le solde de chaque année est dû au 10e mois (décret n° 2020-1739) ; sinon avec l'avance "
         "de l'année suivante, et celui de la dernière année après la fin, sur pièces (décret n° 2025-585).",
     )
-    short_contract_advance_share = models.DecimalField(
-        "avance d'un contrat de moins d'un an", max_digits=4, decimal_places=3, validators=SHARE_VALIDATORS
-    )
+    short_contract_advance_share = share_field("avance d'un contrat de moins d'un an")
     payment_delay_days = models.PositiveSmallIntegerField("délai de paiement (jours)", default=30)
     begun_month_rule = models.BooleanField(
         "tout mois débuté est dû", default=False, help_text="Prorata en mois débutés / 12 (12 mois et 3 jours = 13)."
     )
-    employer_participation = models.DecimalField(
+    employer_participation = optional_euros_field(
         "participation de l'employeur (€)",
-        max_digits=8,
-        decimal_places=2,
-        null=True,
-        blank=True,
         help_text="R.6332-25-1 : déduite de la 1re avance, niveau 6 et plus. Vide : aucune participation.",
     )
-    participation_after_early_rupture_elsewhere = models.DecimalField(
-        "participation après rupture anticipée chez un autre employeur (€)",
-        max_digits=8,
-        decimal_places=2,
-        null=True,
-        blank=True,
+    participation_after_early_rupture_elsewhere = optional_euros_field(
+        "participation après rupture anticipée chez un autre employeur (€)"
     )
-    early_rupture_participation_rate = models.DecimalField(
+    early_rupture_participation_rate = share_field(
         "participation après rupture dans les 45 jours (part du NPEC proratisé)",
-        max_digits=4,
-        decimal_places=3,
-        null=True,
-        blank=True,
-        validators=SHARE_VALIDATORS,
+        optional=True,
         help_text="R.6332-25-2 : plafonnée à la participation.",
     )
     participation_min_level = models.PositiveSmallIntegerField("participation à partir du niveau", default=6)
-    distance_reduction = models.DecimalField(
+    distance_reduction = share_field(
         "minoration formation à distance",
-        max_digits=4,
-        decimal_places=3,
-        null=True,
-        blank=True,
-        validators=SHARE_VALIDATORS,
+        optional=True,
         help_text="D.6332-82-1 : au moins 80 % à distance.",
     )
-    distance_floor = models.DecimalField(
-        "plancher à distance (€)", max_digits=10, decimal_places=2, null=True, blank=True
-    )
+    distance_floor = optional_euros_field("plancher à distance (€)", max_digits=10)
     final_documents_months = models.PositiveSmallIntegerField(
         "délai des pièces du solde final (mois)",
         null=True,

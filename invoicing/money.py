@@ -105,6 +105,13 @@ def money_view(user, establishments, today: datetime.date) -> MoneyView:
         return _money_view(user, establishments, today)
 
 
+def referent_money_view(user, memberships, today: datetime.date) -> MoneyView | None:
+    """The money view of the establishments the user is référent of among `memberships` (oGestion, those looked at),
+    None if none: référent of one site and simple user of another, the user sees the money of the first only."""
+    establishments = [membership.establishment for membership in memberships if membership.is_admin]
+    return money_view(user, establishments, today) if establishments else None
+
+
 def _money_view(user, establishments, today: datetime.date) -> MoneyView:
     starts = last_months(today)
     ids = [establishment.pk for establishment in establishments]

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -177,6 +177,59 @@ def may_invoice(user, dossier: Dossier) -> bool:
     return Dossier.objects.for_provider_user(user).filter(pk=dossier.pk).exists()
 
 
+NUMBER_USED = "Vous avez déjà déposé une facture n° {number} : chaque facture a un numéro qui lui est propre."
+
+
+def number_refusal(organisation_id, number: str) -> str | None:
+    """A provider never uses one invoice number twice (a rejected invoice frees its number)."""
+    number = number.strip()
+    if Invoice.objects.counted().filter(organisation_id=organisation_id, number__iexact=number).exists():
+        return NUMBER_USED.format(number=number)
+    return None
+
+
+def locked_for_deposit(user, dossier: Dossier) -> Dossier:
+    """The dossier, row-locked: two deposits (a second click) run one after the other and the second sees the
+    first. PermissionDenied outside the user's dossiers."""
+    if not may_invoice(user, dossier):
+        raise PermissionDenied("Vous ne facturez pas ce dossier.")
+    return Dossier.objects.select_for_update(of=("self",)).select_related("provider_establishment").get(pk=dossier.pk)
+
+
+def record_invoice(
+    user, dossier: Dossier, data: InvoiceInput, pdf, attachments: dict, *, instalment, received_at, expected, note=""
+) -> Invoice:
+    """Check the files (antivirus, PDF for the invoice) then record the accepted invoice, its attachments (kind ->
+    uploaded file) and a line of the dossier's history."""
+    checked_pdf = check_upload(pdf, allowed=PDF_ONLY)
+    checked = {kind: check_upload(upload) for kind, upload in attachments.items()}
+    number = data.number.strip()
+    try:
+        # Two deposits of one number on two dossiers at once: the second meets the database's constraint
+        # (invoice_number_once_per_provider) and is refused like the number check does.
+        with transaction.atomic():
+            invoice = Invoice.objects.create(
+                dossier=dossier,
+                organisation_id=dossier.provider_establishment.organisation_id,
+                number=number,
+                invoice_date=data.invoice_date,
+                period_start=data.period_start,
+                period_end=data.period_end,
+                amount=data.amount,
+                instalment=instalment,
+                received_at=received_at,
+                expected_payment_on=expected,
+                uploaded_by=user,
+                **checked_pdf.stored_fields(),
+            )
+    except IntegrityError:
+        raise ValidationError({"number": NUMBER_USED.format(number=number)}) from None
+    for kind, upload in checked.items():
+        InvoiceAttachment.objects.create(invoice=invoice, kind=kind, uploaded_by=user, **upload.stored_fields())
+    log_change(user, dossier, f"Facture {invoice.number} de {euros(invoice.amount)} déposée{note}.")
+    return invoice
+
+
 def refusals(billing: Billing, data: InvoiceInput, organisation_id, attachments: dict) -> dict[str, str]:
     """Field -> French message for each reason to refuse the invoice (empty: accepted)."""
     errors = {}
@@ -193,11 +246,8 @@ def refusals(billing: Billing, data: InvoiceInput, organisation_id, attachments:
             f"Le montant de {euros(data.amount)} dépasse ce qui peut être facturé à ce jour "
             f"({euros(billing.invoicable_today)}) : les échéances suivantes ne sont pas encore dues."
         )
-    number = data.number.strip()
-    if Invoice.objects.counted().filter(organisation_id=organisation_id, number__iexact=number).exists():
-        errors["number"] = (
-            f"Vous avez déjà déposé une facture n° {number} : chaque facture a un numéro qui lui est propre."
-        )
+    if used := number_refusal(organisation_id, data.number):
+        errors["number"] = used
     if data.period_end < data.period_start:
         errors["period_end"] = "La fin de la période précède son début."
     elif data.period_start < terms.starts_on or data.period_end > terms.last_day:
@@ -221,12 +271,8 @@ def refusals(billing: Billing, data: InvoiceInput, organisation_id, attachments:
 def deposit_invoice(user, dossier: Dossier, data: InvoiceInput, pdf, attachments: dict | None = None, *, today=None):
     """Check and record an invoice of `user` on `dossier` with its PDF and certificates (kind -> uploaded file).
     Raises PermissionDenied outside the user's dossiers and ValidationError (field -> message) when refused."""
-    if not may_invoice(user, dossier):
-        raise PermissionDenied("Vous ne facturez pas ce dossier.")
     attachments = {kind: upload for kind, upload in (attachments or {}).items() if upload}
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",)).select_related("provider_establishment").get(pk=dossier.pk)
-    )
+    dossier = locked_for_deposit(user, dossier)
     billing = billing_for(dossier, today)
     if billing.problem:
         raise ValidationError(billing.problem)
@@ -234,31 +280,15 @@ def deposit_invoice(user, dossier: Dossier, data: InvoiceInput, pdf, attachments
     errors = refusals(billing, data, organisation_id, attachments)
     if errors:
         raise ValidationError(errors)
-    checked_pdf = check_upload(pdf, allowed=PDF_ONLY)
-    checked = {kind: check_upload(upload) for kind, upload in attachments.items()}
     received_at = timezone.now()
     due_on = billing.due_on_for(data.amount)
     delay = datetime.timedelta(days=billing.plan.regime.payment_delay_days)
     # Paid within the delay of receipt (R.6332-25 III 1°), never before the instalment is due.
     expected = max(timezone.localdate(received_at) + delay, due_on or billing.today)
-    invoice = Invoice.objects.create(
-        dossier=dossier,
-        organisation_id=organisation_id,
-        number=data.number.strip(),
-        invoice_date=data.invoice_date,
-        period_start=data.period_start,
-        period_end=data.period_end,
-        amount=data.amount,
-        instalment=", ".join(dict.fromkeys(_covered_labels(billing, data.amount)))[:120],
-        received_at=received_at,
-        expected_payment_on=expected,
-        uploaded_by=user,
-        **checked_pdf.stored_fields(),
+    instalment = ", ".join(dict.fromkeys(_covered_labels(billing, data.amount)))[:120]
+    return record_invoice(
+        user, dossier, data, pdf, attachments, instalment=instalment, received_at=received_at, expected=expected
     )
-    for kind, upload in checked.items():
-        InvoiceAttachment.objects.create(invoice=invoice, kind=kind, uploaded_by=user, **upload.stored_fields())
-    log_change(user, dossier, f"Facture {invoice.number} de {euros(invoice.amount)} déposée.")
-    return invoice
 
 
 def _covered_labels(billing: Billing, amount: Decimal) -> list[str]:

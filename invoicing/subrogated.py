@@ -8,17 +8,15 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from common.history import log_change
-from common.uploads import check_upload
 from dossiers.models import Dossier, DossierStatus
 from invoicing import subrogation as rules
-from invoicing.models import AttachmentKind, Invoice, InvoiceAttachment, Subrogation
-from invoicing.services import PDF_ONLY, InvoiceInput, euros, may_invoice
+from invoicing.models import AttachmentKind, Invoice, Subrogation
+from invoicing.services import InvoiceInput, locked_for_deposit, number_refusal, record_invoice
 
 ZERO = Decimal("0.00")
 # The dossier's funding is agreed (or the training over and settled): only then does the provider invoice.
@@ -92,13 +90,8 @@ def deposit_subrogation_invoice(
     """Check and record the invoice of a subrogated dossier with its PDF and its attendance certificate (kind ->
     uploaded file). Raises PermissionDenied outside the user's dossiers, ValidationError (field -> message) when
     refused."""
-    if not may_invoice(user, dossier):
-        raise PermissionDenied("Vous ne facturez pas ce dossier.")
     attachments = {kind: upload for kind, upload in (attachments or {}).items() if upload}
-    # The dossier's row lock serialises two deposits: the second sees the first in what is invoiced.
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",)).select_related("provider_establishment").get(pk=dossier.pk)
-    )
+    dossier = locked_for_deposit(user, dossier)  # a second deposit sees the first in what is invoiced
     billing = subrogation_billing_for(dossier, today)
     if billing.problem:
         raise ValidationError(billing.problem)
@@ -110,36 +103,20 @@ def deposit_subrogation_invoice(
         has_certificate=bool(attachments.get(AttachmentKind.ATTENDANCE_CERTIFICATE)),
     )
     errors = rules.refusals(billing.agreement, billing.invoiced, claim, billing.today)
-    organisation_id = dossier.provider_establishment.organisation_id
-    number = data.number.strip()
-    if Invoice.objects.counted().filter(organisation_id=organisation_id, number__iexact=number).exists():
-        errors["number"] = (
-            f"Vous avez déjà déposé une facture n° {number} : chaque facture a un numéro qui lui est propre."
-        )
+    if used := number_refusal(dossier.provider_establishment.organisation_id, data.number):
+        errors["number"] = used
     if errors:
         raise ValidationError(errors)
-    checked_pdf = check_upload(pdf, allowed=PDF_ONLY)
-    certificate = check_upload(attachments[AttachmentKind.ATTENDANCE_CERTIFICATE])
     received_at = timezone.now()
-    invoice = Invoice.objects.create(
-        dossier=dossier,
-        organisation_id=organisation_id,
-        number=number,
-        invoice_date=data.invoice_date,
-        period_start=data.period_start,
-        period_end=data.period_end,
-        amount=data.amount,
+    certificate = {AttachmentKind.ATTENDANCE_CERTIFICATE: attachments[AttachmentKind.ATTENDANCE_CERTIFICATE]}
+    return record_invoice(
+        user,
+        dossier,
+        data,
+        pdf,
+        certificate,
         instalment=INSTALMENT_LABEL,
         received_at=received_at,
-        expected_payment_on=rules.expected_payment_on(billing.agreement, timezone.localdate(received_at)),
-        uploaded_by=user,
-        **checked_pdf.stored_fields(),
+        expected=rules.expected_payment_on(billing.agreement, timezone.localdate(received_at)),
+        note=" (subrogation)",
     )
-    InvoiceAttachment.objects.create(
-        invoice=invoice,
-        kind=AttachmentKind.ATTENDANCE_CERTIFICATE,
-        uploaded_by=user,
-        **certificate.stored_fields(),
-    )
-    log_change(user, dossier, f"Facture {invoice.number} de {euros(invoice.amount)} déposée (subrogation).")
-    return invoice

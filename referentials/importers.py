@@ -207,6 +207,23 @@ def split_street(address: str) -> tuple[str, str, str]:
 # The upsert ------------------------------------------------------------------------------------------------------
 
 
+def changed_objects(objects, existing: dict, key_of, fields, result: LoadResult) -> list:
+    """The objects new or different from their stored row (`existing`: key -> stored values), each counted in
+    `result` as created, updated or unchanged."""
+    changed = []
+    for obj in objects:
+        before = existing.get(key_of(obj))
+        if before is None:
+            result.created += 1
+        elif any(before[name] != getattr(obj, name) for name in fields):
+            result.updated += 1
+        else:
+            result.unchanged += 1
+            continue
+        changed.append(obj)
+    return changed
+
+
 def upsert(model, key: str, objects: list, result: LoadResult) -> None:
     """Insert the new objects and update the changed ones, `BATCH_SIZE` at a time; counts into `result`."""
     fields = [f.name for f in model._meta.concrete_fields if f.name not in (key, "id", "updated_at")]
@@ -218,17 +235,7 @@ def upsert(model, key: str, objects: list, result: LoadResult) -> None:
             row[key]: row
             for row in model.objects.filter(**{f"{key}__in": [getattr(obj, key) for obj in batch]}).values(key, *fields)
         }
-        changed = []
-        for obj in batch:
-            before = existing.get(getattr(obj, key))
-            if before is None:
-                result.created += 1
-            elif any(before[name] != getattr(obj, name) for name in fields):
-                result.updated += 1
-            else:
-                result.unchanged += 1
-                continue
-            changed.append(obj)
+        changed = changed_objects(batch, existing, lambda obj: getattr(obj, key), fields, result)
         if changed:
             model.objects.bulk_create(
                 changed, update_conflicts=True, unique_fields=[key], update_fields=[*fields, "updated_at"]

@@ -9,7 +9,7 @@ from accounts.login_limits import LoginLimitMixin
 from accounts.models import Portal
 from content.models import Announcement, help_resources_by_section
 from deadlines.selectors import UPCOMING_SHOWN, upcoming_for_provider_user
-from invoicing.money import money_view
+from invoicing.money import referent_money_view
 from ogestion.access import ogestion_required
 
 
@@ -22,14 +22,13 @@ class OgestionLoginView(LoginLimitMixin, LoginView):
 def home(request):
     establishments = [m.establishment for m in request.memberships]
     missing_iban = [establishment for establishment in establishments if not establishment.iban]
-    # Mon tableau de bord financier: the référents' (the organisation's invoices and payments).
-    money = money_view(request.user, establishments, timezone.localdate()) if request.is_portal_admin else None
     return render(
         request,
         "ogestion/home.html",
         {
             "establishments_missing_iban": missing_iban,
-            "money": money,
+            # Mon tableau de bord financier: the référents' (their establishments' invoices and payments).
+            "money": referent_money_view(request.user, request.memberships, timezone.localdate()),
             "announcements": list(Announcement.objects.published(Portal.OGESTION)),
             "upcoming": list(
                 upcoming_for_provider_user(request.user, request.establishment_ids, timezone.localdate())[

@@ -1,35 +1,27 @@
-"""Mon tableau de bord financier: a référent's money view over the establishments they look at (the header's
+"""Mon tableau de bord financier: a référent's money view over the establishments they are référent of (the header's
 switcher narrows it), its chart and its export. Figures: invoicing.money.money_view (constant queries)."""
 
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from invoicing.money import money_view
+from invoicing.money import referent_money_view
 from ogestion.access import ogestion_required
 from ogestion.money.chart import money_chart
 from ogestion.money.exports import money_response
 
 
 def _referents_only(request):
-    """The money view is the référents' (the organisation's figures); a colleague is told why (403)."""
-    if request.is_portal_admin:
-        return None
+    """A colleague is told why (403)."""
     return render(request, "ogestion/money/referent_only.html", {"active_menu": "home"}, status=403)
-
-
-def _view(request):
-    establishments = [membership.establishment for membership in request.memberships]
-    return money_view(request.user, establishments, timezone.localdate())
 
 
 @ogestion_required
 @require_GET
 def dashboard(request):
-    refused = _referents_only(request)
-    if refused:
-        return refused
-    view = _view(request)
+    view = referent_money_view(request.user, request.memberships, timezone.localdate())
+    if view is None:
+        return _referents_only(request)
     return render(
         request,
         "ogestion/money/dashboard.html",
@@ -40,7 +32,7 @@ def dashboard(request):
 @ogestion_required
 @require_GET
 def export(request, fmt):
-    refused = _referents_only(request)
-    if refused:
-        return refused
-    return money_response(_view(request), fmt)
+    view = referent_money_view(request.user, request.memberships, timezone.localdate())
+    if view is None:
+        return _referents_only(request)
+    return money_response(view, fmt)

@@ -4,6 +4,8 @@ reason typed on the invoice, and a payment whose lines carry the invoice numbers
 import datetime
 
 import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,3 +64,33 @@ def test_a_case_manager_sees_the_queue_but_cannot_decide(client, case_manager, i
     client.force_login(case_manager)
     page = client.get(LIST).content.decode()
     assert "F-1" in page and "validate_invoices" not in page
+
+
+@pytest.mark.parametrize("group", ["case_manager", "regional_manager", "administrator"])
+def test_only_accounting_validates_or_rejects_even_with_a_forged_action(client, request, group, invoices):
+    """docs/backoffice-permissions.md: invoices are V for every group but Comptabilité (VM, review_invoice)."""
+    first, second = invoices
+    Invoice.objects.filter(pk=second.pk).update(rejection_reason="Facture non signée.")
+    client.force_login(request.getfixturevalue(group))
+    client.post(LIST, {"action": "validate_invoices", "_selected_action": [first.pk]})
+    client.post(LIST, {"action": "reject_invoices", "_selected_action": [second.pk]})
+    assert {invoice.status for invoice in Invoice.objects.all()} == {InvoiceStatus.DEPOSITED}
+    with pytest.raises(PermissionDenied):
+        services.reject_invoice(second, request.getfixturevalue(group), "Facture non signée.")
+
+
+def test_a_second_click_on_valider_changes_nothing_and_emails_once(
+    client, accountant, invoices, django_capture_on_commit_callbacks
+):
+    first, _ = invoices
+    client.force_login(accountant)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(LIST, {"action": "validate_invoices", "_selected_action": [first.pk]})
+    first.refresh_from_db()
+    reviewed_at, sent = first.reviewed_at, len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(LIST, {"action": "validate_invoices", "_selected_action": [first.pk]}, follow=True)
+    assert "0 facture(s) validée(s)." in again.content.decode()
+    first.refresh_from_db()
+    assert (first.status, first.reviewed_at, len(mail.outbox)) == (InvoiceStatus.VALIDATED, reviewed_at, sent)
+    assert sent >= 1

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from invoicing import services
-from tests.factories import DossierFactory, MembershipFactory
+from tests.factories import DossierFactory, EstablishmentFactory, MembershipFactory
 from tests.harness import assert_constant_queries, page_of
 from tests.invoicing.helpers import TODAY, D, advance, apprenticeship, pdf
 
@@ -68,6 +68,16 @@ def test_another_scheme_shows_no_apprenticeship_funding(client):
 def test_a_user_of_another_company_gets_404(client, cfa_user):
     dossier = apprenticeship(cfa_user, level=6)
     client.force_login(MembershipFactory(role=Role.COMPANY_MANAGER).user)
+    assert client.get(reverse("egestion:dossier_tab", args=[dossier.number, "reglements"])).status_code == 404
+
+
+def test_a_user_of_another_establishment_of_the_company_gets_404(client, cfa_user, accountant):
+    """Memberships are per establishment: a colleague of a sibling site, even its manager, sees neither the dossier
+    nor what was paid for it."""
+    dossier = apprenticeship(cfa_user, level=6)
+    paid_advance(cfa_user, accountant, dossier)
+    sibling = EstablishmentFactory(organisation=dossier.employer_establishment.organisation)
+    client.force_login(MembershipFactory(role=Role.COMPANY_MANAGER, establishment=sibling).user)
     assert client.get(reverse("egestion:dossier_tab", args=[dossier.number, "reglements"])).status_code == 404
 
 

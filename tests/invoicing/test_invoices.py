@@ -63,6 +63,28 @@ def test_an_invoice_number_is_used_once_per_provider_until_rejected(cfa_user, ac
     assert services.deposit_invoice(other_cfa.user, other, advance(dossier=other), pdf()).number == "F-2026-001"
 
 
+def test_a_number_deposited_at_the_same_moment_on_another_dossier_is_refused_not_a_crash(cfa_user):
+    """Two deposits at once on two dossiers pass the number check together: the database's constraint refuses the
+    second with the same message (no error 500), and nothing of it is kept."""
+    first, second = apprenticeship(cfa_user), apprenticeship(cfa_user)
+    services.deposit_invoice(cfa_user, first, advance(dossier=first), pdf())
+    with pytest.raises(ValidationError) as caught:
+        services.record_invoice(
+            cfa_user,
+            second,
+            advance(number="f-2026-001 ", dossier=second),
+            pdf(),
+            {},
+            instalment="Avance année 1",
+            received_at=datetime.datetime.now(datetime.UTC),
+            expected=TODAY,
+        )
+    assert caught.value.message_dict["number"] == [
+        "Vous avez déjà déposé une facture n° f-2026-001 : chaque facture a un numéro qui lui est propre."
+    ]
+    assert not second.invoices.exists()
+
+
 def test_a_period_outside_the_contract_is_refused(cfa_user):
     dossier = apprenticeship(cfa_user)
     before = dossier.start_date - datetime.timedelta(days=1)

@@ -172,3 +172,17 @@ def test_the_switcher_narrows_the_money_view_to_one_establishment(client, books)
     session.save()
     page = client.get(MONEY).content.decode()
     assert "Rien à afficher pour l'instant" in page
+
+
+def test_a_referent_of_one_site_sees_no_money_of_a_site_where_they_are_a_simple_user(client, books):
+    """The money view is the référents': référent of one establishment and simple user of another of the
+    organisation, the user sees (page, home panel, export) the money of the first only."""
+    other_site = ProviderEstablishmentFactory(organisation=books.memberships.get().establishment.organisation)
+    colleague = MembershipFactory(role=Role.PROVIDER_REFERENT, establishment=other_site).user
+    MembershipFactory(user=colleague, establishment=books.memberships.get().establishment, role=Role.PROVIDER_USER)
+    client.force_login(colleague)
+    page = client.get(MONEY).content.decode()
+    assert "Rien à afficher pour l'instant" in page
+    assert "Aucune facture sur les 12 derniers mois" in client.get("/ogestion/").content.decode()
+    export = b"".join(client.get(reverse("ogestion:money_export", args=["csv"])).streaming_content).decode()
+    assert "6400" not in export.replace(",", "").replace(".", "") and "F-1" not in export

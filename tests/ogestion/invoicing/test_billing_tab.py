@@ -44,6 +44,17 @@ def test_the_cfa_deposits_its_advance_invoice_and_sees_it_deposited(client, cfa_
     assert "Rien n'est facturable aujourd'hui" in page
 
 
+def test_a_second_click_on_deposer_deposits_nothing_more_and_says_why(client, cfa_user):
+    dossier = apprenticeship(cfa_user)
+    client.force_login(cfa_user)
+    url = reverse("ogestion:invoicing_deposit", args=[dossier.number])
+    assert client.post(url, form_data(dossier)).status_code == 302
+    again = client.post(url, form_data(dossier))
+    assert again.status_code == 400
+    assert "Vous avez déjà déposé une facture n° F-2026-001" in again.content.decode()
+    assert dossier.invoices.count() == 1
+
+
 def test_refusals_are_shown_next_to_their_fields(client, cfa_user):
     dossier = apprenticeship(cfa_user)
     client.force_login(cfa_user)
