@@ -218,3 +218,25 @@ def test_no_avenant_on_another_companys_dossier_nor_on_one_that_is_not_an_accept
         for response in (client.get(url), client.post(url, {"type": "36", "date_effet": "2026-03-01"})):
             assert response.status_code == 409 and message in response.content.decode()
     assert not FundingRequest.objects.filter(amended_dossier__in=[plan, submitted]).exists()
+
+
+def test_accounting_cannot_decide_an_avenant_and_a_regional_manager_can(
+    client, accepted, user, accountant, regional_manager
+):
+    """docs/backoffice-permissions.md: deciding an avenant is instructing (`dossiers.instruct_dossier`): case
+    managers, regional managers (their regions) and administrators; accounting only reads what it pays."""
+    avenant = start(accepted, user)
+    avenant.status = RequestStatus.SUBMITTED
+    avenant.save()
+    url = reverse("admin:funding_avenant_decision", args=[avenant.pk, "accepted"])
+
+    client.force_login(accountant)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"note": ""}).status_code == 403
+    avenant.refresh_from_db()
+    assert avenant.status == RequestStatus.SUBMITTED
+
+    client.force_login(regional_manager)
+    assert client.post(url, {"note": ""}).status_code == 302
+    avenant.refresh_from_db()
+    assert avenant.status == RequestStatus.ACCEPTED
