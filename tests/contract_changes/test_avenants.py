@@ -4,6 +4,7 @@ idempotent transmission, the case manager's decision and the versions with their
 
 import datetime
 import subprocess
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -237,6 +238,11 @@ def test_accounting_cannot_decide_an_avenant_and_a_regional_manager_can(
     assert avenant.status == RequestStatus.SUBMITTED
 
     client.force_login(regional_manager)
+    page = client.get(url).content.decode()
+    assert "Confirmer : Accepter l&#x27;avenant" in page and f"Avenant {avenant.avenant_number}</a>" in page
     assert client.post(url, {"note": ""}).status_code == 302
     avenant.refresh_from_db()
     assert avenant.status == RequestStatus.ACCEPTED
+    again = client.post(url, {"note": ""}).content.decode()  # a second click decides nothing more
+    assert "« Accepter l'avenant » n'est pas possible" in unescape(again)
+    assert avenant.amended_dossier.messages.count() == 1
