@@ -12,11 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 
+from accounts.models import Role
 from dossiers.models import DossierStatus
 from funding import avenants, services
 from funding.models import FundingRequest, RequestDocumentKind, RequestKind, RequestStatus
 from funding.transmission import submit_request
-from tests.factories import DossierFactory, minimal_pdf
+from tests.factories import DossierFactory, EstablishmentFactory, MembershipFactory, minimal_pdf
 from tests.funding.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -246,3 +247,20 @@ def test_accounting_cannot_decide_an_avenant_and_a_regional_manager_can(
     again = client.post(url, {"note": ""}).content.decode()  # a second click decides nothing more
     assert "« Accepter l'avenant » n'est pas possible" in unescape(again)
     assert avenant.amended_dossier.messages.count() == 1
+
+
+def test_a_user_of_another_establishment_of_the_same_company_cannot_reach_the_avenant(client, accepted, user):
+    avenant = start(accepted, user)
+    organisation = accepted.employer_establishment.organisation
+    colleague = MembershipFactory(
+        role=Role.COMPANY_MANAGER, establishment=EstablishmentFactory(organisation=organisation)
+    ).user
+    client.force_login(colleague)
+    args = [accepted.number, avenant.public_id]
+    assert client.get(reverse("egestion:avenant", args=args)).status_code == 404
+    assert client.post(reverse("egestion:avenant", args=args), NEW_MAITRE).status_code == 404
+    assert client.get(reverse("egestion:avenant_pdf", args=args)).status_code == 404
+    assert client.post(reverse("egestion:avenant_document", args=args), {"fichier": signed()}).status_code == 404
+    assert client.post(reverse("egestion:avenant_submit", args=args)).status_code == 404
+    avenant.refresh_from_db()
+    assert avenant.is_draft and avenant.data["maitre1_nom_naissance"] == "Durand"
