@@ -1,6 +1,7 @@
 """Who may declare a rupture or an avenant on the company side: any user attached to the contract's employer
-establishment (the guide gives the declaration to "l'entreprise", not to the account manager only), nobody else of
-the same company; and a second click on "Déclarer la rupture" gives the first result."""
+establishment, account manager or not (neither the guide nor docs/ keep it to the account manager: like the dossier's
+documents and messages, it is the establishment's), nobody else of the same company; and a second click on "Déclarer
+la rupture" gives the first result."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
