@@ -12,8 +12,6 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -22,7 +20,7 @@ from django.utils.text import Truncator
 from accounts.models import Establishment, Region
 from accounts.staff_access import RegionScopedAdminMixin
 from backoffice import instruction
-from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, admin_page
+from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, admin_page, decision_page
 from common.downloads import document_response
 from common.formats import counted
 from common.forms import CleanTextFormMixin
@@ -449,43 +447,22 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
             raise Http404("Ce changement d'état n'existe pas.")
         if not request.user.has_perm(f"dossiers.{transition.permission}"):
             raise PermissionDenied
-        form = TransitionForm(request.POST if request.method == "POST" else None, transition=transition)
-        change_url = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
-        if request.method == "POST" and form.is_valid():
-            try:
-                instruction.change_status(dossier, request.user, code, form.cleaned_data.get("note", ""))
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                self.message_user(
-                    request,
-                    f"Dossier {dossier.number} : {dossier.get_status_display()}. L'entreprise en est informée par un "
-                    "message.",
-                    messages.SUCCESS,
-                )
-                return redirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{transition.label} — dossier {dossier.number}",
-            "opts": self.opts,
-            "original": dossier,
-            "transition": transition,
-            "form": form,
-            "change_url": change_url,
-            "allowed": dossier.status in transition.from_statuses,
-        }
-        return TemplateResponse(request, "admin/dossiers/dossier/transition.html", context)
-
-
-class TransitionForm(CleanTextFormMixin, forms.Form):
-    def __init__(self, *args, transition, **kwargs):
-        super().__init__(*args, **kwargs)
-        if transition.note_label:
-            self.fields["note"] = forms.CharField(
-                label=transition.note_label,
-                widget=forms.Textarea(attrs={"class": "instruction-note", "rows": 6}),
-                error_messages={"required": "Ce champ est obligatoire."},
-            )
+        return decision_page(
+            self,
+            request,
+            dossier,
+            label=transition.label,
+            note_label=transition.note_label,
+            allowed=dossier.status in transition.from_statuses,
+            decide=lambda note: instruction.change_status(dossier, request.user, code, note),
+            done_message=lambda: (
+                f"Dossier {dossier.number} : {dossier.get_status_display()}. L'entreprise en est informée par un "
+                "message."
+            ),
+            template="admin/dossiers/dossier/transition.html",
+            title=f"{transition.label} — dossier {dossier.number}",
+            transition=transition,
+        )
 
 
 @admin.register(Document)

@@ -1,4 +1,5 @@
 import hmac
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -68,3 +69,16 @@ def health(request):
 def favicon(request):
     """Browsers and PDF viewers ask /favicon.ico whatever the pages declare: send them the static icon."""
     return redirect(static("img/favicon.ico"), permanent=True)
+
+
+def portal_page(view, portal, portal_required):
+    """`view(request, portal, …)`, a page several portals share, served in one of them: behind that portal's access
+    decorator, GET only (content's help pages, payments' pages)."""
+
+    @portal_required
+    @require_GET
+    @wraps(view)
+    def portal_view(request, *args, **kwargs):
+        return view(request, portal, *args, **kwargs)
+
+    return portal_view

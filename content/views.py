@@ -3,16 +3,14 @@ text, and eGestion's notice of the CERFA FA13. Each portal's help/urls.py builds
 `portal_urlpatterns` (its access decorator and its portal); a resource of the other portal, unpublished, or of the
 other kind answers 404."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.views.decorators.http import require_GET
 
 from common.pdf import render_pdf
+from common.views import portal_page
 from content import cerfa_notice as cerfa_notice_sections
 from content.models import HelpKind, HelpResource
 
@@ -59,13 +57,7 @@ def portal_urlpatterns(portal, portal_required, *, cerfa_notice_page=False):
     the CERFA notice its wizard links to."""
 
     def wrap(view):
-        @portal_required
-        @require_GET
-        @wraps(view)
-        def portal_view(request, *args, **kwargs):
-            return view(request, portal, *args, **kwargs)
-
-        return portal_view
+        return portal_page(view, portal, portal_required)
 
     patterns = [
         path("aide/<slug:slug>/", wrap(help_page), name="help_page"),

@@ -2,21 +2,17 @@
 them into dossiers, which case managers handle in the dossier admin). Deleting a draft goes through the same
 service as the portal (its files are removed with it); a transmitted request cannot be deleted."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.staff_access import RegionScopedAdminMixin
-from common.admin_helpers import ReadOnlyInline, admin_page
+from common.admin_helpers import ReadOnlyInline, admin_page, decision_page
 from common.formats import counted
-from common.forms import CleanTextFormMixin
 from dossiers.cerfa import FIELDS, SECTIONS, fields_in
 from funding import avenants, ruptures, services
 from funding.models import (
@@ -263,32 +259,21 @@ class FundingRequestAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
             raise Http404("Aucun avenant ne correspond à cette adresse.")
         if not request.user.has_perm("dossiers.instruct_dossier"):
             raise PermissionDenied
-        form = AvenantDecisionForm(request.POST if request.method == "POST" else None, decision=decision)
-        change_url = reverse("admin:funding_fundingrequest_change", args=[obj.pk])
-        if request.method == "POST" and form.is_valid():
-            try:
-                avenants.decide(obj, request.user, decision, form.cleaned_data.get("note", ""))
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                self.message_user(
-                    request,
-                    f"Avenant {obj.avenant_number} : {obj.get_status_display()}. L'entreprise en est informée par un "
-                    "message dans le dossier.",
-                    messages.SUCCESS,
-                )
-                return redirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{AVENANT_DECISIONS[decision]} — avenant {obj.avenant_number}",
-            "opts": self.opts,
-            "original": obj,
-            "label": AVENANT_DECISIONS[decision],
-            "form": form,
-            "change_url": change_url,
-            "allowed": obj.status in (RequestStatus.SUBMITTED, RequestStatus.INCOMPLETE),
-        }
-        return TemplateResponse(request, "admin/funding/fundingrequest/avenant_decision.html", context)
+        return decision_page(
+            self,
+            request,
+            obj,
+            label=AVENANT_DECISIONS[decision],
+            note_label=AVENANT_NOTE_LABELS.get(decision, ""),
+            allowed=obj.status in (RequestStatus.SUBMITTED, RequestStatus.INCOMPLETE),
+            decide=lambda note: avenants.decide(obj, request.user, decision, note),
+            done_message=lambda: (
+                f"Avenant {obj.avenant_number} : {obj.get_status_display()}. L'entreprise en est informée par un "
+                "message dans le dossier."
+            ),
+            template="admin/funding/fundingrequest/avenant_decision.html",
+            title=f"{AVENANT_DECISIONS[decision]} — avenant {obj.avenant_number}",
+        )
 
     @admin.display(description="points d'attention")
     def attention_points(self, obj):
@@ -385,19 +370,11 @@ AVENANT_DECISIONS = {
     RequestStatus.INCOMPLETE: "Marquer l'avenant incomplet",
     RequestStatus.REFUSED: "Refuser l'avenant",
 }
-
-
-class AvenantDecisionForm(CleanTextFormMixin, forms.Form):
-    def __init__(self, *args, decision, **kwargs):
-        super().__init__(*args, **kwargs)
-        if decision != RequestStatus.ACCEPTED:
-            self.fields["note"] = forms.CharField(
-                label="Pièces manquantes (message à l'entreprise)"
-                if decision == RequestStatus.INCOMPLETE
-                else "Motif du refus",
-                widget=forms.Textarea(attrs={"rows": 6}),
-                error_messages={"required": "Ce champ est obligatoire."},
-            )
+# What the company is told besides the decision (required): the missing documents, the refusal's reason.
+AVENANT_NOTE_LABELS = {
+    RequestStatus.INCOMPLETE: "Pièces manquantes (message à l'entreprise)",
+    RequestStatus.REFUSED: "Motif du refus",
+}
 
 
 class RuptureQueueFilter(admin.SimpleListFilter):

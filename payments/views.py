@@ -2,15 +2,13 @@
 patterns with `portal_urlpatterns` (its access decorator and its portal, which scopes the data).
 Templates use {% portal_url %}."""
 
-from functools import wraps
-
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
-from django.views.decorators.http import require_GET
 
 from common.downloads import document_response
+from common.views import portal_page
 from payments import selectors
 
 PORTAL_BASES = {"ogestion": "ogestion/base.html", "egestion": "egestion/base.html"}
@@ -92,13 +90,7 @@ def portal_urlpatterns(portal, portal_required, *, establishment_detail_view=Non
     `establishment_detail_view` replaces the establishment page (with the bank-details request, banking.views)."""
 
     def wrap(view):
-        @portal_required
-        @require_GET
-        @wraps(view)
-        def portal_view(request, *args, **kwargs):
-            return view(request, portal, *args, **kwargs)
-
-        return portal_view
+        return portal_page(view, portal, portal_required)
 
     return [
         path("reglements/", wrap(payment_list), name="payments"),

@@ -4,6 +4,7 @@ idempotent transmission, the case manager's decision and the versions with their
 
 import datetime
 import subprocess
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,11 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 
+from accounts.models import Role
 from dossiers.models import DossierStatus
 from funding import avenants, services
 from funding.models import FundingRequest, RequestDocumentKind, RequestKind, RequestStatus
 from funding.transmission import submit_request
-from tests.factories import DossierFactory, minimal_pdf
+from tests.factories import DossierFactory, EstablishmentFactory, MembershipFactory, minimal_pdf
 from tests.funding.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +220,47 @@ def test_no_avenant_on_another_companys_dossier_nor_on_one_that_is_not_an_accept
         for response in (client.get(url), client.post(url, {"type": "36", "date_effet": "2026-03-01"})):
             assert response.status_code == 409 and message in response.content.decode()
     assert not FundingRequest.objects.filter(amended_dossier__in=[plan, submitted]).exists()
+
+
+def test_accounting_cannot_decide_an_avenant_and_a_regional_manager_can(
+    client, accepted, user, accountant, regional_manager
+):
+    """docs/backoffice-permissions.md: deciding an avenant is instructing (`dossiers.instruct_dossier`): case
+    managers, regional managers (their regions) and administrators; accounting only reads what it pays."""
+    avenant = start(accepted, user)
+    avenant.status = RequestStatus.SUBMITTED
+    avenant.save()
+    url = reverse("admin:funding_avenant_decision", args=[avenant.pk, "accepted"])
+
+    client.force_login(accountant)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"note": ""}).status_code == 403
+    avenant.refresh_from_db()
+    assert avenant.status == RequestStatus.SUBMITTED
+
+    client.force_login(regional_manager)
+    page = client.get(url).content.decode()
+    assert "Confirmer : Accepter l&#x27;avenant" in page and f"Avenant {avenant.avenant_number}</a>" in page
+    assert client.post(url, {"note": ""}).status_code == 302
+    avenant.refresh_from_db()
+    assert avenant.status == RequestStatus.ACCEPTED
+    again = client.post(url, {"note": ""}).content.decode()  # a second click decides nothing more
+    assert "« Accepter l'avenant » n'est pas possible" in unescape(again)
+    assert avenant.amended_dossier.messages.count() == 1
+
+
+def test_a_user_of_another_establishment_of_the_same_company_cannot_reach_the_avenant(client, accepted, user):
+    avenant = start(accepted, user)
+    organisation = accepted.employer_establishment.organisation
+    colleague = MembershipFactory(
+        role=Role.COMPANY_MANAGER, establishment=EstablishmentFactory(organisation=organisation)
+    ).user
+    client.force_login(colleague)
+    args = [accepted.number, avenant.public_id]
+    assert client.get(reverse("egestion:avenant", args=args)).status_code == 404
+    assert client.post(reverse("egestion:avenant", args=args), NEW_MAITRE).status_code == 404
+    assert client.get(reverse("egestion:avenant_pdf", args=args)).status_code == 404
+    assert client.post(reverse("egestion:avenant_document", args=args), {"fichier": signed()}).status_code == 404
+    assert client.post(reverse("egestion:avenant_submit", args=args)).status_code == 404
+    avenant.refresh_from_db()
+    assert avenant.is_draft and avenant.data["maitre1_nom_naissance"] == "Durand"
