@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 from api import scope
 from api.auth import require_write
 from api.schemas import ERRORS, amount
-from invoicing import services
+from invoicing import selectors, services
 from invoicing.models import AttachmentKind, Invoice
 
 router = Router(tags=["Factures (CFA)"])
@@ -58,7 +58,7 @@ def invoice_out(invoice) -> dict:
 
 
 def _billing_out(dossier) -> dict:
-    billing = services.billing_for(dossier)
+    billing = selectors.billing_of(dossier)  # NPEC schedule, or subrogation (skills plan...), as on FACTURATION
     invoices = Invoice.objects.filter(dossier=dossier).with_settlement().order_by("-received_at", "-id")
     return {
         "dossier": dossier.number,
@@ -89,6 +89,7 @@ def deposit(
     attestation_demarrage: File[UploadedFile] = None,
     attestation_realisation: File[UploadedFile] = None,
     facture_participation: File[UploadedFile] = None,
+    attestation_assiduite: File[UploadedFile] = None,
 ):
     """Multipart form. Refused (400, with the reason in French) as on the portal: amount beyond what can be
     invoiced today, number already used, period outside the contract, missing certificate."""
@@ -106,6 +107,7 @@ def deposit(
         AttachmentKind.START_CERTIFICATE: attestation_demarrage,
         AttachmentKind.COMPLETION_CERTIFICATE: attestation_realisation,
         AttachmentKind.PARTICIPATION_INVOICE: facture_participation,
+        AttachmentKind.ATTENDANCE_CERTIFICATE: attestation_assiduite,  # a dossier paid by subrogation
     }
-    invoice = services.deposit_invoice(scope.user_of(request), dossier, data, pdf, attachments)
+    invoice = selectors.deposit(scope.user_of(request), dossier, data, pdf, attachments)
     return Status(201, invoice_out(invoice))
