@@ -32,6 +32,7 @@ def main():
     parser.add_argument("--audience", default="company", choices=["company", "provider"])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime...")
     args = parser.parse_args()
     setup_django()
     from django.conf import settings
@@ -96,7 +97,7 @@ def main():
         own = sum(tt for (file, _, _), (_, _, tt, _, _) in stats.stats.items() if any(m in file for m in markers))
         print(f"  {group:<42} {own / total:5.0%} of the profiled time (own time)")
     out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
+    pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
     print(out.getvalue())
 
 

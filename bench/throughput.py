@@ -85,7 +85,8 @@ def wait_until_up(port, process, seconds=60):
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"gunicorn on port {port} stopped (exit {process.returncode})")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        # The master listens before its workers have loaded the app: wait for an answer, not a connection.
+        if get(f"http://127.0.0.1:{port}/") is not None:
             return
         time.sleep(0.3)
     raise SystemExit(f"gunicorn on port {port} did not start in {seconds} s")
@@ -103,6 +104,8 @@ def get(url, cookie=None):
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+    except OSError:  # not listening yet, or the connection closed without an answer
+        return None
 
 
 def run_wrk(url, cookie, duration, connections):
@@ -134,6 +137,13 @@ def read_sql_log(path):
         statistics.fmean(float(row[2]) for row in rows),
         {row[0] for row in rows},
     )
+
+
+def database_url():
+    from django.db import connection
+
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 # --- the benchmark users and their pages ---------------------------------------------------------------------------
@@ -282,6 +292,8 @@ def main():
     env = production_environment(sql_log)
     os.environ.update({k: env[k] for k in ("DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")})
     setup_django()
+    # The bare page reads the portal's database, also when DATABASE_URL is left to the settings' default.
+    env.setdefault("DATABASE_URL", database_url())
     pages, users, sizes = benchmark_pages()
     pages = [page for page in pages if args.only.lower() in page.label.lower()]
     cookies = {audience: session_cookie(user) for audience, user in users.items()}
