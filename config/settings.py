@@ -119,6 +119,9 @@ TEMPLATES = [
     },
 ]
 
+# Inputs, selects and textareas rendered in Python, the same HTML as Django's templates (common/widget_renderer.py).
+FORM_RENDERER = "common.widget_renderer.WidgetRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5433/constructys"),
@@ -135,9 +138,12 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30_000)
 _DB_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
 _DB_OPTIONS["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+# No JIT: the portal runs short queries, and PostgreSQL compiled some of them (their cost estimate crossing
+# jit_above_cost on a large database) for longer than they run (bench/README.md, issues 18 and 21).
+_server_settings = [_DB_OPTIONS.get("options", ""), "-c jit=off"]
 if DATABASE_STATEMENT_TIMEOUT_MS:
-    _timeout = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
-    _DB_OPTIONS["options"] = f"{_DB_OPTIONS['options']} {_timeout}" if _DB_OPTIONS.get("options") else _timeout
+    _server_settings.append(f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}")
+_DB_OPTIONS["options"] = " ".join(filter(None, _server_settings))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6380/0")

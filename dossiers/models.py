@@ -161,9 +161,16 @@ class Dossier(models.Model):
         indexes = [
             # The company list: one establishment's dossiers, open or finished, latest first.
             models.Index(fields=["employer_establishment", "status", "-start_date"], name="dossier_employer_list"),
-            models.Index(fields=["provider_establishment", "status", "-start_date"], name="dossier_provider_list"),
-            # The company list's tab counters, from the index alone (the 6-year rule reads the end date).
-            models.Index(fields=["employer_establishment", "status", "end_date"], name="dossier_employer_counts"),
+            # `id` included: the provider scope (`for_provider_user`, a subquery of most provider pages) is read
+            # from the index alone.
+            models.Index(
+                fields=["provider_establishment", "status", "-start_date"], include=["id"], name="dossier_provider_list"
+            ),
+            # The company list's tab counters and the company scope (`for_company_user`, a subquery of most company
+            # pages: the 6-year rule reads the end date), from the index alone.
+            models.Index(
+                fields=["employer_establishment", "status", "end_date"], include=["id"], name="dossier_employer_counts"
+            ),
             # The company list's first page, latest first, per establishment (dossiers.selectors._CompanyListPage).
             models.Index(
                 fields=["employer_establishment", "-start_date", "-id"],

@@ -203,3 +203,15 @@ def test_a_menu_cached_for_an_administrator_never_reaches_a_non_administrator(
     session[entity_session_key(portal)] = second.establishment_id
     session.save()
     assert not users_link_shown(client, portal)
+
+
+def test_the_portal_database_session_runs_without_jit_and_with_a_statement_timeout(db):
+    """PostgreSQL compiled some of the portal's short queries for longer than they ran (issues 18 and 21): every
+    connection of the portal turns JIT off, and keeps the statement timeout that cuts a runaway query."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "30s"
