@@ -64,7 +64,8 @@ class PaymentLine(models.Model):
     """One invoice settled by a payment."""
 
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="lines")
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payment_lines")
+    # Indexed by payment_line_dossier_amounts.
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payment_lines", db_index=False)
     invoice_date = models.DateField("date facture")
     invoice_number = models.CharField("n° de facture", max_length=40)
     period_start = models.DateField("du")
@@ -83,6 +84,11 @@ class PaymentLine(models.Model):
     class Meta:
         verbose_name = "ligne de règlement"
         ordering = ["invoice_date", "id"]
+        indexes = [
+            # A dossier's lines, and the sums per year of a company's dossiers ("Mes contributions": training
+            # funded) from the index alone.
+            models.Index(fields=["dossier"], include=["payment", "amount"], name="payment_line_dossier_amounts"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")),
