@@ -7,7 +7,7 @@ from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery, Su
 from django.db.models.functions import Coalesce
 
 from accounts.models import Portal
-from dossiers.models import Dossier, visible_establishment_ids
+from dossiers.models import Dossier, company_scope, visible_establishment_ids
 from messaging.models import Message, MessageQuerySet, MessageRead, SeenCount, ThreadCount
 
 
@@ -85,13 +85,14 @@ class _CountedMessages(MessageQuerySet):
 
 def company_inbox(user, dossiers, unread_only=False):
     """The Messagerie: the messages of `dossiers` (the user's, already scoped), latest first, with `is_read`."""
-    thread = Message.objects.filter(dossier__in=dossiers)
+    # `dossiers` straight from Dossier.objects.for_company_user knows its scope: counts and pages from the indexes,
+    # and each message's own dossier checked against the scope (not a look-up in every dossier the user sees).
+    scope = getattr(dossiers, "company_scope", None)
+    thread = Message.objects.filter(company_scope(*scope, dossier="dossier__") if scope else Q(dossier__in=dossiers))
     if unread_only:
         thread = thread.unread_by(user)
     thread = thread.with_read_state(user).select_related("dossier").order_by("-created_at", "-id")
     counted = _CountedMessages(model=Message, query=thread.query)
-    # `dossiers` straight from Dossier.objects.for_company_user knows its scope: counts and pages from the indexes.
-    scope = getattr(dossiers, "company_scope", None)
     if scope:
         messages, seen = _company_totals(*scope)
         if not unread_only:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from dossiers.models import Dossier
 from messaging import selectors, services
 from messaging.models import Message, SeenCount, ThreadCount
 from tests.factories import DossierFactory, MembershipFactory, MessageFactory, MessageReadFactory, UserFactory
@@ -105,6 +106,34 @@ def test_the_counts_keep_the_company_scope(company):
 
     assert selectors.company_unread_count(manager, None) == 3 == scanned_unread(manager)
     assert selectors.company_unread_count(manager, [other_site.pk]) == 1
+
+
+def test_the_messagerie_lists_only_the_messages_of_the_company_scope(company):
+    """The Messagerie checks each message's own dossier against the company scope: other companies, the
+    establishments left out when narrowed, and dossiers finished more than 6 years ago stay out of its pages."""
+    establishment, manager, _ = company
+    other_site = MembershipFactory(role=Role.COMPANY_MANAGER, user=manager).establishment
+    here = MessageFactory.create_batch(2, dossier=DossierFactory(employer_establishment=establishment))
+    there = MessageFactory(dossier=DossierFactory(employer_establishment=other_site))
+    MessageFactory()  # another company's
+    long_closed = DossierFactory(
+        employer_establishment=establishment,
+        closed=True,
+        start_date=datetime.date(2010, 1, 1),
+        end_date=datetime.date(2010, 6, 30),
+    )
+    MessageFactory(dossier=long_closed)
+
+    def listed(establishments, unread_only=False):
+        dossiers = Dossier.objects.for_company_user(manager, establishments)
+        inbox = selectors.company_inbox(manager, dossiers, unread_only=unread_only)
+        return {message.pk for message in inbox[:25]}, inbox.count()
+
+    everything = {message.pk for message in [*here, there]}
+    assert listed(None) == (everything, 3)
+    assert listed(None, unread_only=True) == (everything, 3)
+    assert listed([other_site.pk]) == ({there.pk}, 1)
+    assert listed([establishment.pk], unread_only=True) == ({message.pk for message in here}, 2)
 
 
 def test_the_messagerie_pages_count_what_they_list(client, company):
