@@ -487,23 +487,26 @@ def _send_locked(period, user_ids, first_since) -> BatchResult:
     if stale:
         Digest.objects.filter(pk__in=stale, state=DigestState.PENDING).update(state=DigestState.EMPTY)
 
-    with transaction.atomic():
-        # Exactly once: the ledger rows become "sent" in the transaction that writes their emails to the outbox.
-        # A crash before the commit leaves both undone (the rerun builds them again); after it, the outbox sends.
-        handed_over = list(_mark_sent(period, users, news).items())
-        outbox_ids = []
-        # Built and written OUTBOX_CHUNK at a time: a batch never holds more than that many emails in memory.
-        for start in range(0, len(handed_over), OUTBOX_CHUNK):
-            chunk = handed_over[start : start + OUTBOX_CHUNK]
+    sent = 0
+    # Handed over and sent OUTBOX_CHUNK users at a time: a batch never holds more than that many emails in memory,
+    # and the outbox sends them from memory instead of reading back what it has just written.
+    with_news = list(news)
+    for start in range(0, len(with_news), OUTBOX_CHUNK):
+        chunk = {user_id: news[user_id] for user_id in with_news[start : start + OUTBOX_CHUNK]}
+        with transaction.atomic():
+            # Exactly once: the ledger rows become "sent" in the transaction that writes their emails to the
+            # outbox. A crash before the commit leaves both undone (the rerun builds them again); after it, the
+            # outbox sends.
+            handed_over = list(_mark_sent(period, users, chunk).items())
             rows = outbox.add(
-                [_digest_email(users[user_id], news[user_id]) for _, user_id in chunk],
+                [_digest_email(users[user_id], news[user_id]) for _, user_id in handed_over],
                 kind="digest",
-                dedup_keys=[f"digest:{digest_id}" for digest_id, _ in chunk],
+                dedup_keys=[f"digest:{digest_id}" for digest_id, _ in handed_over],
             )
-            outbox_ids += [row.pk for row in rows]
-    # This worker sends them now (the beat sweeper would, should it die here).
-    outbox.deliver(outbox_ids)
-    return BatchResult(sent=len(outbox_ids), skipped=len(news) - len(outbox_ids))
+        # This worker sends them now (the beat sweeper would, should it die here).
+        outbox.deliver(rows)
+        sent += len(rows)
+    return BatchResult(sent=sent, skipped=len(news) - sent)
 
 
 def _digest_email(user, content):
