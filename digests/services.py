@@ -40,9 +40,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from accounts.models import PORTAL_ROLES, Membership, Portal, User
-from common.emails import build_email
+from common.emails import build_email, compose_email
 from deadlines.selectors import upcoming_by_user
-from digests import parts
+from digests import frame, parts
 from digests.models import Digest, DigestPreference, DigestState, InstantEmail, NotificationMode
 from digests.schedule import period_at, previous_period
 from dossiers.models import FINISHED_STATUSES, Document, DocumentDirection, Dossier, Enrolment, history_cutoff
@@ -419,7 +419,10 @@ def build_digest_email(*, user_id, email, first_name, in_egestion, content: Dige
         "test": test,
         **_portal_urls(in_egestion),
     }
-    return build_email("digest", context, [email], headers=unsubscribe_headers(unsubscribe))
+    rendered = frame.render(context)  # the templates rendered once per shape of digest
+    if rendered is None:
+        return build_email("digest", context, [email], headers=unsubscribe_headers(unsubscribe))
+    return compose_email(*rendered, [email], unsubscribe_headers(unsubscribe))
 
 
 OUTBOX_CHUNK = 100
