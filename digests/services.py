@@ -425,7 +425,7 @@ def build_digest_email(*, user_id, email, first_name, in_egestion, content: Dige
     return compose_email(*rendered, [email], unsubscribe_headers(unsubscribe))
 
 
-OUTBOX_CHUNK = 100
+OUTBOX_CHUNK = 50
 
 # Advisory lock keys of the digests: this prefix, then the user id (PostgreSQL session locks, bigint keys).
 LOCK_PREFIX = 0x0D16 << 48
