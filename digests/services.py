@@ -91,11 +91,17 @@ DOCUMENTS_SQL = (
     )
     SELECT s.user_id, doc.dossier_id, doc.name
     FROM scope s
-    JOIN {document} doc ON doc.dossier_id = s.dossier_id
-    WHERE doc.direction = %(issued)s
-      AND doc.uploaded_at > s.since AND doc.uploaded_at <= %(until)s
-      AND doc.uploaded_by_id IS DISTINCT FROM s.user_id
-      AND NOT EXISTS (
+    -- Each dossier's documents of the window through the index on (dossier, direction, date): OFFSET 0 keeps
+    -- PostgreSQL from hashing every issued document of the table instead (40 -> 25 ms per batch of 500 users).
+    CROSS JOIN LATERAL (
+        SELECT doc.id, doc.dossier_id, doc.name, doc.uploaded_at, doc.message_id
+        FROM {document} doc
+        WHERE doc.dossier_id = s.dossier_id AND doc.direction = %(issued)s
+          AND doc.uploaded_at > s.since AND doc.uploaded_at <= %(until)s
+          AND doc.uploaded_by_id IS DISTINCT FROM s.user_id
+        OFFSET 0
+    ) doc
+    WHERE NOT EXISTS (
           SELECT 1 FROM {read} r WHERE doc.message_id IS NOT NULL AND r.message_id = doc.message_id
                                    AND r.user_id = s.user_id)
     ORDER BY s.user_id, doc.dossier_id, doc.uploaded_at, doc.id
