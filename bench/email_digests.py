@@ -13,8 +13,8 @@ dossiers within one period's window. The run is the production code path: `plan_
 batches, `send_batch` reads what is new (constant number of queries per batch), records each digest in the
 ledger with its email in the outbox (one transaction per OUTBOX_CHUNK emails), then the outbox hands each email
 (HTML + text, List-Unsubscribe) to Django's email backend (one statement per email: its claim, which also records
-the one before). The backend here is a counting one that builds each message's MIME tree, as Django's locmem backend does
-(`--serialize` also flattens it to bytes, as the SMTP backend does before the network), and keeps nothing. With
+the one before). The backend here is a counting one that builds each message's MIME tree, as Django's locmem
+backend does (`--serialize` also flattens it to bytes, as the SMTP backend does before the network), and keeps nothing. With
 `--processes 2` the batches are shared between two processes, as two Celery worker processes would. DEBUG is
 off, as in a Celery worker (see `production_like`).
 
