@@ -14,9 +14,9 @@ batches, `send_batch` reads what is new (constant number of queries per batch), 
 ledger with its email in the outbox (one transaction per OUTBOX_CHUNK emails), then the outbox hands each email
 (HTML + text, List-Unsubscribe) to Django's email backend (one statement per email: its claim, which also records
 the one before). The backend here is a counting one that builds each message's MIME tree, as Django's locmem
-backend does (`--serialize` also flattens it to bytes, as the SMTP backend does before the network), and keeps nothing. With
-`--processes 2` the batches are shared between two processes, as two Celery worker processes would. DEBUG is
-off, as in a Celery worker (see `production_like`).
+backend does (`--serialize` also flattens it to bytes, as the SMTP backend does before the network), and keeps
+nothing. With `--processes 2` the batches are shared between two processes, as two Celery worker processes would.
+DEBUG is off, as in a Celery worker (see `production_like`). PostgreSQL's CPU is printed when it runs here.
 
 Before each run the period's ledger rows and the digests' outbox rows are deleted, so the same period is sent
 again from scratch.
