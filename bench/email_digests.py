@@ -11,12 +11,12 @@ The data set: company users (two per employer establishment, four dossiers each)
 per provider establishment), new messages from Constructys and new documents issued by Constructys on those
 dossiers within one period's window. The run is the production code path: `plan_run` splits the recipients into
 batches, `send_batch` reads what is new (constant number of queries per batch), records each digest in the
-ledger with its email in the outbox (one transaction per batch), then the outbox hands each email (HTML + text,
-List-Unsubscribe) to Django's email backend (one statement per email: its claim, which also records the one
-before). The backend here is a counting one that builds each message's MIME tree, as Django's locmem backend does
-(`--serialize` also flattens it to bytes, as the SMTP backend does before the network), and keeps nothing. With
-`--processes 2` the batches are shared between two processes, as two Celery worker processes would. DEBUG is
-off, as in a Celery worker (see `production_like`).
+ledger with its email in the outbox (one transaction per OUTBOX_CHUNK emails), then the outbox hands each email
+(HTML + text, List-Unsubscribe) to Django's email backend (one statement per email: its claim, which also records
+the one before). The backend here is a counting one that builds each message's MIME tree, as Django's locmem
+backend does (`--serialize` also flattens it to bytes, as the SMTP backend does before the network), and keeps
+nothing. With `--processes 2` the batches are shared between two processes, as two Celery worker processes would.
+DEBUG is off, as in a Celery worker (see `production_like`). PostgreSQL's CPU is printed when it runs here.
 
 Before each run the period's ledger rows and the digests' outbox rows are deleted, so the same period is sent
 again from scratch.
@@ -242,6 +242,23 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def _postgres_cpu() -> float | None:
+    """CPU seconds of the PostgreSQL backends that have exited (the postmaster's reaped children: the workers'
+    connections once they close, autovacuum), when PostgreSQL runs on this machine; None otherwise."""
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW data_directory")
+            data = cursor.fetchone()[0]
+        with open(Path(data) / "postmaster.pid") as pid_file:
+            postmaster = int(pid_file.readline())
+        fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    except Exception:  # not a superuser, or PostgreSQL elsewhere
+        return None
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")  # cutime, cstime
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20_000)
@@ -264,6 +281,7 @@ def main():
     OutgoingEmail.objects.filter(kind="digest").delete()
     assert services.previous_period(PERIOD) == WINDOW_START
 
+    postgres_before = _postgres_cpu() if args.processes > 1 else None
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     load_before = os.getloadavg()[0]
     cpu_before = _cpu_seconds()
@@ -301,6 +319,13 @@ def main():
         f"{cpu / recorded * 1000:.2f} ms per email; load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} "
         f"on {os.cpu_count()} cores"
     )
+    time.sleep(1)  # the workers' backends exit once their connections close
+    postgres = _postgres_cpu()
+    if postgres_before is not None and postgres is not None:
+        print(
+            f"PostgreSQL's CPU      {postgres - postgres_before:7.1f} s (the workers' connections), "
+            f"{(postgres - postgres_before) / recorded * 1000:.2f} ms per email"
+        )
     if args.processes == 1:
         reads = [q for q in first_batch.captured_queries if not q["sql"].startswith(("UPDATE", "SAVEPOINT", "RELEASE"))]
         print(f"queries, 1st batch  {len(first_batch.captured_queries)} ({len(reads)} + 1 ledger update per email)")

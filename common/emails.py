@@ -11,13 +11,19 @@ from django.template.loader import render_to_string
 def build_email(name: str, context: dict, to: list[str], headers: dict | None = None) -> EmailMultiAlternatives:
     context = {"site_url": settings.SITE_URL, "regional_contacts_url": settings.REGIONAL_CONTACTS_URL, **context}
     subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context, using="text").split())
-    message = EmailMultiAlternatives(
-        subject=f"Constructys - {subject}",
-        body=render_to_string(f"emails/{name}.txt", context, using="text"),
-        to=to,
-        headers=headers or {},
+    return compose_email(
+        f"Constructys - {subject}",
+        render_to_string(f"emails/{name}.txt", context, using="text"),
+        render_to_string(f"emails/{name}.html", context),
+        to,
+        headers,
     )
-    message.attach_alternative(render_to_string(f"emails/{name}.html", context), "text/html")
+
+
+def compose_email(subject: str, text: str, html: str, to: list[str], headers: dict | None = None):
+    """The email of texts already rendered (build_email's, or a caller's that renders its frame once for many)."""
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers or {})
+    message.attach_alternative(html, "text/html")
     return message
 
 

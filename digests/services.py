@@ -40,9 +40,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from accounts.models import PORTAL_ROLES, Membership, Portal, User
-from common.emails import build_email
+from common.emails import build_email, compose_email
 from deadlines.selectors import upcoming_by_user
-from digests import parts
+from digests import frame, parts
 from digests.models import Digest, DigestPreference, DigestState, InstantEmail, NotificationMode
 from digests.schedule import period_at, previous_period
 from dossiers.models import FINISHED_STATUSES, Document, DocumentDirection, Dossier, Enrolment, history_cutoff
@@ -91,11 +91,17 @@ DOCUMENTS_SQL = (
     )
     SELECT s.user_id, doc.dossier_id, doc.name
     FROM scope s
-    JOIN {document} doc ON doc.dossier_id = s.dossier_id
-    WHERE doc.direction = %(issued)s
-      AND doc.uploaded_at > s.since AND doc.uploaded_at <= %(until)s
-      AND doc.uploaded_by_id IS DISTINCT FROM s.user_id
-      AND NOT EXISTS (
+    -- Each dossier's documents of the window through the index on (dossier, direction, date): OFFSET 0 keeps
+    -- PostgreSQL from hashing every issued document of the table instead (40 -> 25 ms per batch of 500 users).
+    CROSS JOIN LATERAL (
+        SELECT doc.id, doc.dossier_id, doc.name, doc.uploaded_at, doc.message_id
+        FROM {document} doc
+        WHERE doc.dossier_id = s.dossier_id AND doc.direction = %(issued)s
+          AND doc.uploaded_at > s.since AND doc.uploaded_at <= %(until)s
+          AND doc.uploaded_by_id IS DISTINCT FROM s.user_id
+        OFFSET 0
+    ) doc
+    WHERE NOT EXISTS (
           SELECT 1 FROM {read} r WHERE doc.message_id IS NOT NULL AND r.message_id = doc.message_id
                                    AND r.user_id = s.user_id)
     ORDER BY s.user_id, doc.dossier_id, doc.uploaded_at, doc.id
@@ -419,10 +425,13 @@ def build_digest_email(*, user_id, email, first_name, in_egestion, content: Dige
         "test": test,
         **_portal_urls(in_egestion),
     }
-    return build_email("digest", context, [email], headers=unsubscribe_headers(unsubscribe))
+    rendered = frame.render(context)  # the templates rendered once per shape of digest
+    if rendered is None:
+        return build_email("digest", context, [email], headers=unsubscribe_headers(unsubscribe))
+    return compose_email(*rendered, [email], unsubscribe_headers(unsubscribe))
 
 
-OUTBOX_CHUNK = 100
+OUTBOX_CHUNK = 50
 
 # Advisory lock keys of the digests: this prefix, then the user id (PostgreSQL session locks, bigint keys).
 LOCK_PREFIX = 0x0D16 << 48
@@ -487,23 +496,26 @@ def _send_locked(period, user_ids, first_since) -> BatchResult:
     if stale:
         Digest.objects.filter(pk__in=stale, state=DigestState.PENDING).update(state=DigestState.EMPTY)
 
-    with transaction.atomic():
-        # Exactly once: the ledger rows become "sent" in the transaction that writes their emails to the outbox.
-        # A crash before the commit leaves both undone (the rerun builds them again); after it, the outbox sends.
-        handed_over = list(_mark_sent(period, users, news).items())
-        outbox_ids = []
-        # Built and written OUTBOX_CHUNK at a time: a batch never holds more than that many emails in memory.
-        for start in range(0, len(handed_over), OUTBOX_CHUNK):
-            chunk = handed_over[start : start + OUTBOX_CHUNK]
+    sent = 0
+    # Handed over and sent OUTBOX_CHUNK users at a time: a batch never holds more than that many emails in memory,
+    # and the outbox sends them from memory instead of reading back what it has just written.
+    with_news = list(news)
+    for start in range(0, len(with_news), OUTBOX_CHUNK):
+        chunk = {user_id: news[user_id] for user_id in with_news[start : start + OUTBOX_CHUNK]}
+        with transaction.atomic():
+            # Exactly once: the ledger rows become "sent" in the transaction that writes their emails to the
+            # outbox. A crash before the commit leaves both undone (the rerun builds them again); after it, the
+            # outbox sends.
+            handed_over = list(_mark_sent(period, users, chunk).items())
             rows = outbox.add(
-                [_digest_email(users[user_id], news[user_id]) for _, user_id in chunk],
+                [_digest_email(users[user_id], news[user_id]) for _, user_id in handed_over],
                 kind="digest",
-                dedup_keys=[f"digest:{digest_id}" for digest_id, _ in chunk],
+                dedup_keys=[f"digest:{digest_id}" for digest_id, _ in handed_over],
             )
-            outbox_ids += [row.pk for row in rows]
-    # This worker sends them now (the beat sweeper would, should it die here).
-    outbox.deliver(outbox_ids)
-    return BatchResult(sent=len(outbox_ids), skipped=len(news) - len(outbox_ids))
+        # This worker sends them now (the beat sweeper would, should it die here).
+        outbox.deliver(rows)
+        sent += len(rows)
+    return BatchResult(sent=sent, skipped=len(news) - sent)
 
 
 def _digest_email(user, content):

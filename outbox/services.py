@@ -25,7 +25,7 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from outbox.models import EmailStatus, OutgoingEmail
@@ -153,11 +153,21 @@ CLAIM_SQL = """
 """
 
 
-def claim_next(model, ids=None, *, lease_seconds: int, where: str = "", params: dict | None = None, before: str = ""):
+def claim_next(
+    model,
+    ids=None,
+    *,
+    lease_seconds: int,
+    where: str = "",
+    params: dict | None = None,
+    before: str = "",
+    columns: list[str] | None = None,
+):
     """The next due row of `model` (a queue table with the outbox's columns: status "pending"/"sending", attempts,
     next_attempt_at, updated_at), now "sending" under this worker's lease: one statement, committed before any
     talk with the outside. SKIP LOCKED lets concurrent senders take different rows. `where` (SQL starting with
-    AND, placeholders in `params`) narrows the rows; `before` (a WITH clause) runs in the same statement."""
+    AND, placeholders in `params`) narrows the rows; `before` (a WITH clause) runs in the same statement.
+    `columns`: return only these (a dict, or None) instead of the whole row as a model instance."""
     now = timezone.now()
     one = ids is not None and len(ids) == 1
     among = ("" if ids is None else "AND id = %(id)s " if one else "AND id = ANY(%(ids)s) ") + where
@@ -165,6 +175,8 @@ def claim_next(model, ids=None, *, lease_seconds: int, where: str = "", params: 
     # index past every pending row of the batch to find it).
     order = "" if one else "ORDER BY next_attempt_at, id LIMIT 1"
     sql = before + CLAIM_SQL.format(table=model._meta.db_table, among=among, order=order)
+    if columns is not None:
+        sql = sql.replace("RETURNING *", "RETURNING " + ", ".join(columns))
     params = {
         **(params or {}),
         "sending": EmailStatus.SENDING,
@@ -174,24 +186,44 @@ def claim_next(model, ids=None, *, lease_seconds: int, where: str = "", params: 
         "ids": list(ids or []),
         "id": ids[0] if one else None,
     }
-    return next(iter(model.objects.raw(sql, params)), None)
+    if columns is None:
+        return next(iter(model.objects.raw(sql, params)), None)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else dict(zip(columns, row, strict=True))
+
+
+# What a claim returns of a row this process holds in memory: what may have changed since it was written (an
+# admin's "Renvoyer" gives a sent row a new Message-ID).
+CLAIMED_COLUMNS = ["attempts", "message_id"]
 
 
 def _claim_next(ids=None, sent_id: int | None = None) -> OutgoingEmail | None:
     """The outbox's next row; `sent_id`: the row this worker has just sent, recorded "sent" by the same statement
-    (one round trip per email)."""
-    if sent_id is None:
-        return claim_next(OutgoingEmail, ids, lease_seconds=settings.OUTBOX_LEASE_SECONDS)
-    return claim_next(
-        OutgoingEmail,
-        ids,
-        lease_seconds=settings.OUTBOX_LEASE_SECONDS,
-        before=RECORD_SENT_SQL.format(table=OutgoingEmail._meta.db_table),
-        # The claim reads the rows as they were before the WITH recorded this one: with its lease run out (a slow
-        # SMTP answer) it would be claimed again, and of two updates of one row in one statement either may win.
-        where="AND id <> %(sent_id)s",
-        params={"sent": EmailStatus.SENT, "sent_id": sent_id},
-    )
+    (one round trip per email). `ids` may hold one row this process has just written (an `OutgoingEmail` with its
+    texts): the claim then reads back only CLAIMED_COLUMNS, not its texts (most of the row, compressed by
+    PostgreSQL), and returns that row."""
+    written = ids[0] if ids and isinstance(ids[0], OutgoingEmail) else None
+    options = {"lease_seconds": settings.OUTBOX_LEASE_SECONDS}
+    if written is not None:
+        ids, options["columns"] = [written.pk], CLAIMED_COLUMNS
+    if sent_id is not None:
+        options.update(
+            before=RECORD_SENT_SQL.format(table=OutgoingEmail._meta.db_table),
+            # The claim reads the rows as they were before the WITH recorded this one: with its lease run out (a
+            # slow SMTP answer) it would be claimed again, and of two updates of one row in one statement either
+            # may win.
+            where="AND id <> %(sent_id)s",
+            params={"sent": EmailStatus.SENT, "sent_id": sent_id},
+        )
+    row = claim_next(OutgoingEmail, ids, **options)
+    if written is None or row is None:
+        return row
+    for column, value in row.items():
+        setattr(written, column, value)
+    written.status = EmailStatus.SENDING
+    return written
 
 
 def _record_sent(row_id: int) -> None:
@@ -252,14 +284,15 @@ def _record_failure(row: OutgoingEmail, error: Exception) -> EmailStatus:
 
 def deliver(ids=None, *, time_budget: float | None = None) -> DeliveryResult:
     """Send the due rows (among `ids` when given), over one SMTP connection. Stops early when the server is
-    unreachable (the rows not tried keep their turn) or when `time_budget` seconds have passed."""
+    unreachable (the rows not tried keep their turn) or when `time_budget` seconds have passed. `ids` may be the
+    rows `add` has just returned (committed since): their emails are then built from them, not read back."""
     result = DeliveryResult()
     started = time.monotonic()
     mail = None
     sent_id = None  # sent, not recorded yet: the next claim records it
     # With `ids`, each claim names one of them, in turn: the 500 ids of a digest batch sent with each of its 500
     # claims cost more CPU than building the emails.
-    candidates = None if ids is None else iter([int(pk) for pk in ids])
+    candidates = None if ids is None else iter([pk if isinstance(pk, OutgoingEmail) else int(pk) for pk in ids])
     try:
         while time_budget is None or time.monotonic() - started < time_budget:
             if candidates is None:
