@@ -8,7 +8,9 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -16,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from accounts.models import Establishment, Region
 from accounts.staff_access import RegionScopedAdminMixin
@@ -250,6 +253,21 @@ class DecisionDeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DossierChangeList(ChangeList):
+    """The list's links to the dossiers' pages: the URL is reversed once per page, not once per row."""
+
+    def url_for_result(self, result):
+        if not hasattr(self, "_change_url_prefix"):
+            marker = "0"  # a dossier's page is <prefix><pk>/change/
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=(marker,),
+                current_app=self.model_admin.admin_site.name,
+            )
+            self._change_url_prefix, self._change_url_suffix = url.rsplit(f"/{marker}/", 1)
+        return f"{self._change_url_prefix}/{quote(result.pk)}/{self._change_url_suffix}"
+
+
 @admin.register(Dossier)
 class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
     """Filters by status, scheme, region, case manager and unread company messages; "Mes dossiers" is the case
@@ -291,6 +309,20 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
     region_lookups = ("employer_establishment__region",)  # the dossier's region is its company's (RegionFilter)
 
     # --- list ----------------------------------------------------------------------------------------------------
+
+    def get_changelist(self, request, **kwargs):
+        return DossierChangeList
+
+    def action_checkbox(self, obj):
+        """The row's checkbox of the bulk actions, as Django's CheckboxInput renders it, without a template per row
+        (a third of the list's rendering time)."""
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
