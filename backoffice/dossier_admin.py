@@ -63,6 +63,12 @@ class EnrolmentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("person", "dossier")
 
 
+class DossierReadOnlyInline(ReadOnlyInline):
+    """A read-only list of the dossier's page, rendered without a template per hidden input."""
+
+    template = "admin/edit_inline/tabular_readonly.html"
+
+
 class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
     """A document Constructys issues on the dossier: the file goes through the same checks as the portals'."""
 
@@ -100,7 +106,7 @@ class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
         return super().save(commit)
 
 
-class DocumentInline(ReadOnlyInline):
+class DocumentInline(DossierReadOnlyInline):
     """The dossier's documents, read-only, each with a download link (never the storage's own URL)."""
 
     model = Document
@@ -135,7 +141,7 @@ class IssueDocumentInline(admin.TabularInline):
         return super().get_queryset(request).none()
 
 
-class MessageInline(ReadOnlyInline):
+class MessageInline(DossierReadOnlyInline):
     model = Message
     fields = ["created_at", "sender_side", "author", "state", "title", "excerpt"]
     readonly_fields = fields
@@ -156,7 +162,7 @@ class MessageInline(ReadOnlyInline):
         return Truncator(message.body).chars(300)
 
 
-class PaymentLineInline(ReadOnlyInline):
+class PaymentLineInline(DossierReadOnlyInline):
     model = PaymentLine
     fields = ["reference", "paid_on", "beneficiary", "invoice_number", "period_start", "period_end", "amount"]
     readonly_fields = fields
@@ -178,7 +184,7 @@ class PaymentLineInline(ReadOnlyInline):
         return line.payment.beneficiary.name
 
 
-class StatusChangeInline(ReadOnlyInline):
+class StatusChangeInline(DossierReadOnlyInline):
     model = DossierStatusChange
     fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
     readonly_fields = fields
