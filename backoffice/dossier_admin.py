@@ -443,6 +443,16 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
             *super().get_urls(),
         ]
 
+    def get_object(self, request, object_id, from_field=None):
+        """Read once per request: change_view reads the dossier for its buttons before Django's view reads it."""
+        key = (object_id, from_field)
+        cached = getattr(request, "_dossier_admin_object", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        dossier = super().get_object(request, object_id, from_field)
+        request._dossier_admin_object = (key, dossier)
+        return dossier
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         dossier = self.get_object(request, unquote(object_id))
         extra_context = extra_context or {}
