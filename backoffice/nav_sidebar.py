@@ -11,7 +11,7 @@ def app_list(apps, path: str):
     if not apps:
         return mark_safe(f"<p>{gettext('You don’t have permission to view or edit anything.')}</p>")  # noqa: S308
     path = urlencode(path)
-    # {% translate 'literal' %}: the translation as it is (a template's literal is trusted), as is {% blocktranslate %}'s.
+    # {% translate 'literal' %}: the translation as it is (a template's literal is trusted).
     labels = {
         "model": gettext("Model name"),
         "add_link": gettext("Add link"),
