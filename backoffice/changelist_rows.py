@@ -84,10 +84,18 @@ def _column(cl, index, name, link, tag):
 
         return _cell(cl, tag if link else "td", row_class, represent, link)
 
+    # A method of the admin (the bulk-action checkbox among them) or a callable: found once, as lookup_field would.
+    method = None
+    if field is None and (callable(name) or (hasattr(model_admin, name) and name != "__str__")):
+        method = name if callable(name) else getattr(model_admin, name)
+
     def represent_other(result):
-        """A method, property or callable (the bulk-action checkbox among them), as items_for_result does."""
+        """A method, property or callable, as items_for_result does."""
         try:
-            _, attr, value = lookup_field(name, result, model_admin)
+            if method is not None:
+                attr, value = method, method(result)
+            else:
+                _, attr, value = lookup_field(name, result, model_admin)
         except ObjectDoesNotExist:
             return empty, base_classes
         value = _blank_to_empty(value)
