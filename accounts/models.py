@@ -63,6 +63,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = "utilisateur"
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        indexes = [
+            # The staff who may be given a dossier, by name (the back office's dossier filter and page), without
+            # reading every company and provider account.
+            models.Index(
+                fields=["last_name", "first_name"], condition=models.Q(is_staff=True), name="user_staff_by_name"
+            )
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email

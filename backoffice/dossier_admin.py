@@ -8,7 +8,9 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -16,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from accounts.models import Establishment, Region
 from accounts.staff_access import RegionScopedAdminMixin
@@ -60,6 +63,12 @@ class EnrolmentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("person", "dossier")
 
 
+class DossierReadOnlyInline(ReadOnlyInline):
+    """A read-only list of the dossier's page, rendered without a template per hidden input."""
+
+    template = "admin/edit_inline/tabular_readonly.html"
+
+
 class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
     """A document Constructys issues on the dossier: the file goes through the same checks as the portals'."""
 
@@ -97,7 +106,7 @@ class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
         return super().save(commit)
 
 
-class DocumentInline(ReadOnlyInline):
+class DocumentInline(DossierReadOnlyInline):
     """The dossier's documents, read-only, each with a download link (never the storage's own URL)."""
 
     model = Document
@@ -132,7 +141,7 @@ class IssueDocumentInline(admin.TabularInline):
         return super().get_queryset(request).none()
 
 
-class MessageInline(ReadOnlyInline):
+class MessageInline(DossierReadOnlyInline):
     model = Message
     fields = ["created_at", "sender_side", "author", "state", "title", "excerpt"]
     readonly_fields = fields
@@ -153,7 +162,7 @@ class MessageInline(ReadOnlyInline):
         return Truncator(message.body).chars(300)
 
 
-class PaymentLineInline(ReadOnlyInline):
+class PaymentLineInline(DossierReadOnlyInline):
     model = PaymentLine
     fields = ["reference", "paid_on", "beneficiary", "invoice_number", "period_start", "period_end", "amount"]
     readonly_fields = fields
@@ -175,7 +184,7 @@ class PaymentLineInline(ReadOnlyInline):
         return line.payment.beneficiary.name
 
 
-class StatusChangeInline(ReadOnlyInline):
+class StatusChangeInline(DossierReadOnlyInline):
     model = DossierStatusChange
     fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
     readonly_fields = fields
@@ -250,6 +259,21 @@ class DecisionDeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DossierChangeList(ChangeList):
+    """The list's links to the dossiers' pages: the URL is reversed once per page, not once per row."""
+
+    def url_for_result(self, result):
+        if not hasattr(self, "_change_url_prefix"):
+            marker = "0"  # a dossier's page is <prefix><pk>/change/
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=(marker,),
+                current_app=self.model_admin.admin_site.name,
+            )
+            self._change_url_prefix, self._change_url_suffix = url.rsplit(f"/{marker}/", 1)
+        return f"{self._change_url_prefix}/{quote(result.pk)}/{self._change_url_suffix}"
+
+
 @admin.register(Dossier)
 class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
     """Filters by status, scheme, region, case manager and unread company messages; "Mes dossiers" is the case
@@ -291,6 +315,20 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
     region_lookups = ("employer_establishment__region",)  # the dossier's region is its company's (RegionFilter)
 
     # --- list ----------------------------------------------------------------------------------------------------
+
+    def get_changelist(self, request, **kwargs):
+        return DossierChangeList
+
+    def action_checkbox(self, obj):
+        """The row's checkbox of the bulk actions, as Django's CheckboxInput renders it, without a template per row
+        (a third of the list's rendering time)."""
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -404,6 +442,16 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
             admin_page(self, "<path:object_id>/etat/<str:code>/", self.transition_view, "dossiers_dossier_transition"),
             *super().get_urls(),
         ]
+
+    def get_object(self, request, object_id, from_field=None):
+        """Read once per request: change_view reads the dossier for its buttons before Django's view reads it."""
+        key = (object_id, from_field)
+        cached = getattr(request, "_dossier_admin_object", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        dossier = super().get_object(request, object_id, from_field)
+        request._dossier_admin_object = (key, dossier)
+        return dossier
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         dossier = self.get_object(request, unquote(object_id))

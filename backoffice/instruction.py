@@ -56,17 +56,13 @@ class Transition:
 def case_manager_candidates():
     """The staff who may be given a dossier: active staff allowed to instruct dossiers (through a group, their own
     permissions, or superuser status). Accounting, who only record payments, is never offered."""
-    instruct = Q(content_type__app_label="dossiers", codename="instruct_dossier")
-    return (
-        User.objects.filter(is_staff=True, is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__in=Permission.objects.filter(instruct))
-            | Q(user_permissions__in=Permission.objects.filter(instruct))
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    instruct = Permission.objects.filter(content_type__app_label="dossiers", codename="instruct_dossier")
+    # Subqueries rather than joins and DISTINCT: the list's filter and the dossier page's select read it on every view.
+    through_group = User.groups.through.objects.filter(group__permissions__in=instruct).values("user_id")
+    of_their_own = User.user_permissions.through.objects.filter(permission__in=instruct).values("user_id")
+    return User.objects.filter(
+        Q(is_superuser=True) | Q(pk__in=through_group) | Q(pk__in=of_their_own), is_staff=True, is_active=True
+    ).order_by("last_name", "first_name")
 
 
 TRANSITIONS = {

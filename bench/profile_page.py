@@ -2,9 +2,10 @@
 into SQL, templates, middleware/session and the view's own Python, plus the top functions (issue 18).
 
     .venv/bin/python bench/profile_page.py [--url /egestion/dossiers/] [--audience company] [--runs 20]
+    .venv/bin/python bench/profile_page.py --audience staff --url /admin/dossiers/dossier/
 
 Uses the benchmark users of throughput.py (the company closest to 5 000 benchmark dossiers, the provider closest to
-2 000), after `make bench` (any --scale).
+2 000, the case manager with the most dossiers for the admin), after `make bench` (any --scale).
 """
 
 import argparse
@@ -29,7 +30,7 @@ GROUPS = {
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="/egestion/dossiers/")
-    parser.add_argument("--audience", default="company", choices=["company", "provider"])
+    parser.add_argument("--audience", default="company", choices=["company", "provider", "staff"])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime...")
@@ -49,9 +50,18 @@ def main():
     if args.audience == "company":
         org = closest(bench, "employer_establishment__organisation", 5000)
         user = user_of(org["employer_establishment__organisation"], [Role.COMPANY_MANAGER, Role.COMPANY_USER])
-    else:
+    elif args.audience == "provider":
         org = closest(bench.exclude(provider_establishment=None), "provider_establishment__organisation", 2000)
         user = user_of(org["provider_establishment__organisation"], [Role.PROVIDER_REFERENT, Role.PROVIDER_USER])
+    else:  # the busiest case manager, with the authenticator app the admin requires
+        from admin_pages import staff_user
+        from django.db.models import Count
+
+        from accounts.models import User
+
+        org = Dossier.objects.exclude(case_manager=None).values("case_manager").annotate(total=Count("id"))
+        org = org.order_by("-total").first()
+        user = staff_user(User.objects.get(pk=org["case_manager"]).email)
     accept_current_terms(user)
     client = logged_in_client(user)
     for _ in range(3):  # warm: URL resolvers, templates, the session's consent mark

@@ -74,16 +74,13 @@ def mark_unread(message, user) -> None:
 
 
 def mark_company_messages_read(dossier, user) -> None:
-    """A case manager opened the dossier in the back office: its company messages are read by them."""
-    MessageRead.objects.bulk_create(
-        [
-            MessageRead(message_id=pk, user=user)
-            for pk in Message.objects.filter(dossier=dossier, sender_side=SenderSide.COMPANY)
-            .unread_by(user)
-            .values_list("pk", flat=True)
-        ],
-        ignore_conflicts=True,
-    )
+    """A case manager opened the dossier in the back office: its company messages are read by them. When none was
+    new to them (most visits), nothing is written and the dossier's unread flag cannot have changed."""
+    unread = Message.objects.filter(dossier=dossier, sender_side=SenderSide.COMPANY).unread_by(user)
+    reads = [MessageRead(message_id=pk, user=user) for pk in unread.values_list("pk", flat=True)]
+    if not reads:
+        return
+    MessageRead.objects.bulk_create(reads, ignore_conflicts=True)
     refresh_unread_company_messages(Dossier.objects.filter(pk=dossier.pk))
 
 

@@ -1,10 +1,16 @@
 """The dossier list and page of the back office: filters, the case manager's queue, indexed search, unread company
 messages standing out, and a constant number of queries as data grows."""
 
+import re
+
 import pytest
+from django.contrib.admin.templatetags import admin_list
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Region
+from backoffice import changelist_rows
 from messaging.models import MessageRead
 from messaging.services import refresh_unread_company_messages
 from tests.backoffice.conftest import company_message
@@ -195,3 +201,69 @@ def test_a_filtered_list_counts_at_most_the_cap(staff_client, case_manager, monk
     response = staff_client(case_manager).get(reverse(CHANGELIST), {"status__exact": "submitted"})
 
     assert response.context["cl"].result_count == 3
+
+
+@pytest.mark.parametrize("params", [{}, {"gestionnaire": "moi"}, {"status__exact": "submitted", "o": "-3"}])
+def test_the_list_shows_djangos_cells_built_once_per_column(staff_client, case_manager, params):
+    """The list's rows (backoffice.changelist_rows) are, cell for cell, those of Django's admin: links, checkboxes,
+    choices, dates, empty values, the unread badge."""
+    client = staff_client(case_manager)
+    DossierFactory(case_manager=case_manager, submitted=True, title="Coffrage & <b>étaiement</b> d'Orléans")
+    DossierFactory(case_manager=None, accepted=True)
+    company_message(DossierFactory(case_manager=case_manager))
+
+    response = client.get(reverse(CHANGELIST), params)
+
+    cl = response.context["cl"]
+    djangos = [list(row) for row in admin_list.result_list(cl)["results"]]
+    ours = [list(row) for row in changelist_rows.result_list(cl)["results"]]
+    assert djangos and ours == djangos
+    for cell in djangos[0]:
+        assert cell in response.text
+    assert "Coffrage &amp; &lt;b&gt;étaiement&lt;/b&gt; d&#x27;Orléans" in response.text
+
+
+def test_reopening_a_dossier_with_nothing_new_writes_nothing(staff_client, case_manager):
+    dossier = DossierFactory()
+    company_message(dossier)
+    client = staff_client(case_manager)
+    url = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
+    client.get(url)  # reads the company's message
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    sql = [query["sql"] for query in queries.captured_queries]
+
+    assert [q for q in sql if q.startswith(("INSERT", "UPDATE", "DELETE")) and "django_session" not in q] == []
+    # The dossier is read once, for the instruction buttons and Django's form alike.
+    assert len([q for q in sql if q.startswith("SELECT") and 'FROM "dossiers_dossier"' in q]) == 1
+    assert listed(client, messages="non-lus") == []
+
+
+def test_the_dossier_page_saves_with_the_hidden_inputs_it_renders(staff_client, case_manager):
+    """The read-only lists write their formsets' hidden inputs themselves: posted back as rendered, the page
+    saves."""
+    dossier = make_rich_dossier(2)
+    client = staff_client(case_manager)
+    url = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
+    page = client.get(url)
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
+    assert hidden["messages-TOTAL_FORMS"] == hidden["messages-INITIAL_FORMS"] == "2"
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(hidden)
+    data.update(
+        {
+            "title": "Titre corrigé",
+            "employer_establishment": dossier.employer_establishment_id,
+            "provider_establishment": dossier.provider_establishment_id,
+            "case_manager": case_manager.pk,
+            "created_by": "",
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    dossier.refresh_from_db()
+    assert (dossier.title, dossier.case_manager) == ("Titre corrigé", case_manager)

@@ -204,3 +204,18 @@ def test_allauths_second_factors_are_named_in_french(staff_client):
     assert "authenticator" not in visible.lower()
     assert "Ajout de moyen de double authentification" in page
     assert ">Compte" in page and ">User" not in page
+
+
+def test_case_manager_candidates_are_active_staff_who_may_instruct(case_manager, accountant):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    own_permission = UserFactory(staff=True, last_name="Aaron")
+    own_permission.user_permissions.add(Permission.objects.get(codename="instruct_dossier"))
+    superuser = UserFactory(superuser=True, last_name="Zola")
+    UserFactory(staff=True, is_active=False, is_superuser=True)  # left Constructys
+    UserFactory(is_superuser=True)  # not staff: never in the back office
+    UserFactory(staff=True)  # staff without the permission
+
+    assert list(instruction.case_manager_candidates()) == [own_permission, case_manager, superuser]

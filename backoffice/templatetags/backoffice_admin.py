@@ -1,0 +1,46 @@
+"""Less work per row on the back office's busiest pages: the hidden inputs of read-only inlines written directly
+(Django renders each through three templates: hidden, input, attrs), and a list's rows built by
+backoffice.changelist_rows."""
+
+from django import template
+from django.contrib.admin.templatetags.base import InclusionAdminNode
+from django.utils.html import format_html, format_html_join
+
+from backoffice import changelist_rows, nav_sidebar
+
+register = template.Library()
+
+HIDDEN = '<input type="hidden" name="{}" value="{}" id="{}">'
+
+
+def _hidden_values(bound_field):
+    value = bound_field.field.widget.format_value(bound_field.value())
+    return bound_field.html_name, "" if value is None else value, bound_field.auto_id
+
+
+@register.filter
+def hidden_input(bound_field):
+    """`{{ field }}` of a hidden field with neither extra attributes nor a value to leave out."""
+    return format_html(HIDDEN, *_hidden_values(bound_field))
+
+
+@register.filter
+def management_inputs(formset):
+    """`{{ formset.management_form }}`: its four hidden counters."""
+    return format_html_join("", HIDDEN, (_hidden_values(field) for field in formset.management_form))
+
+
+@register.tag(name="fast_result_list")
+def fast_result_list_tag(parser, token):
+    """`{% result_list cl %}` with the rows of backoffice.changelist_rows (the same HTML, less work per cell)."""
+    return InclusionAdminNode(
+        parser, token, func=changelist_rows.result_list, template_name="change_list_results.html", takes_context=False
+    )
+
+
+@register.simple_tag(takes_context=True)
+def nav_app_list(context):
+    """admin/app_list.html as the navigation sidebar includes it on every admin page (`available_apps`, no change
+    links), written directly: 50 models through the template engine were a tenth of a list's or a dossier
+    page's time."""
+    return nav_sidebar.app_list(context["available_apps"], context["request"].path)
