@@ -162,6 +162,8 @@ class Dossier(models.Model):
             # The company list: one establishment's dossiers, open or finished, latest first.
             models.Index(fields=["employer_establishment", "status", "-start_date"], name="dossier_employer_list"),
             models.Index(fields=["provider_establishment", "status", "-start_date"], name="dossier_provider_list"),
+            # A provider's dossiers of some statuses by id, from the index alone (invoicing.plans, the money view).
+            models.Index(fields=["provider_establishment", "status"], include=["id"], name="dossier_provider_scope"),
             # The company list's tab counters, from the index alone (the 6-year rule reads the end date).
             models.Index(fields=["employer_establishment", "status", "end_date"], name="dossier_employer_counts"),
             # The company list's first page, latest first, per establishment (dossiers.selectors._CompanyListPage).
