@@ -39,7 +39,8 @@ FROM ({scope}) d
 LEFT JOIN invoicing_contractplan p ON p.dossier_id = d.id
 CROSS JOIN LATERAL (
     SELECT COALESCE(SUM(u.amount), 0) AS amount
-    FROM unnest(p.invoicable_from, p.amounts) AS u(day, amount) WHERE u.day <= %s
+    FROM unnest(p.invoicable_from, p.amounts) AS u(day, amount)
+    WHERE cardinality(p.amounts) > 0 AND u.day <= %s
 ) due
 CROSS JOIN LATERAL (
     SELECT COALESCE(SUM(i.amount), 0) AS amount
