@@ -171,13 +171,15 @@ def forget_all_plans() -> None:
 
 
 def refresh_all_plans() -> int:
-    """Nightly: every schedule computed again (for what a bulk write changed without a signal: an RNCP import...)."""
-    ContractPlan.objects.all().delete()
+    """Nightly: every schedule computed again (for what a bulk write changed without a signal: an RNCP import...),
+    replaced batch by batch so that the pages keep reading plans meanwhile; the plans of dossiers no longer in an
+    invoiced status go."""
     ids = list(Dossier.objects.filter(status__in=INVOICED_DOSSIER_STATUSES).values_list("pk", flat=True))
     stored = 0
     for start in range(0, len(ids), REFRESH_BATCH):
         with transaction.atomic():
             stored += store_plans(ids[start : start + REFRESH_BATCH])
+    ContractPlan.objects.exclude(dossier__status__in=INVOICED_DOSSIER_STATUSES).delete()
     return stored
 
 
