@@ -32,3 +32,14 @@ def test_the_home_and_the_list_cost_the_same_queries_with_more_of_everything(cli
         # Each measured run follows a warm-up: the schedules of new dossiers are computed once, then read.
         assert_constant_queries(lambda: (home(), listing()), grow=grow, warm_up=True)
         assert "Mon tableau de bord financier" in home().content.decode()
+
+
+def test_the_users_list_links_each_account_where_reverse_does(client):
+    referent = MembershipFactory(role=Role.PROVIDER_REFERENT)
+    colleagues = [
+        MembershipFactory(role=Role.PROVIDER_USER, establishment=referent.establishment).user for _ in range(3)
+    ]
+    client.force_login(referent.user)
+    html = client.get(reverse("ogestion:users")).content.decode()
+    for colleague in colleagues:
+        assert f'href="{reverse("ogestion:user", args=[colleague.pk])}"' in html
