@@ -28,7 +28,7 @@ ZERO = Decimal("0.00")
 INVOICED_DOSSIER_STATUSES = (DossierStatus.ACCEPTED, DossierStatus.TERMINATED, DossierStatus.CLOSED)
 REFRESH_BATCH = 2000
 
-# Per dossier: what its schedule lets it invoice by %(until)s (instalments dated by then, the closing balance of a
+# Per dossier: what its schedule lets it invoice by the day given (instalments dated by then, the closing balance of a
 # rupture included) less what it invoiced (invoices not rejected), never below zero nor above what is left on the
 # whole contract: services.Billing.invoicable_today, summed per establishment.
 TO_INVOICE_SQL = """
