@@ -138,6 +138,11 @@ _DB_OPTIONS["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 if DATABASE_STATEMENT_TIMEOUT_MS:
     _timeout = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
     _DB_OPTIONS["options"] = f"{_DB_OPTIONS['options']} {_timeout}" if _DB_OPTIONS.get("options") else _timeout
+# PostgreSQL's JIT compiles a query whose cost estimate crosses jit_above_cost, for about 300 ms: more than any
+# portal query takes (the money view's aggregates over a large CFA's invoices crossed it, bench/README.md). Off for
+# this OLTP workload, on each connection (no statement per request); DATABASE_JIT=1 leaves the server's setting.
+if not env_bool("DATABASE_JIT", False):
+    _DB_OPTIONS["options"] = f"{_DB_OPTIONS['options']} -c jit=off" if _DB_OPTIONS.get("options") else "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6380/0")

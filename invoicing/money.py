@@ -13,7 +13,6 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
@@ -94,13 +93,10 @@ def _month_key(value) -> datetime.date:
 
 
 def money_view(user, establishments, today: datetime.date) -> MoneyView:
-    """The money view of `establishments` (Establishment objects, those the user looks at in oGestion)."""
-    with transaction.atomic():
-        # Aggregates over thousands of rows cross PostgreSQL's JIT threshold: compiling costs more than the queries
-        # themselves on the bench volumes (bench/README.md).
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-        return _money_view(user, establishments, today)
+    """The money view of `establishments` (Establishment objects, those the user looks at in oGestion). PostgreSQL's
+    JIT, which cost more than these aggregates over a large CFA's invoices, is off on the portal's connections
+    (config/settings.py, DATABASE_JIT)."""
+    return _money_view(user, establishments, today)
 
 
 def referent_money_view(user, memberships, today: datetime.date) -> MoneyView | None:
