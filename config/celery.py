@@ -24,6 +24,11 @@ app.conf.beat_schedule["deadlines-nightly-refresh"] = {
     "schedule": crontab(hour=2, minute=30),
 }
 
+# The NPEC schedules kept for the money view, again each night (invoicing.plans).
+app.conf.beat_schedule["invoicing-nightly-plans"] = {
+    "task": "invoicing.tasks.refresh_contract_plans",
+    "schedule": crontab(hour=2, minute=45),
+}
 
 # What webhooks carried (personal data) is emptied after its retention period (webhooks.retention).
 app.conf.beat_schedule["webhooks-forget-old-payloads"] = {

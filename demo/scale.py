@@ -220,6 +220,18 @@ def _can_skip_triggers(cursor) -> bool:
     return bool(cursor.fetchone()[0])
 
 
+# Each benchmark invoice's payment when COPY ran without the triggers: the backfill of
+# invoicing/migrations/0006_invoice_settlement.py for the invoices of ids %(first)s to %(last)s only.
+INVOICE_SETTLEMENTS_SQL = """
+UPDATE invoicing_invoice i SET (paid_reference, paid_on) = (
+    SELECT p.reference, p.paid_on
+    FROM payments_paymentline l JOIN payments_payment p ON p.id = l.payment_id
+    WHERE l.dossier_id = i.dossier_id AND upper(l.invoice_number) = upper(i.number)
+    ORDER BY p.paid_on, l.id LIMIT 1
+)
+WHERE i.id >= %(first)s AND i.id < %(last)s
+"""
+
 # The unread counters of the benchmark dossiers' messages and reads when COPY ran without the triggers: the
 # backfill of messaging/migrations/0002_unread_counters.py, for the dossiers of ids %(first)s to %(last)s only.
 MESSAGE_COUNTERS_SQL = """
@@ -917,6 +929,9 @@ class ScaleGenerator:
                        "application/pdf", 0, "", received)  # fmt: skip
 
         written += _copy(Invoice, INVOICE_FIELDS, rows())
+        with connection.cursor() as cursor:
+            if _can_skip_triggers(cursor):  # COPY ran without the trigger that copies each invoice's payment
+                cursor.execute(INVOICE_SETTLEMENTS_SQL, {"first": first_invoice, "last": first_invoice + len(invoices)})
         return written
 
     def message_counters(self):

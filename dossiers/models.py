@@ -189,6 +189,18 @@ class Dossier(models.Model):
                 condition=Q(status__in=FINISHED_STATUSES),
                 name="dossier_employer_finished",
             ),
+            # The oGestion list's first page, per establishment (dossiers.selectors._ProviderListPage), by tab.
+            models.Index(
+                fields=["provider_establishment", "-start_date", "-id"],
+                condition=~Q(status__in=FINISHED_STATUSES),
+                name="dossier_provider_open",
+            ),
+            models.Index(
+                fields=["provider_establishment", "-start_date", "-id"],
+                condition=Q(status__in=FINISHED_STATUSES),
+                name="dossier_provider_finished",
+            ),
+            models.Index(fields=["provider_establishment", "-start_date", "-id"], name="dossier_provider_latest"),
             models.Index(fields=["case_manager", "status"], name="dossier_case_manager_queue"),
             # The back office: the whole list latest first, a case manager's queue with unread messages first, and
             # the dossiers waiting for an answer.

@@ -12,7 +12,6 @@ from django.db.models import Count, Prefetch, Q
 
 from accounts.models import Person
 from common.forms import CleanTextFormMixin
-from common.paginators import with_known_count
 from dossiers.models import (
     FINISHED_STATUSES,
     Document,
@@ -120,6 +119,7 @@ class _CompanyListPage(DossierQuerySet):
 
     known_count = None
     establishment_ids = None
+    establishment_field = "employer_establishment_id"
 
     def count(self):
         if self.known_count is not None and self._result_cache is None:
@@ -130,7 +130,7 @@ class _CompanyListPage(DossierQuerySet):
         if not self.establishment_ids or not isinstance(k, slice) or not k.stop or self._result_cache is not None:
             return super().__getitem__(k)
         heads = [
-            self.filter(employer_establishment_id=establishment_id).values_list("pk", flat=True)[: k.stop]
+            self.filter(**{self.establishment_field: establishment_id}).values_list("pk", flat=True)[: k.stop]
             for establishment_id in self.establishment_ids
         ]
         # One query for every establishment's first rows (UNION ALL of each one's LIMIT), then the page among them.
@@ -138,8 +138,16 @@ class _CompanyListPage(DossierQuerySet):
         return self.filter(pk__in=firsts)[k]
 
 
-def _company_list_page(queryset, count, establishment_ids):
-    page = _CompanyListPage(model=Dossier, query=queryset.query)
+class _ProviderListPage(_CompanyListPage):
+    """The same for the oGestion list: each dossier has one provider establishment (partial indexes
+    dossier_provider_open / _finished, and dossier_provider_latest for the "Total" tab)."""
+
+    establishment_field = "provider_establishment_id"
+
+
+def _company_list_page(queryset, count, establishment_ids, page_class=_CompanyListPage):
+    page = page_class(model=Dossier, query=queryset.query)
+    page._prefetch_related_lookups = queryset._prefetch_related_lookups
     page.known_count = count
     page.establishment_ids = list(establishment_ids or ())
     return page
@@ -235,7 +243,9 @@ def provider_dossier_list(user, establishment_ids, establishments, params) -> Do
         funding_agreements_prefetch(),
     )
     queryset, sort = order_by_sort(queryset, params.get("tri", DEFAULT_SORT), PROVIDER_SORTS)
-    return DossierList(with_known_count(queryset, counts[tab]), form, tab, counts, sort, PROVIDER_TABS)
+    # The page's count is the tab's; its rows are read among the first rows of each establishment.
+    page = _company_list_page(queryset, counts[tab], establishment_ids, _ProviderListPage)
+    return DossierList(page, form, tab, counts, sort, PROVIDER_TABS)
 
 
 # --- one dossier --------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 
 from invoicing.models import NpecAmount
+from invoicing.plans import forget_plans_of_certifications
 from referentials import codes
 from referentials.importers import Column, LoadResult, Reject, _check, _date, _text, changed_objects, read_csv
 
@@ -94,4 +95,5 @@ def load_npec(path) -> LoadResult:
         NpecAmount.objects.bulk_create(
             changed, update_conflicts=True, unique_fields=list(KEY), update_fields=[*FIELDS, "updated_at"]
         )
+        forget_plans_of_certifications({obj.certification_code for obj in changed})  # bulk: no signal
     return result

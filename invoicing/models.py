@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -350,6 +351,30 @@ class ContractTerms(models.Model):
         return min(self.ruptured_on, self.ends_on) if self.ruptured_on else self.ends_on
 
 
+class ContractPlan(models.Model):
+    """The NPEC schedule of an apprenticeship dossier as last computed from its terms in force (invoicing.plans): the
+    day each instalment may be invoiced from and its amount. Only a copy for the money view's "À facturer ce mois":
+    dropped when an input changes (terms, CERFA, avenant, rupture, NPEC, payment rules), computed again when next
+    read, and every night. FACTURATION still computes the schedule itself. Empty for a dossier without a schedule
+    (no terms, no NPEC known, dates out of order)."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", on_delete=models.CASCADE, primary_key=True, related_name="contract_plan"
+    )
+    certification_code = models.CharField(max_length=20, blank=True, db_index=True)
+    invoicable_from = ArrayField(models.DateField(), default=list)
+    amounts = ArrayField(models.DecimalField(max_digits=12, decimal_places=2), default=list)
+    total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "échéancier calculé"
+        verbose_name_plural = "échéanciers calculés"
+
+    def __str__(self):
+        return f"Échéancier du dossier {self.dossier_id}"
+
+
 class InvoiceStatus(models.TextChoices):
     DEPOSITED = "deposited", "Déposée"
     IN_REVIEW = "in_review", "En contrôle"
@@ -373,17 +398,9 @@ class InvoiceQuerySet(models.QuerySet):
 
     def with_settlement(self):
         """Each invoice with the payment that settles it (a payment line of its dossier bearing its number):
-        `paid_reference`, `paid_on`. "Payée" is read from the payments, never written twice."""
-        from payments.models import PaymentLine
-
-        lines = PaymentLine.objects.filter(
-            dossier_id=models.OuterRef("dossier_id"), invoice_number__iexact=models.OuterRef("number")
-        ).order_by("payment__paid_on", "id")
-        return self.annotate(
-            paid_reference=models.Subquery(lines.values("payment__reference")[:1]),
-            paid_on=models.Subquery(lines.values("payment__paid_on")[:1]),
-            payment_line_id=models.Subquery(lines.values("id")[:1]),
-        )
+        `paid_reference`, `paid_on`, columns the database keeps from the payments (see Invoice). Kept for callers
+        that name what they read."""
+        return self
 
     def review_queue(self):
         """Accounting's queue: invoices to check, oldest first."""
@@ -422,6 +439,13 @@ class Invoice(StoredFile):
     )
     reviewed_at = models.DateTimeField("contrôlée le", null=True, blank=True)
     rejection_reason = models.CharField("motif du rejet", max_length=500, blank=True)
+    # The payment that settles it (the first payment line of its dossier bearing its number), copied by PostgreSQL
+    # triggers in the transaction of every write of a payment line, a payment's date or reference, or the invoice's
+    # number (migration 0006_invoice_settlement): never written by the code, so never out of step with the payments.
+    paid_reference = models.CharField(  # noqa: DJ001 (NULL: not paid, as the look-up it replaces said)
+        "payée par le règlement", max_length=30, null=True, editable=False
+    )
+    paid_on = models.DateField("payée le", null=True, editable=False)
 
     objects = InvoiceQuerySet.as_manager()
 

@@ -3,8 +3,9 @@ Constructys paid, what is validated but unpaid, what it may invoice this month a
 establishment and per month over the last 12 months.
 
 Every figure comes from aggregate queries over the provider's scope (`Invoice.objects.for_provider_user`, the
-oGestion memberships): the number of queries is the same for 10 invoices or 100 000. "Payé" is read from the
-payments like the invoice's status ("Payée (VIR… du …)", `InvoiceQuerySet.with_settlement`), never stored twice.
+oGestion memberships): the number of queries is the same for 10 invoices or 100 000. "Payé" is the payment the
+database keeps on each invoice from the payments (`Invoice.paid_on`, like the status "Payée (VIR… du …)"); "À
+facturer ce mois" sums the NPEC schedules kept per dossier (invoicing.plans).
 """
 
 import calendar
@@ -12,18 +13,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from dossiers.models import Dossier, DossierStatus
-from invoicing import schedule
-from invoicing.models import COUNTED_STATUSES, ContractTerms, Invoice, InvoiceStatus, NpecAmount, regimes
-from invoicing.services import ZERO, Billing, InstalmentLine
+from invoicing import plans
+from invoicing.models import COUNTED_STATUSES, Invoice, InvoiceStatus
+from invoicing.services import ZERO
 
 MONTHS_SHOWN = 12
-# The dossiers whose schedule may still hold something to invoice: contracts accepted, broken or settled.
-INVOICED_DOSSIER_STATUSES = (DossierStatus.ACCEPTED, DossierStatus.TERMINATED, DossierStatus.CLOSED)
 
 
 @dataclass
@@ -96,13 +93,10 @@ def _month_key(value) -> datetime.date:
 
 
 def money_view(user, establishments, today: datetime.date) -> MoneyView:
-    """The money view of `establishments` (Establishment objects, those the user looks at in oGestion)."""
-    with transaction.atomic():
-        # The correlated look-up of each invoice's payment makes PostgreSQL's cost estimate cross its JIT threshold:
-        # compiling costs about 300 ms per query on the bench volumes, more than the query itself (bench/README.md).
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-        return _money_view(user, establishments, today)
+    """The money view of `establishments` (Establishment objects, those the user looks at in oGestion). PostgreSQL's
+    JIT, which cost more than these aggregates over a large CFA's invoices, is off on the portal's connections
+    (config/settings.py, DATABASE_JIT)."""
+    return _money_view(user, establishments, today)
 
 
 def referent_money_view(user, memberships, today: datetime.date) -> MoneyView | None:
@@ -152,7 +146,7 @@ def _money_view(user, establishments, today: datetime.date) -> MoneyView:
         day = snapshot.setdefault(row[site], {"validated_unpaid": ZERO, "late": ZERO, "late_count": 0})
         for name in day:
             day[name] += row[name] or 0
-    to_invoice = to_invoice_by(user, ids, end_of_month(today))
+    to_invoice = plans.to_invoice_by(user, ids, end_of_month(today))  # the schedules kept per dossier
 
     view = MoneyView(today, [Month(start) for start in starts], [])
     for establishment in establishments:
@@ -172,70 +166,3 @@ def _money_view(user, establishments, today: datetime.date) -> MoneyView:
             total.invoiced += month.invoiced
             total.paid += month.paid
     return view
-
-
-def to_invoice_by(user, establishment_ids, until: datetime.date) -> dict:
-    """Establishment id -> what its apprenticeship schedules let it invoice by `until` and it has not invoiced yet
-    (invoices not rejected count). Six queries whatever the number of dossiers: the dossiers with their terms,
-    their avenants, the certification levels, the NPEC amounts, the payment rules, the invoiced totals."""
-    from referentials.models import RncpCertification
-
-    dossiers = list(
-        Dossier.objects.for_provider_user(user, establishment_ids)
-        .filter(status__in=INVOICED_DOSSIER_STATUSES)
-        .filter(Q(contract_terms__isnull=False) | Q(funding_request__kind="apprenticeship"))
-        .select_related("contract_terms", "funding_request", "rupture")
-        .prefetch_related("avenants")  # the contract in force (dossiers.contract) without a query per dossier
-    )
-    saved = {dossier.pk: getattr(dossier, "contract_terms", None) for dossier in dossiers}
-    for terms in filter(None, saved.values()):
-        terms.following_contract_changes()  # the rupture and accepted avenants declared online count here too
-    codes = {
-        str((dossier.funding_request.data or {}).get("formation_code_rncp") or "").strip().upper()
-        for dossier in dossiers
-        if saved[dossier.pk] is None
-    } - {""}
-    levels = dict(RncpCertification.objects.filter(code__in=codes).values_list("code", "level")) if codes else {}
-    terms = {}
-    for dossier in dossiers:
-        found = saved[dossier.pk] or ContractTerms.from_cerfa(dossier, levels=levels)
-        if found is not None:
-            terms[dossier.pk] = found
-    missing_npec = [t for t in terms.values() if t.annual_npec is None]
-    npec = NpecAmount.objects.amounts_for((t.certification_code, t.idcc, t.concluded_on) for t in missing_npec)
-    rules = regimes()
-    invoiced = dict(
-        Invoice.objects.counted()
-        .filter(dossier_id__in=list(terms))
-        .values("dossier_id")
-        .annotate(total=Sum("amount"))
-        .values_list("dossier_id", "total")
-    )
-    totals = {}
-    for dossier in dossiers:
-        found = terms.get(dossier.pk)
-        if found is None:
-            continue
-        amount = npec.get((found.certification_code, found.idcc, found.concluded_on)) or found.annual_npec
-        if amount is None:
-            continue  # no NPEC known: FACTURATION says so on the dossier
-        billing = _billing(dossier, found, found.contract(npec=amount), rules, invoiced.get(dossier.pk, ZERO), until)
-        if billing is not None:
-            site = dossier.provider_establishment_id
-            totals[site] = totals.get(site, ZERO) + billing.invoicable_today
-    return totals
-
-
-def _billing(dossier, terms, contract, rules, invoiced, today) -> Billing | None:
-    """What FACTURATION computes for one dossier (services.billing_for), from data read beforehand."""
-    try:
-        plan = schedule.compute_schedule(contract, schedule.regime_for(contract.concluded_on, rules))
-    except schedule.ScheduleError:
-        return None
-    billing = Billing(dossier, today, terms=terms, plan=plan, invoiced=invoiced)
-    left = invoiced
-    for instalment in plan.instalments:
-        covered = min(left, max(instalment.amount, ZERO))
-        left -= covered
-        billing.lines.append(InstalmentLine(instalment, covered, instalment.invoicable_from <= today))
-    return billing

@@ -69,3 +69,35 @@ def test_the_company_list_pages_of_several_establishments_are_in_order(client, c
     everything = response.context["listing"].queryset.all()  # a clone: sorted by the database, unnarrowed
     assert shown == [dossier.number for dossier in everything] and len(shown) == {"en-cours": 53, "historique": 30}[tab]
     assert set(shown) <= set(Dossier.objects.for_company_user(company_user).values_list("number", flat=True))
+
+
+@pytest.mark.parametrize("sort", ["-du", "du", "numero", "-entreprise"])
+@pytest.mark.parametrize("tab", ["en-cours", "soldes", "total"])
+def test_the_provider_list_pages_of_several_establishments_are_in_order(
+    client, provider_user, provider_establishment, tab, sort
+):
+    """oGestion's pages also read only each establishment's first rows (dossiers.selectors._ProviderListPage): the
+    same rows, in the same order, as sorting them all, with their trainees and agreements."""
+    from accounts.models import Role
+    from dossiers.models import Dossier
+    from tests.factories import MembershipFactory, ProviderEstablishmentFactory
+
+    second = MembershipFactory(
+        role=Role.PROVIDER_REFERENT, user=provider_user, establishment=ProviderEstablishmentFactory()
+    ).establishment
+    DossierFactory.create_batch(5, provider_establishment=ProviderEstablishmentFactory())  # another provider's
+    for site, open_count in ((provider_establishment, 31), (second, 22)):
+        DossierFactory.create_batch(open_count, provider_establishment=site)
+        DossierFactory.create_batch(28 - open_count // 2, provider_establishment=site, closed=True, **RECENT)
+    client.force_login(provider_user)
+    shown = []
+    for number in (1, 2, 3, 4):
+        response, _ = dossier_counts(client, reverse("ogestion:dossiers"), {"onglet": tab, "tri": sort, "page": number})
+        page = response.context["page"]
+        if number <= page.paginator.num_pages:
+            shown += [dossier.number for dossier in page.object_list]
+            assert all(hasattr(dossier, "funding_agreements") for dossier in page.object_list)  # prefetched
+    everything = response.context["listing"].queryset.all()  # a clone: sorted by the database, unnarrowed
+    assert shown == [dossier.number for dossier in everything]
+    assert len(shown) == {"en-cours": 53, "soldes": 30, "total": 83}[tab]
+    assert set(shown) <= set(Dossier.objects.for_provider_user(provider_user).values_list("number", flat=True))

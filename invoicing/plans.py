@@ -1,0 +1,207 @@
+"""The NPEC schedules of apprenticeship dossiers kept per dossier (ContractPlan), so that "À facturer ce mois" (the
+money view, the oGestion home) is one SQL sum instead of hundreds of schedules computed on each page.
+
+    to_invoice_by(user, establishment_ids, until)   establishment id -> what it may invoice by `until`
+    forget_plans(dossier_ids) / forget_all_plans()   an input changed: computed again when next read
+    refresh_all_plans()                              the nightly task (what a bulk write did not announce)
+
+A plan depends only on the contract terms in force (saved terms or the CERFA, accepted avenants, the rupture), the
+NPEC referential, the certification's level and the payment rules: the signals below drop it when one of them is
+saved or deleted (in the transaction, and again once it commits). `load_npec` forgets the plans of the codes it
+loads. What the dossier's status and establishment are, and what was invoiced, is read live on each page.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
+
+from dossiers.models import Dossier, DossierStatus
+from invoicing import schedule
+from invoicing.models import COUNTED_STATUSES, ContractPlan, ContractTerms, NpecAmount, PaymentRule, regimes
+
+ZERO = Decimal("0.00")
+# The dossiers whose schedule may still hold something to invoice: contracts accepted, broken or settled.
+INVOICED_DOSSIER_STATUSES = (DossierStatus.ACCEPTED, DossierStatus.TERMINATED, DossierStatus.CLOSED)
+REFRESH_BATCH = 2000
+
+# Per dossier: what its schedule lets it invoice by the day given (instalments dated by then, the closing balance of a
+# rupture included) less what it invoiced (invoices not rejected), never below zero nor above what is left on the
+# whole contract: services.Billing.invoicable_today, summed per establishment.
+TO_INVOICE_SQL = """
+SELECT d.provider_establishment_id,
+       COALESCE(SUM(GREATEST(0, LEAST(due.amount - invoiced.amount, p.total - invoiced.amount))), 0),
+       COUNT(*) FILTER (WHERE p.dossier_id IS NULL)
+FROM ({scope}) d
+LEFT JOIN invoicing_contractplan p ON p.dossier_id = d.id
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(u.amount), 0) AS amount
+    FROM unnest(p.invoicable_from, p.amounts) AS u(day, amount)
+    WHERE cardinality(p.amounts) > 0 AND u.day <= %s
+) due
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(i.amount), 0) AS amount
+    FROM invoicing_invoice i
+    WHERE cardinality(p.amounts) > 0 AND i.dossier_id = p.dossier_id AND i.status = ANY(%s)
+) invoiced
+GROUP BY d.provider_establishment_id
+"""
+
+
+def invoiced_dossiers(user, establishment_ids):
+    """The user's dossiers (oGestion scope) whose schedule may hold something to invoice. Each has a plan once read,
+    an empty one when it has no schedule (another scheme, no CERFA): what is missing is an anti-join, no more."""
+    return Dossier.objects.for_provider_user(user, establishment_ids).filter(status__in=INVOICED_DOSSIER_STATUSES)
+
+
+def to_invoice_by(user, establishment_ids, until: datetime.date) -> dict:
+    """Establishment id -> what its apprenticeship schedules let it invoice by `until` and it has not invoiced yet.
+    One query once the plans are kept (eight when a dossier is read for the first time after a change)."""
+    scope = invoiced_dossiers(user, establishment_ids)
+    totals, missing = _sum_plans(scope, until)
+    if missing:  # dossiers read for the first time since a change: computed once, kept, then summed again
+        store_plans(scope.filter(contract_plan__isnull=True).values_list("pk", flat=True))
+        totals, _ = _sum_plans(scope, until)
+    return totals
+
+
+def _sum_plans(scope, until) -> tuple[dict, int]:
+    scope_sql, scope_params = scope.order_by().values("id", "provider_establishment_id").query.sql_with_params()
+    params = [*scope_params, until, [str(status) for status in COUNTED_STATUSES]]  # in the statement's order
+    with connection.cursor() as cursor:
+        cursor.execute(TO_INVOICE_SQL.format(scope=scope_sql), params)
+        rows = cursor.fetchall()
+    return {site: total for site, total, _ in rows}, sum(missing for _, _, missing in rows)
+
+
+def store_plans(dossier_ids) -> int:
+    """Compute and keep the schedules of these dossiers (replacing what was kept). Six queries per call."""
+    plans = compute_plans(dossier_ids)
+    ContractPlan.objects.bulk_create(
+        plans,
+        update_conflicts=True,
+        unique_fields=["dossier"],
+        update_fields=["certification_code", "invoicable_from", "amounts", "total", "computed_at"],
+    )
+    return len(plans)
+
+
+def compute_plans(dossier_ids) -> list[ContractPlan]:
+    """The schedules of these dossiers as FACTURATION computes them (services.billing_for), from data read in a
+    constant number of queries: the dossiers with their terms, avenants and rupture, the certification levels, the
+    NPEC amounts and the payment rules. An empty plan for a dossier without a schedule."""
+    from referentials.models import RncpCertification
+
+    dossiers = list(
+        Dossier.objects.filter(pk__in=list(dossier_ids))
+        .select_related("contract_terms", "funding_request", "rupture")
+        .prefetch_related("avenants")  # the contract in force (dossiers.contract) without a query per dossier
+    )
+    saved = {dossier.pk: getattr(dossier, "contract_terms", None) for dossier in dossiers}
+    for terms in filter(None, saved.values()):
+        terms.following_contract_changes()  # the rupture and accepted avenants declared online count here too
+    codes = {_cerfa_code(dossier) for dossier in dossiers if saved[dossier.pk] is None} - {""}
+    levels = dict(RncpCertification.objects.filter(code__in=codes).values_list("code", "level")) if codes else {}
+    terms = {}
+    for dossier in dossiers:
+        found = saved[dossier.pk] or ContractTerms.from_cerfa(dossier, levels=levels)
+        if found is not None:
+            terms[dossier.pk] = found
+    missing_npec = [t for t in terms.values() if t.annual_npec is None]
+    npec = NpecAmount.objects.amounts_for((t.certification_code, t.idcc, t.concluded_on) for t in missing_npec)
+    rules = regimes()
+    plans = []
+    for dossier in dossiers:
+        found = terms.get(dossier.pk)
+        plan = ContractPlan(dossier_id=dossier.pk, certification_code=found.certification_code if found else "")
+        instalments = _instalments(found, npec, rules) if found is not None else ()
+        plan.invoicable_from = [instalment.invoicable_from for instalment in instalments]
+        plan.amounts = [instalment.amount for instalment in instalments]
+        plan.total = sum(plan.amounts, ZERO)
+        plans.append(plan)
+    return plans
+
+
+def _cerfa_code(dossier) -> str:
+    request = getattr(dossier, "funding_request", None)  # a missing reverse one-to-one raises an AttributeError
+    return str(((request.data if request else None) or {}).get("formation_code_rncp") or "").strip().upper()
+
+
+def _instalments(terms: ContractTerms, npec: dict, rules) -> tuple:
+    amount = npec.get((terms.certification_code, terms.idcc, terms.concluded_on)) or terms.annual_npec
+    if amount is None:
+        return ()  # no NPEC known: FACTURATION says so on the dossier
+    contract = terms.contract(npec=amount)
+    try:
+        return schedule.compute_schedule(contract, schedule.regime_for(contract.concluded_on, rules)).instalments
+    except schedule.ScheduleError:
+        return ()
+
+
+# Keeping them -------------------------------------------------------------------------------------------------------
+
+
+def forget_plans(dossier_ids) -> None:
+    """Drop the kept schedules of these dossiers now and once the transaction commits (a page that read the old
+    inputs meanwhile may have stored them again)."""
+    ids = [pk for pk in dossier_ids if pk is not None]
+    if not ids:
+        return
+
+    def drop():
+        ContractPlan.objects.filter(dossier_id__in=ids).delete()
+
+    drop()
+    transaction.on_commit(drop)
+
+
+def forget_plans_of_certifications(codes) -> None:
+    codes = [code for code in codes if code]
+    if codes:
+        ContractPlan.objects.filter(certification_code__in=codes).delete()
+        transaction.on_commit(lambda: ContractPlan.objects.filter(certification_code__in=codes).delete())
+
+
+def forget_all_plans() -> None:
+    ContractPlan.objects.all().delete()
+    transaction.on_commit(lambda: ContractPlan.objects.all().delete())
+
+
+def refresh_all_plans() -> int:
+    """Nightly: every schedule computed again (for what a bulk write changed without a signal: an RNCP import...),
+    replaced batch by batch so that the pages keep reading plans meanwhile; the plans of dossiers no longer in an
+    invoiced status go."""
+    ids = list(Dossier.objects.filter(status__in=INVOICED_DOSSIER_STATUSES).values_list("pk", flat=True))
+    stored = 0
+    for start in range(0, len(ids), REFRESH_BATCH):
+        with transaction.atomic():
+            stored += store_plans(ids[start : start + REFRESH_BATCH])
+    ContractPlan.objects.exclude(dossier__status__in=INVOICED_DOSSIER_STATUSES).delete()
+    return stored
+
+
+def _forget_dossier(sender, instance, **kwargs):
+    forget_plans([getattr(instance, "dossier_id", None), getattr(instance, "amended_dossier_id", None)])
+
+
+def _forget_certification(sender, instance, **kwargs):
+    forget_plans_of_certifications([getattr(instance, "certification_code", None) or getattr(instance, "code", None)])
+
+
+def _forget_all(sender, instance, **kwargs):
+    forget_all_plans()
+
+
+def connect_signals() -> None:
+    """From InvoicingConfig.ready. Models of apps beside or above invoicing are named, not imported."""
+    for sender in (ContractTerms, "funding.FundingRequest", "funding.ContractRupture"):
+        post_save.connect(_forget_dossier, sender=sender, dispatch_uid=f"plans-dossier-{sender}")
+        post_delete.connect(_forget_dossier, sender=sender, dispatch_uid=f"plans-dossier-del-{sender}")
+    for sender in (NpecAmount, "referentials.RncpCertification"):
+        post_save.connect(_forget_certification, sender=sender, dispatch_uid=f"plans-code-{sender}")
+        post_delete.connect(_forget_certification, sender=sender, dispatch_uid=f"plans-code-del-{sender}")
+    post_save.connect(_forget_all, sender=PaymentRule, dispatch_uid="plans-rules")
+    post_delete.connect(_forget_all, sender=PaymentRule, dispatch_uid="plans-rules-del")
