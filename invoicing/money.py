@@ -95,7 +95,7 @@ def _month_key(value) -> datetime.date:
 def money_view(user, establishments, today: datetime.date) -> MoneyView:
     """The money view of `establishments` (Establishment objects, those the user looks at in oGestion). PostgreSQL's
     JIT, which cost more than these aggregates over a large CFA's invoices, is off on the portal's connections
-    (config/settings.py, DATABASE_JIT)."""
+    (config/settings.py)."""
     return _money_view(user, establishments, today)
 
 

@@ -43,12 +43,3 @@ def test_the_users_list_links_each_account_where_reverse_does(client):
     html = client.get(reverse("ogestion:users")).content.decode()
     for colleague in colleagues:
         assert f'href="{reverse("ogestion:user", args=[colleague.pk])}"' in html
-
-
-def test_no_query_pays_a_jit_compilation(db):
-    """JIT is off on the portal's connections (config/settings.py): the money view no longer turns it off itself."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW jit")
-        assert cursor.fetchone()[0] == "off"
