@@ -312,7 +312,8 @@ def main():
     mime = f", {size / 2**20:.0f} MiB of MIME" if args.serialize else ""
     print(f"digests sent        {recorded:7d}  (emails handed to the backend: {sent}{mime})")
     print(f"items in them       {sum(m + d for m, d in items):7d}")
-    print(f"total time          {elapsed:7.2f} s   {'OK' if elapsed < 60 else 'OVER'} the 60 s target")
+    # Issue 18: under 30 s on the 2-core machine with two processes (issue 7 asked for 60 s).
+    print(f"total time          {elapsed:7.2f} s   {'OK' if elapsed < 30 else 'OVER'} the 30 s target")
     print(f"emails per second   {recorded / elapsed:7.0f}")
     print(
         f"CPU of this run      {cpu:7.1f} s (this process and its workers; PostgreSQL's not counted), "
