@@ -139,6 +139,11 @@ def read_sql_log(path):
     )
 
 
+def git_revision():
+    result = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True)
+    return result.stdout.strip() or "unknown"
+
+
 def database_url():
     from django.db import connection
 
@@ -313,6 +318,8 @@ def main():
         portal, bare = f"http://127.0.0.1:{portal_port}", f"http://127.0.0.1:{bare_port}/"
         print(sizes)
         print(f"load: wrk, {args.connections} connections, {args.duration} s per run; logs in {work}")
+        # What a reader needs to trust the figures: which code, and whether the machine was quiet.
+        print(f"code {git_revision()}; machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         for page in pages:
             status = get(portal + page.url, cookies[page.audience])
             if status != 200:
@@ -341,6 +348,7 @@ def main():
             server.terminate()
         for server in servers:
             server.wait(timeout=30)
+    print(f"machine load average at the end {os.getloadavg()[0]:.1f}")
     print(f"\n{failed} page(s) missed a target" if failed else "\nevery page met its targets")
     sys.exit(1 if failed else 0)
 
