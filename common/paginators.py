@@ -6,8 +6,6 @@
   COUNT_CAP results (pages of them), and is refined to reach the others.
 """
 
-import types
-
 from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
@@ -34,11 +32,14 @@ class EstimatedCountPaginator(Paginator):
         return self.object_list.order_by()[:COUNT_CAP].count()
 
 
-def with_known_count(queryset, count: int):
-    """`queryset`, whose count() (what a Paginator asks first) answers `count`, known already (a list's tab counter,
-    computed with the other tabs' in one query), instead of counting the rows again. Its clones (a filter, the
-    page's slice) count as usual."""
-    known = queryset.all()
-    # A bound method: Paginator calls count() only when it takes no argument, else it loads every row (len()).
-    known.count = types.MethodType(lambda self: count, known)
-    return known
+class KnownCountMixin:
+    """For a QuerySet class: count() (what a Paginator asks first) answers `known_count` when it is set (a list's
+    tab counter, or a count kept by the database) instead of counting the rows again. Its clones (a filter, the
+    page's slice, an export) do not carry it: they count as usual."""
+
+    known_count = None
+
+    def count(self):
+        if self.known_count is not None and self._result_cache is None:
+            return self.known_count
+        return super().count()

@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q
 
 from accounts.models import Person
 from common.forms import CleanTextFormMixin
+from common.paginators import KnownCountMixin
 from dossiers.models import (
     FINISHED_STATUSES,
     Document,
@@ -111,20 +112,14 @@ def order_by_sort(queryset, sort: str, allowed: dict):
 # --- the lists ----------------------------------------------------------------------------------------------------
 
 
-class _CompanyListPage(DossierQuerySet):
+class _CompanyListPage(KnownCountMixin, DossierQuerySet):
     """The company list, whose count is the tab's counter and whose page of the first n rows reads only the first n
     rows of each establishment (served by the partial indexes dossier_employer_open / _finished) instead of sorting
     every dossier of the scope: every sort ends on a unique column, and each dossier has one employer, so the first
     n rows of the whole list are among them. Only narrows the list; a clone (filter, export) reads as usual."""
 
-    known_count = None
     establishment_ids = None
     establishment_field = "employer_establishment_id"
-
-    def count(self):
-        if self.known_count is not None and self._result_cache is None:
-            return self.known_count
-        return super().count()
 
     def __getitem__(self, k):
         if not self.establishment_ids or not isinstance(k, slice) or not k.stop or self._result_cache is not None:
@@ -145,7 +140,7 @@ class _ProviderListPage(_CompanyListPage):
     establishment_field = "provider_establishment_id"
 
 
-def _company_list_page(queryset, count, establishment_ids, page_class=_CompanyListPage):
+def _list_page(queryset, count, establishment_ids, page_class=_CompanyListPage):
     page = page_class(model=Dossier, query=queryset.query)
     page._prefetch_related_lookups = queryset._prefetch_related_lookups
     page.known_count = count
@@ -197,7 +192,7 @@ def company_dossier_list(user, establishment_ids, establishments, params) -> Dos
     queryset = queryset.select_related("employer_establishment", "provider_establishment")
     queryset, sort = order_by_sort(queryset, params.get("tri", DEFAULT_SORT), COMPANY_SORTS)
     # The page's count is the tab's: the scope is not counted twice.
-    page = _company_list_page(queryset, counts[tab], establishment_ids)
+    page = _list_page(queryset, counts[tab], establishment_ids)
     return DossierList(page, form, tab, counts, sort, COMPANY_TABS)
 
 
@@ -244,7 +239,7 @@ def provider_dossier_list(user, establishment_ids, establishments, params) -> Do
     )
     queryset, sort = order_by_sort(queryset, params.get("tri", DEFAULT_SORT), PROVIDER_SORTS)
     # The page's count is the tab's; its rows are read among the first rows of each establishment.
-    page = _company_list_page(queryset, counts[tab], establishment_ids, _ProviderListPage)
+    page = _list_page(queryset, counts[tab], establishment_ids, _ProviderListPage)
     return DossierList(page, form, tab, counts, sort, PROVIDER_TABS)
 
 

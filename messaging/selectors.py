@@ -7,6 +7,7 @@ from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery, Su
 from django.db.models.functions import Coalesce
 
 from accounts.models import Portal
+from common.paginators import KnownCountMixin
 from dossiers.models import Dossier, company_scope, visible_establishment_ids
 from messaging.models import Message, MessageQuerySet, MessageRead, SeenCount, ThreadCount
 
@@ -59,19 +60,13 @@ def unread_count(dossier, user) -> int:
     return messages - seen
 
 
-class _CountedMessages(MessageQuerySet):
+class _CountedMessages(KnownCountMixin, MessageQuerySet):
     """The Messagerie's messages, latest first. Its count (the paginator's) comes from the kept counts instead of a
     count of every message in scope; with `latest_threads` (the scope's ThreadCount rows), a page of the first n
     messages reads only the dossiers whose latest message is among the n latest: every one of the n latest messages
     is in one of them (dossiers tied on that date included). A clone (filter, ...) counts and reads as usual."""
 
-    known_count = None
     latest_threads = None
-
-    def count(self):
-        if self.known_count is not None and self._result_cache is None:
-            return self.known_count
-        return super().count()
 
     def __getitem__(self, k):
         if self.latest_threads is None or not isinstance(k, slice) or not k.stop or self._result_cache is not None:
