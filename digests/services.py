@@ -497,6 +497,7 @@ def _send_locked(period, user_ids, first_since) -> BatchResult:
         Digest.objects.filter(pk__in=stale, state=DigestState.PENDING).update(state=DigestState.EMPTY)
 
     sent = 0
+    server_unreachable = False
     # Handed over and sent OUTBOX_CHUNK users at a time: a batch never holds more than that many emails in memory,
     # and the outbox sends them from memory instead of reading back what it has just written.
     with_news = list(news)
@@ -512,8 +513,10 @@ def _send_locked(period, user_ids, first_since) -> BatchResult:
                 kind="digest",
                 dedup_keys=[f"digest:{digest_id}" for digest_id, _ in handed_over],
             )
-        # This worker sends them now (the beat sweeper would, should it die here).
-        outbox.deliver(rows)
+        # This worker sends them now (the beat sweeper would, should it die here). Once the SMTP server could not
+        # be reached, the next chunks are only handed over: trying again would wait its timeout once per chunk.
+        if not server_unreachable:
+            server_unreachable = outbox.deliver(rows).unreachable
         sent += len(rows)
     return BatchResult(sent=sent, skipped=len(news) - sent)
 

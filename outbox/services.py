@@ -129,6 +129,7 @@ class DeliveryResult:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    unreachable: bool = False  # the run stopped on a server it could not reach: the rest waits for the sweeper
 
 
 # The row sent just before, recorded in the statement that claims the next one (one round trip per email; the
@@ -318,6 +319,7 @@ def deliver(ids=None, *, time_budget: float | None = None) -> DeliveryResult:
                 else:
                     result.retried += 1
                 if _server_unreachable(error):
+                    result.unreachable = True
                     break
                 continue
             sent_id = row.pk

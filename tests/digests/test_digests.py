@@ -347,6 +347,34 @@ def test_an_smtp_server_that_fails_half_way_delays_the_rest_and_sends_each_once(
     assert OutgoingEmail.objects.filter(kind="digest", status=EmailStatus.SENT).count() == 5
 
 
+class UnreachableBackend(LocmemBackend):
+    """An SMTP server that cannot be reached (each try would wait EMAIL_TIMEOUT); counts the tries."""
+
+    tries = 0
+
+    def send_messages(self, messages):
+        UnreachableBackend.tries += 1
+        raise TimeoutError("timed out")
+
+
+def test_an_unreachable_smtp_server_is_tried_once_per_batch_and_every_digest_waits_in_the_outbox(
+    company_user, five_users, settings, monkeypatch
+):
+    settings.EMAIL_BACKEND = "tests.digests.test_digests.UnreachableBackend"
+    UnreachableBackend.tries = 0
+    monkeypatch.setattr(services, "OUTBOX_CHUNK", 2)  # three hand-overs for five users
+
+    run_at(MONDAY)
+
+    assert UnreachableBackend.tries == 1
+    assert Digest.objects.filter(state=DigestState.SENT).count() == 5
+    assert OutgoingEmail.objects.filter(kind="digest", status=EmailStatus.PENDING).count() == 5
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(MONDAY + datetime.timedelta(minutes=10), tick=False):
+        outbox_services.deliver()  # the beat sweeper, once the server is back
+    assert len(mail.outbox) == 5
+
+
 class WorkerKilled(BaseException):
     """SIGKILL: nothing of the worker runs after it (no except, no finally)."""
 
