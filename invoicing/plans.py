@@ -22,6 +22,8 @@ from django.db.models.signals import post_delete, post_save
 from dossiers.models import Dossier, DossierStatus
 from invoicing import schedule
 from invoicing.models import COUNTED_STATUSES, ContractPlan, ContractTerms, NpecAmount, PaymentRule, regimes
+from referentials.models import RncpCertification
+from referentials.signals import rows_loaded
 
 ZERO = Decimal("0.00")
 # The dossiers whose schedule may still hold something to invoice: contracts accepted, broken or settled.
@@ -93,7 +95,6 @@ def compute_plans(dossier_ids) -> list[ContractPlan]:
     """The schedules of these dossiers as FACTURATION computes them (services.billing_for), from data read in a
     constant number of queries: the dossiers with their terms, avenants and rupture, the certification levels, the
     NPEC amounts and the payment rules. An empty plan for a dossier without a schedule."""
-    from referentials.models import RncpCertification
 
     dossiers = list(
         Dossier.objects.filter(pk__in=list(dossier_ids))
@@ -171,7 +172,7 @@ def forget_all_plans() -> None:
 
 
 def refresh_all_plans() -> int:
-    """Nightly: every schedule computed again (for what a bulk write changed without a signal: an RNCP import...),
+    """Nightly: every schedule computed again (for what a bulk write changed without a signal),
     replaced batch by batch so that the pages keep reading plans meanwhile; the plans of dossiers no longer in an
     invoiced status go."""
     ids = list(Dossier.objects.filter(status__in=INVOICED_DOSSIER_STATUSES).values_list("pk", flat=True))
@@ -191,6 +192,10 @@ def _forget_certification(sender, instance, **kwargs):
     forget_plans_of_certifications([getattr(instance, "certification_code", None) or getattr(instance, "code", None)])
 
 
+def _forget_loaded_certifications(sender, keys, **kwargs):
+    forget_plans_of_certifications(keys)  # an RNCP import writes in bulk: no post_save
+
+
 def _forget_all(sender, instance, **kwargs):
     forget_all_plans()
 
@@ -200,8 +205,9 @@ def connect_signals() -> None:
     for sender in (ContractTerms, "funding.FundingRequest", "funding.ContractRupture"):
         post_save.connect(_forget_dossier, sender=sender, dispatch_uid=f"plans-dossier-{sender}")
         post_delete.connect(_forget_dossier, sender=sender, dispatch_uid=f"plans-dossier-del-{sender}")
-    for sender in (NpecAmount, "referentials.RncpCertification"):
+    for sender in (NpecAmount, RncpCertification):
         post_save.connect(_forget_certification, sender=sender, dispatch_uid=f"plans-code-{sender}")
         post_delete.connect(_forget_certification, sender=sender, dispatch_uid=f"plans-code-del-{sender}")
+    rows_loaded.connect(_forget_loaded_certifications, sender=RncpCertification, dispatch_uid="plans-rncp")
     post_save.connect(_forget_all, sender=PaymentRule, dispatch_uid="plans-rules")
     post_delete.connect(_forget_all, sender=PaymentRule, dispatch_uid="plans-rules-del")

@@ -20,6 +20,7 @@ from django.db import transaction
 from accounts.validators import validate_siret, validate_uai
 from referentials import codes
 from referentials.models import CertificationLink, CollectiveAgreement, Diploma, RncpCertification, TrainingCentre
+from referentials.signals import rows_loaded
 
 BATCH_SIZE = 5000
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
@@ -240,6 +241,7 @@ def upsert(model, key: str, objects: list, result: LoadResult) -> None:
             model.objects.bulk_create(
                 changed, update_conflicts=True, unique_fields=[key], update_fields=[*fields, "updated_at"]
             )
+            rows_loaded.send(sender=model, keys={getattr(obj, key) for obj in changed})
 
 
 def _load(path, label, columns, build, model, key) -> LoadResult:

@@ -128,3 +128,20 @@ def test_the_kept_payment_is_never_written_by_hand(cfa_user, accountant):
     Invoice.objects.filter(pk=other.pk).update(number="f-3")  # renumbered: the payment line bears its number
     other.refresh_from_db()
     assert other.paid_reference == line.payment.reference
+
+
+def test_an_rncp_import_drops_the_kept_schedules_of_the_certifications_it_changed(cfa_user):
+    """The RNCP loader writes in bulk (no post_save): the schedules computed from a certification it changed are
+    computed again at the next read, not after the nightly refresh."""
+    from referentials.importers import LoadResult, upsert
+    from referentials.models import RncpCertification
+
+    changed = apprenticeship(cfa_user, certification_code="RNCP37651", idcc="1597")
+    kept = apprenticeship(cfa_user, certification_code="RNCP36000", idcc="1597")
+    to_invoice(cfa_user)
+    assert ContractPlan.objects.filter(dossier__in=[changed, kept]).count() == 2
+
+    certification = RncpCertification(code="RNCP37651", title="Maçon", level=3)
+    upsert(RncpCertification, "code", [certification], LoadResult("RNCP", "rncp.csv"))
+
+    assert list(ContractPlan.objects.filter(dossier__in=[changed, kept]).values_list("dossier", flat=True)) == [kept.pk]
