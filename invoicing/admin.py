@@ -163,9 +163,6 @@ class InvoiceAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
     actions = ["start_review", "validate_invoices", "reject_invoices", "pay_invoices"]
     region_lookups = ("dossier__employer_establishment__region",)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_settlement()
-
     def has_add_permission(self, request):
         return False  # providers deposit invoices in oGestion
 

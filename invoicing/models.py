@@ -396,12 +396,6 @@ class InvoiceQuerySet(models.QuerySet):
 
         return self.filter(dossier__in=Dossier.objects.for_provider_user(user, establishments))
 
-    def with_settlement(self):
-        """Each invoice with the payment that settles it (a payment line of its dossier bearing its number):
-        `paid_reference`, `paid_on`, columns the database keeps from the payments (see Invoice). Kept for callers
-        that name what they read."""
-        return self
-
     def review_queue(self):
         """Accounting's queue: invoices to check, oldest first."""
         return self.filter(status__in=OPEN_STATUSES).order_by("received_at", "id")
@@ -473,12 +467,10 @@ class Invoice(StoredFile):
         """R.6332-25 III 1°: paid at the latest 30 days after the invoice is received."""
         return timezone.localdate(self.received_at) + datetime.timedelta(days=30)
 
-    def status_label(self, paid_reference=None, paid_on=None) -> str:
+    def status_label(self) -> str:
         """What the provider reads: "Validée — paiement prévu le 12/03/2027", "Payée (VIR552 du 14/03/2027)"..."""
-        paid_reference = paid_reference or getattr(self, "paid_reference", None)
-        paid_on = paid_on or getattr(self, "paid_on", None)
-        if self.status == InvoiceStatus.VALIDATED and paid_reference:
-            return f"Payée ({paid_reference} du {paid_on:%d/%m/%Y})"
+        if self.status == InvoiceStatus.VALIDATED and self.paid_reference:
+            return f"Payée ({self.paid_reference} du {self.paid_on:%d/%m/%Y})"
         if self.status == InvoiceStatus.VALIDATED and self.expected_payment_on:
             return f"Validée — paiement prévu le {self.expected_payment_on:%d/%m/%Y}"
         if self.status == InvoiceStatus.REJECTED:

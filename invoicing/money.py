@@ -128,15 +128,11 @@ def _money_view(user, establishments, today: datetime.date) -> MoneyView:
     # Late: beyond the date the rules give (receipt + the rule's delay, R.6332-25 III 1°, or the instalment's due date).
     late = Q(status__in=COUNTED_STATUSES, expected_payment_on__lt=today) & unpaid
     # One pass over the invoices with their payment: paid per month of payment, and the figures of the day.
-    settled = (
-        invoices.with_settlement()
-        .values(site, month=TruncMonth("paid_on"))
-        .annotate(
-            paid=Sum("amount", filter=Q(status=InvoiceStatus.VALIDATED, paid_on__gte=starts[0], paid_on__lte=today)),
-            validated_unpaid=Sum("amount", filter=Q(status=InvoiceStatus.VALIDATED) & unpaid),
-            late=Sum("amount", filter=late),
-            late_count=Count("id", filter=late),
-        )
+    settled = invoices.values(site, month=TruncMonth("paid_on")).annotate(
+        paid=Sum("amount", filter=Q(status=InvoiceStatus.VALIDATED, paid_on__gte=starts[0], paid_on__lte=today)),
+        validated_unpaid=Sum("amount", filter=Q(status=InvoiceStatus.VALIDATED) & unpaid),
+        late=Sum("amount", filter=late),
+        late_count=Count("id", filter=late),
     )
     snapshot = {}
     for row in settled:

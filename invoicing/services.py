@@ -396,7 +396,7 @@ def pay_invoices(*, actor, reference: str, paid_on: datetime.date, invoices):
     unpaid invoices of one establishment; each line carries its invoice's number."""
     from payments.services import record_payment
 
-    invoices = list(Invoice.objects.with_settlement().filter(pk__in=[i.pk for i in invoices]).select_related("dossier"))
+    invoices = list(Invoice.objects.filter(pk__in=[i.pk for i in invoices]).select_related("dossier"))
     if not invoices:
         raise ValidationError("Choisissez au moins une facture validée.")
     for invoice in invoices:

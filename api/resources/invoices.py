@@ -59,7 +59,7 @@ def invoice_out(invoice) -> dict:
 
 def _billing_out(dossier) -> dict:
     billing = selectors.billing_of(dossier)  # NPEC schedule, or subrogation (skills plan...), as on FACTURATION
-    invoices = Invoice.objects.filter(dossier=dossier).with_settlement().order_by("-received_at", "-id")
+    invoices = Invoice.objects.filter(dossier=dossier).order_by("-received_at", "-id")
     return {
         "dossier": dossier.number,
         "probleme": billing.problem,

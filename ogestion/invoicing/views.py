@@ -25,7 +25,7 @@ def _dossier(request, number):
 
 def _context(dossier):
     billing = invoicing_selectors.billing_of(dossier)  # NPEC schedule, or subrogation (skills plan...)
-    invoices = Invoice.objects.filter(dossier=dossier).with_settlement().order_by("-received_at", "-id")
+    invoices = Invoice.objects.filter(dossier=dossier).order_by("-received_at", "-id")
     return {"dossier": dossier, "billing": billing, "invoices": invoices, "tab": "facturation"}
 
 

@@ -57,7 +57,7 @@ def test_accounting_validates_rejects_and_pays_from_the_list(client, accountant,
     )
     line = PaymentLine.objects.get()
     assert (line.payment.reference, line.invoice_number) == ("VIR7001", "F-1")
-    assert Invoice.objects.with_settlement().get(pk=first.pk).status_label().startswith("Payée (VIR7001 du ")
+    assert Invoice.objects.get(pk=first.pk).status_label().startswith("Payée (VIR7001 du ")
 
 
 def test_a_case_manager_sees_the_queue_but_cannot_decide(client, case_manager, invoices):
