@@ -150,7 +150,7 @@ CLAIM_SQL = """
         {order}
         FOR UPDATE SKIP LOCKED
     )
-    RETURNING *
+    RETURNING {returning}
 """
 
 
@@ -175,9 +175,8 @@ def claim_next(
     # One named row: no ORDER BY, so that PostgreSQL reads it by its primary key (ordered, it walked the due
     # index past every pending row of the batch to find it).
     order = "" if one else "ORDER BY next_attempt_at, id LIMIT 1"
-    sql = before + CLAIM_SQL.format(table=model._meta.db_table, among=among, order=order)
-    if columns is not None:
-        sql = sql.replace("RETURNING *", "RETURNING " + ", ".join(columns))
+    returning = "*" if columns is None else ", ".join(columns)
+    sql = before + CLAIM_SQL.format(table=model._meta.db_table, among=among, order=order, returning=returning)
     params = {
         **(params or {}),
         "sending": EmailStatus.SENDING,
