@@ -14,6 +14,7 @@ loads. What the dossier's status and establishment are, and what was invoiced, i
 from __future__ import annotations
 
 import datetime
+import logging
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -29,6 +30,8 @@ ZERO = Decimal("0.00")
 # The dossiers whose schedule may still hold something to invoice: contracts accepted, broken or settled.
 INVOICED_DOSSIER_STATUSES = (DossierStatus.ACCEPTED, DossierStatus.TERMINATED, DossierStatus.CLOSED)
 REFRESH_BATCH = 2000
+
+logger = logging.getLogger(__name__)
 
 # Per dossier: what its schedule lets it invoice by the day given (instalments dated by then, the closing balance of a
 # rupture included) less what it invoiced (invoices not rejected), never below zero nor above what is left on the
@@ -176,11 +179,17 @@ def refresh_all_plans() -> int:
     replaced batch by batch so that the pages keep reading plans meanwhile; the plans of dossiers no longer in an
     invoiced status go."""
     ids = list(Dossier.objects.filter(status__in=INVOICED_DOSSIER_STATUSES).values_list("pk", flat=True))
-    stored = 0
+    stored, failed = 0, 0
     for start in range(0, len(ids), REFRESH_BATCH):
-        with transaction.atomic():
-            stored += store_plans(ids[start : start + REFRESH_BATCH])
+        try:
+            with transaction.atomic():
+                stored += store_plans(ids[start : start + REFRESH_BATCH])
+        except Exception:  # one dossier's bad data: the other batches are still refreshed
+            failed += 1
+            logger.exception("Kept schedules: batch of dossiers %s.. not refreshed", ids[start])
     ContractPlan.objects.exclude(dossier__status__in=INVOICED_DOSSIER_STATUSES).delete()
+    if failed:  # the task shows as failed (and is logged) once the rest is done
+        raise RuntimeError(f"{failed} batch(es) of kept schedules not refreshed (see the log)")
     return stored
 
 

@@ -5,6 +5,8 @@ and whatever writes the payments."""
 
 import datetime
 
+import pytest
+
 from invoicing import money, plans, services
 from invoicing.importers import load_npec
 from invoicing.models import ContractPlan, ContractTerms, Invoice, NpecAmount, PaymentRule
@@ -87,6 +89,23 @@ def test_a_dossier_without_a_kept_schedule_is_computed_when_read(cfa_user):
     ContractPlan.objects.update(amounts=[], invoicable_from=[], total=0)  # what a missed change would leave
     assert plans.refresh_all_plans() >= 2
     assert to_invoice(cfa_user) == D("6400.00")
+
+
+def test_a_batch_that_fails_in_the_nightly_refresh_does_not_stop_the_others(cfa_user, monkeypatch):
+    first, second = apprenticeship(cfa_user), apprenticeship(cfa_user)
+    ContractPlan.objects.all().delete()
+    monkeypatch.setattr(plans, "REFRESH_BATCH", 1)
+    compute = plans.store_plans
+
+    def failing_on_the_first(ids):
+        if first.pk in ids:
+            raise ValueError("données incohérentes")
+        return compute(ids)
+
+    monkeypatch.setattr(plans, "store_plans", failing_on_the_first)
+    with pytest.raises(RuntimeError, match="1 batch"):
+        plans.refresh_all_plans()
+    assert list(ContractPlan.objects.values_list("dossier", flat=True)) == [second.pk]
 
 
 def test_an_invoice_knows_the_payment_that_settles_it_whatever_writes_the_payments(cfa_user, accountant):
