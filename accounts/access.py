@@ -7,15 +7,27 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts import services
 from accounts.models import Membership, Portal
+from common.prepared import PreparedQuery
+
+
+def _memberships_query(portal):
+    return PreparedQuery(
+        lambda user_id: (
+            Membership.objects.for_portal(portal)
+            .filter(user_id=user_id)
+            .select_related("establishment__organisation")
+            .order_by("establishment__name", "establishment__siret")
+        ),
+        name=f"{portal} memberships",
+    )
+
+
+# Every portal page starts with this query: its SQL is built once per process (common.prepared).
+_PORTAL_MEMBERSHIPS = {portal: _memberships_query(portal) for portal in Portal}
 
 
 def portal_memberships(user, portal):
-    return list(
-        Membership.objects.for_portal(portal)
-        .filter(user=user)
-        .select_related("establishment__organisation")
-        .order_by("establishment__name", "establishment__siret")
-    )
+    return _PORTAL_MEMBERSHIPS[portal](user.pk)
 
 
 # --- Several entities under one login: the one the user chose to look at ---------------------------------------

@@ -100,9 +100,12 @@ class CountedScope(models.Model):
         abstract = True
 
     @classmethod
-    def visible_to_companies(cls, establishment_ids):
-        """The rows of these employer establishments' dossiers a company still sees (the 6-year rule)."""
-        return cls.objects.filter(establishment__in=establishment_ids).exclude(finished_on__lt=history_cutoff())
+    def visible_to_companies(cls, establishment_ids, cutoff=None):
+        """The rows of these employer establishments' dossiers a company still sees (the 6-year rule; `cutoff`:
+        history_cutoff() of the day)."""
+        return cls.objects.filter(establishment__in=establishment_ids).exclude(
+            finished_on__lt=cutoff or history_cutoff()
+        )
 
 
 class ThreadCount(CountedScope):

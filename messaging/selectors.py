@@ -8,7 +8,8 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Portal
 from common.paginators import KnownCountMixin
-from dossiers.models import Dossier, company_scope, visible_establishment_ids
+from common.prepared import PreparedAggregate
+from dossiers.models import Dossier, company_scope, history_cutoff, visible_establishment_ids
 from messaging.models import Message, MessageQuerySet, MessageRead, SeenCount, ThreadCount
 
 
@@ -45,13 +46,29 @@ def _company_establishments(user, establishment_ids):
     return visible_establishment_ids(user, Portal.EGESTION, establishment_ids)
 
 
+# Every eGestion home page and Messagerie page reads these counts: their SQL is built once (common.prepared).
+_COMPANY_MESSAGES = PreparedAggregate(
+    lambda user_id, establishment_ids, cutoff: ThreadCount.visible_to_companies(
+        _company_establishments(user_id, establishment_ids), cutoff
+    ).aggregate(n=Coalesce(Sum("messages"), 0)),
+    name="company messages",
+)
+_COMPANY_SEEN = PreparedAggregate(
+    lambda user_id, establishment_ids, cutoff: (
+        SeenCount.visible_to_companies(_company_establishments(user_id, establishment_ids), cutoff)
+        .filter(user=user_id)
+        .aggregate(n=Coalesce(Sum("seen"), 0))
+    ),
+    name="company messages seen",
+)
+
+
 def _company_totals(user, establishment_ids) -> tuple[int, int]:
     """(messages, seen by `user`) of every dossier the company user sees, in the scope of
     Dossier.objects.for_company_user, read from the count rows' covering indexes (no dossier, no message read)."""
-    establishments = _company_establishments(user, establishment_ids)
-    messages = ThreadCount.visible_to_companies(establishments).aggregate(n=Coalesce(Sum("messages"), 0))["n"]
-    seen = SeenCount.visible_to_companies(establishments).filter(user=user).aggregate(n=Coalesce(Sum("seen"), 0))["n"]
-    return messages, seen
+    ids = None if establishment_ids is None else list(establishment_ids)
+    cutoff = history_cutoff()
+    return _COMPANY_MESSAGES(user.pk, ids, cutoff)["n"], _COMPANY_SEEN(user.pk, ids, cutoff)["n"]
 
 
 def unread_count(dossier, user) -> int:

@@ -1,0 +1,277 @@
+"""Hot queries whose SQL is built once per process instead of once per request (issue 18).
+
+Building a queryset (filters, joins, subqueries) and compiling it to SQL costs the ORM about as much as running it
+on PostgreSQL: on a portal page, the memberships, the unread counters and the home page's panels spent more time in
+`filter()` and `as_sql()` than in the database. A `PreparedQuery` builds its queryset once per *shape* of its
+arguments, keeps the compiled SQL and the compiler's description of the rows, and afterwards only puts the new
+arguments in the kept parameters. Rows still become objects through Django's own iterables (select_related,
+values(), prefetch_related, from_db) — only the building and the compiling are skipped.
+
+The builder must be a pure function of its arguments, which reach the SQL only as filter values:
+- ints, strs, dates and datetimes are parameters: the same SQL serves every value;
+- lists and tuples are parameters one by one: the SQL is kept per length;
+- None and booleans choose the shape (the builder may branch on them): the SQL is kept per value.
+
+Preparing checks this: the queryset is compiled twice, with two different sets of stand-in values, and every
+parameter that differs must be exactly one of the stand-ins; a date that is not an argument (a builder calling
+timezone.now() itself, which would freeze it) is refused. A builder that breaks the rule fails on its first call,
+in tests.
+"""
+
+import copy
+import datetime
+import threading
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.sql.query import Query
+
+_SHAPE_VALUES = (type(None), bool)
+_SCALARS = (int, str, datetime.date)  # datetime.datetime is a datetime.date
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where a parameter of the kept SQL comes from: argument `arg`, or its `item`-th element for a list."""
+
+    arg: int
+    item: int | None = None
+
+
+def _shape(args) -> tuple:
+    shape = []
+    for value in args:
+        if isinstance(value, _SHAPE_VALUES):
+            shape.append(("value", value))
+        elif isinstance(value, list | tuple):
+            shape.append(("list", len(value)))
+        elif isinstance(value, _SCALARS):
+            shape.append(("scalar", type(value)))
+        else:
+            raise TypeError(f"A prepared query takes ints, strs, dates, lists of them, None or booleans, not {value!r}")
+    return tuple(shape)
+
+
+def _stand_in(value, seed: int, position: int):
+    """A value of the same type as `value` that no real row or constant of a query plausibly holds."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return -(10**15) - seed * 10**6 - position
+    if isinstance(value, str):
+        return f"\x1fprepared-{seed}-{position}"
+    if isinstance(value, datetime.datetime):
+        return datetime.datetime(1111 + seed, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(minutes=position)
+    return datetime.date(1111 + seed, 1, 1) + datetime.timedelta(days=position)
+
+
+def _stand_ins(args, seed: int):
+    """The arguments' stand-ins, and what each stand-in value stands for."""
+    values, slots, position = [], {}, 0
+    for arg, value in enumerate(args):
+        if isinstance(value, list | tuple):
+            items = []
+            for item, element in enumerate(value):
+                position += 1
+                items.append(_stand_in(element, seed, position))
+                slots[items[-1]] = _Slot(arg, item)
+            values.append(type(value)(items))
+        else:
+            position += 1
+            values.append(_stand_in(value, seed, position))
+            if not isinstance(value, _SHAPE_VALUES):
+                slots[values[-1]] = _Slot(arg)
+    return values, slots
+
+
+def _refuse_dates(name: str, params, filled) -> None:
+    # A date in the kept SQL would be frozen at the first call: today's date, a 6-year cutoff, "now"...
+    from_arguments = {position for position, _ in filled}
+    for position, value in enumerate(params):
+        if position not in from_arguments and isinstance(value, datetime.date):
+            raise ImproperlyConfigured(f"{name}: a date is built into its SQL ({value}); pass it as an argument.")
+
+
+def _slots(name: str, first, second, first_slots, second_slots) -> tuple[tuple[int, _Slot | None], ...]:
+    """Match the parameters of the two compilations: (position, slot) for every parameter an argument fills."""
+    if len(first) != len(second):
+        raise ImproperlyConfigured(f"{name}: its SQL changes with the arguments' values; it cannot be prepared.")
+    filled = []
+    for position, (a, b) in enumerate(zip(first, second, strict=True)):
+        if a == b and type(a) is type(b):
+            continue
+        slot = first_slots.get(a) if _hashable(a) else None
+        if slot is None or (second_slots.get(b) if _hashable(b) else None) != slot:
+            if isinstance(a, datetime.date):
+                raise ImproperlyConfigured(f"{name}: a date is built into its SQL ({a}); pass it as an argument.")
+            raise ImproperlyConfigured(
+                f"{name}: parameter {position} ({a!r}) is derived from an argument, not the argument itself; "
+                "it cannot be prepared."
+            )
+        filled.append((position, slot))
+    expected = set(first_slots.values())
+    if {slot for _, slot in filled} != expected:
+        raise ImproperlyConfigured(f"{name}: an argument does not reach its SQL as a parameter.")
+    return tuple(filled)
+
+
+def _hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+class _PinnedQuery(Query):
+    """A Query whose compiler answers the kept SQL with this call's parameters (see PreparedQuery)."""
+
+    pinned = None  # (compiler, sql, params) set on each call's clone
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        kept, sql, params = self.pinned
+        compiler = copy.copy(kept)
+        # The kept compiler was made on the preparing thread's connection: run on this thread's.
+        compiler.connection = connection or connections[using]
+        compiler.using = using or compiler.using
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        return compiler
+
+
+@dataclass
+class _Compiled:
+    queryset: object  # the template queryset (its query a _PinnedQuery), or None when the SQL is always empty
+    compiler: object
+    sql: str
+    params: tuple
+    slots: tuple
+
+    def params_for(self, args) -> tuple:
+        params = list(self.params)
+        for position, slot in self.slots:
+            value = args[slot.arg]
+            params[position] = value if slot.item is None else value[slot.item]
+        return tuple(params)
+
+
+class PreparedQuery:
+    """`build(*args)` -> QuerySet, compiled once per shape of the arguments; calling it returns the list of rows
+    (model instances, dicts or tuples: whatever the queryset yields)."""
+
+    def __init__(self, build, name: str | None = None):
+        self.build = build
+        self.name = name or f"{build.__module__}.{build.__qualname__}"
+        self._compiled: dict[tuple, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, *args, using: str = DEFAULT_DB_ALIAS) -> list:
+        compiled = self._compiled_for(args, using)
+        if compiled.queryset is None:
+            return []
+        queryset = compiled.queryset._chain()
+        queryset.query.pinned = (compiled.compiler, compiled.sql, compiled.params_for(args))
+        return list(queryset)
+
+    def first(self, *args, using: str = DEFAULT_DB_ALIAS):
+        rows = self(*args, using=using)
+        return rows[0] if rows else None
+
+    def unprepared(self, *args):
+        """The same rows through the ORM as usual (what tests compare a prepared query with)."""
+        return list(self.build(*args))
+
+    def _compiled_for(self, args, using) -> _Compiled:
+        key = (using, _shape(args))
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(key) or self._compile(args, using)
+                self._compiled[key] = compiled
+        return compiled
+
+    def _compile(self, args, using) -> _Compiled:
+        compilations = []
+        # Compiling only (no query runs): the SQL the ORM would send, for two sets of stand-ins.
+        for seed in (1, 2):
+            values, slots = _stand_ins(args, seed)
+            queryset = self.build(*values).using(using)
+            compiler = queryset.query.get_compiler(using=using)
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:
+                sql, params = "", ()
+            compilations.append((queryset, compiler, sql, tuple(params), slots))
+        (queryset, compiler, sql, params, slots), (_, _, other_sql, other_params, other_slots) = compilations
+        if sql != other_sql:
+            raise ImproperlyConfigured(
+                f"{self.name}: its SQL changes with the arguments' values; it cannot be prepared."
+            )
+        if not sql:
+            return _Compiled(None, None, "", (), ())
+        filled = _slots(self.name, params, other_params, slots, other_slots)
+        _refuse_dates(self.name, params, filled)
+        queryset.query.__class__ = _PinnedQuery
+        return _Compiled(queryset, compiler, sql, params, filled)
+
+
+class PreparedAggregate:
+    """`build(*args)` -> the dict of a QuerySet.aggregate(), its SQL kept per shape of the arguments like a
+    PreparedQuery's. Calling it returns the same dict, with the values as the database driver gives them (ints,
+    Decimals, dates): fit for counts and sums."""
+
+    def __init__(self, build, name: str | None = None):
+        self.build = build
+        self.name = name or f"{build.__module__}.{build.__qualname__}"
+        self._compiled: dict[tuple, tuple] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, *args, using: str = DEFAULT_DB_ALIAS) -> dict:
+        key = (using, _shape(args))
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.get(key) or self._capture(args, using)
+                self._compiled[key] = compiled
+        sql, params, slots, constant = compiled
+        if sql is None:  # Django answers this shape without a query (e.g. an empty list): so do we
+            return dict(constant)
+        values = list(params)
+        for position, slot in slots:
+            value = args[slot.arg]
+            values[position] = value if slot.item is None else value[slot.item]
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
+            names = [column.name for column in cursor.description]
+        return dict(zip(names, row, strict=True))
+
+    def unprepared(self, *args) -> dict:
+        return self.build(*args)
+
+    def _capture(self, args, using):
+        # The aggregate runs once per set of stand-ins (it reads nothing: no row has them) and its SQL is recorded.
+        captures = []
+        for seed in (1, 2):
+            values, slots = _stand_ins(args, seed)
+            sent = []
+
+            def record(execute, sql, params, many, context, sent=sent):
+                sent.append((sql, tuple(params or ())))
+                return execute(sql, params, many, context)
+
+            with connections[using].execute_wrapper(record):
+                result = self.build(*values)
+            if len(sent) > 1:
+                raise ImproperlyConfigured(f"{self.name}: it runs {len(sent)} queries; a prepared aggregate runs one.")
+            captures.append((sent[0] if sent else (None, ()), slots, result))
+        ((sql, params), slots, result), ((other_sql, other_params), other_slots, _) = captures
+        if sql != other_sql:
+            raise ImproperlyConfigured(
+                f"{self.name}: its SQL changes with the arguments' values; it cannot be prepared."
+            )
+        if sql is None:
+            return None, (), (), result
+        filled = _slots(self.name, params, other_params, slots, other_slots)
+        _refuse_dates(self.name, params, filled)
+        return sql, params, filled, None

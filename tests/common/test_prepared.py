@@ -1,0 +1,130 @@
+"""Queries whose SQL is built once (common.prepared): the same rows as the ORM builds them each time, for every
+argument value, and a builder that would freeze a value or derive a parameter is refused at its first call."""
+
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Membership, Role
+from common.prepared import PreparedAggregate, PreparedQuery
+from dossiers.models import Dossier
+from tests.factories import DossierFactory, EstablishmentFactory, MembershipFactory, UserFactory
+
+memberships = PreparedQuery(
+    lambda user_id: (
+        Membership.objects.filter(user_id=user_id)
+        .select_related("establishment__organisation")
+        .order_by("establishment__name", "id")
+    ),
+    name="test memberships",
+)
+
+
+def _names(rows):
+    return [(m.pk, m.establishment.name, m.establishment.organisation.name) for m in rows]
+
+
+def test_a_prepared_query_returns_the_rows_of_each_call_s_arguments_with_their_related_objects():
+    first, second = UserFactory(), UserFactory()
+    for user, count in ((first, 2), (second, 3)):
+        for _ in range(count):
+            MembershipFactory(user=user, role=Role.COMPANY_USER)
+    for user in (first, second, first):
+        prepared = memberships(user.pk)
+        assert _names(prepared) == _names(memberships.unprepared(user.pk))
+        assert {m.user_id for m in prepared} == {user.pk}
+    with CaptureQueriesContext(connection) as queries:
+        rows = memberships(second.pk)
+        # select_related's objects are loaded with the row: no query more to reach the organisation.
+        assert len({m.establishment.organisation.name for m in rows}) >= 1
+    assert len(queries) == 1
+
+
+def test_lists_none_and_booleans_each_keep_the_sql_of_their_shape():
+    establishments = EstablishmentFactory.create_batch(3)
+    dossiers = {e.pk: DossierFactory(employer_establishment=e) for e in establishments}
+    query = PreparedQuery(
+        lambda ids, open_only: (
+            (Dossier.objects.filter(employer_establishment_id__in=ids).exclude(status="x" if open_only else ""))
+            .order_by("id")
+            .values_list("pk", flat=True)
+        )
+    )
+    ids = [e.pk for e in establishments]
+    assert query(ids[:1], True) == [dossiers[ids[0]].pk]
+    assert query(ids[1:], True) == [dossiers[i].pk for i in ids[1:]]
+    assert query(ids[::-1][:1], False) == [dossiers[ids[-1]].pk]
+    with CaptureQueriesContext(connection) as queries:
+        assert query([], True) == []  # Django sends no query for an empty list: neither does the prepared one
+    assert len(queries) == 0
+
+
+def test_dates_are_arguments_and_change_the_rows():
+    user = UserFactory()
+    old = MembershipFactory(user=user, role=Role.COMPANY_USER)
+    Membership.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=10))
+    MembershipFactory(user=user, role=Role.COMPANY_USER)
+    since = PreparedQuery(lambda user_id, after: Membership.objects.filter(user_id=user_id, created_at__gt=after))
+    assert len(since(user.pk, timezone.now() - datetime.timedelta(days=1))) == 1
+    assert len(since(user.pk, timezone.now() - datetime.timedelta(days=30))) == 2
+
+
+def test_a_builder_that_reads_the_clock_itself_is_refused():
+    frozen = PreparedQuery(lambda user_id: Membership.objects.filter(user_id=user_id, created_at__lt=timezone.now()))
+    with pytest.raises(ImproperlyConfigured, match="pass it as an argument"):
+        frozen(1)
+
+
+def test_a_parameter_derived_from_an_argument_is_refused():
+    derived = PreparedQuery(lambda name: Membership.objects.filter(establishment__name__contains=name))
+    with pytest.raises(ImproperlyConfigured, match="derived from an argument"):
+        derived("Dupont")
+
+
+def test_an_argument_the_sql_ignores_is_refused():
+    ignored = PreparedQuery(lambda user_id: Membership.objects.all())
+    with pytest.raises(ImproperlyConfigured, match="does not reach its SQL"):
+        ignored(1)
+
+
+def test_a_prepared_aggregate_answers_as_the_orm_does():
+    user = UserFactory()
+    for _ in range(3):
+        MembershipFactory(user=user, role=Role.COMPANY_USER)
+    count = PreparedAggregate(
+        lambda user_id, ids: Membership.objects.filter(user_id=user_id, establishment_id__in=ids).aggregate(
+            n=Count("id"), total=Coalesce(Sum("establishment_id"), 0)
+        )
+    )
+    ids = list(Membership.objects.filter(user=user).values_list("establishment_id", flat=True))
+    for chosen in (ids, ids[:2], ids[:1], []):
+        assert count(user.pk, chosen) == count.unprepared(user.pk, chosen)
+    assert count(user.pk, ids)["n"] == 3
+    assert count(UserFactory().pk, ids) == {"n": 0, "total": 0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_prepared_on_one_thread_runs_on_another_thread_s_connection():
+    user = UserFactory()
+    MembershipFactory(user=user, role=Role.COMPANY_USER)
+    query = PreparedQuery(lambda user_id: Membership.objects.filter(user_id=user_id).values_list("user_id", flat=True))
+    assert query(user.pk) == [user.pk]
+    seen = []
+
+    def other_thread():
+        try:
+            seen.append(query(user.pk))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert seen == [[user.pk]]
