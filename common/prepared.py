@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Value
 from django.db.models.sql.query import Query
 
 _SHAPE_VALUES = (type(None), bool)
@@ -216,62 +217,28 @@ class PreparedQuery:
 
 
 class PreparedAggregate:
-    """`build(*args)` -> the dict of a QuerySet.aggregate(), its SQL kept per shape of the arguments like a
-    PreparedQuery's. Calling it returns the same dict, with the values as the database driver gives them (ints,
-    Decimals, dates): fit for counts and sums."""
+    """`build(*args)` -> QuerySet, and the aggregates to compute on it: calling it returns what
+    `build(*args).aggregate(**aggregates)` returns, the SQL kept per shape of the arguments like a PreparedQuery's
+    (the aggregation is written as a one-row values() query, so that it compiles without running)."""
 
-    def __init__(self, build, name: str | None = None):
+    def __init__(self, build, name: str | None = None, **aggregates):
         self.build = build
-        self.name = name or f"{build.__module__}.{build.__qualname__}"
-        self._compiled: dict[tuple, tuple] = {}
-        self._lock = threading.Lock()
+        self.aggregates = aggregates
+        self._row = PreparedQuery(
+            lambda *args: (
+                build(*args)
+                .annotate(_prepared_row=Value(1))
+                .values("_prepared_row")  # grouped by a constant: no GROUP BY, one row
+                .annotate(**aggregates)
+                .values(*aggregates)
+            ),
+            name=name or f"{build.__module__}.{build.__qualname__}",
+        )
 
     def __call__(self, *args, using: str = DEFAULT_DB_ALIAS) -> dict:
-        key = (using, _shape(args))
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            with self._lock:
-                compiled = self._compiled.get(key) or self._capture(args, using)
-                self._compiled[key] = compiled
-        sql, params, slots, constant = compiled
-        if sql is None:  # Django answers this shape without a query (e.g. an empty list): so do we
-            return dict(constant)
-        values = list(params)
-        for position, slot in slots:
-            value = args[slot.arg]
-            values[position] = value if slot.item is None else value[slot.item]
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, values)
-            row = cursor.fetchone()
-            names = [column.name for column in cursor.description]
-        return dict(zip(names, row, strict=True))
+        row = self._row.first(*args, using=using)
+        # No row: a shape Django answers without a query (e.g. an empty list), with the aggregates' empty values.
+        return row if row is not None else self.unprepared(*args)
 
     def unprepared(self, *args) -> dict:
-        return self.build(*args)
-
-    def _capture(self, args, using):
-        # The aggregate runs once per set of stand-ins (it reads nothing: no row has them) and its SQL is recorded.
-        captures = []
-        for seed in (1, 2):
-            values, slots = _stand_ins(args, seed)
-            sent = []
-
-            def record(execute, sql, params, many, context, sent=sent):
-                sent.append((sql, tuple(params or ())))
-                return execute(sql, params, many, context)
-
-            with connections[using].execute_wrapper(record):
-                result = self.build(*values)
-            if len(sent) > 1:
-                raise ImproperlyConfigured(f"{self.name}: it runs {len(sent)} queries; a prepared aggregate runs one.")
-            captures.append((sent[0] if sent else (None, ()), slots, result))
-        ((sql, params), slots, result), ((other_sql, other_params), other_slots, _) = captures
-        if sql != other_sql:
-            raise ImproperlyConfigured(
-                f"{self.name}: its SQL changes with the arguments' values; it cannot be prepared."
-            )
-        if sql is None:
-            return None, (), (), result
-        filled = _slots(self.name, params, other_params, slots, other_slots)
-        _refuse_dates(self.name, params, filled)
-        return sql, params, filled, None
+        return self.build(*args).aggregate(**self.aggregates)

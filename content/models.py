@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Establishment, Region
+from common.prepared import PreparedQuery
 
 
 class AudiencePortal(models.TextChoices):
@@ -207,9 +208,29 @@ def _line_kind(line: str) -> tuple[str, str]:
     return "paragraph", line
 
 
+# What every home page reads: their SQL is built once per process (common.prepared).
+_PUBLISHED_HELP = PreparedQuery(
+    lambda portal: HelpResource.objects.published(portal).defer("body"), name="home: help resources"
+)
+_PUBLISHED_ANNOUNCEMENTS = PreparedQuery(
+    lambda portal, now: Announcement.objects.published(portal, now), name="home: announcements"
+)
+_ADVISORS = PreparedQuery(lambda establishment_ids: Advisor.objects.for_establishments(establishment_ids))
+
+
+def published_announcements(portal: str) -> list[Announcement]:
+    """The "INFORMATIONS" of a portal's home page now (AnnouncementQuerySet.published)."""
+    return _PUBLISHED_ANNOUNCEMENTS(str(portal), timezone.now())
+
+
+def advisors_for_establishments(establishment_ids) -> list["Advisor"]:
+    """The company's "Mes Contacts" (AdvisorQuerySet.for_establishments)."""
+    return _ADVISORS(list(establishment_ids))
+
+
 def help_resources_by_section(portal: str) -> dict[str, list[HelpResource]]:
     """The published resources of a portal's home page, by section ("guide", "howto", "highlight", "regulatory")."""
     sections: dict[str, list[HelpResource]] = {section: [] for section in HelpSection.values}
-    for resource in HelpResource.objects.published(portal).defer("body"):
+    for resource in _PUBLISHED_HELP(str(portal)):
         sections[resource.section].append(resource)
     return sections

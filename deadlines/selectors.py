@@ -18,6 +18,7 @@ from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Value, W
 from django.utils import timezone
 
 from accounts.models import PORTAL_ROLES, Membership, Portal
+from common.prepared import PreparedQuery
 from deadlines.models import Deadline, DeadlineKind
 from dossiers.models import FINISHED_STATUSES, Dossier, history_cutoff
 
@@ -35,9 +36,9 @@ def overdue_q(today: datetime.date) -> Q:
     return Q(is_action=True, is_done=False, date__lt=today)
 
 
-def _upcoming(deadlines, today: datetime.date):
+def _upcoming(deadlines, today: datetime.date, last: datetime.date | None = None):
     """The next 30 days (still to come, not done) and what is overdue, overdue first, then by date."""
-    last = today + datetime.timedelta(days=UPCOMING_DAYS)
+    last = last or today + datetime.timedelta(days=UPCOMING_DAYS)
     return (
         deadlines.filter(overdue_q(today) | Q(is_done=False, date__gte=today, date__lte=last))
         .annotate(
@@ -57,12 +58,12 @@ def _establishments(user, portal, establishment_ids):
     return memberships.values("establishment_id")
 
 
-def company_deadlines(user, establishment_ids=None):
+def company_deadlines(user, establishment_ids=None, cutoff=None):
     """The company side's échéances of the dossiers the user sees in eGestion (Dossier.objects.for_company_user)."""
     return Deadline.objects.filter(
         for_company=True,
         employer_establishment__in=_establishments(user, Portal.EGESTION, establishment_ids),
-        dossier__in=Dossier.objects.for_company_user(user, establishment_ids),
+        dossier__in=Dossier.objects.for_company_user(user, establishment_ids, cutoff),
     )
 
 
@@ -83,6 +84,36 @@ def upcoming_for_company_user(user, establishment_ids, today: datetime.date):
 def upcoming_for_provider_user(user, establishment_ids, today: datetime.date):
     """The oGestion home's "À venir"."""
     return _upcoming(provider_deadlines(user, establishment_ids), today)
+
+
+# The home panels' first UPCOMING_SHOWN lines, their SQL built once (common.prepared): every home page reads them.
+_COMPANY_PANEL = PreparedQuery(
+    lambda user_id, establishment_ids, today, last, cutoff: _upcoming(
+        company_deadlines(user_id, establishment_ids, cutoff), today, last
+    )[:UPCOMING_SHOWN],
+    name="eGestion home: upcoming deadlines",
+)
+_PROVIDER_PANEL = PreparedQuery(
+    lambda user_id, establishment_ids, today, last: _upcoming(
+        provider_deadlines(user_id, establishment_ids), today, last
+    )[:UPCOMING_SHOWN],
+    name="oGestion home: upcoming deadlines",
+)
+
+
+def _ids(establishment_ids):
+    return None if establishment_ids is None else list(establishment_ids)
+
+
+def home_panel_for_company_user(user, establishment_ids, today: datetime.date) -> list[Deadline]:
+    """The first lines of upcoming_for_company_user (the eGestion home's "À venir")."""
+    last = today + datetime.timedelta(days=UPCOMING_DAYS)
+    return _COMPANY_PANEL(user.pk, _ids(establishment_ids), today, last, history_cutoff(today))
+
+
+def home_panel_for_provider_user(user, establishment_ids, today: datetime.date) -> list[Deadline]:
+    """The first lines of upcoming_for_provider_user (the oGestion home's "À venir")."""
+    return _PROVIDER_PANEL(user.pk, _ids(establishment_ids), today, today + datetime.timedelta(days=UPCOMING_DAYS))
 
 
 def for_dossier(dossier: Dossier, audience: str | None = None):

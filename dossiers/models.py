@@ -62,21 +62,23 @@ def visible_establishment_ids(user, portal, establishments=None):
     return memberships.values("establishment_id")
 
 
-def company_scope(user, establishments=None, dossier="") -> Q:
+def company_scope(user, establishments=None, dossier="", cutoff=None) -> Q:
     """The condition of DossierQuerySet.for_company_user, on the dossier reached through `dossier` (a lookup path
     ending with "__", e.g. "dossier__" from a message): filtering a dossier's rows by their joined dossier is cheaper
-    than `dossier__in=<every dossier the user sees>` when the rows are few."""
-    finished_long_ago = Q(**{f"{dossier}status__in": FINISHED_STATUSES, f"{dossier}end_date__lt": history_cutoff()})
+    than `dossier__in=<every dossier the user sees>` when the rows are few. `cutoff`: history_cutoff() of the day
+    (an argument for the queries whose SQL is kept, common.prepared)."""
+    cutoff = cutoff or history_cutoff()
+    finished_long_ago = Q(**{f"{dossier}status__in": FINISHED_STATUSES, f"{dossier}end_date__lt": cutoff})
     employers = visible_establishment_ids(user, Portal.EGESTION, establishments)
     return Q(**{f"{dossier}employer_establishment__in": employers}) & ~finished_long_ago
 
 
 class DossierQuerySet(models.QuerySet):
-    def for_company_user(self, user, establishments=None):
+    def for_company_user(self, user, establishments=None, cutoff=None):
         """What a company user sees: dossiers of the employer establishments they are attached to (only those of
         `establishments`, ids, when the view is narrowed to some entities), finished ones for HISTORY_YEARS only.
         Every company-side read of a dossier, its documents and its messages goes through here."""
-        scoped = self.filter(company_scope(user, establishments))
+        scoped = self.filter(company_scope(user, establishments, cutoff=cutoff))
         # Read by messaging.selectors.company_inbox to count from the kept unread counts (lost by any further
         # filter, which then counts the dossiers' rows).
         scoped.company_scope = (user, establishments)
@@ -330,7 +332,7 @@ class StoredFile(models.Model):
 
 
 class DocumentQuerySet(models.QuerySet):
-    def for_company_user(self, user, establishments=None):
+    def for_company_user(self, user, establishments=None, cutoff=None):
         return self.filter(
             Q(dossier__in=Dossier.objects.for_company_user(user, establishments))
             | Q(establishment__in=visible_establishment_ids(user, Portal.EGESTION, establishments))

@@ -5,6 +5,7 @@ within 5 jours ouvrables of its start (D.6224-1) — from the draft itself, with
 import datetime
 from dataclasses import dataclass
 
+from common.prepared import PreparedQuery
 from deadlines.adapters import draft_transmission_deadline
 from deadlines.selectors import UPCOMING_DAYS
 from funding.models import FundingRequest, RequestKind
@@ -18,15 +19,22 @@ class DraftDeadline:
     label: str = "Transmettre le contrat d'apprentissage à Constructys"
 
 
-def draft_transmission_deadlines(user, establishment_ids, today: datetime.date) -> list[DraftDeadline]:
-    """The apprenticeship drafts of the user's scope whose transmission is due within the home panel's window or
-    overdue, overdue first then by date (one query)."""
-    drafts = (
-        FundingRequest.objects.for_company_user(user, establishments=establishment_ids)
+# Every eGestion home page reads the drafts: the SQL is built once per process (common.prepared).
+_APPRENTICESHIP_DRAFTS = PreparedQuery(
+    lambda user_id, establishment_ids: (
+        FundingRequest.objects.for_company_user(user_id, establishments=establishment_ids)
         .drafts()
         .filter(kind=RequestKind.APPRENTICESHIP)
         .select_related("employer_establishment")
-    )
+    ),
+    name="eGestion home: apprenticeship drafts",
+)
+
+
+def draft_transmission_deadlines(user, establishment_ids, today: datetime.date) -> list[DraftDeadline]:
+    """The apprenticeship drafts of the user's scope whose transmission is due within the home panel's window or
+    overdue, overdue first then by date (one query)."""
+    drafts = _APPRENTICESHIP_DRAFTS(user.pk, None if establishment_ids is None else list(establishment_ids))
     last = today + datetime.timedelta(days=UPCOMING_DAYS)
     due = []
     for draft in drafts:

@@ -50,16 +50,16 @@ def _company_establishments(user, establishment_ids):
 _COMPANY_MESSAGES = PreparedAggregate(
     lambda user_id, establishment_ids, cutoff: ThreadCount.visible_to_companies(
         _company_establishments(user_id, establishment_ids), cutoff
-    ).aggregate(n=Coalesce(Sum("messages"), 0)),
+    ),
     name="company messages",
+    n=Coalesce(Sum("messages"), 0),
 )
 _COMPANY_SEEN = PreparedAggregate(
-    lambda user_id, establishment_ids, cutoff: (
-        SeenCount.visible_to_companies(_company_establishments(user_id, establishment_ids), cutoff)
-        .filter(user=user_id)
-        .aggregate(n=Coalesce(Sum("seen"), 0))
-    ),
+    lambda user_id, establishment_ids, cutoff: SeenCount.visible_to_companies(
+        _company_establishments(user_id, establishment_ids), cutoff
+    ).filter(user=user_id),
     name="company messages seen",
+    n=Coalesce(Sum("seen"), 0),
 )
 
 

@@ -12,8 +12,8 @@ from accounts.access import set_current_entity
 from accounts.login_limits import LoginLimitMixin
 from accounts.models import Portal
 from common.redirects import safe_path
-from content.models import Advisor, Announcement, help_resources_by_section
-from deadlines.selectors import UPCOMING_SHOWN, upcoming_for_company_user
+from content.models import advisors_for_establishments, help_resources_by_section, published_announcements
+from deadlines.selectors import home_panel_for_company_user
 from egestion.access import egestion_required
 from funding.deadlines import draft_transmission_deadlines
 from messaging.selectors import company_unread_count
@@ -32,15 +32,11 @@ def home(request):
         "egestion/home.html",
         {
             "unread_messages": unread_messages,
-            "announcements": list(Announcement.objects.published(Portal.EGESTION)),
+            "announcements": published_announcements(Portal.EGESTION),
             "help_sections": help_resources_by_section(Portal.EGESTION),
-            "advisors": list(Advisor.objects.for_establishments(request.establishment_ids)),
+            "advisors": advisors_for_establishments(request.establishment_ids),
             "drafts_due": draft_transmission_deadlines(request.user, request.establishment_ids, timezone.localdate()),
-            "upcoming": list(
-                upcoming_for_company_user(request.user, request.establishment_ids, timezone.localdate())[
-                    :UPCOMING_SHOWN
-                ]
-            ),
+            "upcoming": home_panel_for_company_user(request.user, request.establishment_ids, timezone.localdate()),
         },
     )
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from accounts.login_limits import LoginLimitMixin
 from accounts.models import Portal
-from content.models import Announcement, help_resources_by_section
-from deadlines.selectors import UPCOMING_SHOWN, upcoming_for_provider_user
+from content.models import help_resources_by_section, published_announcements
+from deadlines.selectors import home_panel_for_provider_user
 from invoicing.money import referent_money_view
 from ogestion.access import ogestion_required
 
@@ -29,12 +29,8 @@ def home(request):
             "establishments_missing_iban": missing_iban,
             # Mon tableau de bord financier: the référents' (their establishments' invoices and payments).
             "money": referent_money_view(request.user, request.memberships, timezone.localdate()),
-            "announcements": list(Announcement.objects.published(Portal.OGESTION)),
-            "upcoming": list(
-                upcoming_for_provider_user(request.user, request.establishment_ids, timezone.localdate())[
-                    :UPCOMING_SHOWN
-                ]
-            ),
+            "announcements": published_announcements(Portal.OGESTION),
+            "upcoming": home_panel_for_provider_user(request.user, request.establishment_ids, timezone.localdate()),
             "help_sections": help_resources_by_section(Portal.OGESTION),
         },
     )

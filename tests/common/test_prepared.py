@@ -99,13 +99,16 @@ def test_a_prepared_aggregate_answers_as_the_orm_does():
     for _ in range(3):
         MembershipFactory(user=user, role=Role.COMPANY_USER)
     count = PreparedAggregate(
-        lambda user_id, ids: Membership.objects.filter(user_id=user_id, establishment_id__in=ids).aggregate(
-            n=Count("id"), total=Coalesce(Sum("establishment_id"), 0)
-        )
+        lambda user_id, ids: Membership.objects.filter(user_id=user_id, establishment_id__in=ids),
+        n=Count("id"),
+        total=Coalesce(Sum("establishment_id"), 0),
     )
     ids = list(Membership.objects.filter(user=user).values_list("establishment_id", flat=True))
     for chosen in (ids, ids[:2], ids[:1], []):
-        assert count(user.pk, chosen) == count.unprepared(user.pk, chosen)
+        with CaptureQueriesContext(connection) as queries:
+            assert count(user.pk, chosen) == count.unprepared(user.pk, chosen)
+        # Preparing runs no query: the prepared aggregate's one, and the ORM's (none for an empty list).
+        assert len(queries) == (2 if chosen else 0)
     assert count(user.pk, ids)["n"] == 3
     assert count(UserFactory().pk, ids) == {"n": 0, "total": 0}
 
