@@ -55,7 +55,7 @@ def test_test_event_disable_enable_and_delete_keeping_the_deliveries(client, adm
     portal, user = admin
     organisation = user.memberships.get().establishment.organisation
     endpoint = services.create_endpoint(
-        organisation, user, url="https://logiciel.exemple.fr/h", events=["payment.recorded"]
+        organisation, user, portal=portal, url="https://logiciel.exemple.fr/h", events=["payment.recorded"]
     )
     client.force_login(user)
 
@@ -100,7 +100,11 @@ def test_another_organisation_s_endpoint_answers_404_and_stays_untouched(client,
         role=Role.COMPANY_MANAGER, establishment=EstablishmentFactory(organisation=CompanyFactory())
     )
     endpoint = services.create_endpoint(
-        foreign.establishment.organisation, foreign.user, url="https://autre.exemple.fr/h", events=["payment.recorded"]
+        foreign.establishment.organisation,
+        foreign.user,
+        portal="egestion",
+        url="https://autre.exemple.fr/h",
+        events=["payment.recorded"],
     )
     client.force_login(company_manager)
 
@@ -118,6 +122,7 @@ def test_a_user_who_is_not_the_administrator_gets_a_page_saying_who_may(client, 
     endpoint = services.create_endpoint(
         company_manager.memberships.get().establishment.organisation,
         company_manager,
+        portal="egestion",
         url="https://logiciel.exemple.fr/h",
         events=["payment.recorded"],
     )
@@ -150,7 +155,11 @@ def test_a_plain_user_can_neither_register_nor_change_an_endpoint(
     administrator = company_manager if portal == "egestion" else provider_referent
     establishment = administrator.memberships.get().establishment
     endpoint = services.create_endpoint(
-        establishment.organisation, administrator, url="https://logiciel.exemple.fr/h", events=["payment.recorded"]
+        establishment.organisation,
+        administrator,
+        portal=portal,
+        url="https://logiciel.exemple.fr/h",
+        events=["payment.recorded"],
     )
     client.force_login(MembershipFactory(establishment=establishment, role=role).user)
 
