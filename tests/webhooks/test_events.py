@@ -34,7 +34,7 @@ from tests.factories import (
 )
 from tests.funding.conftest import complete_request, draft, establishment, membership, sample_referentials, user  # noqa: F401
 from tests.invoicing.helpers import advance, apprenticeship, pdf
-from tests.webhooks.helpers import ALL_EVENTS, listen
+from tests.webhooks.helpers import ALL_EVENTS, administrator_of, listen
 from webhooks import events, services
 from webhooks.models import EventType, WebhookEndpoint, WebhookEvent
 
@@ -142,6 +142,15 @@ def test_invoices_validated_or_rejected_reach_the_cfa(accountant):
     provider = cfa_user.memberships.get().establishment.organisation
     company = dossier.employer_establishment.organisation
     listen(provider), listen(company)
+    # A référent of another of the provider's establishments does not see these dossiers' invoices in oGestion.
+    elsewhere = ProviderEstablishmentFactory(organisation=provider, cfa=True)
+    restricted = services.create_endpoint(
+        provider,
+        administrator_of(provider, [elsewhere]),
+        portal=Portal.OGESTION,
+        url="https://ailleurs.exemple.fr/h",
+        events=ALL_EVENTS,
+    )
     first = invoicing.deposit_invoice(cfa_user, dossier, advance(dossier=dossier), pdf())
     invoicing.validate_invoice(first, accountant)
     other = apprenticeship(cfa_user)
@@ -154,6 +163,7 @@ def test_invoices_validated_or_rejected_reach_the_cfa(accountant):
     assert validated["status_label"].startswith("Validée — paiement prévu le")
     assert rejected["rejection_reason"] == "Le SIRET de la facture est erroné." and rejected["status"] == "rejected"
     assert types(company) == []
+    assert not restricted.deliveries.exists()
 
 
 def test_a_rupture_is_a_rupture_and_a_status_change_for_both_parties(contract, company_manager, cfa_referent):  # noqa: F811
