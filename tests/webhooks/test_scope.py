@@ -46,6 +46,14 @@ def register(organisation, creator, portal=Portal.EGESTION):
     )
 
 
+def give(user, establishments, role, *, by):
+    """What the users page does: `user` has these establishments of their company, with `role`, and no others."""
+    establishments = list(establishments)
+    set_memberships(
+        actor=by, user=user, organisation=establishments[0].organisation, establishments=establishments, role=role
+    )
+
+
 def answer_each_dossier(company):
     """Constructys writes in the thread of each of the company's dossiers (a message.received event each)."""
     for dossier in Dossier.objects.filter(employer_establishment__organisation=company):
@@ -78,13 +86,7 @@ def test_an_establishment_added_later_is_heard_of_once_the_creator_manages_it(co
     DossierFactory(employer_establishment=lorient, title="Maçon à Lorient")
 
     answer_each_dossier(company)  # Lorient is not theirs yet: they do not see it in eGestion either
-    set_memberships(
-        actor=creator,
-        user=creator,
-        organisation=company,
-        establishments=company.establishments.all(),
-        role=Role.COMPANY_MANAGER,
-    )
+    give(creator, company.establishments.all(), Role.COMPANY_MANAGER, by=creator)
     messaging.reply_as_case_manager(
         Dossier.objects.get(employer_establishment=lorient), None, "Accord", "Bonjour, pour « Maçon à Lorient »…"
     )
@@ -98,13 +100,7 @@ def test_a_creator_whose_establishments_are_reduced_stops_hearing_of_the_others(
     answer_each_dossier(company)
     assert heard_of(endpoint) == ["Maçon à Brest", "Maçon à Rennes"]
 
-    set_memberships(
-        actor=creator,
-        user=creator,
-        organisation=company,
-        establishments=[establishment(company, "RENNES")],
-        role=Role.COMPANY_MANAGER,
-    )
+    give(creator, [establishment(company, "RENNES")], Role.COMPANY_MANAGER, by=creator)
     answer_each_dossier(company)
 
     assert heard_of(endpoint) == ["Maçon à Brest", "Maçon à Rennes", "Maçon à Rennes"]
@@ -114,13 +110,7 @@ def test_a_creator_no_longer_manager_stops_every_delivery_and_the_page_says_so(c
     creator = administrator_of(company)
     colleague = administrator_of(company)
     endpoint = register(company, creator)
-    set_memberships(
-        actor=colleague,
-        user=creator,
-        organisation=company,
-        establishments=company.establishments.all(),
-        role=Role.COMPANY_USER,
-    )
+    give(creator, company.establishments.all(), Role.COMPANY_USER, by=colleague)
 
     answer_each_dossier(company)
     events.emit(EventType.PAYMENT_RECORDED, {"reference": "VIR2"}, organisations=[company])
