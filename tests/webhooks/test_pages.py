@@ -4,6 +4,7 @@ disable, re-enable and delete it; another organisation's endpoint answers 404, a
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.models import Role
 from tests.factories import CompanyFactory, EstablishmentFactory, MembershipFactory
@@ -24,6 +25,8 @@ def test_an_administrator_registers_an_endpoint_and_sees_its_secret_once(client,
     portal, user = admin
     client.force_login(user)
     assert "Aucun point de réception" in client.get(reverse(f"{portal}:webhooks")).text
+    form = client.get(reverse(f"{portal}:webhook_create")).text
+    assert "Il reçoit seulement les événements des établissements dont vous êtes" in form
 
     refused = client.post(
         reverse(f"{portal}:webhook_create"),
@@ -47,6 +50,10 @@ def test_an_administrator_registers_an_endpoint_and_sees_its_secret_once(client,
     assert endpoint.secret.startswith("whsec_") and endpoint.secret in response.text
     again = client.get(reverse(f"{portal}:webhook", args=[endpoint.pk])).text
     assert endpoint.secret not in again and "Règlement enregistré" in again
+    establishment = user.memberships.get().establishment
+    assert (
+        f"{escape(establishment.name)} ({establishment.siret})" in again
+    )  # the establishments it receives the events of
     assert "https://logiciel.exemple.fr/webhooks" in client.get(reverse(f"{portal}:webhooks")).text
 
 
