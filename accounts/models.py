@@ -243,7 +243,7 @@ class MembershipQuerySet(models.QuerySet):
 
     def managing(self, portal):
         """The memberships of an account manager (eGestion) or a référent (oGestion): the establishments whose data
-        an API key (api.keys.key_scope) or a webhook endpoint (webhooks.events.emit) of that user may carry. The one
+        an API key (api.keys.key_scope) or a webhook endpoint (WebhookEndpoint.reaching) of that user may carry. The one
         rule of both; on the default manager, only active memberships of active users count."""
         return self.for_portal(portal).filter(role__in=ADMIN_ROLES)
 

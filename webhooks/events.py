@@ -5,9 +5,9 @@
 One query finds the endpoints listening to that event among the organisations concerned (given directly, or through
 their establishments) whose creator sees these establishments in the portal today (WebhookEndpoint.reaching: a
 manager restricted to some establishments registers an endpoint that hears of those only); with none, nothing more
-happens (the payload is not even built). Otherwise an event per
-organisation and a delivery per endpoint are written with the change, and published to a worker once the change
-commits (never if it rolls back). If the broker is down the sweeper (beat, every minute) sends them."""
+happens (the payload is not even built). Otherwise an event per organisation and a delivery per endpoint are written
+with the change, and published to a worker once the change commits (never if it rolls back). If the broker is down
+the sweeper (beat, every minute) sends them."""
 
 from collections.abc import Callable, Iterable
 
