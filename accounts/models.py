@@ -241,6 +241,12 @@ class MembershipQuerySet(models.QuerySet):
     def for_portal(self, portal):
         return self.filter(role__in=PORTAL_ROLES[portal])
 
+    def managing(self, portal):
+        """The memberships of an account manager (eGestion) or a référent (oGestion): the establishments whose data
+        an API key (api.keys.key_scope) or a webhook endpoint (WebhookEndpoint.reaching) of that user may carry. The one
+        rule of both; on the default manager, only active memberships of active users count."""
+        return self.for_portal(portal).filter(role__in=ADMIN_ROLES)
+
 
 class ActiveMembershipManager(models.Manager.from_queryset(MembershipQuerySet)):
     def get_queryset(self):

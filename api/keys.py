@@ -106,8 +106,8 @@ def key_scope(key: ApiKey) -> list[int]:
     they could no longer revoke must not outlive their managing role."""
     chosen = [e.pk for e in key.establishments.all()]
     return sorted(
-        Membership.objects.for_portal(Portal(key.portal))
-        .filter(user_id=key.created_by_id, establishment_id__in=chosen, role__in=ADMIN_ROLES)
+        Membership.objects.managing(Portal(key.portal))
+        .filter(user_id=key.created_by_id, establishment_id__in=chosen)
         .values_list("establishment_id", flat=True)
         .distinct()
     )

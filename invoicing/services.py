@@ -370,7 +370,8 @@ def _notify(invoice: Invoice) -> None:
     events.emit(
         "invoice.validated" if validated else "invoice.rejected",
         lambda: payloads.invoice(invoice),
-        organisations=[invoice.organisation_id],
+        # oGestion shows an invoice to those who see its dossier's training establishment (for_provider_user).
+        establishments=[invoice.dossier.provider_establishment_id],
     )
     author = invoice.uploaded_by
     if author is None or not author.is_active or not author.email:

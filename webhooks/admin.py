@@ -10,12 +10,13 @@ from webhooks.models import WebhookDelivery, WebhookEndpoint
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["url", "organisation", "status", "consecutive_failures", "created_at", "created_by"]
-    list_filter = ["is_active", "created_at"]
+    list_filter = ["is_active", "portal", "created_at"]
     search_fields = ["url", "organisation__name", "organisation__siren"]
     list_select_related = ["organisation", "created_by"]
     show_full_result_count = False
     fields = [
         "organisation",
+        "portal",
         "url",
         "description",
         "events",

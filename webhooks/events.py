@@ -3,14 +3,15 @@
     events.emit("payment.recorded", lambda: payloads.payment(payment, lines), establishments=[payment.beneficiary_id])
 
 One query finds the endpoints listening to that event among the organisations concerned (given directly, or through
-their establishments); with none, nothing more happens (the payload is not even built). Otherwise an event per
-organisation and a delivery per endpoint are written with the change, and published to a worker once the change
-commits (never if it rolls back). If the broker is down the sweeper (beat, every minute) sends them."""
+their establishments) whose creator sees these establishments in the portal today (WebhookEndpoint.reaching: a
+manager restricted to some establishments registers an endpoint that hears of those only); with none, nothing more
+happens (the payload is not even built). Otherwise an event per organisation and a delivery per endpoint are written
+with the change, and published to a worker once the change commits (never if it rolls back). If the broker is down
+the sweeper (beat, every minute) sends them."""
 
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django.db.models import Q
 
 from webhooks.models import EventType, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -26,15 +27,16 @@ def emit(
     organisations: Iterable = (),
     establishments: Iterable = (),
 ) -> list[WebhookEvent]:
-    """Queue `event_type` for the organisations given and those of the establishments given (objects or ids)."""
+    """Queue `event_type` for the organisations given and those of the establishments given (objects or ids): an
+    event about establishments goes to the endpoints whose creator manages one of them; `organisations`, for an
+    event of a whole organisation, to those whose creator manages any of its establishments."""
     EventType(event_type)  # a misspelt type fails loudly, in the tests
     organisation_ids, establishment_ids = _ids(organisations), _ids(establishments)
     if not organisation_ids and not establishment_ids:
         return []
     endpoints = list(
         WebhookEndpoint.objects.listening(event_type)
-        .filter(Q(organisation_id__in=organisation_ids) | Q(organisation__establishments__in=establishment_ids))
-        .distinct()
+        .reaching(organisation_ids=organisation_ids, establishment_ids=establishment_ids)
         .only("pk", "organisation_id")
     )
     if not endpoints:

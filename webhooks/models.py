@@ -12,10 +12,10 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts.models import Establishment, Membership, Organisation, Portal
 
 
 class EventType(models.TextChoices):
@@ -46,6 +46,24 @@ class EndpointQuerySet(models.QuerySet):
     def listening(self, event_type):
         return self.live().filter(is_active=True, events__contains=[event_type])
 
+    def reaching(self, *, organisation_ids=(), establishment_ids=()):
+        """The endpoints an event about these establishments (or, for an event of a whole organisation, these
+        organisations) may go to, read when the event happens: those whose creator still manages, in the
+        endpoint's portal, one of these establishments of the endpoint's organisation (or, for an organisation's
+        event, any of its establishments). The rule of API keys (Membership.managing): an endpoint carries only
+        what its creator sees in the portal, and nothing once they no longer manage anything there."""
+        concerned = Q(establishment_id__in=establishment_ids) | Q(establishment__organisation_id__in=organisation_ids)
+        creator_reaches = Q()
+        for portal in Portal:
+            managed = Membership.objects.managing(portal).filter(
+                concerned, user_id=OuterRef("created_by_id"), establishment__organisation_id=OuterRef("organisation_id")
+            )
+            creator_reaches |= Q(portal=portal) & Exists(managed)
+        organisations = Q(organisation_id__in=organisation_ids) | Q(
+            organisation_id__in=Establishment.objects.filter(pk__in=establishment_ids).values("organisation_id")
+        )
+        return self.filter(organisations, creator_reaches)
+
 
 class WebhookEndpoint(models.Model):
     """An address where an organisation receives the events it subscribed to.
@@ -57,6 +75,8 @@ class WebhookEndpoint(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="webhook_endpoints", verbose_name="organisation"
     )
+    # The portal where it was registered: its creator's rights there say what it receives (reaching()).
+    portal = models.CharField("portail", max_length=10, choices=Portal.choices)
     url = models.URLField("adresse (URL HTTPS)", max_length=500)
     description = models.CharField("description", max_length=120, blank=True)
     events = ArrayField(
@@ -100,6 +120,16 @@ class WebhookEndpoint(models.Model):
         if not self.is_active:
             return "Désactivé"
         return "Actif"
+
+    def reached_establishments(self):
+        """The establishments whose events it receives today (reaching()): none once its creator manages none of
+        the organisation's establishments in its portal, or was deactivated or deleted."""
+        return Establishment.objects.filter(
+            organisation_id=self.organisation_id,
+            pk__in=Membership.objects.managing(Portal(self.portal))
+            .filter(user_id=self.created_by_id)
+            .values("establishment_id"),
+        ).order_by("name", "siret")
 
     def event_labels(self) -> list[str]:
         labels = dict(EventType.choices)

@@ -13,13 +13,21 @@ from webhooks.models import EventType, WebhookDelivery, WebhookEndpoint, Webhook
 
 
 @transaction.atomic
-def create_endpoint(organisation, user, *, url: str, events: list[str], description: str = "") -> WebhookEndpoint:
-    """A new endpoint, active, with a new secret (the caller shows it once)."""
+def create_endpoint(
+    organisation, user, *, portal: str, url: str, events: list[str], description: str = ""
+) -> WebhookEndpoint:
+    """A new endpoint, active, with a new secret (the caller shows it once). It receives what `user` sees in
+    `portal`, read at each event (WebhookEndpoint.reaching)."""
     validate_webhook_url(url)
     if not events:
         raise ValidationError("Choisissez au moins un événement.")
     endpoint = WebhookEndpoint.objects.create(
-        organisation=organisation, url=url, events=list(events), description=description, created_by=user
+        organisation=organisation,
+        portal=portal,
+        url=url,
+        events=list(events),
+        description=description,
+        created_by=user,
     )
     log_change(user, endpoint, f"Point de réception de webhooks créé : {url}", ADDITION)
     return endpoint

@@ -86,6 +86,7 @@ def endpoint_create(request, portal):
             endpoint = services.create_endpoint(
                 form.chosen_organisation(),
                 request.user,
+                portal=portal,
                 url=data["url"],
                 events=data["events"],
                 description=data["description"],
@@ -104,7 +105,13 @@ def endpoint_detail(request, portal, pk):
     shown = request.session.pop(SECRET_SESSION_KEY, None)
     secret = shown["secret"] if shown and shown.get("pk") == endpoint.pk else None
     deliveries = endpoint.deliveries.select_related("event").order_by("-created_at", "-id")[:DELIVERIES_SHOWN]
-    context = portal_context(portal, endpoint=endpoint, secret=secret, deliveries=deliveries)
+    context = portal_context(
+        portal,
+        endpoint=endpoint,
+        secret=secret,
+        deliveries=deliveries,
+        reached_establishments=list(endpoint.reached_establishments()),
+    )
     return render(request, "webhooks/endpoint_detail.html", context)
 
 

@@ -112,7 +112,10 @@ def build_world() -> dict:
     terms = TermsVersion.objects.create(version="9", body="Conditions.")
     rate = ContributionRate.objects.create(year=2025, label="Contribution légale", rate=Decimal("0.55"))
     endpoint = WebhookEndpoint.objects.create(
-        organisation=provider.organisation, url="https://logiciel.exemple.fr/webhooks", events=["payment.recorded"]
+        organisation=provider.organisation,
+        portal="ogestion",
+        url="https://logiciel.exemple.fr/webhooks",
+        events=["payment.recorded"],
     )
     event = WebhookEvent.objects.create(type="payment.recorded", organisation=provider.organisation, payload={})
     world = {

@@ -284,10 +284,13 @@ def build_world() -> SimpleNamespace:
     from webhooks.models import WebhookEndpoint
 
     w.company_webhook = WebhookEndpoint.objects.create(
-        organisation=w.company, url="https://logiciel.exemple.fr/entreprise", events=["payment.recorded"]
+        organisation=w.company,
+        portal="egestion",
+        url="https://logiciel.exemple.fr/entreprise",
+        events=["payment.recorded"],
     )
     w.provider_webhook = WebhookEndpoint.objects.create(
-        organisation=w.provider, url="https://logiciel.exemple.fr/cfa", events=["payment.recorded"]
+        organisation=w.provider, portal="ogestion", url="https://logiciel.exemple.fr/cfa", events=["payment.recorded"]
     )
 
     # --- API keys ("Mon compte" → "Accès API"): one of the owner manager, one of the owner référent -----------

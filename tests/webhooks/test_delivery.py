@@ -43,17 +43,26 @@ def test_repeated_failures_disable_the_endpoint_and_email_its_owners(
     local_webhooks.WEBHOOKS_DISABLE_AFTER_FAILURES = 3
     local_webhooks.WEBHOOKS_DISABLE_AFTER_SECONDS = 0
     local_webhooks.WEBHOOKS_RETRY_BASE_SECONDS = 0  # due again at once: each run below is one more attempt
-    creator = MembershipFactory(role=Role.PROVIDER_USER, establishment=provider, user__email="dev@cfa-compagnons.fr")
+    creator = MembershipFactory(
+        role=Role.PROVIDER_REFERENT, establishment=provider, user__email="dev@cfa-compagnons.fr"
+    )
     other_provider_referent = MembershipFactory(
         role=Role.PROVIDER_REFERENT, establishment=ProviderEstablishmentFactory()
     )
     receiver = Receiver(answers=[500] * 10).start()
     try:
         endpoint = services.create_endpoint(
-            provider.organisation, creator.user, url=receiver.url, events=[EventType.PAYMENT_RECORDED]
+            provider.organisation,
+            creator.user,
+            portal="ogestion",
+            url=receiver.url,
+            events=[EventType.PAYMENT_RECORDED],
         )
         for number in range(3):
             emit_payment(provider, f"VIR{number}")
+        # Its creator is no longer a référent: what was queued is still sent, and they still hear of the endpoint.
+        creator.role = Role.PROVIDER_USER
+        creator.save(update_fields=["role"])
         results = []
         with django_capture_on_commit_callbacks(execute=True):
             for _ in range(4):
@@ -89,7 +98,7 @@ def test_a_success_resets_the_count_of_failures(local_webhooks, provider, refere
     receiver = Receiver(answers=[502]).start()
     try:
         endpoint = services.create_endpoint(
-            provider.organisation, referent, url=receiver.url, events=["payment.recorded"]
+            provider.organisation, referent, portal="ogestion", url=receiver.url, events=["payment.recorded"]
         )
         emit_payment(provider)
         delivery.deliver()
@@ -112,7 +121,9 @@ def test_retries_stop_24_hours_after_the_event(local_webhooks, provider, referen
     receiver = Receiver(answers=[500] * 100).start()
     start = timezone.now()
     try:
-        services.create_endpoint(provider.organisation, referent, url=receiver.url, events=["payment.recorded"])
+        services.create_endpoint(
+            provider.organisation, referent, portal="ogestion", url=receiver.url, events=["payment.recorded"]
+        )
         emit_payment(provider)
         with time_machine.travel(start, tick=True) as traveller:
             for _ in range(60):
@@ -134,7 +145,9 @@ def test_retries_stop_24_hours_after_the_event(local_webhooks, provider, referen
 def test_a_redirect_is_not_followed_and_counts_as_a_failure(local_webhooks, provider, referent):
     receiver = Receiver(answers=[302]).start()
     try:
-        services.create_endpoint(provider.organisation, referent, url=receiver.url, events=["payment.recorded"])
+        services.create_endpoint(
+            provider.organisation, referent, portal="ogestion", url=receiver.url, events=["payment.recorded"]
+        )
         emit_payment(provider)
         delivery.deliver()
     finally:
@@ -149,7 +162,9 @@ def test_a_redirect_is_not_followed_and_counts_as_a_failure(local_webhooks, prov
 def test_a_private_address_registered_before_is_refused_when_sending(local_webhooks, provider, referent):
     receiver = Receiver().start()
     try:
-        services.create_endpoint(provider.organisation, referent, url=receiver.url, events=["payment.recorded"])
+        services.create_endpoint(
+            provider.organisation, referent, portal="ogestion", url=receiver.url, events=["payment.recorded"]
+        )
         local_webhooks.WEBHOOKS_ALLOW_PRIVATE_URLS = False  # production: 127.0.0.1 is never called
         emit_payment(provider)
         delivery.deliver()
@@ -163,7 +178,11 @@ def test_a_private_address_registered_before_is_refused_when_sending(local_webho
 
 def test_disabling_or_deleting_abandons_what_was_waiting_and_keeps_the_record(local_webhooks, provider, referent):
     endpoint = services.create_endpoint(
-        provider.organisation, referent, url="https://crochets.exemple.fr/a", events=["payment.recorded"]
+        provider.organisation,
+        referent,
+        portal="ogestion",
+        url="https://crochets.exemple.fr/a",
+        events=["payment.recorded"],
     )
     emit_payment(provider)
     services.disable(endpoint, referent)
@@ -190,7 +209,9 @@ def test_what_no_worker_was_told_about_is_sent_by_the_sweeper_beat_runs_every_mi
 
     receiver = Receiver().start()
     try:
-        services.create_endpoint(provider.organisation, referent, url=receiver.url, events=["payment.recorded"])
+        services.create_endpoint(
+            provider.organisation, referent, portal="ogestion", url=receiver.url, events=["payment.recorded"]
+        )
         with django_capture_on_commit_callbacks(execute=True):
             emit_payment(provider)
         assert receiver.requests == []  # "sweeper": nothing was published

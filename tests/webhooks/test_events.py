@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Role
+from accounts.models import Portal, Role
 from backoffice import instruction
 from common.uploads import check_upload
 from dossiers.models import DossierStatus
@@ -34,16 +34,11 @@ from tests.factories import (
 )
 from tests.funding.conftest import complete_request, draft, establishment, membership, sample_referentials, user  # noqa: F401
 from tests.invoicing.helpers import advance, apprenticeship, pdf
+from tests.webhooks.helpers import ALL_EVENTS, administrator_of, listen
 from webhooks import events, services
 from webhooks.models import EventType, WebhookEndpoint, WebhookEvent
 
 pytestmark = pytest.mark.django_db
-
-ALL_EVENTS = [value for value, _ in EventType.choices if value != EventType.TEST]
-
-
-def listen(organisation, events=ALL_EVENTS, url="https://logiciel.exemple.fr/h"):
-    return services.create_endpoint(organisation, None, url=url, events=list(events))
 
 
 def received(organisation) -> list[tuple[str, dict]]:
@@ -147,6 +142,15 @@ def test_invoices_validated_or_rejected_reach_the_cfa(accountant):
     provider = cfa_user.memberships.get().establishment.organisation
     company = dossier.employer_establishment.organisation
     listen(provider), listen(company)
+    # A référent of another of the provider's establishments does not see these dossiers' invoices in oGestion.
+    elsewhere = ProviderEstablishmentFactory(organisation=provider, cfa=True)
+    restricted = services.create_endpoint(
+        provider,
+        administrator_of(provider, [elsewhere]),
+        portal=Portal.OGESTION,
+        url="https://ailleurs.exemple.fr/h",
+        events=ALL_EVENTS,
+    )
     first = invoicing.deposit_invoice(cfa_user, dossier, advance(dossier=dossier), pdf())
     invoicing.validate_invoice(first, accountant)
     other = apprenticeship(cfa_user)
@@ -159,6 +163,7 @@ def test_invoices_validated_or_rejected_reach_the_cfa(accountant):
     assert validated["status_label"].startswith("Validée — paiement prévu le")
     assert rejected["rejection_reason"] == "Le SIRET de la facture est erroné." and rejected["status"] == "rejected"
     assert types(company) == []
+    assert not restricted.deliveries.exists()
 
 
 def test_a_rupture_is_a_rupture_and_a_status_change_for_both_parties(contract, company_manager, cfa_referent):  # noqa: F811
@@ -220,17 +225,27 @@ def test_only_the_subscribed_events_and_live_endpoints_count_and_nobody_listenin
     assert len(queries.captured_queries) == 1 and built == []  # the payload is not even built
 
 
-def test_an_endpoint_is_the_organisations_so_a_manager_of_one_establishment_gets_the_others_messages(client):
-    """Who receives an event is the organisation (docs/webhooks.md), not a user: a manager restricted to Rennes who
-    registers an endpoint receives the messages of a Brest dossier, which Rennes's portal users never see."""
+def test_a_manager_restricted_to_one_establishment_hears_only_of_its_dossiers(client):
+    """An endpoint carries what its creator sees in eGestion (docs/webhooks.md): a manager restricted to Rennes who
+    registers an endpoint hears of Rennes's dossiers, never of a Brest dossier's messages, which they cannot read."""
     company = CompanyFactory()
-    rennes = EstablishmentFactory(organisation=company)
-    brest_dossier = DossierFactory(employer_establishment=EstablishmentFactory(organisation=company))
+    rennes, brest = EstablishmentFactory(organisation=company), EstablishmentFactory(organisation=company)
+    rennes_dossier, brest_dossier = (
+        DossierFactory(employer_establishment=rennes),
+        DossierFactory(employer_establishment=brest),
+    )
     manager = MembershipFactory(establishment=rennes, role=Role.COMPANY_MANAGER).user
     client.force_login(manager)
     assert client.get("/egestion/mon-compte/acces-api/webhooks/").status_code == 200
-    services.create_endpoint(company, manager, url="https://logiciel.exemple.fr/h", events=ALL_EVENTS)
+    endpoint = services.create_endpoint(
+        company, manager, portal=Portal.EGESTION, url="https://logiciel.exemple.fr/h", events=ALL_EVENTS
+    )
 
-    messaging.reply_as_case_manager(brest_dossier, None, "Pièce manquante", "Bonjour, il manque le RIB.")
+    messaging.reply_as_case_manager(brest_dossier, None, "Pièce manquante", "Bonjour, il manque le RIB de Brest.")
+    messaging.reply_as_case_manager(
+        rennes_dossier, None, "Dossier complet", "Bonjour, le dossier de Rennes est complet."
+    )
 
-    assert dict(received(company))["message.received"]["body"] == "Bonjour, il manque le RIB."
+    [delivery] = endpoint.deliveries.select_related("event")
+    assert delivery.event.payload["dossier_number"] == rennes_dossier.number
+    assert "Brest" not in str(delivery.event.payload)

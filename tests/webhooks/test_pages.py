@@ -4,6 +4,7 @@ disable, re-enable and delete it; another organisation's endpoint answers 404, a
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.models import Role
 from tests.factories import CompanyFactory, EstablishmentFactory, MembershipFactory
@@ -24,6 +25,8 @@ def test_an_administrator_registers_an_endpoint_and_sees_its_secret_once(client,
     portal, user = admin
     client.force_login(user)
     assert "Aucun point de réception" in client.get(reverse(f"{portal}:webhooks")).text
+    form = client.get(reverse(f"{portal}:webhook_create")).text
+    assert "Il reçoit seulement les événements des établissements dont vous êtes" in form
 
     refused = client.post(
         reverse(f"{portal}:webhook_create"),
@@ -47,6 +50,10 @@ def test_an_administrator_registers_an_endpoint_and_sees_its_secret_once(client,
     assert endpoint.secret.startswith("whsec_") and endpoint.secret in response.text
     again = client.get(reverse(f"{portal}:webhook", args=[endpoint.pk])).text
     assert endpoint.secret not in again and "Règlement enregistré" in again
+    establishment = user.memberships.get().establishment
+    assert (
+        f"{escape(establishment.name)} ({establishment.siret})" in again
+    )  # the establishments it receives the events of
     assert "https://logiciel.exemple.fr/webhooks" in client.get(reverse(f"{portal}:webhooks")).text
 
 
@@ -55,7 +62,7 @@ def test_test_event_disable_enable_and_delete_keeping_the_deliveries(client, adm
     portal, user = admin
     organisation = user.memberships.get().establishment.organisation
     endpoint = services.create_endpoint(
-        organisation, user, url="https://logiciel.exemple.fr/h", events=["payment.recorded"]
+        organisation, user, portal=portal, url="https://logiciel.exemple.fr/h", events=["payment.recorded"]
     )
     client.force_login(user)
 
@@ -100,7 +107,11 @@ def test_another_organisation_s_endpoint_answers_404_and_stays_untouched(client,
         role=Role.COMPANY_MANAGER, establishment=EstablishmentFactory(organisation=CompanyFactory())
     )
     endpoint = services.create_endpoint(
-        foreign.establishment.organisation, foreign.user, url="https://autre.exemple.fr/h", events=["payment.recorded"]
+        foreign.establishment.organisation,
+        foreign.user,
+        portal="egestion",
+        url="https://autre.exemple.fr/h",
+        events=["payment.recorded"],
     )
     client.force_login(company_manager)
 
@@ -118,6 +129,7 @@ def test_a_user_who_is_not_the_administrator_gets_a_page_saying_who_may(client, 
     endpoint = services.create_endpoint(
         company_manager.memberships.get().establishment.organisation,
         company_manager,
+        portal="egestion",
         url="https://logiciel.exemple.fr/h",
         events=["payment.recorded"],
     )
@@ -150,7 +162,11 @@ def test_a_plain_user_can_neither_register_nor_change_an_endpoint(
     administrator = company_manager if portal == "egestion" else provider_referent
     establishment = administrator.memberships.get().establishment
     endpoint = services.create_endpoint(
-        establishment.organisation, administrator, url="https://logiciel.exemple.fr/h", events=["payment.recorded"]
+        establishment.organisation,
+        administrator,
+        portal=portal,
+        url="https://logiciel.exemple.fr/h",
+        events=["payment.recorded"],
     )
     client.force_login(MembershipFactory(establishment=establishment, role=role).user)
 

@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tests.factories import ProviderEstablishmentFactory
+from accounts.models import Role
+from tests.factories import MembershipFactory
 from webhooks import events, retention, services
 from webhooks.models import DeliveryStatus, EventType, WebhookDelivery, WebhookEvent
 
@@ -15,9 +16,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def endpoint(local_webhooks):
-    provider = ProviderEstablishmentFactory()
+    referent = MembershipFactory(role=Role.PROVIDER_REFERENT)
     return services.create_endpoint(
-        provider.organisation, None, url="https://logiciel.exemple.fr/cfa", events=[EventType.MESSAGE_RECEIVED]
+        referent.establishment.organisation,
+        referent.user,
+        portal="ogestion",
+        url="https://logiciel.exemple.fr/cfa",
+        events=[EventType.MESSAGE_RECEIVED],
     )
 
 

@@ -63,16 +63,22 @@ def test_a_payment_recorded_in_the_admin_reaches_the_provider_once_signed(
     receiver, elsewhere, employer_side = Receiver().start(), Receiver().start(), Receiver().start()
     try:
         endpoint = services.create_endpoint(
-            provider.organisation, referent, url=receiver.url, events=[EventType.PAYMENT_RECORDED]
+            provider.organisation, referent, portal="ogestion", url=receiver.url, events=[EventType.PAYMENT_RECORDED]
         )
         # Another provider, and the dossier's employer: neither is paid, neither hears of it.
         other = MembershipFactory(role=Role.PROVIDER_REFERENT, establishment=ProviderEstablishmentFactory())
         services.create_endpoint(
-            other.establishment.organisation, other.user, url=elsewhere.url, events=[EventType.PAYMENT_RECORDED]
+            other.establishment.organisation,
+            other.user,
+            portal="ogestion",
+            url=elsewhere.url,
+            events=[EventType.PAYMENT_RECORDED],
         )
+        employer_manager = MembershipFactory(role=Role.COMPANY_MANAGER, establishment=dossier.employer_establishment)
         services.create_endpoint(
             dossier.employer_establishment.organisation,
-            None,
+            employer_manager.user,
+            portal="egestion",
             url=employer_side.url,
             events=[EventType.PAYMENT_RECORDED, EventType.DOCUMENT_ISSUED],
         )
@@ -117,7 +123,7 @@ def test_a_receiver_that_fails_twice_gets_the_event_once_after_retries(
     receiver = Receiver(answers=[503, 500]).start()
     try:
         endpoint = services.create_endpoint(
-            provider.organisation, referent, url=receiver.url, events=[EventType.PAYMENT_RECORDED]
+            provider.organisation, referent, portal="ogestion", url=receiver.url, events=[EventType.PAYMENT_RECORDED]
         )
         started = time.monotonic()
         record_payment(
