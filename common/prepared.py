@@ -224,16 +224,19 @@ class PreparedAggregate:
     def __init__(self, build, name: str | None = None, **aggregates):
         self.build = build
         self.aggregates = aggregates
-        self._row = PreparedQuery(
-            lambda *args: (
-                build(*args)
-                .annotate(_prepared_row=Value(1))
-                .values("_prepared_row")  # grouped by a constant: no GROUP BY, one row
-                .annotate(**aggregates)
-                .values(*aggregates)
-            ),
-            name=name or f"{build.__module__}.{build.__qualname__}",
+        self._row = PreparedQuery(self._one_row, name=name or f"{build.__module__}.{build.__qualname__}")
+
+    def _one_row(self, *args):
+        row = (
+            self.build(*args)
+            .annotate(_prepared_row=Value(1))
+            .values("_prepared_row")  # grouped by a constant: no GROUP BY, one row
+            .annotate(**self.aggregates)
+            .values(*self.aggregates)
         )
+        # As aggregate() does: no ordering (a model's default one included) in a one-row aggregate.
+        row.query.clear_ordering(force=True, clear_default=True)
+        return row
 
     def __call__(self, *args, using: str = DEFAULT_DB_ALIAS) -> dict:
         row = self._row.first(*args, using=using)

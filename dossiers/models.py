@@ -334,7 +334,7 @@ class StoredFile(models.Model):
 class DocumentQuerySet(models.QuerySet):
     def for_company_user(self, user, establishments=None, cutoff=None):
         return self.filter(
-            Q(dossier__in=Dossier.objects.for_company_user(user, establishments))
+            Q(dossier__in=Dossier.objects.for_company_user(user, establishments, cutoff))
             | Q(establishment__in=visible_establishment_ids(user, Portal.EGESTION, establishments))
         )
 

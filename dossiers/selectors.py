@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from accounts.models import Person
 from common.forms import CleanTextFormMixin
 from common.paginators import KnownCountMixin
+from common.prepared import PreparedQuery
 from dossiers.models import (
     FINISHED_STATUSES,
     Document,
@@ -22,6 +23,7 @@ from dossiers.models import (
     DossierQuerySet,
     Enrolment,
     Scheme,
+    history_cutoff,
 )
 
 PAGE_SIZE = 25
@@ -246,14 +248,45 @@ def provider_dossier_list(user, establishment_ids, establishments, params) -> Do
 # --- one dossier --------------------------------------------------------------------------------------------------
 
 
-def company_dossier(user, establishment_ids, number):
-    """The dossier of that number among the user's, or None."""
-    return (
-        Dossier.objects.for_company_user(user, establishment_ids)
+# The dossier page and each of its tabs start with this query: its SQL is built once (common.prepared).
+_COMPANY_DOSSIER = PreparedQuery(
+    lambda user_id, establishment_ids, number, cutoff: (
+        Dossier.objects.for_company_user(user_id, establishment_ids, cutoff)
         .select_related("employer_establishment", "provider_establishment")
         .filter(number=number)
-        .first()
-    )
+        .order_by("pk")[:1]
+    ),
+    name="company dossier",
+)
+
+
+# The dossier page's tabs, their SQL built once (common.prepared).
+_ENROLMENTS = PreparedQuery(
+    lambda dossier_id: Enrolment.objects.filter(dossier=dossier_id).select_related("person"), name="dossier enrolments"
+)
+_COMPANY_DOCUMENTS = PreparedQuery(
+    lambda user_id, establishment_ids, cutoff, dossier_id, direction: Document.objects.for_company_user(
+        user_id, establishment_ids, cutoff
+    ).filter(dossier=dossier_id, direction=direction),
+    name="company dossier documents",
+)
+
+
+def dossier_enrolments(dossier) -> list[Enrolment]:
+    """The trainees of a dossier the caller found in the user's scope (the Inscription(s) tab)."""
+    return _ENROLMENTS(dossier.pk)
+
+
+def company_dossier_documents(user, establishment_ids, dossier, direction) -> list[Document]:
+    """The documents of one direction of a dossier, as Document.objects.for_company_user scopes them."""
+    ids = None if establishment_ids is None else list(establishment_ids)
+    return _COMPANY_DOCUMENTS(user.pk, ids, history_cutoff(), dossier.pk, str(direction))
+
+
+def company_dossier(user, establishment_ids, number):
+    """The dossier of that number among the user's, or None."""
+    ids = None if establishment_ids is None else list(establishment_ids)
+    return _COMPANY_DOSSIER.first(user.pk, ids, str(number), history_cutoff())
 
 
 def provider_dossier(user, establishment_ids, number):

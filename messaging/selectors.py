@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Portal
 from common.paginators import KnownCountMixin
-from common.prepared import PreparedAggregate
+from common.prepared import PreparedAggregate, PreparedQuery
 from dossiers.models import Dossier, company_scope, history_cutoff, visible_establishment_ids
 from messaging.models import Message, MessageQuerySet, MessageRead, SeenCount, ThreadCount
 
@@ -71,10 +71,35 @@ def _company_totals(user, establishment_ids) -> tuple[int, int]:
     return _COMPANY_MESSAGES(user.pk, ids, cutoff)["n"], _COMPANY_SEEN(user.pk, ids, cutoff)["n"]
 
 
+# The dossier page's counter and its messages tab: their SQL is built once (common.prepared).
+_DOSSIER_TOTALS = PreparedAggregate(
+    lambda dossier_id, user_id: Dossier.objects.filter(pk=dossier_id).annotate(
+        users_seen=FilteredRelation("seen_counts", condition=Q(seen_counts__user=user_id))
+    ),
+    name="dossier messages and seen",
+    messages=Coalesce(Sum("thread_count__messages"), 0),
+    seen=Coalesce(Sum("users_seen__seen"), 0),
+)
+_DOSSIER_THREAD = PreparedQuery(
+    lambda dossier_id, user_id: (
+        Message.objects.filter(dossier=dossier_id)
+        .with_read_state(user_id)
+        .select_related("dossier")
+        .order_by("-created_at", "-id")
+    ),
+    name="dossier thread",
+)
+
+
 def unread_count(dossier, user) -> int:
     """Messages of the dossier the user did not write and has not opened."""
-    messages, seen = _dossier_totals(Dossier.objects.filter(pk=dossier.pk), user)
-    return messages - seen
+    totals = _DOSSIER_TOTALS(dossier.pk, user.pk)
+    return totals["messages"] - totals["seen"]
+
+
+def dossier_thread_rows(dossier, user) -> list[Message]:
+    """dossier_thread as a list (the dossier page's messages tab)."""
+    return _DOSSIER_THREAD(dossier.pk, user.pk)
 
 
 class _CountedMessages(KnownCountMixin, MessageQuerySet):

@@ -13,10 +13,27 @@ from django.db.models import Prefetch, Q
 
 from accounts.models import Establishment, Membership
 from common.forms import CleanTextFormMixin
+from common.prepared import PreparedQuery
 from dossiers.models import Document, DocumentKind
 from payments.models import Payment, PaymentLine
 
 PAGE_SIZE = 25
+
+
+_DOSSIER_PAYMENT_LINES = PreparedQuery(
+    lambda dossier_id: (
+        PaymentLine.objects.filter(dossier=dossier_id)
+        .select_related("payment__beneficiary")
+        .order_by("-payment__paid_on", "-id")
+    ),
+    name="dossier payment lines",
+)
+
+
+def dossier_payment_lines(dossier) -> list[PaymentLine]:
+    """The payment lines of a dossier the caller found in the user's scope, latest payment first (its Règlement(s)
+    tab); their SQL is built once (common.prepared)."""
+    return _DOSSIER_PAYMENT_LINES(dossier.pk)
 
 
 def visible_establishments(user, portal, establishment_ids=None):

@@ -31,7 +31,7 @@ from funding.contracts import contract_state
 from invoicing import selectors as invoicing_selectors
 from messaging import selectors as messaging_selectors
 from messaging import services
-from payments.models import PaymentLine
+from payments import selectors as payment_selectors
 
 TABS = {
     "inscriptions": "Inscription(s)",
@@ -100,20 +100,18 @@ def dossier_export(request, fmt):
 
 def _tab_context(request, dossier, tab):
     if tab == "inscriptions":
-        return {"enrolments": dossier.enrolments.select_related("person")}
+        return {"enrolments": selectors.dossier_enrolments(dossier)}
     if tab == "reglements":
         return {
-            "payment_lines": PaymentLine.objects.filter(dossier=dossier)
-            .select_related("payment__beneficiary")
-            .order_by("-payment__paid_on", "-id"),
+            "payment_lines": payment_selectors.dossier_payment_lines(dossier),
             # An apprenticeship contract: what Constructys paid the CFA per instalment, the participation owed.
             "apprenticeship_funding": invoicing_selectors.company_funding(dossier),
         }
     if tab in ("documents-emis", "documents-recus"):
         direction = DocumentDirection.ISSUED if tab == "documents-emis" else DocumentDirection.RECEIVED
         return {
-            "documents": Document.objects.for_company_user(request.user, request.establishment_ids).filter(
-                dossier=dossier, direction=direction
+            "documents": selectors.company_dossier_documents(
+                request.user, request.establishment_ids, dossier, direction
             )
         }
     if tab == "echeances":
@@ -122,7 +120,7 @@ def _tab_context(request, dossier, tab):
                 deadline_selectors.for_dossier(dossier, "company"), timezone.localdate()
             )
         }
-    return {"thread": messaging_selectors.dossier_thread(dossier, request.user)}
+    return {"thread": messaging_selectors.dossier_thread_rows(dossier, request.user)}
 
 
 def _render_dossier(request, dossier, tab, status=200, **extra):

@@ -131,3 +131,13 @@ def test_a_query_prepared_on_one_thread_runs_on_another_thread_s_connection():
     thread.start()
     thread.join()
     assert seen == [[user.pk]]
+
+
+def test_a_prepared_aggregate_of_a_model_with_a_default_ordering_is_one_row():
+    establishment = EstablishmentFactory()
+    DossierFactory.create_batch(3, employer_establishment=establishment)
+    count = PreparedAggregate(
+        lambda establishment_id: Dossier.objects.filter(employer_establishment=establishment_id), n=Count("id")
+    )
+    assert Dossier._meta.ordering  # what the aggregate must not order by
+    assert count(establishment.pk) == {"n": 3} == count.unprepared(establishment.pk)
