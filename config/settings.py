@@ -164,7 +164,8 @@ CACHES = {
 }
 # Sessions in PostgreSQL only (one indexed read per request): they survive a Redis outage, and a logout is final
 # (with "cached_db", a logout during an outage would leave the old session in Redis, valid again when it returns).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The engine is Django's database one, its read prepared once per process (common/sessions.py).
+SESSION_ENGINE = "common.sessions"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
