@@ -29,6 +29,18 @@ from django.db.models import Value
 from django.db.models.sql.query import Query
 
 _SHAPE_VALUES = (type(None), bool)
+# Distinct shapes kept per prepared query at most (a shape per page of a list, per sort...): beyond, start again.
+MAX_SHAPES = 256
+
+
+@dataclass(frozen=True)
+class Shape:
+    """An argument that chooses the SQL itself (a sort key, a portal, a page's window): the builder receives its
+    value, and the SQL is kept per value."""
+
+    value: object
+
+
 _SCALARS = (int, str, datetime.date)  # datetime.datetime is a datetime.date
 
 
@@ -43,7 +55,9 @@ class _Slot:
 def _shape(args) -> tuple:
     shape = []
     for value in args:
-        if isinstance(value, _SHAPE_VALUES):
+        if isinstance(value, Shape):
+            shape.append(("shape", value.value))
+        elif isinstance(value, _SHAPE_VALUES):
             shape.append(("value", value))
         elif isinstance(value, list | tuple):
             shape.append(("list", len(value)))
@@ -71,7 +85,9 @@ def _stand_ins(args, seed: int):
     """The arguments' stand-ins, and what each stand-in value stands for."""
     values, slots, position = [], {}, 0
     for arg, value in enumerate(args):
-        if isinstance(value, list | tuple):
+        if isinstance(value, Shape):
+            values.append(value.value)
+        elif isinstance(value, list | tuple):
             items = []
             for item, element in enumerate(value):
                 position += 1
@@ -115,6 +131,10 @@ def _slots(name: str, first, second, first_slots, second_slots) -> tuple[tuple[i
     if {slot for _, slot in filled} != expected:
         raise ImproperlyConfigured(f"{name}: an argument does not reach its SQL as a parameter.")
     return tuple(filled)
+
+
+def _unwrapped(args):
+    return [value.value if isinstance(value, Shape) else value for value in args]
 
 
 def _hashable(value) -> bool:
@@ -180,7 +200,7 @@ class PreparedQuery:
 
     def unprepared(self, *args):
         """The same rows through the ORM as usual (what tests compare a prepared query with)."""
-        return list(self.build(*args))
+        return list(self.build(*_unwrapped(args)))
 
     def _compiled_for(self, args, using) -> _Compiled:
         key = (using, _shape(args))
@@ -188,6 +208,8 @@ class PreparedQuery:
         if compiled is None:
             with self._lock:
                 compiled = self._compiled.get(key) or self._compile(args, using)
+                if len(self._compiled) >= MAX_SHAPES:
+                    self._compiled.clear()
                 self._compiled[key] = compiled
         return compiled
 
@@ -244,4 +266,21 @@ class PreparedAggregate:
         return row if row is not None else self.unprepared(*args)
 
     def unprepared(self, *args) -> dict:
-        return self.build(*args).aggregate(**self.aggregates)
+        return self.build(*_unwrapped(args)).aggregate(**self.aggregates)
+
+
+class PreparedListing:
+    """What django.core.paginator.Paginator needs of a list (count() and slicing) from a prepared count and prepared
+    rows: `rows(*args, Shape(window))` returns the rows of `window` (a slice), `count(*args)` is a PreparedAggregate
+    whose `n` is the number of rows."""
+
+    def __init__(self, rows: PreparedQuery, count: PreparedAggregate, *args):
+        self.rows, self.counter, self.args = rows, count, args
+
+    def count(self) -> int:
+        return self.counter(*self.args)["n"]
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice):
+            return self[window : window + 1][0]
+        return self.rows(*self.args, Shape((window.start, window.stop)))

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from common.prepared import PreparedQuery
 from invoicing import plans
 from invoicing.models import COUNTED_STATUSES, Invoice, InvoiceStatus
 from invoicing.services import ZERO
@@ -106,40 +107,66 @@ def referent_money_view(user, memberships, today: datetime.date) -> MoneyView | 
     return money_view(user, establishments, today) if establishments else None
 
 
-def _money_view(user, establishments, today: datetime.date) -> MoneyView:
-    starts = last_months(today)
-    ids = [establishment.pk for establishment in establishments]
+SITE = "dossier__provider_establishment_id"
+
+
+def _invoices(organisation_ids, establishment_ids):
     # The establishments are the user's (accounts.access, oGestion memberships). An invoice's organisation is its
     # dossier's training organisation: filtering on it first lets PostgreSQL read the invoices of the organisations
     # (an index) instead of every dossier of the establishments.
-    organisations = {establishment.organisation_id for establishment in establishments}
-    invoices = Invoice.objects.filter(organisation_id__in=organisations, dossier__provider_establishment_id__in=ids)
-    site = "dossier__provider_establishment_id"
-
-    per_month = {pk: {start: Month(start) for start in starts} for pk in ids}
-    invoiced = (
-        invoices.filter(status__in=COUNTED_STATUSES, invoice_date__gte=starts[0], invoice_date__lte=today)
-        .values(site, month=TruncMonth("invoice_date"))
-        .annotate(total=Sum("amount"))
+    return Invoice.objects.filter(
+        organisation_id__in=organisation_ids, dossier__provider_establishment_id__in=establishment_ids
     )
-    for row in invoiced:
-        per_month[row[site]][_month_key(row["month"])].invoiced = row["total"]
+
+
+def _invoiced_per_month(organisation_ids, establishment_ids, first_day, today):
+    return (
+        _invoices(organisation_ids, establishment_ids)
+        .filter(status__in=COUNTED_STATUSES, invoice_date__gte=first_day, invoice_date__lte=today)
+        .values(SITE, month=TruncMonth("invoice_date"))
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+
+
+def _settled_per_month(organisation_ids, establishment_ids, first_day, today):
     unpaid = Q(paid_reference__isnull=True)
     # Late: beyond the date the rules give (receipt + the rule's delay, R.6332-25 III 1°, or the instalment's due date).
     late = Q(status__in=COUNTED_STATUSES, expected_payment_on__lt=today) & unpaid
     # One pass over the invoices with their payment: paid per month of payment, and the figures of the day.
-    settled = invoices.values(site, month=TruncMonth("paid_on")).annotate(
-        paid=Sum("amount", filter=Q(status=InvoiceStatus.VALIDATED, paid_on__gte=starts[0], paid_on__lte=today)),
-        validated_unpaid=Sum("amount", filter=Q(status=InvoiceStatus.VALIDATED) & unpaid),
-        late=Sum("amount", filter=late),
-        late_count=Count("id", filter=late),
+    return (
+        _invoices(organisation_ids, establishment_ids)
+        .values(SITE, month=TruncMonth("paid_on"))
+        .annotate(
+            paid=Sum("amount", filter=Q(status=InvoiceStatus.VALIDATED, paid_on__gte=first_day, paid_on__lte=today)),
+            validated_unpaid=Sum("amount", filter=Q(status=InvoiceStatus.VALIDATED) & unpaid),
+            late=Sum("amount", filter=late),
+            late_count=Count("id", filter=late),
+        )
+        .order_by()
     )
+
+
+# Every oGestion home of a référent reads these: their SQL is built once per process (common.prepared).
+_INVOICED_PER_MONTH = PreparedQuery(_invoiced_per_month, name="money view: invoiced per month")
+_SETTLED_PER_MONTH = PreparedQuery(_settled_per_month, name="money view: settled per month")
+
+
+def _money_view(user, establishments, today: datetime.date) -> MoneyView:
+    starts = last_months(today)
+    ids = [establishment.pk for establishment in establishments]
+    organisations = {establishment.organisation_id for establishment in establishments}
+    per_month = {pk: {start: Month(start) for start in starts} for pk in ids}
+    invoiced = _INVOICED_PER_MONTH(sorted(organisations), ids, starts[0], today)
+    for row in invoiced:
+        per_month[row[SITE]][_month_key(row["month"])].invoiced = row["total"]
+    settled = _SETTLED_PER_MONTH(sorted(organisations), ids, starts[0], today)
     snapshot = {}
     for row in settled:
         month = _month_key(row["month"]) if row["month"] else None
-        if row["paid"] and month in per_month[row[site]]:
-            per_month[row[site]][month].paid += row["paid"]
-        day = snapshot.setdefault(row[site], {"validated_unpaid": ZERO, "late": ZERO, "late_count": 0})
+        if row["paid"] and month in per_month[row[SITE]]:
+            per_month[row[SITE]][month].paid += row["paid"]
+        day = snapshot.setdefault(row[SITE], {"validated_unpaid": ZERO, "late": ZERO, "late_count": 0})
         for name in day:
             day[name] += row[name] or 0
     to_invoice = plans.to_invoice_by(user, ids, end_of_month(today))  # the schedules kept per dossier

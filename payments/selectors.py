@@ -9,11 +9,11 @@ rows (establishments and the remittance advice joined).
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 
 from accounts.models import Establishment, Membership
 from common.forms import CleanTextFormMixin
-from common.prepared import PreparedQuery
+from common.prepared import PreparedAggregate, PreparedListing, PreparedQuery, Shape
 from dossiers.models import Document, DocumentKind
 from payments.models import Payment, PaymentLine
 
@@ -87,19 +87,47 @@ class PaymentFilterForm(CleanTextFormMixin, forms.Form):
 
 @dataclass
 class PaymentList:
-    queryset: object
+    queryset: object  # the API pages it with its cursor
     form: PaymentFilterForm
     sort: str
     columns: list
+    pages: PreparedListing  # the same rows for the portal's Paginator, their SQL built once (common.prepared)
+
+
+def _payments(user, portal, establishment_ids, beneficiary_id, sort):
+    queryset = payments_for(user, portal, establishment_ids).select_related("beneficiary", "remittance_advice")
+    if beneficiary_id is not None:
+        queryset = queryset.filter(beneficiary_id=beneficiary_id)
+    return sorted_by(queryset, sort, PAYMENT_SORTS, PAYMENT_DEFAULT_SORT)[0]
+
+
+_PAYMENT_PAGE = PreparedQuery(
+    lambda user_id, portal, establishment_ids, beneficiary_id, sort, window: _payments(
+        user_id, portal, establishment_ids, beneficiary_id, sort
+    )[window[0] : window[1]],
+    name="payments: a page",
+)
+_PAYMENT_COUNT = PreparedAggregate(
+    lambda user_id, portal, establishment_ids, beneficiary_id, sort: _payments(
+        user_id, portal, establishment_ids, beneficiary_id, sort
+    ),
+    name="payments: the count",
+    n=Count("id"),
+)
 
 
 def payment_list(user, portal, establishment_ids, establishments, params) -> PaymentList:
     form = PaymentFilterForm(params, establishments)
-    queryset = payments_for(user, portal, establishment_ids).select_related("beneficiary", "remittance_advice")
-    if form.is_valid() and form.cleaned_data["etablissement"]:
-        queryset = queryset.filter(beneficiary_id=form.cleaned_data["etablissement"])
-    queryset, sort = sorted_by(queryset, params.get("tri", PAYMENT_DEFAULT_SORT), PAYMENT_SORTS, PAYMENT_DEFAULT_SORT)
-    return PaymentList(queryset, form, sort, PAYMENT_COLUMNS)
+    beneficiary_id = form.cleaned_data["etablissement"] if form.is_valid() else None
+    queryset, sort = sorted_by(
+        _payments(user, portal, establishment_ids, beneficiary_id, PAYMENT_DEFAULT_SORT),
+        params.get("tri", PAYMENT_DEFAULT_SORT),
+        PAYMENT_SORTS,
+        PAYMENT_DEFAULT_SORT,
+    )
+    ids = None if establishment_ids is None else list(establishment_ids)
+    args = (user.pk, Shape(str(portal)), ids, beneficiary_id or None, Shape(sort))
+    return PaymentList(queryset, form, sort, PAYMENT_COLUMNS, PreparedListing(_PAYMENT_PAGE, _PAYMENT_COUNT, *args))
 
 
 def payment_detail(user, portal, establishment_ids, pk):

@@ -21,7 +21,7 @@ def portal_context(portal, **context):
 def payment_list(request, portal):
     establishments = [m.establishment for m in request.memberships]
     listing = selectors.payment_list(request.user, portal, request.establishment_ids, establishments, request.GET)
-    page = Paginator(listing.queryset, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(listing.pages, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     context = portal_context(portal, listing=listing, page=page)
     if request.htmx and request.htmx.target == "payment-results":
         return render(request, "payments/payment_results.html", context)

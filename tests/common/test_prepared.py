@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Membership, Role
-from common.prepared import PreparedAggregate, PreparedQuery
+from common.prepared import PreparedAggregate, PreparedListing, PreparedQuery, Shape
 from dossiers.models import Dossier
 from tests.factories import DossierFactory, EstablishmentFactory, MembershipFactory, UserFactory
 
@@ -141,3 +142,23 @@ def test_a_prepared_aggregate_of_a_model_with_a_default_ordering_is_one_row():
     )
     assert Dossier._meta.ordering  # what the aggregate must not order by
     assert count(establishment.pk) == {"n": 3} == count.unprepared(establishment.pk)
+
+
+def test_a_prepared_listing_pages_as_the_queryset_does():
+    establishment = EstablishmentFactory()
+    DossierFactory.create_batch(7, employer_establishment=establishment)
+
+    def dossiers(establishment_id, order):
+        return Dossier.objects.filter(employer_establishment=establishment_id).order_by(order, "id")
+
+    listing = PreparedListing(
+        PreparedQuery(lambda establishment_id, order, window: dossiers(establishment_id, order)[window[0] : window[1]]),
+        PreparedAggregate(lambda establishment_id, order: dossiers(establishment_id, order), n=Count("id")),
+        establishment.pk,
+        Shape("-number"),
+    )
+    expected = Paginator(dossiers(establishment.pk, "-number"), 3)
+    prepared = Paginator(listing, 3)
+    assert prepared.count == 7 and prepared.num_pages == 3
+    for number in (1, 2, 3):
+        assert list(prepared.page(number).object_list) == list(expected.page(number).object_list)
