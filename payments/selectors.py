@@ -189,6 +189,28 @@ def establishment_list(user, portal, establishment_ids, params, *, with_nda=True
     return form, queryset
 
 
+def _establishments_by_name(user_id, portal, establishment_ids):
+    return visible_establishments(user_id, portal, establishment_ids).order_by("name", "siret")
+
+
+_ESTABLISHMENT_PAGE = PreparedQuery(
+    lambda user_id, portal, establishment_ids, window: _establishments_by_name(user_id, portal, establishment_ids)[
+        window[0] : window[1]
+    ],
+    name="establishments: a page",
+)
+_ESTABLISHMENT_COUNT = PreparedAggregate(_establishments_by_name, name="establishments: the count", n=Count("id"))
+
+
+def establishment_listing(user, portal, establishment_ids, params, *, with_nda=True):
+    """(form, what the Paginator pages): establishment_list; without a search, its SQL built once (common.prepared)."""
+    form, queryset = establishment_list(user, portal, establishment_ids, params, with_nda=with_nda)
+    if form.is_valid() and not any(value not in (None, "") for value in form.cleaned_data.values()):
+        ids = None if establishment_ids is None else list(establishment_ids)
+        return form, PreparedListing(_ESTABLISHMENT_PAGE, _ESTABLISHMENT_COUNT, user.pk, Shape(str(portal)), ids)
+    return form, queryset
+
+
 def establishment_detail(user, portal, establishment_ids, pk):
     return visible_establishments(user, portal, establishment_ids).select_related("organisation").filter(pk=pk).first()
 

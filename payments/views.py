@@ -44,7 +44,7 @@ def remittance_advice_download(request, portal, pk):
 
 def establishment_list(request, portal):
     with_nda = portal == "ogestion"
-    form, queryset = selectors.establishment_list(
+    form, queryset = selectors.establishment_listing(
         request.user, portal, request.establishment_ids, request.GET, with_nda=with_nda
     )
     page = Paginator(queryset, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
