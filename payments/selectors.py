@@ -7,6 +7,7 @@ rows (establishments and the remittance advice joined).
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.db.models import Count, Prefetch, Q
@@ -49,10 +50,14 @@ def payments_for(user, portal, establishment_ids=None):
     return Payment.objects.filter(beneficiary__in=visible_establishments(user, portal, establishment_ids))
 
 
-def sorted_by(queryset, sort: str, allowed: dict, default: str):
+def known_sort(sort: str, allowed: dict, default: str) -> str:
     """`sort` is a column key, "-" first for descending; an unknown key falls back to `default`."""
-    if sort.lstrip("-") not in allowed:
-        sort = default
+    return sort if sort.lstrip("-") in allowed else default
+
+
+def sorted_by(queryset, sort: str, allowed: dict, default: str):
+    """The queryset in the order of `sort` (see known_sort), and the sort applied."""
+    sort = known_sort(sort, allowed, default)
     prefix = "-" if sort.startswith("-") else ""
     return queryset.order_by(*(prefix + field for field in allowed[sort.lstrip("-")])), sort
 
@@ -87,11 +92,16 @@ class PaymentFilterForm(CleanTextFormMixin, forms.Form):
 
 @dataclass
 class PaymentList:
-    queryset: object  # the API pages it with its cursor
     form: PaymentFilterForm
     sort: str
     columns: list
-    pages: PreparedListing  # the same rows for the portal's Paginator, their SQL built once (common.prepared)
+    pages: PreparedListing  # the rows for the portal's Paginator, their SQL built once (common.prepared)
+    filters: tuple  # (user, portal, establishment_ids, beneficiary_id)
+
+    @cached_property
+    def queryset(self):
+        """The same rows as a queryset (the API pages it with its cursor); built only when asked for."""
+        return _payments(*self.filters, self.sort)
 
 
 def _payments(user, portal, establishment_ids, beneficiary_id, sort):
@@ -118,16 +128,13 @@ _PAYMENT_COUNT = PreparedAggregate(
 
 def payment_list(user, portal, establishment_ids, establishments, params) -> PaymentList:
     form = PaymentFilterForm(params, establishments)
-    beneficiary_id = form.cleaned_data["etablissement"] if form.is_valid() else None
-    queryset, sort = sorted_by(
-        _payments(user, portal, establishment_ids, beneficiary_id, PAYMENT_DEFAULT_SORT),
-        params.get("tri", PAYMENT_DEFAULT_SORT),
-        PAYMENT_SORTS,
-        PAYMENT_DEFAULT_SORT,
-    )
+    beneficiary_id = (form.cleaned_data["etablissement"] if form.is_valid() else None) or None
+    sort = known_sort(params.get("tri", PAYMENT_DEFAULT_SORT), PAYMENT_SORTS, PAYMENT_DEFAULT_SORT)
     ids = None if establishment_ids is None else list(establishment_ids)
-    args = (user.pk, Shape(str(portal)), ids, beneficiary_id or None, Shape(sort))
-    return PaymentList(queryset, form, sort, PAYMENT_COLUMNS, PreparedListing(_PAYMENT_PAGE, _PAYMENT_COUNT, *args))
+    pages = PreparedListing(
+        _PAYMENT_PAGE, _PAYMENT_COUNT, user.pk, Shape(str(portal)), ids, beneficiary_id, Shape(sort)
+    )
+    return PaymentList(form, sort, PAYMENT_COLUMNS, pages, (user, portal, establishment_ids, beneficiary_id))
 
 
 def payment_detail(user, portal, establishment_ids, pk):
