@@ -11,7 +11,6 @@ from django.urls import reverse
 from accounts.access import portal_memberships
 from accounts.models import Portal
 from invest import services
-from invest.models import TermsVersion
 
 # The terms version the user was last found to have accepted: while it is still the one in force, a page costs a
 # single query for the terms check (as accounts' ConsentRequiredMiddleware remembers the RGPD/CGU versions).
@@ -63,7 +62,7 @@ def invest_required(view_func):
     @cfa_access
     @wraps(view_func)
     def wrapper(request, *args, **kwargs):
-        current = TermsVersion.objects.current()
+        current = services.terms_in_force()
         if current is not None and request.session.get(TERMS_SESSION_KEY) != current.pk:
             if services.terms_to_accept(request.user):
                 next_url = request.get_full_path() if request.method == "GET" else reverse("invest:home")

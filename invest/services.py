@@ -6,11 +6,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
 from common.emails import send_email_on_commit
 from common.formats import format_amount
+from common.prepared import PreparedAggregate, PreparedListing, PreparedQuery
 from common.uploads import check_upload
 from invest.models import (
     Campaign,
@@ -30,19 +32,59 @@ NOT_DRAFT_MESSAGE = "Cette demande a déjà été transmise : elle ne peut plus 
 # --- Access --------------------------------------------------------------------------------------------------
 
 
-def user_cfa_memberships(user):
-    """The user's active memberships on CFA establishments, establishments loaded, in display order."""
-    return list(
+# Every Digit Invest page starts with these: their SQL is built once per process (common.prepared).
+_CFA_MEMBERSHIPS = PreparedQuery(
+    lambda user_id: (
         cfa_memberships()
-        .filter(user=user)
+        .filter(user=user_id)
         .select_related("establishment__organisation")
         .order_by("establishment__name", "establishment__siret")
+    ),
+    name="Digit Invest memberships",
+)
+_TERMS_IN_FORCE = PreparedQuery(
+    lambda now: TermsVersion.objects.filter(published_at__lte=now).order_by("-published_at")[:1],
+    name="Digit Invest terms in force",
+)
+_OPEN_CAMPAIGN = PreparedQuery(lambda now: Campaign.objects.open_at(now)[:1], name="Digit Invest open campaign")
+_LATEST_CAMPAIGN = PreparedQuery(lambda: Campaign.objects.all()[:1], name="Digit Invest latest campaign")
+
+
+def _requests_newest_first(user_id, establishment_ids):
+    return (
+        InvestmentRequest.objects.for_cfa_user(user_id, establishment_ids)
+        .select_related("campaign", "establishment", "category")
+        .order_by("-campaign__year", "-created_at", "-id")
     )
+
+
+_REQUEST_PAGE = PreparedQuery(
+    lambda user_id, establishment_ids, window: _requests_newest_first(user_id, establishment_ids)[
+        window[0] : window[1]
+    ],
+    name="Digit Invest home: a page of requests",
+)
+_REQUEST_COUNT = PreparedAggregate(_requests_newest_first, name="Digit Invest home: the count", n=Count("id"))
+
+
+def request_pages(user, establishment_ids) -> PreparedListing:
+    """The CFA's requests for the home page's Paginator, the latest campaign first."""
+    return PreparedListing(_REQUEST_PAGE, _REQUEST_COUNT, user.pk, list(establishment_ids))
+
+
+def user_cfa_memberships(user):
+    """The user's active memberships on CFA establishments, establishments loaded, in display order."""
+    return _CFA_MEMBERSHIPS(user.pk)
+
+
+def terms_in_force() -> TermsVersion | None:
+    """TermsVersion.objects.current(), read on every Digit Invest page."""
+    return _TERMS_IN_FORCE.first(timezone.now())
 
 
 def terms_to_accept(user) -> TermsVersion | None:
     """The Digit Invest terms in force, if the user has not accepted them yet."""
-    current = TermsVersion.objects.current()
+    current = terms_in_force()
     if current is None or TermsAcceptance.objects.filter(user=user, version=current).exists():
         return None
     return current
@@ -57,7 +99,8 @@ def accept_terms(user, version: TermsVersion) -> None:
 
 def current_campaign() -> Campaign | None:
     """The open campaign, else the latest one (its resources and the user's requests stay visible)."""
-    return Campaign.objects.open_at().first() or Campaign.objects.first()
+    now = timezone.now()
+    return _OPEN_CAMPAIGN.first(now) or _LATEST_CAMPAIGN.first()
 
 
 def _check_open(campaign: Campaign, when=None) -> None:

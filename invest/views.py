@@ -57,12 +57,9 @@ def _get_request(request, pk) -> InvestmentRequest:
 @require_GET
 def home(request):
     campaign = services.current_campaign()
-    requests = (
-        _my_requests(request)
-        .select_related("campaign", "establishment", "category")
-        .order_by("-campaign__year", "-created_at", "-id")
+    page = Paginator(services.request_pages(request.user, request.establishment_ids), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "invest/home.html",
