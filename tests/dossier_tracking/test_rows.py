@@ -40,8 +40,11 @@ MESSAGE_ROW_TEMPLATE = """{% load portal %}
 {% for message in thread %}
   <tr class="message-row{% if not message.is_read %} message-row--unread{% endif %}">
     <td data-label="Date">{{ message.created_at|date:"d/m/Y" }}</td>
-    {% if show_dossier %}<td class="mono" data-label="Dossier"><a href="{{ tab_url|fill:message.dossier.number|fill:"messages" }}">{{ message.dossier.number }}</a></td>{% endif %}
-    <th scope="row"><a href="{{ message_url|fill:message.dossier.number|fill:message.pk }}">{{ message.title }}</a>{% if not message.is_read %}<span class="visually-hidden"> (non lu)</span>{% endif %}</th>
+    {% if show_dossier %}<td class="mono" data-label="Dossier">
+      <a href="{{ tab_url|fill:message.dossier.number|fill:"messages" }}">{{ message.dossier.number }}</a>
+    </td>{% endif %}
+    <th scope="row"><a href="{{ message_url|fill:message.dossier.number|fill:message.pk }}">{{ message.title }}</a>
+      {% if not message.is_read %}<span class="visually-hidden"> (non lu)</span>{% endif %}</th>
     <td data-label="Message">{{ message.body|truncatechars:60 }}</td>
     <td data-label="Envoyé par">{{ message.get_sender_side_display }}</td>
   </tr>
