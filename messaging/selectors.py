@@ -45,13 +45,22 @@ def _company_establishments(user, establishment_ids):
     return visible_establishment_ids(user, Portal.EGESTION, establishment_ids)
 
 
+def _company_messages(establishments) -> int:
+    """The messages of every dossier of `establishments` the company sees (the 6-year rule of
+    Dossier.objects.for_company_user), read from the count rows' covering index (no dossier, no message read)."""
+    return ThreadCount.visible_to_companies(establishments).aggregate(n=Coalesce(Sum("messages"), 0))["n"]
+
+
+def _company_seen(user, establishments) -> int:
+    """Of those, the ones `user` wrote or opened, from the same kind of count rows."""
+    return SeenCount.visible_to_companies(establishments).filter(user=user).aggregate(n=Coalesce(Sum("seen"), 0))["n"]
+
+
 def _company_totals(user, establishment_ids) -> tuple[int, int]:
     """(messages, seen by `user`) of every dossier the company user sees, in the scope of
-    Dossier.objects.for_company_user, read from the count rows' covering indexes (no dossier, no message read)."""
+    Dossier.objects.for_company_user."""
     establishments = _company_establishments(user, establishment_ids)
-    messages = ThreadCount.visible_to_companies(establishments).aggregate(n=Coalesce(Sum("messages"), 0))["n"]
-    seen = SeenCount.visible_to_companies(establishments).filter(user=user).aggregate(n=Coalesce(Sum("seen"), 0))["n"]
-    return messages, seen
+    return _company_messages(establishments), _company_seen(user, establishments)
 
 
 def unread_count(dossier, user) -> int:
@@ -88,13 +97,17 @@ def company_inbox(user, dossiers, unread_only=False):
         thread = thread.unread_by(user)
     thread = thread.with_read_state(user).select_related("dossier").order_by("-created_at", "-id")
     counted = _CountedMessages(model=Message, query=thread.query)
-    if scope:
+    if scope and unread_only:
         messages, seen = _company_totals(*scope)
-        if not unread_only:
-            counted.latest_threads = ThreadCount.visible_to_companies(_company_establishments(*scope))
+        counted.known_count = messages - seen
+    elif scope:
+        # Every message: what the user has seen is not counted (one query less).
+        establishments = _company_establishments(*scope)
+        counted.known_count = _company_messages(establishments)
+        counted.latest_threads = ThreadCount.visible_to_companies(establishments)
     else:
         messages, seen = _dossier_totals(dossiers, user)
-    counted.known_count = messages - seen if unread_only else messages
+        counted.known_count = messages - seen if unread_only else messages
     return counted
 
 
