@@ -119,6 +119,10 @@ def thread(company_user, establishment):
     MessageFactory(dossier=dossier, title=HOSTILE, body=HOSTILE * 3)
     read = MessageFactory(dossier=dossier, from_company=True, body="Court.")
     MessageRead.objects.create(message=read, user=company_user)
+    # Accents written as combining characters, which truncatechars does not count; exactly 60 and 61 characters.
+    MessageFactory(dossier=dossier, body="Pie\u0300ce manquante, de\u0301claration " * 4)
+    MessageFactory(dossier=dossier, body="x" * 60)
+    MessageFactory(dossier=dossier, body="y" * 61)
     late = MessageFactory(dossier=dossier, sender_side=SenderSide.COMPANY, body="")
     # 23:30 UTC on 31 December is already the next day (and year) in Paris.
     Message.objects.filter(pk=late.pk).update(created_at=datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC))
@@ -129,11 +133,11 @@ def thread(company_user, establishment):
 def test_the_message_rows_are_the_templates_cell_for_cell(thread, show_dossier):
     ours = cells(rows.message_rows(thread, show_dossier))
     theirs = cells(template_output(MESSAGE_ROW_TEMPLATE, thread=thread, show_dossier=show_dossier))
-    assert len(ours) == 3 and ours == theirs
+    assert len(ours) == 6 and ours == theirs
     # The row's own tag too (the unread class).
     ours_tr = re.findall(r"<tr[^>]*>", str(rows.message_rows(thread, show_dossier)))
     assert ours_tr == re.findall(r"<tr[^>]*>", template_output(MESSAGE_ROW_TEMPLATE, thread=thread, show_dossier=True))
-    assert sum("message-row--unread" in tr for tr in ours_tr) == 2
+    assert sum("message-row--unread" in tr for tr in ours_tr) == 5
     assert any('<td data-label="Date">01/01/2027</td>' in row for row in ours)
 
 
