@@ -106,7 +106,8 @@ def test_the_provider_list_pages_of_several_establishments_are_in_order(
 @pytest.mark.parametrize("params", [{"page": 2}, {"dispositif": "PLAN", "tri": "ville"}])
 def test_the_company_list_reads_only_its_pages_rows_by_their_ids(client, company_user, establishment, params):
     """With several establishments, the page's ids are chosen among each one's first rows in the database, then the
-    page's rows are read by id alone: neither the rows of the other pages nor the scope's filters again."""
+    page's rows are read by id alone, with the columns they show: neither the rows of the other pages nor the scope's
+    filters again."""
     from accounts.models import Role
     from tests.factories import MembershipFactory
 
@@ -123,3 +124,5 @@ def test_the_company_list_reads_only_its_pages_rows_by_their_ids(client, company
     ids = re.search(r'"dossiers_dossier"\."id" IN \(([^)]*)\)', rows[0]).group(1).split(",")
     assert len(ids) == len(response.context["page"].object_list) == 25
     assert "accounts_membership" not in rows[0] and "PLAN" not in rows[0]
+    # Only what the rows show: neither the establishments' bank details nor the dossiers' other columns.
+    assert '"iban"' not in rows[0] and '"agreed_amount"' not in rows[0]
