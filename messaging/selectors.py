@@ -87,6 +87,10 @@ class _CountedMessages(KnownCountMixin, MessageQuerySet):
         return self.filter(dossier__in=dossiers)[k]
 
 
+# What a row of the Messagerie shows (egestion.dossiers.rows.message_row): the rest is read when a message is opened.
+INBOX_FIELDS = ["dossier__number", "sender_side", "title", "body", "created_at"]
+
+
 def company_inbox(user, dossiers, unread_only=False):
     """The Messagerie: the messages of `dossiers` (the user's, already scoped), latest first, with `is_read`."""
     # `dossiers` straight from Dossier.objects.for_company_user knows its scope: counts and pages from the indexes,
@@ -95,7 +99,7 @@ def company_inbox(user, dossiers, unread_only=False):
     thread = Message.objects.filter(company_scope(*scope, dossier="dossier__") if scope else Q(dossier__in=dossiers))
     if unread_only:
         thread = thread.unread_by(user)
-    thread = thread.with_read_state(user).select_related("dossier").order_by("-created_at", "-id")
+    thread = thread.with_read_state(user).select_related("dossier").only(*INBOX_FIELDS).order_by("-created_at", "-id")
     counted = _CountedMessages(model=Message, query=thread.query)
     if scope and unread_only:
         messages, seen = _company_totals(*scope)

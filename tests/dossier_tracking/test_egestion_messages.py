@@ -163,3 +163,13 @@ def test_the_messagerie_counts_what_the_user_has_seen_only_for_the_unread_filter
     assert not [q for q in everything if "messaging_seencount" in q["sql"]]
     unread = client.get(reverse("egestion:messages"), {"filtre": "non-lus"})
     assert unread.context["page"].paginator.count == 1
+
+
+def test_the_messagerie_reads_only_what_its_rows_show(client, company_user, dossier):
+    client.force_login(company_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("egestion:messages"))
+    assert [m.title for m in response.context["page"].object_list] == ["Pièce manquante"]
+    listing = [q["sql"] for q in queries if q["sql"].startswith('SELECT "messaging_message"."id"')]
+    assert len(listing) == 1
+    assert '"dossiers_dossier"."number"' in listing[0] and '"dossiers_dossier"."title"' not in listing[0]
