@@ -96,6 +96,11 @@ class DossierQuerySet(models.QuerySet):
         return self.filter(status__in=FINISHED_STATUSES)
 
 
+# Filtered or sorted on by the company list (dossiers.selectors.COMPANY_SORTS, _apply_common_filters), covered by
+# its indexes.
+COMPANY_LIST_COLUMNS = ["number", "request_number", "scheme", "status", "end_date", "provider_establishment"]
+
+
 class Dossier(models.Model):
     """The case of one funded training: who employs, who trains, who is trained, and what was paid."""
 
@@ -176,18 +181,25 @@ class Dossier(models.Model):
                 fields=["provider_establishment", "status", "-start_date"], include=["id"], name="dossier_provider_list"
             ),
             # The company list's tab counters and the company scope (`for_company_user`, a subquery of most company
-            # pages: the 6-year rule reads the end date), from the index alone.
+            # pages: the 6-year rule reads the end date), from the index alone; `scheme` included: the counters of
+            # the list filtered by "Dispositif" too (they read every dossier of the scope's rows otherwise).
             models.Index(
-                fields=["employer_establishment", "status", "end_date"], include=["id"], name="dossier_employer_counts"
+                fields=["employer_establishment", "status", "end_date"],
+                include=["id", "scheme"],
+                name="dossier_employer_counts",
             ),
-            # The company list's first page, latest first, per establishment (dossiers.selectors._CompanyListPage).
+            # The company list's first page, latest first, per establishment (dossiers.selectors._CompanyListPage);
+            # with the columns the list filters and sorts on, the first rows of each establishment for any filter
+            # (but "Créé par") and any sort are read from the index alone, not from one table page per dossier.
             models.Index(
                 fields=["employer_establishment", "-start_date", "-id"],
+                include=COMPANY_LIST_COLUMNS,
                 condition=~Q(status__in=FINISHED_STATUSES),
                 name="dossier_employer_open",
             ),
             models.Index(
                 fields=["employer_establishment", "-start_date", "-id"],
+                include=COMPANY_LIST_COLUMNS,
                 condition=Q(status__in=FINISHED_STATUSES),
                 name="dossier_employer_finished",
             ),

@@ -71,6 +71,12 @@ def _company_totals(user, establishment_ids) -> tuple[int, int]:
     return _COMPANY_MESSAGES(user.pk, ids, cutoff)["n"], _COMPANY_SEEN(user.pk, ids, cutoff)["n"]
 
 
+def _company_messages(user, establishment_ids) -> int:
+    """The messages alone (the Messagerie's TOUS tab: what the user has seen is not counted, one query less)."""
+    ids = None if establishment_ids is None else list(establishment_ids)
+    return _COMPANY_MESSAGES(user.pk, ids, history_cutoff())["n"]
+
+
 # The dossier page's counter and its messages tab: their SQL is built once (common.prepared).
 _DOSSIER_TOTALS = PreparedAggregate(
     lambda dossier_id, user_id: Dossier.objects.filter(pk=dossier_id).annotate(
@@ -120,6 +126,10 @@ class _CountedMessages(KnownCountMixin, MessageQuerySet):
         return self.filter(dossier__in=dossiers)[k]
 
 
+# What a row of the Messagerie shows (egestion.dossiers.rows.message_row): the rest is read when a message is opened.
+INBOX_FIELDS = ["dossier__number", "sender_side", "title", "body", "created_at"]
+
+
 def company_inbox(user, dossiers, unread_only=False):
     """The Messagerie: the messages of `dossiers` (the user's, already scoped), latest first, with `is_read`."""
     # `dossiers` straight from Dossier.objects.for_company_user knows its scope: counts and pages from the indexes,
@@ -128,15 +138,17 @@ def company_inbox(user, dossiers, unread_only=False):
     thread = Message.objects.filter(company_scope(*scope, dossier="dossier__") if scope else Q(dossier__in=dossiers))
     if unread_only:
         thread = thread.unread_by(user)
-    thread = thread.with_read_state(user).select_related("dossier").order_by("-created_at", "-id")
+    thread = thread.with_read_state(user).select_related("dossier").only(*INBOX_FIELDS).order_by("-created_at", "-id")
     counted = _CountedMessages(model=Message, query=thread.query)
-    if scope:
+    if scope and unread_only:
         messages, seen = _company_totals(*scope)
-        if not unread_only:
-            counted.latest_threads = ThreadCount.visible_to_companies(_company_establishments(*scope))
+        counted.known_count = messages - seen
+    elif scope:
+        counted.known_count = _company_messages(*scope)
+        counted.latest_threads = ThreadCount.visible_to_companies(_company_establishments(*scope))
     else:
         messages, seen = _dossier_totals(dossiers, user)
-    counted.known_count = messages - seen if unread_only else messages
+        counted.known_count = messages - seen if unread_only else messages
     return counted
 
 

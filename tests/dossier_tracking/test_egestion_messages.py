@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -149,3 +151,25 @@ def test_reply_as_case_manager_service(dossier):
         "Réponse",
         "Bien reçu.",
     )
+
+
+def test_the_messagerie_counts_what_the_user_has_seen_only_for_the_unread_filter(client, company_user, dossier):
+    """Every message's count is the page's; what the user has opened is read only to count the unread ones."""
+    services.mark_read(MessageFactory(dossier=dossier), company_user)
+    client.force_login(company_user)
+    with CaptureQueriesContext(connection) as everything:
+        response = client.get(reverse("egestion:messages"))
+    assert response.context["page"].paginator.count == 2
+    assert not [q for q in everything if "messaging_seencount" in q["sql"]]
+    unread = client.get(reverse("egestion:messages"), {"filtre": "non-lus"})
+    assert unread.context["page"].paginator.count == 1
+
+
+def test_the_messagerie_reads_only_what_its_rows_show(client, company_user, dossier):
+    client.force_login(company_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("egestion:messages"))
+    assert [m.title for m in response.context["page"].object_list] == ["Pièce manquante"]
+    listing = [q["sql"] for q in queries if q["sql"].startswith('SELECT "messaging_message"."id"')]
+    assert len(listing) == 1
+    assert '"dossiers_dossier"."number"' in listing[0] and '"dossiers_dossier"."title"' not in listing[0]

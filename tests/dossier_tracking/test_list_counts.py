@@ -101,3 +101,28 @@ def test_the_provider_list_pages_of_several_establishments_are_in_order(
     assert shown == [dossier.number for dossier in everything]
     assert len(shown) == {"en-cours": 53, "soldes": 30, "total": 83}[tab]
     assert set(shown) <= set(Dossier.objects.for_provider_user(provider_user).values_list("number", flat=True))
+
+
+@pytest.mark.parametrize("params", [{"page": 2}, {"dispositif": "PLAN", "tri": "ville"}])
+def test_the_company_list_reads_only_its_pages_rows_by_their_ids(client, company_user, establishment, params):
+    """With several establishments, the page's ids are chosen among each one's first rows in the database, then the
+    page's rows are read by id alone, with the columns they show: neither the rows of the other pages nor the scope's
+    filters again."""
+    from accounts.models import Role
+    from tests.factories import MembershipFactory
+
+    second = MembershipFactory(role=Role.COMPANY_MANAGER, user=company_user).establishment
+    for site in (establishment, second):
+        DossierFactory.create_batch(30, employer_establishment=site, scheme="PLAN")
+    client.force_login(company_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("egestion:dossiers"), params)
+    rows = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "dossiers_dossier"."id", "dossiers_dossier"."number"')
+    ]
+    assert len(rows) == 1
+    ids = re.search(r'"dossiers_dossier"\."id" IN \(([^)]*)\)', rows[0]).group(1).split(",")
+    assert len(ids) == len(response.context["page"].object_list) == 25
+    assert "accounts_membership" not in rows[0] and "PLAN" not in rows[0]
+    # Only what the rows show: neither the establishments' bank details nor the dossiers' other columns.
+    assert '"iban"' not in rows[0] and '"agreed_amount"' not in rows[0]
