@@ -19,6 +19,8 @@ from django.utils.html import format_html
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
 
+from common import rows
+
 register = template.Library()
 
 # 24x24 stroke icons drawn for the portal (round caps, 2px stroke, `currentColor`), one SVG element a string.
@@ -226,3 +228,10 @@ def url_pattern(name, arity=1):
 def fill(pattern, value):
     """Put `value` in the first free slot of a url_pattern, quoted as reverse() quotes it."""
     return pattern.replace(URL_SLOT, quote(str(value), safe=RFC3986_SUBDELIMS + "/~:@"), 1)
+
+
+@register.simple_tag(takes_context=True)
+def sort_headers(context, columns, sort, target):
+    """The <th> of `columns` ((key, label) pairs; a key sorts), their links keeping the request's other parameters
+    (common.rows.sort_headers)."""
+    return rows.sort_headers(columns, sort, context.request.GET, target)

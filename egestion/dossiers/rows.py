@@ -7,11 +7,12 @@ what django.utils.html.escape runs)."""
 import unicodedata
 from html import escape
 
-from django.template.defaulttags import querystring
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from common.rows import date_cell as _date
+from common.rows import sort_headers  # noqa: F401 (the list's headers, shared with oGestion)
+from common.rows import text as _text
 from common.templatetags.portal import fill, url_pattern
 from messaging.models import SenderSide
 
@@ -19,13 +20,6 @@ from messaging.models import SenderSide
 MESSAGE_START = 60
 SENDER_LABELS = {side.value: str(side.label) for side in SenderSide}
 UNREAD_MARK = '<span class="visually-hidden"> (non lu)</span>'
-
-
-def _date(value) -> str:
-    """A date as the template's |date:"d/m/Y" writes it (a datetime in the current time zone first)."""
-    if hasattr(value, "tzinfo") and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 def _start_of(text: str, ellipsis: str) -> str:
@@ -37,30 +31,6 @@ def _start_of(text: str, ellipsis: str) -> str:
     if any(unicodedata.combining(char) for char in text[: MESSAGE_START + 1]):
         return Truncator(text).chars(MESSAGE_START)
     return text[: MESSAGE_START - len(ellipsis)] + ellipsis
-
-
-def _text(value) -> str:
-    """A value as {{ value }} writes it, escaped."""
-    return escape(str(value))
-
-
-def sort_headers(columns, sort, params, target):
-    """The <th> of each (key, label) column, as portal/dossier_sort_header.html writes them: a link that sorts by
-    the column (descending when it already sorts ascending), keeping the other query parameters but the page."""
-    cells = []
-    for key, label in columns:
-        descending = f"-{key}"
-        url = escape(querystring(None, params, tri=descending if sort == key else key, page=None))
-        aria, arrow = "", ""
-        if sort == key:
-            aria, arrow = ' aria-sort="ascending"', " ▲"
-        elif sort == descending:
-            aria, arrow = ' aria-sort="descending"', " ▼"
-        cells.append(
-            f'<th scope="col"{aria}><a class="sort-link" href="{url}" hx-get="{url}" hx-target="#{escape(target)}"'
-            f' hx-swap="outerHTML" hx-push-url="true">{_text(label)}{arrow}</a></th>'
-        )
-    return mark_safe("".join(cells))  # noqa: S308 (every value escaped above)
 
 
 def dossier_row(dossier, dossier_url) -> str:

@@ -8,12 +8,6 @@ from egestion.dossiers import rows
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def sort_headers(context, columns, sort, target):
-    """The sortable <th> of `columns` ((key, label) pairs), their links keeping the request's other parameters."""
-    return rows.sort_headers(columns, sort, context.request.GET, target)
-
-
 @register.simple_tag
 def dossier_rows(dossiers):
     return rows.dossier_rows(dossiers)

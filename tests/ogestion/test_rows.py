@@ -1,0 +1,79 @@
+"""The oGestion dossier list's rows and headers, written in Python (ogestion.dossiers.rows, common.rows), are cell
+for cell the HTML the template wrote: escaping, the latest funding agreement's link, trainees, empty values."""
+
+import re
+
+from django.db.models import Prefetch
+from django.template import engines
+from django.test import RequestFactory
+
+from common import rows as common_rows
+from dossiers.models import Dossier, Enrolment
+from dossiers.selectors import funding_agreements_prefetch
+from ogestion.dossiers import rows
+from ogestion.dossiers.views import COLUMNS
+from tests.factories import (
+    DocumentFactory,
+    DossierFactory,
+    EnrolmentFactory,
+    EstablishmentFactory,
+    PersonFactory,
+    ProviderEstablishmentFactory,
+)
+
+HOSTILE = 'Coffrage & <b>étaiement</b> d\'Orléans "Sud"'
+# The rows as templates/ogestion/dossiers/results.html wrote them before ogestion.dossiers.rows: the reference.
+ROW_TEMPLATE = """{% load portal %}
+{% url_pattern "ogestion:dossier" as dossier_url %}{% url_pattern "ogestion:dossier_document" 2 as document_url %}
+{% for dossier in dossiers %}
+  <tr>
+    <th scope="row" class="mono"><a href="{{ dossier_url|fill:dossier.number }}">{{ dossier.number }}</a></th>
+    <td data-label="Raison sociale de l'entreprise">{{ dossier.employer_establishment.name }}</td>
+    <td data-label="Accord">{% for agreement in dossier.funding_agreements|slice:":1" %}<a href="{{ document_url|fill:dossier.number|fill:agreement.pk }}" download><span>Accord<span class="visually-hidden"> du dossier {{ dossier.number }}</span></span></a>{% empty %}—{% endfor %}</td>
+    <td data-label="Nom du stagiaire">{% for enrolment in dossier.enrolments.all %}{{ enrolment.person.last_name|upper }} {{ enrolment.person.first_name }}{% if not forloop.last %}, {% endif %}{% empty %}—{% endfor %}</td>
+    <td data-label="Dispositif">{{ dossier.scheme }}</td>
+  </tr>
+{% endfor %}"""  # noqa: E501
+HEADER_TEMPLATE = """{% for key, label in columns %}{% if key %}{% include "portal/dossier_sort_header.html" with sort=sort target="dossier-results" %}{% else %}<th scope="col">{{ label }}</th>{% endif %}{% endfor %}"""  # noqa: E501
+
+
+def cells(html):
+    html = re.sub(r">\s+<", "><", str(html).strip())
+    return [re.findall(r"<t[hd][ >].*?</t[hd]>", row) for row in re.findall(r"<tr[ >].*?</tr>", html)]
+
+
+def test_the_dossier_rows_are_the_templates_cell_for_cell():
+    provider = ProviderEstablishmentFactory()
+    employer = EstablishmentFactory(name=HOSTILE)
+    with_everything = DossierFactory(
+        number="77&1'2.01", employer_establishment=employer, provider_establishment=provider
+    )
+    DocumentFactory(dossier=with_everything)
+    DocumentFactory(dossier=with_everything)  # two agreements: the latest one only
+    for last_name, first_name in (("d'Arc <i>", "Jeanne & Cie"), ("Ñúñez", "Élodie")):
+        person = PersonFactory(organisation=employer.organisation, last_name=last_name, first_name=first_name)
+        EnrolmentFactory(dossier=with_everything, person=person)
+    DossierFactory(employer_establishment=employer, provider_establishment=provider)  # no agreement, no trainee
+    dossiers = list(
+        Dossier.objects.filter(employer_establishment=employer)
+        .select_related("employer_establishment")
+        .prefetch_related(
+            Prefetch("enrolments", queryset=Enrolment.objects.select_related("person")), funding_agreements_prefetch()
+        )
+        .order_by("number")
+    )
+    theirs = engines["django"].from_string(ROW_TEMPLATE).render({"dossiers": dossiers})
+    ours = rows.dossier_rows(dossiers)
+    assert cells(ours) == cells(theirs)
+    assert len(cells(ours)) == 2 and "&lt;b&gt;" in ours and "JEANNE" not in ours and "D&#x27;ARC" in ours
+
+
+def test_the_headers_with_and_without_a_sort_are_the_templates():
+    for query, sort in (("", "-du"), ("tri=entreprise&onglet=soldes&page=2", "entreprise"), ("tri=-numero", "-numero")):
+        request = RequestFactory().get(f"/ogestion/dossiers/?{query}")
+        theirs = (
+            engines["django"].from_string(HEADER_TEMPLATE).render({"columns": COLUMNS, "sort": sort}, request=request)
+        )
+        ours = common_rows.sort_headers(COLUMNS, sort, request.GET, "dossier-results")
+        assert cells(f"<tr>{ours}</tr>") == cells(f"<tr>{theirs}</tr>")
+        assert len(cells(f"<tr>{ours}</tr>")[0]) == len(COLUMNS)
