@@ -110,16 +110,16 @@ class YearSummary:
 # read from an index on the establishment.
 OVERVIEW_SQL = """
 SELECT 'declared', year, sum(total_amount), count(*) FROM contributions_contributionreturn
-    WHERE establishment_id = ANY(%(ids)s) GROUP BY year
+    WHERE establishment_id = ANY(%(ids)s::bigint[]) GROUP BY year
 UNION ALL
 SELECT 'paid', year, sum(amount), 0 FROM contributions_contributionpayment
-    WHERE establishment_id = ANY(%(ids)s) GROUP BY year
+    WHERE establishment_id = ANY(%(ids)s::bigint[]) GROUP BY year
 UNION ALL
 SELECT 'training_funded', year, sum(amount), 0 FROM contributions_trainingfunded
-    WHERE establishment_id = ANY(%(ids)s) AND lines > 0 GROUP BY year
+    WHERE establishment_id = ANY(%(ids)s::bigint[]) AND lines > 0 GROUP BY year
 UNION ALL
 SELECT 'reimbursed', EXTRACT(YEAR FROM paid_on)::integer, sum(total_amount), 0 FROM payments_payment
-    WHERE beneficiary_id = ANY(%(ids)s) GROUP BY 2
+    WHERE beneficiary_id = ANY(%(ids)s::bigint[]) GROUP BY 2
 """
 
 
