@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Role
-from common.templatetags.portal import amount
+from common.templatetags.portal import amount as amount_filter
 from contributions.models import ContributionReturn, TrainingFunded
 from dossiers.models import Dossier
 from payments.models import Payment, PaymentLine
@@ -248,4 +248,4 @@ def test_the_page_reads_a_constant_number_of_queries_and_no_dossier(client, comp
 @pytest.mark.parametrize("value", ["0", "0.05", "-1234.5", "1875.00", "1234567.89", "-0.10", "999999999999.99"])
 def test_the_amount_filter_prints_what_floatformat_printed(value):
     with translation.override("fr"):
-        assert amount(Decimal(value)) == floatformat(Decimal(value), "2g") + "\xa0€"
+        assert amount_filter(Decimal(value)) == floatformat(Decimal(value), "2g") + "\xa0€"
