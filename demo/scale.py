@@ -266,6 +266,7 @@ INSERT INTO contributions_trainingfunded (establishment_id, year, lines, amount)
     JOIN payments_payment p ON p.id = l.payment_id
     WHERE l.id >= %(first)s AND l.id < %(last)s AND d.employer_establishment_id IS NOT NULL
     GROUP BY 1, 2
+    ORDER BY 1, 2
     ON CONFLICT (establishment_id, year) DO UPDATE SET
         lines = contributions_trainingfunded.lines + EXCLUDED.lines,
         amount = contributions_trainingfunded.amount + EXCLUDED.amount

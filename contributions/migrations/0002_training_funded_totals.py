@@ -9,6 +9,7 @@ from django.db import migrations, models
 # triggers for the rare updates (a line's dossier, payment or amount, a payment's date, a dossier's employer) that
 # move a sum from one (establishment, year) to another. The year is the payment's (contributions.services).
 # Deleting a payment deletes its lines first (Django's cascade), so their trigger still finds the payment's date.
+# Rows are upserted in (establishment, year) order, so that two transactions lock shared totals in the same order.
 UPSERT = """
     ON CONFLICT (establishment_id, year) DO UPDATE SET
         lines = contributions_trainingfunded.lines + EXCLUDED.lines,
@@ -27,6 +28,7 @@ BEGIN
         JOIN payments_payment p ON p.id = l.payment_id
         WHERE d.employer_establishment_id IS NOT NULL
         GROUP BY 1, 2
+        ORDER BY 1, 2
     {UPSERT};
     RETURN NULL;
 END $$;
@@ -41,6 +43,7 @@ BEGIN
         JOIN payments_payment p ON p.id = v.payment_id
         WHERE d.employer_establishment_id IS NOT NULL
         GROUP BY 1, 2
+        ORDER BY 1, 2
     {UPSERT};
     RETURN NULL;
 END $$;
@@ -55,6 +58,7 @@ BEGIN
             v (year, sign)
         WHERE l.payment_id = NEW.id AND d.employer_establishment_id IS NOT NULL
         GROUP BY d.employer_establishment_id, v.year, v.sign
+        ORDER BY 1, 2
     {UPSERT};
     RETURN NULL;
 END $$;
@@ -68,6 +72,7 @@ BEGIN
         CROSS JOIN (VALUES (OLD.employer_establishment_id, -1), (NEW.employer_establishment_id, 1)) v (establishment_id, sign)
         WHERE l.dossier_id = NEW.id AND v.establishment_id IS NOT NULL
         GROUP BY v.establishment_id, 2, v.sign
+        ORDER BY 1, 2
     {UPSERT};
     RETURN NULL;
 END $$;
