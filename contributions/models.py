@@ -139,3 +139,27 @@ class ContributionPayment(models.Model):
 
     def __str__(self):
         return self.reference
+
+
+class TrainingFunded(models.Model):
+    """What Constructys paid for the training of an employer establishment's dossiers in a year (the payment lines
+    of its dossiers, by the year of their payment): the "Formations financées" column of the member account, read
+    without scanning the dossiers. Written only by the PostgreSQL triggers of migration 0002, in the transaction of
+    every write that changes it (a payment line added, changed or deleted, a payment's date or a dossier's
+    employer changed), bulk loads and the admin included. A year appears while it has lines (`lines` > 0)."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.IntegerField("année")
+    lines = models.IntegerField("lignes de règlement", default=0)
+    amount = models.DecimalField("formations financées", max_digits=14, decimal_places=2, default=Decimal("0.00"))
+
+    class Meta:
+        verbose_name = "formations financées d'un établissement par année"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment", "year"], include=["lines", "amount"], name="training_funded_once_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year} — {self.establishment_id} : {self.amount} €"

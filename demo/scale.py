@@ -24,6 +24,7 @@ from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 
 from accounts.models import Establishment, Membership, Organisation, OrganisationKind, Person, Region, Role, User
+from contributions.models import TrainingFunded
 from demo import data, identifiers
 from demo.world import CASE_MANAGER_GROUP
 from dossiers.models import Dossier, DossierStatus, Enrolment, Scheme
@@ -252,6 +253,23 @@ INSERT INTO messaging_seencount (user_id, dossier_id, establishment_id, finished
         ) seen GROUP BY user_id, dossier_id
     ) s
     JOIN dossiers_dossier d ON d.id = s.dossier_id;
+"""
+
+# The training funded per employer establishment and year of the benchmark payment lines when COPY ran without the
+# triggers: the backfill of contributions/migrations/0002_training_funded_totals.py for the lines of ids
+# %(first)s to %(last)s only, added to the totals of the lines already there.
+TRAINING_FUNDED_SQL = """
+INSERT INTO contributions_trainingfunded (establishment_id, year, lines, amount)
+    SELECT d.employer_establishment_id, EXTRACT(YEAR FROM p.paid_on)::integer, count(*), sum(l.amount)
+    FROM payments_paymentline l
+    JOIN dossiers_dossier d ON d.id = l.dossier_id
+    JOIN payments_payment p ON p.id = l.payment_id
+    WHERE l.id >= %(first)s AND l.id < %(last)s AND d.employer_establishment_id IS NOT NULL
+    GROUP BY 1, 2
+    ORDER BY 1, 2
+    ON CONFLICT (establishment_id, year) DO UPDATE SET
+        lines = contributions_trainingfunded.lines + EXCLUDED.lines,
+        amount = contributions_trainingfunded.amount + EXCLUDED.amount
 """
 
 
@@ -888,6 +906,9 @@ class ScaleGenerator:
             ],
             line_rows,
         )
+        with connection.cursor() as cursor:
+            if _can_skip_triggers(cursor):  # COPY ran without the triggers that keep the training funded
+                cursor.execute(TRAINING_FUNDED_SQL, {"first": first_line, "last": first_line + n_lines})
         return written
 
     # --- invoices (issue 21) ------------------------------------------------------------------------------------
@@ -949,7 +970,7 @@ class ScaleGenerator:
 
     def analyze(self):
         tables = [Organisation, Establishment, User, Membership, Person, Dossier, Enrolment, Message, MessageRead]
-        tables += [Payment, PaymentLine, ThreadCount, SeenCount, ContractTerms, Invoice]
+        tables += [Payment, PaymentLine, TrainingFunded, ThreadCount, SeenCount, ContractTerms, Invoice]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE " + ", ".join(m._meta.db_table for m in tables))
         return None

@@ -87,3 +87,14 @@ def test_the_scale_data_counts_its_unread_messages_like_the_triggers():
     with connection.cursor() as cursor:  # the triggers are back on for what follows
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"
+
+
+def test_the_scale_data_keeps_the_training_funded_like_the_triggers():
+    """The benchmark payment lines are written by COPY without triggers: the member account's totals per
+    establishment and year are added after, on top of those of the demo world."""
+    from tests.payments_portal.test_training_funded import assert_totals_exact
+
+    seed(scale=400)
+
+    assert PaymentLine.objects.filter(dossier__number__startswith="77").exists()
+    assert_totals_exact()

@@ -7,6 +7,7 @@
 {% portal_url entry.url_name as url %}   ... kept in a variable
 {% support_phone %}  {% regional_contacts_url %}   from settings, on pages outside the portals too
 {% url_pattern "egestion:dossier" as dossier_url %} {{ dossier_url|fill:dossier.number }}   links in long lists
+{{ amount|amount }}                       87 518,50 € (tables of amounts)
 """
 
 import functools
@@ -20,6 +21,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
 
 from common import rows
+from common.formats import format_amount
 
 register = template.Library()
 
@@ -235,3 +237,10 @@ def sort_headers(context, columns, sort, target):
     """The <th> of `columns` ((key, label) pairs; a key sorts), their links keeping the request's other parameters
     (common.rows.sort_headers)."""
     return rows.sort_headers(columns, sort, context.request.GET, target)
+
+
+@register.filter
+def amount(value):
+    """Decimal("87518.5") -> "87 518,50 €" (common.formats.format_amount): what floatformat:"2g" followed by
+    "&nbsp;€" prints in French, at a sixth of its cost (no locale look-up per call), for tables of amounts."""
+    return format_amount(value)

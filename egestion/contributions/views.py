@@ -20,15 +20,11 @@ PAGE_SIZE = 25
 @egestion_required
 @require_GET
 def account(request):
-    establishments = selectors.establishments_of(request.user, request.establishment_ids)
-    returns = (
-        selectors.returns_for(request.user, request.establishment_ids)
-        .select_related("establishment")
-        .order_by("-year", "establishment__name", "id")
-    )
+    # The request's establishments are the user's (egestion_required), narrowed by the header's switcher.
+    overview = services.yearly_overview(request.establishment_ids)
+    returns = selectors.account_returns(request.establishment_ids, count=sum(row.returns for row in overview))
     page = Paginator(returns, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"overview": services.yearly_overview(establishments), "page": page}
-    return render(request, "egestion/contributions/account.html", context)
+    return render(request, "egestion/contributions/account.html", {"overview": overview, "page": page})
 
 
 @egestion_required
