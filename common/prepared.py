@@ -10,7 +10,8 @@ values(), prefetch_related, from_db) — only the building and the compiling are
 The builder must be a pure function of its arguments, which reach the SQL only as filter values:
 - ints, strs, dates and datetimes are parameters: the same SQL serves every value;
 - lists and tuples are parameters one by one: the SQL is kept per length;
-- None and booleans choose the shape (the builder may branch on them): the SQL is kept per value.
+- None, booleans, 0 and "" choose the shape (the builder may branch on them): the SQL is kept per value; a builder
+  must not branch on any other value of an argument (stand-ins are negative numbers and odd strings).
 
 Preparing checks this: the queryset is compiled twice, with two different sets of stand-in values, and every
 parameter that differs must be exactly one of the stand-ins; a date that is not an argument (a builder calling
@@ -52,12 +53,18 @@ class _Slot:
     item: int | None = None
 
 
+def _chooses_the_shape(value) -> bool:
+    """None, booleans, and the falsy 0 and "": a builder may branch on them (`if beneficiary_id:`), so they are
+    passed as they are and the SQL is kept per value (a stand-in would be truthy and take the other branch)."""
+    return isinstance(value, _SHAPE_VALUES) or (type(value) in (int, str) and not value)
+
+
 def _shape(args) -> tuple:
     shape = []
     for value in args:
         if isinstance(value, Shape):
             shape.append(("shape", value.value))
-        elif isinstance(value, _SHAPE_VALUES):
+        elif _chooses_the_shape(value):
             shape.append(("value", value))
         elif isinstance(value, list | tuple):
             shape.append(("list", len(value)))
@@ -68,9 +75,9 @@ def _shape(args) -> tuple:
     return tuple(shape)
 
 
-def _stand_in(value, seed: int, position: int):
+def _stand_in(value, seed: int, position: int, *, in_list: bool = False):
     """A value of the same type as `value` that no real row or constant of a query plausibly holds."""
-    if isinstance(value, bool) or value is None:
+    if _chooses_the_shape(value) and not in_list:
         return value
     if isinstance(value, int):
         return -(10**15) - seed * 10**6 - position
@@ -91,13 +98,13 @@ def _stand_ins(args, seed: int):
             items = []
             for item, element in enumerate(value):
                 position += 1
-                items.append(_stand_in(element, seed, position))
+                items.append(_stand_in(element, seed, position, in_list=True))
                 slots[items[-1]] = _Slot(arg, item)
             values.append(type(value)(items))
         else:
             position += 1
             values.append(_stand_in(value, seed, position))
-            if not isinstance(value, _SHAPE_VALUES):
+            if not _chooses_the_shape(value):
                 slots[values[-1]] = _Slot(arg)
     return values, slots
 

@@ -162,3 +162,18 @@ def test_a_prepared_listing_pages_as_the_queryset_does():
     assert prepared.count == 7 and prepared.num_pages == 3
     for number in (1, 2, 3):
         assert list(prepared.page(number).object_list) == list(expected.page(number).object_list)
+
+
+def test_a_builder_may_branch_on_a_falsy_argument():
+    establishment = EstablishmentFactory()
+    dossier = DossierFactory(employer_establishment=establishment)
+
+    def build(establishment_id, number):
+        dossiers = Dossier.objects.filter(employer_establishment=establishment_id)
+        return (dossiers.filter(number=number) if number else dossiers).values_list("pk", flat=True)
+
+    query = PreparedQuery(build)
+    assert query(establishment.pk, "") == [dossier.pk]  # "" takes the branch without the number
+    assert query(establishment.pk, dossier.number) == [dossier.pk]
+    assert query(establishment.pk, "autre") == []
+    assert query(establishment.pk, 0) == [dossier.pk]
