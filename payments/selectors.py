@@ -182,22 +182,28 @@ ESTABLISHMENT_FILTERS = {
 }
 
 
-def establishment_list(user, portal, establishment_ids, params, *, with_nda=True):
-    """(form, queryset) of the user's establishments matching the search, by name."""
-    form = EstablishmentSearchForm(params, with_nda=with_nda)
-    queryset = visible_establishments(user, portal, establishment_ids).order_by("name", "siret")
-    if form.is_valid():
-        conditions = Q()
-        for name, lookup in ESTABLISHMENT_FILTERS.items():
-            value = form.cleaned_data.get(name)
-            if value not in (None, ""):
-                conditions &= Q(**{lookup: value.strip() if isinstance(value, str) else value})
-        queryset = queryset.filter(conditions)
-    return form, queryset
+def _search_conditions(form) -> Q | None:
+    """The search's conditions (None when nothing is searched); an invalid form searches nothing."""
+    if not form.is_valid():
+        return None
+    conditions = [
+        Q(**{lookup: value.strip() if isinstance(value, str) else value})
+        for name, lookup in ESTABLISHMENT_FILTERS.items()
+        if (value := form.cleaned_data.get(name)) not in (None, "")
+    ]
+    return Q(*conditions) if conditions else None
 
 
 def _establishments_by_name(user_id, portal, establishment_ids):
     return visible_establishments(user_id, portal, establishment_ids).order_by("name", "siret")
+
+
+def establishment_list(user, portal, establishment_ids, params, *, with_nda=True):
+    """(form, queryset) of the user's establishments matching the search, by name."""
+    form = EstablishmentSearchForm(params, with_nda=with_nda)
+    queryset = _establishments_by_name(user, portal, establishment_ids)
+    conditions = _search_conditions(form)
+    return form, queryset if conditions is None else queryset.filter(conditions)
 
 
 _ESTABLISHMENT_PAGE = PreparedQuery(
@@ -210,12 +216,14 @@ _ESTABLISHMENT_COUNT = PreparedAggregate(_establishments_by_name, name="establis
 
 
 def establishment_listing(user, portal, establishment_ids, params, *, with_nda=True):
-    """(form, what the Paginator pages): establishment_list; without a search, its SQL built once (common.prepared)."""
-    form, queryset = establishment_list(user, portal, establishment_ids, params, with_nda=with_nda)
-    if form.is_valid() and not any(value not in (None, "") for value in form.cleaned_data.values()):
-        ids = None if establishment_ids is None else list(establishment_ids)
-        return form, PreparedListing(_ESTABLISHMENT_PAGE, _ESTABLISHMENT_COUNT, user.pk, Shape(str(portal)), ids)
-    return form, queryset
+    """(form, what the Paginator pages): establishment_list; without a search, its SQL built once (common.prepared)
+    and no queryset built at all."""
+    form = EstablishmentSearchForm(params, with_nda=with_nda)
+    conditions = _search_conditions(form)
+    if conditions is not None:
+        return form, _establishments_by_name(user, portal, establishment_ids).filter(conditions)
+    ids = None if establishment_ids is None else list(establishment_ids)
+    return form, PreparedListing(_ESTABLISHMENT_PAGE, _ESTABLISHMENT_COUNT, user.pk, Shape(str(portal)), ids)
 
 
 def establishment_detail(user, portal, establishment_ids, pk):
