@@ -35,9 +35,13 @@ def cents(value: Decimal) -> Decimal:
 
 
 class TermsVersionQuerySet(models.QuerySet):
+    def in_force(self, now):
+        """The versions published by `now`, the one in force first."""
+        return self.filter(published_at__lte=now).order_by("-published_at")
+
     def current(self):
         """The latest published version (None before the first publication)."""
-        return self.filter(published_at__lte=timezone.now()).order_by("-published_at").first()
+        return self.in_force(timezone.now()).first()
 
 
 class TermsVersion(models.Model):

@@ -43,7 +43,7 @@ _CFA_MEMBERSHIPS = PreparedQuery(
     name="Digit Invest memberships",
 )
 _TERMS_IN_FORCE = PreparedQuery(
-    lambda now: TermsVersion.objects.filter(published_at__lte=now).order_by("-published_at")[:1],
+    lambda now: TermsVersion.objects.in_force(now)[:1],
     name="Digit Invest terms in force",
 )
 _OPEN_CAMPAIGN = PreparedQuery(lambda now: Campaign.objects.open_at(now)[:1], name="Digit Invest open campaign")
