@@ -34,11 +34,17 @@ def dossier_message(dossier, user, pk):
     )
 
 
+# (messages, seen by the user) of the threads of dossiers annotated by _with_users_seen: one row of each per dossier.
+THREAD_TOTALS = {"messages": Coalesce(Sum("thread_count__messages"), 0), "seen": Coalesce(Sum("users_seen__seen"), 0)}
+
+
+def _with_users_seen(dossiers, user):
+    return dossiers.annotate(users_seen=FilteredRelation("seen_counts", condition=Q(seen_counts__user=user)))
+
+
 def _dossier_totals(dossiers, user) -> tuple[int, int]:
-    """(messages, seen by `user`) of the threads of `dossiers` (any queryset): one row of each count per dossier."""
-    totals = dossiers.annotate(
-        users_seen=FilteredRelation("seen_counts", condition=Q(seen_counts__user=user))
-    ).aggregate(messages=Coalesce(Sum("thread_count__messages"), 0), seen=Coalesce(Sum("users_seen__seen"), 0))
+    """(messages, seen by `user`) of the threads of `dossiers` (any queryset)."""
+    totals = _with_users_seen(dossiers, user).aggregate(**THREAD_TOTALS)
     return totals["messages"], totals["seen"]
 
 
@@ -79,22 +85,11 @@ def _company_messages(user, establishment_ids) -> int:
 
 # The dossier page's counter and its messages tab: their SQL is built once (common.prepared).
 _DOSSIER_TOTALS = PreparedAggregate(
-    lambda dossier_id, user_id: Dossier.objects.filter(pk=dossier_id).annotate(
-        users_seen=FilteredRelation("seen_counts", condition=Q(seen_counts__user=user_id))
-    ),
+    lambda dossier_id, user_id: _with_users_seen(Dossier.objects.filter(pk=dossier_id), user_id),
     name="dossier messages and seen",
-    messages=Coalesce(Sum("thread_count__messages"), 0),
-    seen=Coalesce(Sum("users_seen__seen"), 0),
+    **THREAD_TOTALS,
 )
-_DOSSIER_THREAD = PreparedQuery(
-    lambda dossier_id, user_id: (
-        Message.objects.filter(dossier=dossier_id)
-        .with_read_state(user_id)
-        .select_related("dossier")
-        .order_by("-created_at", "-id")
-    ),
-    name="dossier thread",
-)
+_DOSSIER_THREAD = PreparedQuery(dossier_thread, name="dossier thread")
 
 
 def unread_count(dossier, user) -> int:
