@@ -23,7 +23,8 @@ def date_cell(value) -> str:
 
 
 def sort_headers(columns, sort, params, target):
-    """The <th> of each (key, label) column, as portal/dossier_sort_header.html writes them: a link that sorts by
+    """The <th> of each (key, label) column, as the lists' former header template wrote them (the reference in
+    tests.harness): a link that sorts by
     the column (descending when it already sorts ascending), keeping the other query parameters but the page; a
     column without a key is a plain header."""
     cells = []

@@ -72,3 +72,20 @@ def page_of(client, url, params=None):
         return response
 
     return get
+
+
+# The sortable header as the list templates wrote it (portal/dossier_sort_header.html, included per keyed column)
+# before common.rows.sort_headers: the reference the Python headers are compared with.
+SORT_HEADER_REFERENCE = """{% for key, label in columns %}{% if key %}{% with desc="-"|add:key %}
+<th scope="col"{% if sort == key %} aria-sort="ascending"{% elif sort == desc %} aria-sort="descending"{% endif %}>
+  {% if sort == key %}{% querystring tri=desc page=None as url %}{% else %}{% querystring tri=key page=None as url %}{% endif %}
+  <a class="sort-link" href="{{ url }}" hx-get="{{ url }}" hx-target="#{{ target }}" hx-swap="outerHTML" hx-push-url="true">{{ label }}{% if sort == key %} ▲{% elif sort == desc %} ▼{% endif %}</a>
+</th>
+{% endwith %}{% else %}<th scope="col">{{ label }}</th>{% endif %}{% endfor %}"""  # noqa: E501
+
+
+def reference_sort_headers(columns, sort, request, target) -> str:
+    from django.template import engines
+
+    context = {"columns": columns, "sort": sort, "target": target}
+    return engines["django"].from_string(SORT_HEADER_REFERENCE).render(context, request=request)

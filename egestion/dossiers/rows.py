@@ -11,7 +11,6 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from common.rows import date_cell as _date
-from common.rows import sort_headers  # noqa: F401 (the list's headers, shared with oGestion)
 from common.rows import text as _text
 from common.templatetags.portal import fill, url_pattern
 from messaging.models import SenderSide

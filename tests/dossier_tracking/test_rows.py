@@ -6,16 +6,17 @@ import re
 
 import pytest
 from django.template import engines
-from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
+from common import rows as common_rows
 from dossiers.models import Dossier, DossierStatus
 from egestion.dossiers import rows
 from egestion.dossiers.views import COLUMNS
 from messaging import selectors as messaging_selectors
 from messaging.models import Message, MessageRead, SenderSide
 from tests.factories import DossierFactory, EstablishmentFactory, MessageFactory, ProviderEstablishmentFactory
+from tests.harness import reference_sort_headers
 
 # The rows as the templates wrote them before egestion.dossiers.rows (templates/egestion/dossiers/results.html and
 # message_rows.html): the reference of the HTML.
@@ -100,15 +101,8 @@ def test_the_dossier_rows_are_the_templates_cell_for_cell(listed_dossiers):
 )
 def test_the_sort_headers_are_the_templates_cell_for_cell(query, sort):
     request = RequestFactory().get(f"/egestion/dossiers/?{query}")
-    theirs = "".join(
-        render_to_string(
-            "portal/dossier_sort_header.html",
-            {"key": key, "label": label, "sort": sort, "target": "dossier-results"},
-            request=request,
-        )
-        for key, label in COLUMNS
-    )
-    ours = rows.sort_headers(COLUMNS, sort, request.GET, "dossier-results")
+    theirs = reference_sort_headers(COLUMNS, sort, request, "dossier-results")
+    ours = common_rows.sort_headers(COLUMNS, sort, request.GET, "dossier-results")
     assert cells(f"<tr>{ours}</tr>") == cells(f"<tr>{theirs}</tr>")
     assert len(cells(f"<tr>{ours}</tr>")[0]) == len(COLUMNS)
 
@@ -149,7 +143,9 @@ def test_the_list_and_the_messagerie_show_these_rows(client, company_user, threa
     shown = cells(listing.content.decode())
     assert (
         shown[0]
-        == cells(f"<tr>{rows.sort_headers(COLUMNS, 'ville', listing.wsgi_request.GET, 'dossier-results')}</tr>")[0]
+        == cells(f"<tr>{common_rows.sort_headers(COLUMNS, 'ville', listing.wsgi_request.GET, 'dossier-results')}</tr>")[
+            0
+        ]
     )
     assert shown[1:] == cells(rows.dossier_rows(listing.context["page"].object_list))
     assert "99&amp;3&#x27;1.02" in shown[1][0]

@@ -20,6 +20,7 @@ from tests.factories import (
     PersonFactory,
     ProviderEstablishmentFactory,
 )
+from tests.harness import reference_sort_headers
 
 HOSTILE = 'Coffrage & <b>étaiement</b> d\'Orléans "Sud"'
 # The rows as templates/ogestion/dossiers/results.html wrote them before ogestion.dossiers.rows: the reference.
@@ -34,7 +35,6 @@ ROW_TEMPLATE = """{% load portal %}
     <td data-label="Dispositif">{{ dossier.scheme }}</td>
   </tr>
 {% endfor %}"""  # noqa: E501
-HEADER_TEMPLATE = """{% for key, label in columns %}{% if key %}{% include "portal/dossier_sort_header.html" with sort=sort target="dossier-results" %}{% else %}<th scope="col">{{ label }}</th>{% endif %}{% endfor %}"""  # noqa: E501
 
 
 def cells(html):
@@ -71,9 +71,7 @@ def test_the_dossier_rows_are_the_templates_cell_for_cell():
 def test_the_headers_with_and_without_a_sort_are_the_templates():
     for query, sort in (("", "-du"), ("tri=entreprise&onglet=soldes&page=2", "entreprise"), ("tri=-numero", "-numero")):
         request = RequestFactory().get(f"/ogestion/dossiers/?{query}")
-        theirs = (
-            engines["django"].from_string(HEADER_TEMPLATE).render({"columns": COLUMNS, "sort": sort}, request=request)
-        )
+        theirs = reference_sort_headers(COLUMNS, sort, request, "dossier-results")
         ours = common_rows.sort_headers(COLUMNS, sort, request.GET, "dossier-results")
         assert cells(f"<tr>{ours}</tr>") == cells(f"<tr>{theirs}</tr>")
         assert len(cells(f"<tr>{ours}</tr>")[0]) == len(COLUMNS)
