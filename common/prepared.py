@@ -9,7 +9,7 @@ values(), prefetch_related, from_db) — only the building and the compiling are
 
 The builder must be a pure function of its arguments, which reach the SQL only as filter values:
 - ints, strs, dates and datetimes are parameters: the same SQL serves every value;
-- lists and tuples are parameters one by one: the SQL is kept per length;
+- lists, tuples (and any other collection, read as a list) are parameters one by one: the SQL is kept per length;
 - None, booleans, 0 and "" choose the shape (the builder may branch on them): the SQL is kept per value; a builder
   must not branch on any other value of an argument (stand-ins are negative numbers and odd strings).
 
@@ -140,6 +140,16 @@ def _slots(name: str, first, second, first_slots, second_slots) -> tuple[tuple[i
     return tuple(filled)
 
 
+def _as_arguments(args) -> tuple:
+    """Other collections (a set, a queryset of ids, a generator) as lists: each element is a parameter."""
+    return tuple(
+        list(value)
+        if not isinstance(value, str | bytes | list | tuple | Shape) and hasattr(value, "__iter__")
+        else value
+        for value in args
+    )
+
+
 def _unwrapped(args):
     return [value.value if isinstance(value, Shape) else value for value in args]
 
@@ -194,6 +204,7 @@ class PreparedQuery:
         self._lock = threading.Lock()
 
     def __call__(self, *args, using: str = DEFAULT_DB_ALIAS) -> list:
+        args = _as_arguments(args)
         compiled = self._compiled_for(args, using)
         if compiled.queryset is None:
             return []

@@ -101,19 +101,15 @@ _PROVIDER_PANEL = PreparedQuery(
 )
 
 
-def _ids(establishment_ids):
-    return None if establishment_ids is None else list(establishment_ids)
-
-
 def home_panel_for_company_user(user, establishment_ids, today: datetime.date) -> list[Deadline]:
     """The first lines of upcoming_for_company_user (the eGestion home's "À venir")."""
     last = today + datetime.timedelta(days=UPCOMING_DAYS)
-    return _COMPANY_PANEL(user.pk, _ids(establishment_ids), today, last, history_cutoff(today))
+    return _COMPANY_PANEL(user.pk, establishment_ids, today, last, history_cutoff(today))
 
 
 def home_panel_for_provider_user(user, establishment_ids, today: datetime.date) -> list[Deadline]:
     """The first lines of upcoming_for_provider_user (the oGestion home's "À venir")."""
-    return _PROVIDER_PANEL(user.pk, _ids(establishment_ids), today, today + datetime.timedelta(days=UPCOMING_DAYS))
+    return _PROVIDER_PANEL(user.pk, establishment_ids, today, today + datetime.timedelta(days=UPCOMING_DAYS))
 
 
 def for_dossier(dossier: Dossier, audience: str | None = None):

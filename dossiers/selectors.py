@@ -314,14 +314,12 @@ def dossier_enrolments(dossier) -> list[Enrolment]:
 
 def company_dossier_documents(user, establishment_ids, dossier, direction) -> list[Document]:
     """The documents of one direction of a dossier, as Document.objects.for_company_user scopes them."""
-    ids = None if establishment_ids is None else list(establishment_ids)
-    return _COMPANY_DOCUMENTS(user.pk, ids, history_cutoff(), dossier.pk, str(direction))
+    return _COMPANY_DOCUMENTS(user.pk, establishment_ids, history_cutoff(), dossier.pk, str(direction))
 
 
 def company_dossier(user, establishment_ids, number):
     """The dossier of that number among the user's, or None."""
-    ids = None if establishment_ids is None else list(establishment_ids)
-    return _COMPANY_DOSSIER.first(user.pk, ids, str(number), history_cutoff())
+    return _COMPANY_DOSSIER.first(user.pk, establishment_ids, str(number), history_cutoff())
 
 
 def provider_dossier(user, establishment_ids, number):

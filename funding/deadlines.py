@@ -34,7 +34,7 @@ _APPRENTICESHIP_DRAFTS = PreparedQuery(
 def draft_transmission_deadlines(user, establishment_ids, today: datetime.date) -> list[DraftDeadline]:
     """The apprenticeship drafts of the user's scope whose transmission is due within the home panel's window or
     overdue, overdue first then by date (one query)."""
-    drafts = _APPRENTICESHIP_DRAFTS(user.pk, None if establishment_ids is None else list(establishment_ids))
+    drafts = _APPRENTICESHIP_DRAFTS(user.pk, establishment_ids)
     last = today + datetime.timedelta(days=UPCOMING_DAYS)
     due = []
     for draft in drafts:

@@ -72,15 +72,15 @@ _COMPANY_SEEN = PreparedAggregate(
 def _company_totals(user, establishment_ids) -> tuple[int, int]:
     """(messages, seen by `user`) of every dossier the company user sees, in the scope of
     Dossier.objects.for_company_user, read from the count rows' covering indexes (no dossier, no message read)."""
-    ids = None if establishment_ids is None else list(establishment_ids)
     cutoff = history_cutoff()
-    return _COMPANY_MESSAGES(user.pk, ids, cutoff)["n"], _COMPANY_SEEN(user.pk, ids, cutoff)["n"]
+    return _COMPANY_MESSAGES(user.pk, establishment_ids, cutoff)["n"], _COMPANY_SEEN(
+        user.pk, establishment_ids, cutoff
+    )["n"]
 
 
 def _company_messages(user, establishment_ids) -> int:
     """The messages alone (the Messagerie's TOUS tab: what the user has seen is not counted, one query less)."""
-    ids = None if establishment_ids is None else list(establishment_ids)
-    return _COMPANY_MESSAGES(user.pk, ids, history_cutoff())["n"]
+    return _COMPANY_MESSAGES(user.pk, establishment_ids, history_cutoff())["n"]
 
 
 # The dossier page's counter and its messages tab: their SQL is built once (common.prepared).

@@ -130,9 +130,8 @@ def payment_list(user, portal, establishment_ids, establishments, params) -> Pay
     form = PaymentFilterForm(params, establishments)
     beneficiary_id = (form.cleaned_data["etablissement"] if form.is_valid() else None) or None
     sort = known_sort(params.get("tri", PAYMENT_DEFAULT_SORT), PAYMENT_SORTS, PAYMENT_DEFAULT_SORT)
-    ids = None if establishment_ids is None else list(establishment_ids)
     pages = PreparedListing(
-        _PAYMENT_PAGE, _PAYMENT_COUNT, user.pk, Shape(str(portal)), ids, beneficiary_id, Shape(sort)
+        _PAYMENT_PAGE, _PAYMENT_COUNT, user.pk, Shape(str(portal)), establishment_ids, beneficiary_id, Shape(sort)
     )
     return PaymentList(form, sort, PAYMENT_COLUMNS, pages, (user, portal, establishment_ids, beneficiary_id))
 
@@ -222,8 +221,9 @@ def establishment_listing(user, portal, establishment_ids, params, *, with_nda=T
     conditions = _search_conditions(form)
     if conditions is not None:
         return form, _establishments_by_name(user, portal, establishment_ids).filter(conditions)
-    ids = None if establishment_ids is None else list(establishment_ids)
-    return form, PreparedListing(_ESTABLISHMENT_PAGE, _ESTABLISHMENT_COUNT, user.pk, Shape(str(portal)), ids)
+    return form, PreparedListing(
+        _ESTABLISHMENT_PAGE, _ESTABLISHMENT_COUNT, user.pk, Shape(str(portal)), establishment_ids
+    )
 
 
 def establishment_detail(user, portal, establishment_ids, pk):

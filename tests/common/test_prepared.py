@@ -62,6 +62,7 @@ def test_lists_none_and_booleans_each_keep_the_sql_of_their_shape():
     assert query(ids[:1], True) == [dossiers[ids[0]].pk]
     assert query(ids[1:], True) == [dossiers[i].pk for i in ids[1:]]
     assert query(ids[::-1][:1], False) == [dossiers[ids[-1]].pk]
+    assert query({ids[0]}, True) == [dossiers[ids[0]].pk]  # any collection is read as a list
     with CaptureQueriesContext(connection) as queries:
         assert query([], True) == []  # Django sends no query for an empty list: neither does the prepared one
     assert len(queries) == 0
