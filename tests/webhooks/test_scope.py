@@ -183,3 +183,18 @@ def test_one_query_finds_the_endpoints_however_many_listen(company):
     add_endpoints()
     assert_constant_queries(emit, at_most=3, grow=lambda: [add_endpoints() for _ in range(3)])
     assert WebhookDelivery.objects.filter(event__in=emit()).count() == 8
+
+
+def test_a_restricted_manager_opens_the_organisation_s_other_endpoints_without_their_events_contents(client, company):
+    """docs/webhooks.md: an endpoint belongs to its organisation, so a manager restricted to Rennes may open (and
+    manage) the endpoint an unrestricted colleague registered; its page shows the deliveries' types and states, never
+    what an event said about a Brest dossier."""
+    restricted = administrator_of(company, [establishment(company, "RENNES")])
+    colleagues = register(company, administrator_of(company))
+    answer_each_dossier(company)
+    assert heard_of(colleagues) == ["Maçon à Brest", "Maçon à Rennes"]
+
+    client.force_login(restricted)
+    page = client.get(reverse("egestion:webhook", args=[colleagues.pk]))
+    assert page.status_code == 200
+    assert "Maçon à Brest" not in page.text and "Pièce manquante" not in page.text
