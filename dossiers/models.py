@@ -38,6 +38,11 @@ class DossierStatus(models.TextChoices):
 
 # "HISTORIQUE" holds the dossiers nothing more will happen to; the rest is "EN COURS".
 FINISHED_STATUSES = (DossierStatus.REFUSED, DossierStatus.CLOSED, DossierStatus.CANCELLED)
+# The dossiers an NPEC schedule may be invoiced on: apprenticeship contracts accepted, broken or settled (the other
+# schemes are invoiced by subrogation). invoicing.plans keeps their schedules; the index below reads them.
+SCHEDULED_DOSSIERS = Q(
+    scheme=Scheme.ALTE, status__in=(DossierStatus.ACCEPTED, DossierStatus.TERMINATED, DossierStatus.CLOSED)
+)
 
 # A finished dossier stays visible to the company for 6 years after the end of the training, then disappears from
 # every eGestion page (list, page, documents, messages, counts): DossierQuerySet.for_company_user is the one place.
@@ -215,6 +220,13 @@ class Dossier(models.Model):
                 name="dossier_provider_finished",
             ),
             models.Index(fields=["provider_establishment", "-start_date", "-id"], name="dossier_provider_latest"),
+            # The money view's "À facturer ce mois" (invoicing.plans): a provider's scheduled dossiers, from the index.
+            models.Index(
+                fields=["provider_establishment"],
+                include=["id"],
+                condition=SCHEDULED_DOSSIERS,
+                name="dossier_provider_scheduled",
+            ),
             models.Index(fields=["case_manager", "status"], name="dossier_case_manager_queue"),
             # The back office: the whole list latest first, a case manager's queue with unread messages first, and
             # the dossiers waiting for an answer.

@@ -20,15 +20,13 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
-from dossiers.models import Dossier, DossierStatus
+from dossiers.models import SCHEDULED_DOSSIERS, Dossier
 from invoicing import schedule
 from invoicing.models import COUNTED_STATUSES, ContractPlan, ContractTerms, NpecAmount, PaymentRule, regimes
 from referentials.models import RncpCertification
 from referentials.signals import rows_loaded
 
 ZERO = Decimal("0.00")
-# The dossiers whose schedule may still hold something to invoice: contracts accepted, broken or settled.
-INVOICED_DOSSIER_STATUSES = (DossierStatus.ACCEPTED, DossierStatus.TERMINATED, DossierStatus.CLOSED)
 REFRESH_BATCH = 2000
 
 logger = logging.getLogger(__name__)
@@ -57,9 +55,11 @@ GROUP BY d.provider_establishment_id
 
 
 def invoiced_dossiers(user, establishment_ids):
-    """The user's dossiers (oGestion scope) whose schedule may hold something to invoice. Each has a plan once read,
-    an empty one when it has no schedule (another scheme, no CERFA): what is missing is an anti-join, no more."""
-    return Dossier.objects.for_provider_user(user, establishment_ids).filter(status__in=INVOICED_DOSSIER_STATUSES)
+    """The user's apprenticeship dossiers (oGestion scope) whose schedule may hold something to invoice. Each has a
+    plan once read, an empty one when it has no schedule (no terms, no NPEC): what is missing is an anti-join, no
+    more. The other schemes are invoiced by subrogation, never on an NPEC schedule (FACTURATION,
+    invoicing.selectors), so they are not read at all (the partial index dossier_provider_scheduled)."""
+    return Dossier.objects.for_provider_user(user, establishment_ids).filter(SCHEDULED_DOSSIERS)
 
 
 def to_invoice_by(user, establishment_ids, until: datetime.date) -> dict:
@@ -177,8 +177,8 @@ def forget_all_plans() -> None:
 def refresh_all_plans() -> int:
     """Nightly: every schedule computed again (for what a bulk write changed without a signal),
     replaced batch by batch so that the pages keep reading plans meanwhile; the plans of dossiers no longer in an
-    invoiced status go."""
-    ids = list(Dossier.objects.filter(status__in=INVOICED_DOSSIER_STATUSES).values_list("pk", flat=True))
+    invoiced status (or no longer an apprenticeship) go."""
+    ids = list(Dossier.objects.filter(SCHEDULED_DOSSIERS).values_list("pk", flat=True))
     stored, failed = 0, 0
     for start in range(0, len(ids), REFRESH_BATCH):
         try:
@@ -187,7 +187,7 @@ def refresh_all_plans() -> int:
         except Exception:  # one dossier's bad data: the other batches are still refreshed
             failed += 1
             logger.exception("Kept schedules: batch of dossiers %s.. not refreshed", ids[start])
-    ContractPlan.objects.exclude(dossier__status__in=INVOICED_DOSSIER_STATUSES).delete()
+    ContractPlan.objects.exclude(dossier__in=Dossier.objects.filter(SCHEDULED_DOSSIERS)).delete()
     if failed:  # the task shows as failed (and is logged) once the rest is done
         raise RuntimeError(f"{failed} batch(es) of kept schedules not refreshed (see the log)")
     return stored

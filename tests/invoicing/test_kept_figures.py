@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 
+from dossiers.models import Dossier, Scheme
 from invoicing import money, plans, services
 from invoicing.importers import load_npec
 from invoicing.models import ContractPlan, ContractTerms, Invoice, NpecAmount, PaymentRule
@@ -88,6 +89,21 @@ def test_a_dossier_without_a_kept_schedule_is_computed_when_read(cfa_user):
     assert to_invoice(cfa_user) == D("6400.00")
     ContractPlan.objects.update(amounts=[], invoicable_from=[], total=0)  # what a missed change would leave
     assert plans.refresh_all_plans() >= 2
+    assert to_invoice(cfa_user) == D("6400.00")
+
+
+def test_only_apprenticeship_contracts_count_in_what_is_left_to_invoice(cfa_user):
+    """The other schemes are invoiced by subrogation (FACTURATION shows no NPEC schedule for them): contract terms
+    saved by mistake on a skills-plan dossier neither count in "À facturer ce mois" nor get a kept schedule."""
+    apprenticeship(cfa_user)
+    plan_dossier = apprenticeship(cfa_user)
+    Dossier.objects.filter(pk=plan_dossier.pk).update(scheme=Scheme.PLAN)
+    ContractPlan.objects.all().delete()
+    assert to_invoice(cfa_user) == D("3200.00")  # the apprenticeship's advance only
+    assert not ContractPlan.objects.filter(dossier=plan_dossier).exists()
+    plans.refresh_all_plans()
+    assert not ContractPlan.objects.filter(dossier=plan_dossier).exists()
+    Dossier.objects.filter(pk=plan_dossier.pk).update(scheme=Scheme.ALTE)  # corrected: counted again
     assert to_invoice(cfa_user) == D("6400.00")
 
 
