@@ -237,13 +237,19 @@ PROVIDER_TABS = {"en-cours": "En cours", "soldes": "Soldés", "total": "Total"}
 
 
 def funding_agreements_prefetch():
+    """The dossiers' funding agreements, latest first: only their ids (the list links to the latest one)."""
     return Prefetch(
         "documents",
-        queryset=Document.objects.filter(
-            direction=DocumentDirection.ISSUED, kind=DocumentKind.FUNDING_AGREEMENT
-        ).order_by("-uploaded_at", "-id"),
+        queryset=Document.objects.filter(direction=DocumentDirection.ISSUED, kind=DocumentKind.FUNDING_AGREEMENT)
+        .order_by("-uploaded_at", "-id")
+        .only("dossier"),
         to_attr="funding_agreements",
     )
+
+
+# What a row of the oGestion list shows (ogestion.dossiers.rows.dossier_row), and its trainees' names.
+PROVIDER_ROW_FIELDS = ["number", "scheme", "employer_establishment__name", "provider_establishment__name"]
+TRAINEE_NAMES = Enrolment.objects.select_related("person").only("dossier", "person__last_name", "person__first_name")
 
 
 def provider_dossier_list(user, establishment_ids, establishments, params) -> DossierList:
@@ -271,12 +277,12 @@ def provider_dossier_list(user, establishment_ids, establishments, params) -> Do
     elif tab == "soldes":
         queryset = queryset.filter(finished)
     queryset = queryset.select_related("employer_establishment", "provider_establishment").prefetch_related(
-        Prefetch("enrolments", queryset=Enrolment.objects.select_related("person")),
+        Prefetch("enrolments", queryset=TRAINEE_NAMES),
         funding_agreements_prefetch(),
     )
     queryset, sort = order_by_sort(queryset, params.get("tri", DEFAULT_SORT), PROVIDER_SORTS)
     # The page's count is the tab's; its rows are read among the first rows of each establishment.
-    page = _list_page(queryset, counts[tab], establishment_ids, _ProviderListPage)
+    page = _list_page(queryset, counts[tab], establishment_ids, _ProviderListPage, row_fields=PROVIDER_ROW_FIELDS)
     return DossierList(page, form, tab, counts, sort, PROVIDER_TABS)
 
 
