@@ -5,10 +5,10 @@ audience), narrowed to the establishments the header's switcher shows. The lists
 one for the tab counts, one for the page's count, one for the page's rows (+ one prefetch per related list).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 
 from accounts.models import Person
 from common.forms import CleanTextFormMixin
@@ -158,9 +158,67 @@ class _CompanyListPage(KnownCountMixin, DossierQuerySet):
 
 class _ProviderListPage(_CompanyListPage):
     """The same for the oGestion list: each dossier has one provider establishment (partial indexes
-    dossier_provider_open / _finished, and dossier_provider_latest for the "Total" tab)."""
+    dossier_provider_open / _finished, and dossier_provider_latest for the "Total" tab). Its page is a list of
+    ProviderListRow, what the rows show and no more."""
 
     establishment_field = "provider_establishment_id"
+
+    def _rows(self, pks):
+        return provider_list_rows(pks)
+
+
+@dataclass
+class ProviderListRow:
+    """A row of the oGestion list (ogestion.dossiers.rows): the dossier, its employer, its trainees and the latest
+    funding agreement Constructys issued on it."""
+
+    pk: int
+    number: str
+    scheme: str
+    employer_name: str
+    trainees: list = field(default_factory=list)  # (last name, first name), in the enrolments' order
+    agreement_id: int | None = None
+
+
+# The page's rows in three queries by primary key, their SQL built once (common.prepared): the ids come from the
+# scoped, filtered and sorted list, so the rows are read by id alone.
+_PROVIDER_ROWS = PreparedQuery(
+    lambda ids: (
+        Dossier.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("pk", "number", "scheme", "employer_establishment__name")
+    ),
+    name="oGestion list: rows",
+)
+_TRAINEE_NAMES = PreparedQuery(
+    lambda ids: Enrolment.objects.filter(dossier__in=ids).values_list(
+        "dossier_id", "person__last_name", "person__first_name"
+    ),
+    name="oGestion list: trainees",
+)
+_LATEST_AGREEMENTS = PreparedQuery(
+    lambda ids: (
+        Document.objects.filter(
+            dossier__in=ids, direction=DocumentDirection.ISSUED, kind=DocumentKind.FUNDING_AGREEMENT
+        )
+        .order_by("dossier_id", "-uploaded_at", "-id")
+        .distinct("dossier_id")
+        .values_list("dossier_id", "pk")
+    ),
+    name="oGestion list: latest funding agreements",
+)
+
+
+def provider_list_rows(pks) -> list[ProviderListRow]:
+    """The rows of these dossiers, in the order of `pks`."""
+    if not pks:
+        return []
+    rows = {pk: ProviderListRow(pk, number, scheme, employer) for pk, number, scheme, employer in _PROVIDER_ROWS(pks)}
+    for dossier_id, last_name, first_name in _TRAINEE_NAMES(pks):
+        rows[dossier_id].trainees.append((last_name, first_name))
+    for dossier_id, agreement_id in _LATEST_AGREEMENTS(pks):
+        rows[dossier_id].agreement_id = agreement_id
+    return [rows[pk] for pk in pks if pk in rows]
 
 
 def _list_page(queryset, count, establishment_ids, page_class=_CompanyListPage, row_fields=None):
@@ -236,22 +294,6 @@ def company_dossier_list(user, establishment_ids, establishments, params) -> Dos
 PROVIDER_TABS = {"en-cours": "En cours", "soldes": "Soldés", "total": "Total"}
 
 
-def funding_agreements_prefetch():
-    """The dossiers' funding agreements, latest first: only their ids (the list links to the latest one)."""
-    return Prefetch(
-        "documents",
-        queryset=Document.objects.filter(direction=DocumentDirection.ISSUED, kind=DocumentKind.FUNDING_AGREEMENT)
-        .order_by("-uploaded_at", "-id")
-        .only("dossier"),
-        to_attr="funding_agreements",
-    )
-
-
-# What a row of the oGestion list shows (ogestion.dossiers.rows.dossier_row), and its trainees' names.
-PROVIDER_ROW_FIELDS = ["number", "scheme", "employer_establishment__name", "provider_establishment__name"]
-TRAINEE_NAMES = Enrolment.objects.select_related("person").only("dossier", "person__last_name", "person__first_name")
-
-
 def provider_dossier_list(user, establishment_ids, establishments, params) -> DossierList:
     form = ProviderDossierFilterForm(params, establishments)
     values = form.values()
@@ -276,13 +318,10 @@ def provider_dossier_list(user, establishment_ids, establishments, params) -> Do
         queryset = queryset.exclude(finished)
     elif tab == "soldes":
         queryset = queryset.filter(finished)
-    queryset = queryset.select_related("employer_establishment", "provider_establishment").prefetch_related(
-        Prefetch("enrolments", queryset=TRAINEE_NAMES),
-        funding_agreements_prefetch(),
-    )
+    queryset = queryset.select_related("employer_establishment", "provider_establishment")
     queryset, sort = order_by_sort(queryset, params.get("tri", DEFAULT_SORT), PROVIDER_SORTS)
     # The page's count is the tab's; its rows are read among the first rows of each establishment.
-    page = _list_page(queryset, counts[tab], establishment_ids, _ProviderListPage, row_fields=PROVIDER_ROW_FIELDS)
+    page = _list_page(queryset, counts[tab], establishment_ids, _ProviderListPage)
     return DossierList(page, form, tab, counts, sort, PROVIDER_TABS)
 
 

@@ -7,36 +7,35 @@ from common.rows import text
 from common.templatetags.portal import fill, url_pattern
 
 
-def _agreement_cell(dossier, document_url) -> str:
-    """The latest funding agreement's download link (dossiers.selectors.funding_agreements_prefetch), or —."""
-    agreements = dossier.funding_agreements[:1]
-    if not agreements:
+def _agreement_cell(row, document_url) -> str:
+    """The latest funding agreement's download link, or —."""
+    if row.agreement_id is None:
         return "—"
-    href = text(fill(fill(document_url, dossier.number), agreements[0].pk))
+    href = text(fill(fill(document_url, row.number), row.agreement_id))
     return (
-        f'<a href="{href}" download><span>Accord<span class="visually-hidden"> du dossier {text(dossier.number)}'
+        f'<a href="{href}" download><span>Accord<span class="visually-hidden"> du dossier {text(row.number)}'
         "</span></span></a>"
     )
 
 
-def _trainees_cell(dossier) -> str:
-    names = [f"{text(e.person.last_name.upper())} {text(e.person.first_name)}" for e in dossier.enrolments.all()]
+def _trainees_cell(row) -> str:
+    names = [f"{text(last_name.upper())} {text(first_name)}" for last_name, first_name in row.trainees]
     return ", ".join(names) or "—"
 
 
-def dossier_row(dossier, dossier_url, document_url) -> str:
+def dossier_row(row, dossier_url, document_url) -> str:
     return (
-        f'<tr><th scope="row" class="mono"><a href="{text(fill(dossier_url, dossier.number))}">'
-        f"{text(dossier.number)}</a></th>"
-        f'<td data-label="Raison sociale de l\'entreprise">{text(dossier.employer_establishment.name)}</td>'
-        f'<td data-label="Accord">{_agreement_cell(dossier, document_url)}</td>'
-        f'<td data-label="Nom du stagiaire">{_trainees_cell(dossier)}</td>'
-        f'<td data-label="Dispositif">{text(dossier.scheme)}</td></tr>'
+        f'<tr><th scope="row" class="mono"><a href="{text(fill(dossier_url, row.number))}">'
+        f"{text(row.number)}</a></th>"
+        f'<td data-label="Raison sociale de l\'entreprise">{text(row.employer_name)}</td>'
+        f'<td data-label="Accord">{_agreement_cell(row, document_url)}</td>'
+        f'<td data-label="Nom du stagiaire">{_trainees_cell(row)}</td>'
+        f'<td data-label="Dispositif">{text(row.scheme)}</td></tr>'
     )
 
 
-def dossier_rows(dossiers):
-    """The <tr> of each dossier of the list's page."""
+def dossier_rows(rows):
+    """The <tr> of each row of the list's page (dossiers.selectors.ProviderListRow)."""
     dossier_url = url_pattern("ogestion:dossier")
     document_url = url_pattern("ogestion:dossier_document", 2)
-    return mark_safe("".join(dossier_row(d, dossier_url, document_url) for d in dossiers))  # noqa: S308 (escaped)
+    return mark_safe("".join(dossier_row(d, dossier_url, document_url) for d in rows))  # noqa: S308 (escaped)

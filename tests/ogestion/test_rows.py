@@ -8,8 +8,8 @@ from django.template import engines
 from django.test import RequestFactory
 
 from common import rows as common_rows
-from dossiers.models import Dossier, Enrolment
-from dossiers.selectors import funding_agreements_prefetch
+from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier, Enrolment
+from dossiers.selectors import provider_list_rows
 from ogestion.dossiers import rows
 from ogestion.dossiers.views import COLUMNS
 from tests.factories import (
@@ -54,18 +54,25 @@ def test_the_dossier_rows_are_the_templates_cell_for_cell():
         person = PersonFactory(organisation=employer.organisation, last_name=last_name, first_name=first_name)
         EnrolmentFactory(dossier=with_everything, person=person)
     DossierFactory(employer_establishment=employer, provider_establishment=provider)  # no agreement, no trainee
+    agreements = Document.objects.filter(
+        direction=DocumentDirection.ISSUED, kind=DocumentKind.FUNDING_AGREEMENT
+    ).order_by("-uploaded_at", "-id")
     dossiers = list(
         Dossier.objects.filter(employer_establishment=employer)
         .select_related("employer_establishment")
         .prefetch_related(
-            Prefetch("enrolments", queryset=Enrolment.objects.select_related("person")), funding_agreements_prefetch()
+            Prefetch("enrolments", queryset=Enrolment.objects.select_related("person")),
+            Prefetch("documents", queryset=agreements, to_attr="funding_agreements"),
         )
         .order_by("number")
     )
     theirs = engines["django"].from_string(ROW_TEMPLATE).render({"dossiers": dossiers})
-    ours = rows.dossier_rows(dossiers)
+    # The page's rows as the list reads them: by id, in the list's order.
+    ours = rows.dossier_rows(provider_list_rows([dossier.pk for dossier in dossiers]))
     assert cells(ours) == cells(theirs)
     assert len(cells(ours)) == 2 and "&lt;b&gt;" in ours and "JEANNE" not in ours and "D&#x27;ARC" in ours
+    latest = Document.objects.filter(dossier=with_everything).latest("uploaded_at", "id")
+    assert ours.count(" download>") == 1 and f"/{latest.pk}/" in ours  # the latest agreement, the other row has none
 
 
 def test_the_headers_with_and_without_a_sort_are_the_templates():
