@@ -6,21 +6,20 @@ one for the tab counts, one for the page's count, one for the page's rows (+ one
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django import forms
 from django.db.models import Count, Q
 
 from accounts.models import Person
 from common.forms import CleanTextFormMixin
-from common.paginators import KnownCountMixin
-from common.prepared import PreparedQuery
+from common.prepared import PreparedAggregate, PreparedQuery, Shape
 from dossiers.models import (
     FINISHED_STATUSES,
     Document,
     DocumentDirection,
     DocumentKind,
     Dossier,
-    DossierQuerySet,
     Enrolment,
     Scheme,
     history_cutoff,
@@ -65,18 +64,27 @@ class ProviderDossierFilterForm(_DossierFilterForm):
     field_order = ["dispositif", "etablissement", "debut", "fin", "stagiaire", "numero"]
 
 
-def _apply_common_filters(queryset, values, establishment_field):
-    if "dispositif" in values:
-        queryset = queryset.filter(scheme=values["dispositif"])
-    if "numero" in values:
-        queryset = queryset.filter(number__startswith=values["numero"].strip())
-    if "etablissement" in values:
-        queryset = queryset.filter(**{f"{establishment_field}_id": values["etablissement"]})
-    if "debut" in values:
-        queryset = queryset.filter(start_date__gte=values["debut"])
-    if "fin" in values:
-        queryset = queryset.filter(end_date__lte=values["fin"])
+def _apply_common_filters(queryset, establishment_field, scheme, number, establishment, start_from, end_until):
+    """The filters both lists share; None leaves a filter out."""
+    if scheme is not None:
+        queryset = queryset.filter(scheme=scheme)
+    if number is not None:
+        queryset = queryset.filter(number__startswith=number)
+    if establishment is not None:
+        queryset = queryset.filter(**{f"{establishment_field}_id": establishment})
+    if start_from is not None:
+        queryset = queryset.filter(start_date__gte=start_from)
+    if end_until is not None:
+        queryset = queryset.filter(end_date__lte=end_until)
     return queryset
+
+
+def _stripped(value):
+    return (value or "").strip() or None
+
+
+def _words(value):
+    return value.split() if value and value.split() else None
 
 
 # --- sorting ------------------------------------------------------------------------------------------------------
@@ -102,69 +110,175 @@ PROVIDER_SORTS = {
 DEFAULT_SORT = "-du"
 
 
-def order_by_sort(queryset, sort: str, allowed: dict):
+def known_sort(sort: str, allowed: dict) -> str:
     """`sort` is a column key, "-" first for descending; an unknown key falls back to the latest first."""
-    key = sort.lstrip("-")
-    if key not in allowed:
-        sort, key = DEFAULT_SORT, DEFAULT_SORT.lstrip("-")
+    return sort if sort.lstrip("-") in allowed else DEFAULT_SORT
+
+
+def order_by_sort(queryset, sort: str, allowed: dict):
+    sort = known_sort(sort, allowed)
     prefix = "-" if sort.startswith("-") else ""
-    return queryset.order_by(*(prefix + field for field in allowed[key])), sort
+    return queryset.order_by(*(prefix + field for field in allowed[sort.lstrip("-")])), sort
 
 
 # --- the lists ----------------------------------------------------------------------------------------------------
+#
+# A list's page is chosen among the first rows of each of the user's establishments (the partial indexes
+# dossier_employer_open / _finished, dossier_provider_open / _finished / _latest) instead of sorting every dossier of
+# the scope: every sort ends on a unique column and each dossier has one employer and one provider establishment, so
+# the first n rows of the whole list are among them. Its count is the tab's counter, its rows are read by id. Without
+# a text filter (whose LIKE pattern is derived from the text), the counters and the page's ids run prepared queries
+# (common.prepared): their SQL is built once per process and shape of the filters, not on every request.
+
+FINISHED = Q(status__in=FINISHED_STATUSES)
+# Counted on `status` (never null), a column of the index, not on the primary key: the counters read the index
+# alone (dossier_employer_counts, dossier_provider_list).
+COMPANY_COUNTS = {"en-cours": Count("status", filter=~FINISHED), "historique": Count("status", filter=FINISHED)}
+PROVIDER_COUNTS = {
+    "en-cours": Count("status", filter=~FINISHED),
+    "soldes": Count("status", filter=FINISHED),
+    "total": Count("status"),
+}
+COMPANY_TABS = {"en-cours": "En cours", "historique": "Historique"}
+PROVIDER_TABS = {"en-cours": "En cours", "soldes": "Soldés", "total": "Total"}
 
 
-class _CompanyListPage(KnownCountMixin, DossierQuerySet):
-    """The company list, whose count is the tab's counter and whose page of the first n rows reads only the first n
-    rows of each establishment (served by the partial indexes dossier_employer_open / _finished) instead of sorting
-    every dossier of the scope: every sort ends on a unique column, and each dossier has one employer, so the first
-    n rows of the whole list are among them. Only narrows the list; a clone (filter, export) reads as usual."""
-
-    establishment_ids = None
-    establishment_field = "employer_establishment_id"
-    # The fields the page's rows show, when only those are read (fewer columns to convert and models to fill).
-    row_fields = None
-
-    def __getitem__(self, k):
-        if not self.establishment_ids or not isinstance(k, slice) or not k.stop or self._result_cache is not None:
-            return super().__getitem__(k)
-        # Each establishment's first rows with their sort keys (the keys sort the union), ids first.
-        keys = [field.lstrip("-") for field in self.query.order_by]
-        heads = [
-            self.filter(**{self.establishment_field: establishment_id}).values_list("pk", *keys)
-            for establishment_id in self.establishment_ids
-        ]
-        if len(heads) == 1:
-            page = heads[0][k]
-        else:
-            # One query: the UNION ALL of each establishment's first k.stop rows, sorted again, and the page's slice.
-            firsts = [head[: k.stop] for head in heads]
-            page = firsts[0].union(*firsts[1:], all=True).order_by(*self.query.order_by)[k]
-        pks = [row[0] for row in page]
-        return self._rows(pks)[: len(pks)]
-
-    def _rows(self, pks):
-        """The rows of `pks`, sorted, with the list's related rows; read by primary key alone: the ids are already
-        scoped and filtered, and repeating the filters made PostgreSQL read each establishment's index again to
-        match them (several ms at 4 000 dossiers, issue 18)."""
-        rows = self.model._default_manager.filter(pk__in=pks)
-        rows.query.select_related = self.query.select_related
-        rows = rows.order_by(*self.query.order_by)
-        if self.row_fields:
-            rows = rows.only(*self.row_fields)
-        rows._prefetch_related_lookups = self._prefetch_related_lookups
-        return rows
+def _of_tab(queryset, tab):
+    if tab == "en-cours":
+        return queryset.exclude(FINISHED)
+    if tab in ("historique", "soldes"):
+        return queryset.filter(FINISHED)
+    return queryset  # "total"
 
 
-class _ProviderListPage(_CompanyListPage):
-    """The same for the oGestion list: each dossier has one provider establishment (partial indexes
-    dossier_provider_open / _finished, and dossier_provider_latest for the "Total" tab). Its page is a list of
-    ProviderListRow, what the rows show and no more."""
+def _company_filtered(
+    user_id, establishment_ids, cutoff, scheme, number, establishment, start_from, end_until, request, creator_words
+):
+    queryset = _apply_common_filters(
+        Dossier.objects.for_company_user(user_id, establishment_ids, cutoff),
+        "employer_establishment",
+        scheme,
+        number,
+        establishment,
+        start_from,
+        end_until,
+    )
+    if request is not None:
+        queryset = queryset.filter(request_number__startswith=request)
+    for word in creator_words or ():
+        queryset = queryset.filter(
+            Q(created_by__last_name__icontains=word)
+            | Q(created_by__first_name__icontains=word)
+            | Q(created_by__email__icontains=word)
+        )
+    return queryset
 
-    establishment_field = "provider_establishment_id"
 
-    def _rows(self, pks):
-        return provider_list_rows(pks)
+def _provider_filtered(user_id, establishment_ids, scheme, number, establishment, start_from, end_until, trainee_words):
+    queryset = _apply_common_filters(
+        Dossier.objects.for_provider_user(user_id, establishment_ids),
+        "provider_establishment",
+        scheme,
+        number,
+        establishment,
+        start_from,
+        end_until,
+    )
+    if trainee_words:
+        names = Person.objects.all()
+        for word in trainee_words:
+            names = names.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
+        queryset = queryset.filter(pk__in=Enrolment.objects.filter(person__in=names).values("dossier_id"))
+    return queryset
+
+
+def _first_rows(queryset, establishment_field, establishment_ids, window):
+    """(pk, *sort keys) of the rows of `window` (start, stop) of the sorted `queryset`: the union of each
+    establishment's first `stop` rows, sorted again (one query)."""
+    start, stop = window
+    keys = [field.lstrip("-") for field in queryset.query.order_by]
+    heads = [
+        queryset.filter(**{establishment_field: establishment_id}).values_list("pk", *keys)
+        for establishment_id in establishment_ids
+    ]
+    if len(heads) == 1:
+        return heads[0][start:stop]
+    firsts = [head[:stop] for head in heads]
+    return firsts[0].union(*firsts[1:], all=True).order_by(*queryset.query.order_by)[start:stop]
+
+
+@dataclass(frozen=True, eq=False)
+class _Audience:
+    """What makes a list the company's or the provider's."""
+
+    filtered: object  # (*filters) -> the scoped, filtered dossiers
+    counts: dict
+    tabs: dict
+    sorts: dict
+    establishment_field: str
+    rows: object  # ids -> the page's rows, in that order
+
+    def sorted_tab(self, tab, sort, *filters):
+        queryset = _of_tab(self.filtered(*filters), tab).select_related(
+            "employer_establishment", "provider_establishment"
+        )
+        return order_by_sort(queryset, sort, self.sorts)[0]
+
+    def first_rows(self, window, tab, sort, *filters):
+        # filters[1]: the establishment ids, whose first rows are read.
+        return _first_rows(self.sorted_tab(tab, sort, *filters), self.establishment_field, filters[1], window)
+
+
+class _Pages:
+    """What the Paginator reads of a list: the tab's count (its counter, not counted again) and the rows of a
+    window, chosen by `first_rows` (window -> (pk, *sort keys)) and read by id."""
+
+    def __init__(self, count, first_rows, rows):
+        self._count, self._first_rows, self._rows = count, first_rows, rows
+
+    def count(self):
+        return self._count
+
+    def __getitem__(self, window):
+        if not isinstance(window, slice):
+            return self[window : window + 1][0]
+        pks = [row[0] for row in self._first_rows((window.start or 0, window.stop))]
+        return self._rows(pks)
+
+
+def _in_order(rows_by_pk: dict, pks) -> list:
+    return [rows_by_pk[pk] for pk in pks if pk in rows_by_pk]
+
+
+# What a row of the company list shows (egestion.dossiers.rows.dossier_row); its extraction reads every column.
+COMPANY_ROW_FIELDS = [
+    "number",
+    "request_number",
+    "scheme",
+    "status",
+    "start_date",
+    "end_date",
+    "employer_establishment__siret",
+    "employer_establishment__postal_code",
+    "employer_establishment__city",
+    "provider_establishment__name",
+]
+# The page's rows by id alone, their SQL built once (common.prepared): the ids are already scoped, filtered and
+# sorted, and repeating the filters made PostgreSQL read each establishment's index again to match them.
+_COMPANY_ROWS = PreparedQuery(
+    lambda ids: (
+        Dossier.objects.filter(pk__in=ids)
+        .select_related("employer_establishment", "provider_establishment")
+        .order_by()
+        .only(*COMPANY_ROW_FIELDS)
+    ),
+    name="company list: rows",
+)
+
+
+def company_list_rows(pks) -> list:
+    """The dossiers of the company list's page, in the order of `pks`."""
+    return _in_order({dossier.pk: dossier for dossier in _COMPANY_ROWS(pks)}, pks) if pks else []
 
 
 @dataclass
@@ -180,13 +294,11 @@ class ProviderListRow:
     agreement_id: int | None = None
 
 
-# The page's rows in three queries by primary key, their SQL built once (common.prepared): the ids come from the
-# scoped, filtered and sorted list, so the rows are read by id alone.
 _PROVIDER_ROWS = PreparedQuery(
     lambda ids: (
         Dossier.objects.filter(pk__in=ids)
         .order_by()
-        .values_list("pk", "number", "scheme", "employer_establishment__name")
+        .values_list("id", "number", "scheme", "employer_establishment__name")
     ),
     name="oGestion list: rows",
 )
@@ -210,7 +322,7 @@ _LATEST_AGREEMENTS = PreparedQuery(
 
 
 def provider_list_rows(pks) -> list[ProviderListRow]:
-    """The rows of these dossiers, in the order of `pks`."""
+    """The rows of these dossiers (the oGestion list's page), in the order of `pks`."""
     if not pks:
         return []
     rows = {pk: ProviderListRow(pk, number, scheme, employer) for pk, number, scheme, employer in _PROVIDER_ROWS(pks)}
@@ -218,26 +330,39 @@ def provider_list_rows(pks) -> list[ProviderListRow]:
         rows[dossier_id].trainees.append((last_name, first_name))
     for dossier_id, agreement_id in _LATEST_AGREEMENTS(pks):
         rows[dossier_id].agreement_id = agreement_id
-    return [rows[pk] for pk in pks if pk in rows]
+    return _in_order(rows, pks)
 
 
-def _list_page(queryset, count, establishment_ids, page_class=_CompanyListPage, row_fields=None):
-    page = page_class(model=Dossier, query=queryset.query)
-    page._prefetch_related_lookups = queryset._prefetch_related_lookups
-    page.known_count = count
-    page.establishment_ids = list(establishment_ids or ())
-    page.row_fields = row_fields
-    return page
+COMPANY = _Audience(
+    _company_filtered, COMPANY_COUNTS, COMPANY_TABS, COMPANY_SORTS, "employer_establishment_id", company_list_rows
+)
+PROVIDER = _Audience(
+    _provider_filtered, PROVIDER_COUNTS, PROVIDER_TABS, PROVIDER_SORTS, "provider_establishment_id", provider_list_rows
+)
+_PREPARED_COUNTS = {
+    COMPANY: PreparedAggregate(COMPANY.filtered, name="company list: counters", **COMPANY_COUNTS),
+    PROVIDER: PreparedAggregate(PROVIDER.filtered, name="oGestion list: counters", **PROVIDER_COUNTS),
+}
+_PREPARED_FIRST_ROWS = {
+    COMPANY: PreparedQuery(COMPANY.first_rows, name="company list: page ids"),
+    PROVIDER: PreparedQuery(PROVIDER.first_rows, name="oGestion list: page ids"),
+}
 
 
 @dataclass
 class DossierList:
-    queryset: object  # the filtered, sorted dossiers of the current tab
     form: forms.Form
     tab: str
     counts: dict
     sort: str
     labels: dict
+    pages: object  # what the Paginator reads: the tab's count and its pages' rows
+    build: object = None  # () -> the filtered, sorted dossiers of the tab
+
+    @cached_property
+    def queryset(self):
+        """The filtered, sorted dossiers of the current tab (exports, the API), built when read."""
+        return self.build()
 
     @property
     def tabs(self):
@@ -245,84 +370,70 @@ class DossierList:
         return [(key, label, self.counts[key]) for key, label in self.labels.items()]
 
 
-COMPANY_TABS = {"en-cours": "En cours", "historique": "Historique"}
-# What a row of the company list shows (egestion.dossiers.rows.dossier_row); its extraction reads every column.
-COMPANY_ROW_FIELDS = [
-    "number",
-    "request_number",
-    "scheme",
-    "status",
-    "start_date",
-    "end_date",
-    "employer_establishment__siret",
-    "employer_establishment__postal_code",
-    "employer_establishment__city",
-    "provider_establishment__name",
-]
+def _dossier_list(audience: _Audience, filters: tuple, texts: tuple, form, params) -> DossierList:
+    """`filters`: the audience's filtered() arguments; `texts`: those of them that are text searches (None when
+    absent), which keep the list off the prepared queries."""
+    tab = params.get("onglet") if params.get("onglet") in audience.tabs else "en-cours"
+    sort = known_sort(params.get("tri", DEFAULT_SORT), audience.sorts)
+    establishment_ids = filters[1]
+    prepared = bool(establishment_ids) and all(text is None for text in texts)
+    if prepared:
+        counts = _PREPARED_COUNTS[audience](*filters)
+        ids_of = _PREPARED_FIRST_ROWS[audience]
+        pages = _Pages(
+            counts[tab], lambda window: ids_of(Shape(window), Shape(tab), Shape(sort), *filters), audience.rows
+        )
+    else:
+        counts = audience.filtered(*filters).aggregate(**audience.counts)
+        queryset = audience.sorted_tab(tab, sort, *filters)
+
+        def first_rows(window):
+            if not establishment_ids:  # every establishment of the user (the API without a filter): as it comes
+                return queryset.values_list("pk")[window[0] : window[1]]
+            return _first_rows(queryset, audience.establishment_field, establishment_ids, window)
+
+        pages = _Pages(counts[tab], first_rows, audience.rows)
+    return DossierList(form, tab, counts, sort, audience.tabs, pages, lambda: audience.sorted_tab(tab, sort, *filters))
 
 
 def company_dossier_list(user, establishment_ids, establishments, params) -> DossierList:
     form = CompanyDossierFilterForm(params, establishments)
     values = form.values()
-    queryset = _apply_common_filters(
-        Dossier.objects.for_company_user(user, establishment_ids), values, "employer_establishment"
+    number, request, creator = (
+        _stripped(values.get("numero")),
+        _stripped(values.get("demande")),
+        _words(values.get("createur")),
     )
-    if "demande" in values:
-        queryset = queryset.filter(request_number__startswith=values["demande"].strip())
-    if "createur" in values:
-        for word in values["createur"].split():
-            queryset = queryset.filter(
-                Q(created_by__last_name__icontains=word)
-                | Q(created_by__first_name__icontains=word)
-                | Q(created_by__email__icontains=word)
-            )
-    finished = Q(status__in=FINISHED_STATUSES)
-    # Counted on `status` (never null), a column of the index, not on the primary key: the counters read the index
-    # alone (dossier_employer_counts, dossier_provider_list).
-    counts = queryset.aggregate(
-        **{"en-cours": Count("status", filter=~finished), "historique": Count("status", filter=finished)}
+    filters = (
+        user.pk,
+        list(establishment_ids or ()),
+        history_cutoff(),
+        values.get("dispositif"),
+        number,
+        values.get("etablissement"),
+        values.get("debut"),
+        values.get("fin"),
+        request,
+        creator,
     )
-    tab = params.get("onglet") if params.get("onglet") in COMPANY_TABS else "en-cours"
-    queryset = queryset.filter(finished) if tab == "historique" else queryset.exclude(finished)
-    queryset = queryset.select_related("employer_establishment", "provider_establishment")
-    queryset, sort = order_by_sort(queryset, params.get("tri", DEFAULT_SORT), COMPANY_SORTS)
-    # The page's count is the tab's: the scope is not counted twice.
-    page = _list_page(queryset, counts[tab], establishment_ids, row_fields=COMPANY_ROW_FIELDS)
-    return DossierList(page, form, tab, counts, sort, COMPANY_TABS)
-
-
-PROVIDER_TABS = {"en-cours": "En cours", "soldes": "Soldés", "total": "Total"}
+    return _dossier_list(COMPANY, filters, (number, request, creator), form, params)
 
 
 def provider_dossier_list(user, establishment_ids, establishments, params) -> DossierList:
     form = ProviderDossierFilterForm(params, establishments)
     values = form.values()
-    queryset = _apply_common_filters(
-        Dossier.objects.for_provider_user(user, establishment_ids), values, "provider_establishment"
+    number, trainee = _stripped(values.get("numero")), _words(values.get("stagiaire"))
+    filters = (
+        user.pk,
+        list(establishment_ids or ()),
+        values.get("dispositif"),
+        number,
+        values.get("etablissement"),
+        values.get("debut"),
+        values.get("fin"),
+        trainee,
     )
-    if "stagiaire" in values:
-        names = Person.objects.all()
-        for word in values["stagiaire"].split():
-            names = names.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word))
-        queryset = queryset.filter(pk__in=Enrolment.objects.filter(person__in=names).values("dossier_id"))
-    finished = Q(status__in=FINISHED_STATUSES)
-    counts = queryset.aggregate(
-        **{
-            "en-cours": Count("status", filter=~finished),
-            "soldes": Count("status", filter=finished),
-            "total": Count("status"),
-        }
-    )
-    tab = params.get("onglet") if params.get("onglet") in PROVIDER_TABS else "en-cours"
-    if tab == "en-cours":
-        queryset = queryset.exclude(finished)
-    elif tab == "soldes":
-        queryset = queryset.filter(finished)
-    queryset = queryset.select_related("employer_establishment", "provider_establishment")
-    queryset, sort = order_by_sort(queryset, params.get("tri", DEFAULT_SORT), PROVIDER_SORTS)
-    # The page's count is the tab's; its rows are read among the first rows of each establishment.
-    page = _list_page(queryset, counts[tab], establishment_ids, _ProviderListPage)
-    return DossierList(page, form, tab, counts, sort, PROVIDER_TABS)
+    return _dossier_list(PROVIDER, filters, (number, trainee), form, params)
 
 
 # --- one dossier --------------------------------------------------------------------------------------------------

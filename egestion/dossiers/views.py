@@ -65,7 +65,7 @@ def dossier_list(request):
     listing = selectors.company_dossier_list(
         request.user, request.establishment_ids, _establishments(request), request.GET
     )
-    page = Paginator(listing.queryset, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(listing.pages, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"listing": listing, "page": page, "tabs": selectors.COMPANY_TABS, "columns": COLUMNS}
     if request.htmx and request.htmx.target == "dossier-results":
         return render(request, "egestion/dossiers/results.html", context)

@@ -47,7 +47,7 @@ def _issued_documents(request):
 def dossier_list(request):
     establishments = [m.establishment for m in request.memberships]
     listing = selectors.provider_dossier_list(request.user, request.establishment_ids, establishments, request.GET)
-    page = Paginator(listing.queryset, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(listing.pages, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"listing": listing, "page": page, "columns": COLUMNS}
     if request.htmx and request.htmx.target == "dossier-results":
         return render(request, "ogestion/dossiers/results.html", context)

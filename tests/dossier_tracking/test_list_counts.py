@@ -20,8 +20,13 @@ def dossier_counts(client, url, params):
         response = client.get(url, params)
     assert response.status_code == 200
     counting = [q["sql"] for q in queries if re.search(r"COUNT\(", q["sql"]) and '"dossiers_dossier"' in q["sql"]]
-    rows = [q["sql"] for q in queries if q["sql"].startswith('SELECT "dossiers_dossier"."id"')]
-    assert rows and all(" LIMIT " in sql for sql in rows), "a list reads only its page's rows"
+    page_ids = [q["sql"] for q in queries if re.match(r'\(?SELECT "dossiers_dossier"\."id" AS "pk"', q["sql"])]
+    rows = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "dossiers_dossier"."id"') and q["sql"] not in page_ids
+    ]
+    # The page's ids are read with a LIMIT, its rows by those ids alone.
+    assert page_ids and all(" LIMIT " in sql for sql in page_ids), "a list reads only its page's rows"
+    assert rows and all(re.search(r'WHERE "dossiers_dossier"\."id" IN \(', sql) for sql in rows)
     return response, counting
 
 
@@ -95,8 +100,8 @@ def test_the_provider_list_pages_of_several_establishments_are_in_order(
         response, _ = dossier_counts(client, reverse("ogestion:dossiers"), {"onglet": tab, "tri": sort, "page": number})
         page = response.context["page"]
         if number <= page.paginator.num_pages:
-            shown += [dossier.number for dossier in page.object_list]
-            assert all(hasattr(dossier, "funding_agreements") for dossier in page.object_list)  # prefetched
+            shown += [row.number for row in page.object_list]
+            assert all(hasattr(row, "agreement_id") and hasattr(row, "trainees") for row in page.object_list)
     everything = response.context["listing"].queryset.all()  # a clone: sorted by the database, unnarrowed
     assert shown == [dossier.number for dossier in everything]
     assert len(shown) == {"en-cours": 53, "soldes": 30, "total": 83}[tab]
@@ -126,3 +131,40 @@ def test_the_company_list_reads_only_its_pages_rows_by_their_ids(client, company
     assert "accounts_membership" not in rows[0] and "PLAN" not in rows[0]
     # Only what the rows show: neither the establishments' bank details nor the dossiers' other columns.
     assert '"iban"' not in rows[0] and '"agreed_amount"' not in rows[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "role", "field", "params"),
+    [
+        ("egestion:dossiers", "COMPANY_MANAGER", "employer_establishment", {"numero": "88"}),
+        ("egestion:dossiers", "COMPANY_MANAGER", "employer_establishment", {"dispositif": "PLAN"}),
+        ("ogestion:dossiers", "PROVIDER_REFERENT", "provider_establishment", {"numero": "88"}),
+        ("ogestion:dossiers", "PROVIDER_REFERENT", "provider_establishment", {"dispositif": "PLAN"}),
+    ],
+)
+def test_a_text_search_and_a_choice_give_the_same_pages_as_sorting_every_match(
+    client, company_user, provider_user, establishment, provider_establishment, url, role, field, params
+):
+    """A text search (its LIKE pattern built on each request) and a choice (the list's SQL kept, common.prepared)
+    page through the same dossiers as the whole filtered list sorted by the database."""
+    from accounts.models import Role
+    from tests.factories import MembershipFactory, ProviderEstablishmentFactory
+
+    user, first = (
+        (company_user, establishment) if role == "COMPANY_MANAGER" else (provider_user, provider_establishment)
+    )
+    extra = {"establishment": ProviderEstablishmentFactory()} if role == "PROVIDER_REFERENT" else {}
+    second = MembershipFactory(role=getattr(Role, role), user=user, **extra).establishment
+    for site in (first, second):
+        for index in range(20):
+            DossierFactory(**{field: site}, number=f"{88 if index % 2 else 77}{site.pk:05d}{index:03d}", scheme="PLAN")
+        DossierFactory(**{field: site}, number=f"88{site.pk:05d}999", scheme="CPRO")
+    client.force_login(user)
+    shown = []
+    for number in (1, 2):
+        response = client.get(reverse(url), {**params, "page": number})
+        if number <= response.context["page"].paginator.num_pages:
+            shown += [row.number for row in response.context["page"].object_list]
+    expected = [dossier.number for dossier in response.context["listing"].queryset.all()]
+    assert shown == expected and len(expected) == {"numero": 22, "dispositif": 40}[next(iter(params))]
+    assert all(n.startswith("88") for n in shown) if "numero" in params else all("999" not in n for n in shown)
