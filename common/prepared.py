@@ -290,15 +290,17 @@ class PreparedAggregate:
 class PreparedListing:
     """What django.core.paginator.Paginator needs of a list (count() and slicing) from a prepared count and prepared
     rows: `rows(*args, Shape(window))` returns the rows of `window` (a slice), `count(*args)` is a PreparedAggregate
-    whose `n` is the number of rows."""
+    whose `n` is the number of rows, or the number itself when it is already known (a kept count)."""
 
-    def __init__(self, rows: PreparedQuery, count: PreparedAggregate, *args):
+    def __init__(self, rows: PreparedQuery, count: "PreparedAggregate | int", *args):
         self.rows, self.counter, self.args = rows, count, args
 
     def count(self) -> int:
-        return self.counter(*self.args)["n"]
+        return self.counter if isinstance(self.counter, int) else self.counter(*self.args)["n"]
 
     def __getitem__(self, window):
         if not isinstance(window, slice):
             return self[window : window + 1][0]
+        if window.stop is not None and window.stop <= (window.start or 0):
+            return []  # an empty list's only page: nothing to read
         return self.rows(*self.args, Shape((window.start, window.stop)))

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Portal
 from common.paginators import KnownCountMixin
-from common.prepared import PreparedAggregate, PreparedQuery
+from common.prepared import PreparedAggregate, PreparedListing, PreparedQuery
 from dossiers.models import Dossier, company_scope, history_cutoff, visible_establishment_ids
 from messaging.models import Message, MessageQuerySet, MessageRead, SeenCount, ThreadCount
 
@@ -104,46 +104,61 @@ def dossier_thread_rows(dossier, user) -> list[Message]:
 
 
 class _CountedMessages(KnownCountMixin, MessageQuerySet):
-    """The Messagerie's messages, latest first. Its count (the paginator's) comes from the kept counts instead of a
-    count of every message in scope; with `latest_threads` (the scope's ThreadCount rows), a page of the first n
-    messages reads only the dossiers whose latest message is among the n latest: every one of the n latest messages
-    is in one of them (dossiers tied on that date included). A clone (filter, ...) counts and reads as usual."""
-
-    latest_threads = None
-
-    def __getitem__(self, k):
-        if self.latest_threads is None or not isinstance(k, slice) or not k.stop or self._result_cache is not None:
-            return super().__getitem__(k)
-        nth_latest = self.latest_threads.order_by("-last_message_at").values("last_message_at")[k.stop - 1 : k.stop]
-        # Fewer dossiers than n: all of them.
-        since = Coalesce(Subquery(nth_latest), Value(datetime.datetime.min.replace(tzinfo=datetime.UTC)))
-        dossiers = self.latest_threads.filter(last_message_at__gte=since).values("dossier")
-        return self.filter(dossier__in=dossiers)[k]
+    """The messages of dossiers given as a queryset (not from Dossier.objects.for_company_user), latest first, whose
+    count comes from the kept counts of those dossiers."""
 
 
 # What a row of the Messagerie shows (egestion.dossiers.rows.message_row): the rest is read when a message is opened.
 INBOX_FIELDS = ["dossier__number", "sender_side", "title", "body", "created_at"]
 
 
+# Before every message: the date the latest dossiers are read since when a company has fewer than n dossiers.
+EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+
+
+def _inbox_page(user_id, establishment_ids, cutoff, unread_only, earliest, window):
+    """The messages of `window` (start, stop) of the company user's Messagerie, latest first, with `is_read`; each
+    message's own dossier is checked against the company scope (not a look-up in every dossier the user sees).
+    Without the unread filter, only the dossiers whose latest message is among the `stop` latest are read: every one
+    of the `stop` latest messages is in one of them (dossiers tied on that date included)."""
+    start, stop = window
+    thread = Message.objects.filter(company_scope(user_id, establishment_ids, dossier="dossier__", cutoff=cutoff))
+    if unread_only:
+        thread = thread.unread_by(user_id)
+    else:
+        threads = ThreadCount.visible_to_companies(_company_establishments(user_id, establishment_ids), cutoff)
+        nth_latest = threads.order_by("-last_message_at").values("last_message_at")[stop - 1 : stop]
+        # Fewer dossiers than `stop`: all of them (`earliest`, an argument: no date is built into a prepared query).
+        since = Coalesce(Subquery(nth_latest), Value(earliest))
+        thread = thread.filter(dossier__in=threads.filter(last_message_at__gte=since).values("dossier"))
+    thread = thread.with_read_state(user_id).select_related("dossier").only(*INBOX_FIELDS)
+    return thread.order_by("-created_at", "-id")[start:stop]
+
+
+# Every Messagerie page reads this: its SQL is built once per window and filter (common.prepared).
+_INBOX_PAGE = PreparedQuery(_inbox_page, name="Messagerie: page")
+
+
 def company_inbox(user, dossiers, unread_only=False):
-    """The Messagerie: the messages of `dossiers` (the user's, already scoped), latest first, with `is_read`."""
-    # `dossiers` straight from Dossier.objects.for_company_user knows its scope: counts and pages from the indexes,
-    # and each message's own dossier checked against the scope (not a look-up in every dossier the user sees).
+    """The Messagerie: the messages of `dossiers` (the user's, already scoped), latest first, with `is_read`: what a
+    Paginator reads (a count and slices)."""
+    # `dossiers` straight from Dossier.objects.for_company_user knows its scope: counts from the kept counts' indexes,
+    # pages through a prepared query.
     scope = getattr(dossiers, "company_scope", None)
-    thread = Message.objects.filter(company_scope(*scope, dossier="dossier__") if scope else Q(dossier__in=dossiers))
+    if scope:
+        company_user, establishment_ids = scope
+        messages, seen = _company_totals(*scope) if unread_only else (_company_messages(*scope), 0)
+        cutoff, earliest = history_cutoff(), None if unread_only else EARLIEST  # what the SQL reads
+        return PreparedListing(
+            _INBOX_PAGE, messages - seen, company_user.pk, establishment_ids, cutoff, unread_only, earliest
+        )
+    thread = Message.objects.filter(dossier__in=dossiers)
     if unread_only:
         thread = thread.unread_by(user)
     thread = thread.with_read_state(user).select_related("dossier").only(*INBOX_FIELDS).order_by("-created_at", "-id")
     counted = _CountedMessages(model=Message, query=thread.query)
-    if scope and unread_only:
-        messages, seen = _company_totals(*scope)
-        counted.known_count = messages - seen
-    elif scope:
-        counted.known_count = _company_messages(*scope)
-        counted.latest_threads = ThreadCount.visible_to_companies(_company_establishments(*scope))
-    else:
-        messages, seen = _dossier_totals(dossiers, user)
-        counted.known_count = messages - seen if unread_only else messages
+    messages, seen = _dossier_totals(dossiers, user)
+    counted.known_count = messages - seen if unread_only else messages
     return counted
 
 
