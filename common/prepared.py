@@ -212,6 +212,13 @@ class PreparedQuery:
         queryset.query.pinned = (compiled.compiler, compiled.sql, compiled.params_for(args))
         return list(queryset)
 
+    def sql_with_params(self, *args, using: str = DEFAULT_DB_ALIAS) -> tuple[str, tuple]:
+        """The kept SQL and this call's parameters, for a query written around it (raw SQL); ("", ()) when it is
+        always empty."""
+        args = _as_arguments(args)
+        compiled = self._compiled_for(args, using)
+        return compiled.sql, compiled.params_for(args) if compiled.queryset is not None else ()
+
     def first(self, *args, using: str = DEFAULT_DB_ALIAS):
         rows = self(*args, using=using)
         return rows[0] if rows else None

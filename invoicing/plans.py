@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
+from common.prepared import PreparedQuery
 from dossiers.models import SCHEDULED_DOSSIERS, Dossier
 from invoicing import schedule
 from invoicing.models import COUNTED_STATUSES, ContractPlan, ContractTerms, NpecAmount, PaymentRule, regimes
@@ -62,19 +63,30 @@ def invoiced_dossiers(user, establishment_ids):
     return Dossier.objects.for_provider_user(user, establishment_ids).filter(SCHEDULED_DOSSIERS)
 
 
+# The scope the plan sum reads, its SQL built once (common.prepared): the money view is on every référent's home.
+_INVOICED_SCOPE = PreparedQuery(
+    lambda user_id, establishment_ids: (
+        invoiced_dossiers(user_id, establishment_ids).order_by().values("id", "provider_establishment_id")
+    ),
+    name="money view: scheduled dossiers",
+)
+
+
 def to_invoice_by(user, establishment_ids, until: datetime.date) -> dict:
     """Establishment id -> what its apprenticeship schedules let it invoice by `until` and it has not invoiced yet.
     One query once the plans are kept (eight when a dossier is read for the first time after a change)."""
-    scope = invoiced_dossiers(user, establishment_ids)
-    totals, missing = _sum_plans(scope, until)
+    totals, missing = _sum_plans(user.pk, establishment_ids, until)
     if missing:  # dossiers read for the first time since a change: computed once, kept, then summed again
+        scope = invoiced_dossiers(user, establishment_ids)
         store_plans(scope.filter(contract_plan__isnull=True).values_list("pk", flat=True))
-        totals, _ = _sum_plans(scope, until)
+        totals, _ = _sum_plans(user.pk, establishment_ids, until)
     return totals
 
 
-def _sum_plans(scope, until) -> tuple[dict, int]:
-    scope_sql, scope_params = scope.order_by().values("id", "provider_establishment_id").query.sql_with_params()
+def _sum_plans(user_id, establishment_ids, until) -> tuple[dict, int]:
+    scope_sql, scope_params = _INVOICED_SCOPE.sql_with_params(user_id, establishment_ids)
+    if not scope_sql:
+        return {}, 0
     params = [*scope_params, until, [str(status) for status in COUNTED_STATUSES]]  # in the statement's order
     with connection.cursor() as cursor:
         cursor.execute(TO_INVOICE_SQL.format(scope=scope_sql), params)
