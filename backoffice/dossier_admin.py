@@ -5,6 +5,7 @@ It lives in backoffice/ (registered by backoffice/admin.py) because it uses the 
 access rules, messaging and payments: dossiers/ sits below all of them and imports none."""
 
 import datetime
+from typing import ClassVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -45,6 +46,8 @@ from messaging.services import mark_company_messages_read
 from payments.models import PaymentLine
 
 MINE = "moi"
+# What a case manager's name in the filter and the select is made of (User.__str__): the rest of the row is not read.
+CASE_MANAGER_LABEL = ("pk", "first_name", "last_name", "email")
 # A company-name search matching more establishments than this is narrowed to the first ones.
 MAX_SEARCHED_ESTABLISHMENTS = 500
 
@@ -52,6 +55,8 @@ MAX_SEARCHED_ESTABLISHMENTS = 500
 class EnrolmentInline(admin.TabularInline):
     model = Enrolment
     extra = 0
+    # What Django would read from a form built for the purpose, on every request: its editable fields.
+    fields = ["dossier", "person"]
     autocomplete_fields = ["person"]
     verbose_name = "stagiaire"
     verbose_name_plural = "stagiaires"
@@ -64,9 +69,21 @@ class EnrolmentInline(admin.TabularInline):
 
 
 class DossierReadOnlyInline(ReadOnlyInline):
-    """A read-only list of the dossier's page, rendered without a template per hidden input."""
+    """A read-only list of the dossier's page, written by backoffice.change_form_html."""
 
     template = "admin/edit_inline/tabular_readonly.html"
+    _formset_classes: ClassVar[dict] = {}  # per inline class: see get_formset
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """Built once per process: no field to edit, no line to add or delete, so nothing of the request or the
+        dossier goes into the class (every field is read-only: no form field is built, so no callback is kept)."""
+        if kwargs:
+            return super().get_formset(request, obj, **kwargs)
+        formset = self._formset_classes.get(type(self))
+        if formset is None:
+            formset = super().get_formset(request, obj, formfield_callback=None)
+            self._formset_classes[type(self)] = formset
+        return formset
 
 
 class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
@@ -199,7 +216,7 @@ class CaseManagerFilter(admin.SimpleListFilter):
     parameter_name = "gestionnaire"
 
     def lookups(self, request, model_admin):
-        staff = instruction.case_manager_candidates()
+        staff = instruction.case_manager_candidates().only(*CASE_MANAGER_LABEL)
         return [(MINE, "Mes dossiers"), ("aucun", "Sans gestionnaire")] + [
             (str(user.pk), user.get_full_name() or user.email) for user in staff
         ]
@@ -334,9 +351,21 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
         fields = super().get_readonly_fields(request, obj)
         return [*self.fixed_after_creation, *fields] if obj is not None else fields
 
+    _fields_by_readonly: ClassVar[dict] = {}
+
+    def get_fields(self, request, obj=None):
+        """Django builds a whole form (widgets, the case managers' queryset, permission checks for the related
+        links) only to read its field names, then builds it again: the names depend only on which fields are
+        read-only, so they are kept per process."""
+        readonly = tuple(self.get_readonly_fields(request, obj))
+        fields = self._fields_by_readonly.get(readonly)
+        if fields is None:
+            fields = self._fields_by_readonly[readonly] = tuple(super().get_fields(request, obj))
+        return list(fields)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "case_manager":
-            kwargs["queryset"] = instruction.case_manager_candidates()
+            kwargs["queryset"] = instruction.case_manager_candidates().only(*CASE_MANAGER_LABEL)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_ordering(self, request):

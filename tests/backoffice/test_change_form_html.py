@@ -95,3 +95,19 @@ def test_the_page_written_in_python_is_the_page_served(staff_client, case_manage
     for inline in response.context["inline_admin_formsets"]:
         assert normalised(change_form_html.tabular_inline(inline)).split('<div class="tabular', 1)[0] in text
     assert 'id="enrolments-empty"' in response.text and 'id="documents-2-empty"' in response.text
+
+
+@pytest.mark.parametrize("persona", ["case_manager", "accountant"])
+def test_the_dossier_form_has_the_fields_django_would_read_from_a_form(rf, request, persona):
+    """DossierAdmin keeps its field names per process instead of building a form to read them."""
+    from django.contrib import admin
+    from django.contrib.admin import ModelAdmin
+
+    from dossiers.models import Dossier
+
+    visit = rf.get("/admin/dossiers/dossier/")
+    visit.user = request.getfixturevalue(persona)
+    dossier_admin = admin.site.get_model_admin(Dossier)
+    for obj in (None, DossierFactory()):
+        for _ in range(2):  # computed, then kept
+            assert dossier_admin.get_fields(visit, obj) == ModelAdmin.get_fields(dossier_admin, visit, obj)
