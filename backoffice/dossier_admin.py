@@ -14,6 +14,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,7 @@ from common.downloads import document_response
 from common.formats import counted
 from common.forms import CleanTextFormMixin
 from common.paginators import EstimatedCountPaginator
+from common.prepared import PreparedQuery
 from common.uploads import check_upload
 from deadlines.selectors import (
     DECISION_SOON_DAYS,
@@ -48,6 +50,27 @@ from payments.models import PaymentLine
 MINE = "moi"
 # What a case manager's name in the filter and the select is made of (User.__str__): the rest of the row is not read.
 CASE_MANAGER_LABEL = ("pk", "first_name", "last_name", "email")
+# The case managers offered by the list's filter and the dossier's select, read on every view of either: the SQL is
+# built once per process (common.prepared), the rows are read each time.
+CASE_MANAGERS_OFFERED = PreparedQuery(
+    lambda: instruction.case_manager_candidates().only(*CASE_MANAGER_LABEL), name="case managers offered"
+)
+
+
+class CaseManagerChoices(ModelChoiceIterator):
+    """The select's options from CASE_MANAGERS_OFFERED: the same users as the field's queryset (the same
+    builder), which still validates what is posted."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for user in CASE_MANAGERS_OFFERED():
+            yield self.choice(user)
+
+    def __len__(self):
+        return len(CASE_MANAGERS_OFFERED()) + (self.field.empty_label is not None)
+
+
 # A company-name search matching more establishments than this is narrowed to the first ones.
 MAX_SEARCHED_ESTABLISHMENTS = 500
 
@@ -216,7 +239,7 @@ class CaseManagerFilter(admin.SimpleListFilter):
     parameter_name = "gestionnaire"
 
     def lookups(self, request, model_admin):
-        staff = instruction.case_manager_candidates().only(*CASE_MANAGER_LABEL)
+        staff = CASE_MANAGERS_OFFERED()
         return [(MINE, "Mes dossiers"), ("aucun", "Sans gestionnaire")] + [
             (str(user.pk), user.get_full_name() or user.email) for user in staff
         ]
@@ -366,6 +389,10 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "case_manager":
             kwargs["queryset"] = instruction.case_manager_candidates().only(*CASE_MANAGER_LABEL)
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.iterator = CaseManagerChoices
+            field.widget.choices = field.choices
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_ordering(self, request):

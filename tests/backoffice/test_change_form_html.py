@@ -111,3 +111,30 @@ def test_the_dossier_form_has_the_fields_django_would_read_from_a_form(rf, reque
     for obj in (None, DossierFactory()):
         for _ in range(2):  # computed, then kept
             assert dossier_admin.get_fields(visit, obj) == ModelAdmin.get_fields(dossier_admin, visit, obj)
+
+
+def test_the_case_managers_offered_are_read_on_every_view(staff_client, case_manager, accountant):
+    """The select's options and the list's filter come from a query prepared once per process: the same users as
+    the field's queryset, and a case manager added since the last view is offered at once."""
+    from backoffice.roles import CASE_MANAGER
+    from tests.factories import staff_user
+
+    dossier = DossierFactory(case_manager=case_manager)
+    client = staff_client(case_manager)
+    url = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
+    client.get(url)
+    client.get(reverse("admin:dossiers_dossier_changelist"))
+    newcomer = staff_user(CASE_MANAGER, first_name="Noé", last_name="Arrivant", email="noe@constructys.fr")
+
+    page = client.get(url)
+    listing = client.get(reverse("admin:dossiers_dossier_changelist"))
+
+    field = page.context["adminform"].form["case_manager"]
+    options = re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', str(field))
+    queryset = field.field.queryset
+    assert [(value, label) for value, _, label in options] == [("", "---------")] + [
+        (str(user.pk), str(user)) for user in queryset
+    ]
+    assert (str(case_manager.pk), " selected") in [(value, selected) for value, selected, _ in options]
+    assert newcomer in queryset and accountant not in queryset
+    assert f"gestionnaire={newcomer.pk}" in listing.text and f"gestionnaire={accountant.pk}" not in listing.text
