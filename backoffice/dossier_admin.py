@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
@@ -48,6 +49,8 @@ from messaging.services import mark_company_messages_read
 from payments.models import PaymentLine
 
 MINE = "moi"
+# Read with the dossier on its page (one join each), shown as the autocomplete selects' selected options.
+READ_WITH_THE_DOSSIER = ("employer_establishment", "provider_establishment")
 # What a case manager's name in the filter and the select is made of (User.__str__): the rest of the row is not read.
 CASE_MANAGER_LABEL = ("pk", "first_name", "last_name", "email")
 # The case managers offered by the list's filter and the dossier's select, read on every view of either: the SQL is
@@ -55,6 +58,50 @@ CASE_MANAGER_LABEL = ("pk", "first_name", "last_name", "email")
 CASE_MANAGERS_OFFERED = PreparedQuery(
     lambda: instruction.case_manager_candidates().only(*CASE_MANAGER_LABEL), name="case managers offered"
 )
+
+
+class ReadAutocomplete(AutocompleteSelect):
+    """An autocomplete select whose selected option may come from an object already read with the dossier
+    (`known`, set by DossierForm) instead of a query per field. Anything else (a posted value that is not the
+    dossier's, a queryset that filters) goes through Django's query."""
+
+    known = None
+
+    def optgroups(self, name, value, attr=None):
+        selected_choices = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        known = self.known or {}
+        remote = self.field.remote_field
+        by_pk = remote.field_name == remote.model._meta.pk.name
+        if not (by_pk and selected_choices <= known.keys()) or self.choices.queryset.query.has_filters():
+            return super().optgroups(name, value, attr)
+        # Django's AutocompleteMixin.optgroups, with its query's rows taken from `known` (primary keys only).
+        default = (None, [], 0)
+        has_selected = False
+        if not self.is_required and not self.allow_multiple_selected:
+            default[1].append(self.create_option(name, "", "", False, 0))
+        for key in sorted(selected_choices, key=int):
+            obj = known[key]
+            option_value, option_label = obj.pk, self.choices.field.label_from_instance(obj)
+            selected = str(option_value) in value and (has_selected is False or self.allow_multiple_selected)
+            has_selected |= selected
+            default[1].append(self.create_option(name, option_value, option_label, selected_choices, len(default[1])))
+        return [default]
+
+
+class DossierForm(forms.ModelForm):
+    """The dossier's page: its establishments, read with the dossier, are the selects' selected options."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in READ_WITH_THE_DOSSIER:
+            field = self.fields.get(name)
+            descriptor = getattr(Dossier, name).field
+            if field is None or not descriptor.is_cached(self.instance):
+                continue
+            widget = getattr(field.widget, "widget", field.widget)  # inside the related links' wrapper
+            related = descriptor.get_cached_value(self.instance)
+            if isinstance(widget, ReadAutocomplete) and related is not None:
+                widget.known = {str(related.pk): related}
 
 
 class CaseManagerChoices(ModelChoiceIterator):
@@ -336,6 +383,7 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
     search_fields = ["number"]  # shows the search box; get_search_results does the indexed search
     search_help_text = "N° de dossier ou de demande, SIRET, raison sociale de l'entreprise ou nom du stagiaire."
     list_select_related = ["employer_establishment", "case_manager"]
+    form = DossierForm
     autocomplete_fields = ["employer_establishment", "provider_establishment", "created_by"]
     readonly_fields = ["status", "created_by", "created_at", "updated_at"]
     # What the company's request and the transmission fixed: shown on a dossier's page, never edited there.
@@ -387,6 +435,8 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
         return list(fields)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in READ_WITH_THE_DOSSIER and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ReadAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
         if db_field.name == "case_manager":
             kwargs["queryset"] = instruction.case_manager_candidates().only(*CASE_MANAGER_LABEL)
             field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -505,9 +555,18 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
         cached = getattr(request, "_dossier_admin_object", None)
         if cached is not None and cached[0] == key:
             return cached[1]
-        dossier = super().get_object(request, object_id, from_field)
+        dossier = self._get_object_with_establishments(request, object_id, from_field)
         request._dossier_admin_object = (key, dossier)
         return dossier
+
+    def _get_object_with_establishments(self, request, object_id, from_field):
+        """Django's get_object, with the establishments the page shows read in the same query."""
+        queryset = self.get_queryset(request).select_related(*READ_WITH_THE_DOSSIER)
+        field = Dossier._meta.pk if from_field is None else Dossier._meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (Dossier.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         dossier = self.get_object(request, unquote(object_id))

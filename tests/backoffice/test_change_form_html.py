@@ -138,3 +138,26 @@ def test_the_case_managers_offered_are_read_on_every_view(staff_client, case_man
     assert (str(case_manager.pk), " selected") in [(value, selected) for value, selected, _ in options]
     assert newcomer in queryset and accountant not in queryset
     assert f"gestionnaire={newcomer.pk}" in listing.text and f"gestionnaire={accountant.pk}" not in listing.text
+
+
+@pytest.mark.parametrize("persona", ["case_manager", "regional_manager"])
+def test_the_establishments_read_with_the_dossier_are_the_options_djangos_query_gives(request, staff_client, persona):
+    """The employer's and the training body's selects show the establishments read with the dossier, as
+    Django's query for the selected value would show them; a regional manager's (region-scoped) selects keep
+    Django's query."""
+    dossier = rich_dossier()
+    page = staff_client(request.getfixturevalue(persona)).get(
+        reverse("admin:dossiers_dossier_change", args=[dossier.pk])
+    )
+
+    form = page.context["adminform"].form
+    for name in ("employer_establishment", "provider_establishment"):
+        bound = form[name]
+        ours = str(bound)
+        widget = bound.field.widget.widget
+        known, widget.known = widget.known, None
+        assert ours == str(bound)  # Django's query
+        assert known is not None
+        assert bool(widget.choices.queryset.query.has_filters()) == (persona == "regional_manager")
+        establishment = getattr(dossier, name)
+        assert f'<option value="{establishment.pk}" selected>{establishment}</option>' in ours.replace("&#x27;", "'")
