@@ -49,6 +49,21 @@ from messaging.services import mark_company_messages_read
 from payments.models import PaymentLine
 
 MINE = "moi"
+# What the list's columns (DossierAdmin.list_display, the rows' links and checkboxes: Dossier.__str__) read.
+LIST_COLUMNS = (
+    "pk",
+    "number",
+    "request_number",
+    "scheme",
+    "status",
+    "title",
+    "start_date",
+    "has_unread_company_messages",
+    "employer_establishment__name",
+    "case_manager__first_name",
+    "case_manager__last_name",
+    "case_manager__email",
+)
 # Read with the dossier on its page (one join each), shown as the autocomplete selects' selected options.
 READ_WITH_THE_DOSSIER = ("employer_establishment", "provider_establishment")
 # What a case manager's name in the filter and the select is made of (User.__str__): the rest of the row is not read.
@@ -347,7 +362,13 @@ class DecisionDeadlineFilter(admin.SimpleListFilter):
 
 
 class DossierChangeList(ChangeList):
-    """The list's links to the dossiers' pages: the URL is reversed once per page, not once per row."""
+    """The list's links to the dossiers' pages: the URL is reversed once per page, not once per row; its rows read
+    only the columns the list shows."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        # The rows shown, not what an action receives (response_action reads cl.get_queryset() itself).
+        self.result_list = self.result_list.only(*LIST_COLUMNS)
 
     def url_for_result(self, result):
         if not hasattr(self, "_change_url_prefix"):
