@@ -15,10 +15,11 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.forms.models import ModelChoiceIterator
+from django.forms.models import BaseInlineFormSet, ModelChoiceIterator
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -137,8 +138,19 @@ class CaseManagerChoices(ModelChoiceIterator):
 MAX_SEARCHED_ESTABLISHMENTS = 500
 
 
+class OneEmptyFormInlineFormSet(BaseInlineFormSet):
+    """Django builds the "add another" empty form anew each time it is read: for the header of the inline's table,
+    its media, the page's media and its hidden row, on every view. It depends on nothing that changes during the
+    request, so it is built once per formset."""
+
+    @cached_property
+    def empty_form(self):
+        return super().empty_form
+
+
 class EnrolmentInline(admin.TabularInline):
     model = Enrolment
+    formset = OneEmptyFormInlineFormSet
     extra = 0
     # What Django would read from a form built for the purpose, on every request: its editable fields.
     fields = ["dossier", "person"]
@@ -157,6 +169,7 @@ class DossierReadOnlyInline(ReadOnlyInline):
     """A read-only list of the dossier's page, written by backoffice.change_form_html."""
 
     template = "admin/edit_inline/tabular_readonly.html"
+    formset = OneEmptyFormInlineFormSet
     _formset_classes: ClassVar[dict] = {}  # per inline class: see get_formset
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -233,6 +246,7 @@ class IssueDocumentInline(admin.TabularInline):
 
     model = Document
     form = IssuedDocumentForm
+    formset = OneEmptyFormInlineFormSet
     fk_name = "dossier"
     extra = 0
     fields = ["kind", "name", "file"]

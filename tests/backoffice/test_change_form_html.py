@@ -161,3 +161,13 @@ def test_the_establishments_read_with_the_dossier_are_the_options_djangos_query_
         assert bool(widget.choices.queryset.query.has_filters()) == (persona == "regional_manager")
         establishment = getattr(dossier, name)
         assert f'<option value="{establishment.pk}" selected>{establishment}</option>' in ours.replace("&#x27;", "'")
+
+
+def test_each_inline_builds_its_empty_form_once(staff_client, case_manager):
+    dossier = rich_dossier()
+    page = staff_client(case_manager).get(reverse("admin:dossiers_dossier_change", args=[dossier.pk]))
+
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        assert formset.empty_form is formset.empty_form
+        assert formset.empty_form.prefix == f"{formset.prefix}-__prefix__"
