@@ -10,6 +10,7 @@ from typing import ClassVar
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -20,7 +21,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
@@ -385,15 +387,35 @@ class DossierChangeList(ChangeList):
         self.result_list = self.result_list.only(*LIST_COLUMNS)
 
     def url_for_result(self, result):
-        if not hasattr(self, "_change_url_prefix"):
-            marker = "0"  # a dossier's page is <prefix><pk>/change/
-            url = reverse(
-                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                args=(marker,),
-                current_app=self.model_admin.admin_site.name,
-            )
-            self._change_url_prefix, self._change_url_suffix = url.rsplit(f"/{marker}/", 1)
-        return f"{self._change_url_prefix}/{quote(result.pk)}/{self._change_url_suffix}"
+        prefix, suffix = self._change_url_around_pk()
+        return f"{prefix}{quote(result.pk)}{suffix}"
+
+    def linked_url_for_result(self, result):
+        """url_for_result with the list's filters to come back to (add_preserved_filters, which resolves the URL
+        each time): only the dossier's id differs from one row's link to the next (backoffice.changelist_rows)."""
+        if not hasattr(self, "_linked_url"):
+            context = {"preserved_filters": self.preserved_filters, "opts": self.opts}
+            self._linked_url = self._around_marker(add_preserved_filters(context, self._change_url(self.MARKER)))
+        prefix, suffix = self._linked_url
+        return f"{prefix}{quote(result.pk)}{suffix}"
+
+    MARKER = "0"  # a dossier's page is <prefix>/<pk>/change/; a query string has no "/" left (urlencode)
+
+    def _change_url(self, pk):
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=(pk,),
+            current_app=self.model_admin.admin_site.name,
+        )
+
+    def _around_marker(self, url):
+        prefix, suffix = url.rsplit(f"/{self.MARKER}/", 1)
+        return f"{prefix}/", f"/{suffix}"
+
+    def _change_url_around_pk(self):
+        if not hasattr(self, "_change_url_parts"):
+            self._change_url_parts = self._around_marker(self._change_url(self.MARKER))
+        return self._change_url_parts
 
 
 @admin.register(Dossier)
@@ -445,12 +467,11 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
     def action_checkbox(self, obj):
         """The row's checkbox of the bulk actions, as Django's CheckboxInput renders it, without a template per row
         (a third of the list's rendering time)."""
-        label = format_html(gettext("Select this object for an action - {}"), str(obj))
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            label,
+        # format_html's escaping, in one string: the translated sentence as it is, the dossier's name escaped.
+        label = gettext("Select this object for an action - {}").format(escape(str(obj)))
+        return mark_safe(  # noqa: S308
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{escape(obj.pk)}" '
+            f'class="action-select" aria-label="{label}">'
         )
 
     def get_readonly_fields(self, request, obj=None):
