@@ -20,8 +20,8 @@ from django.utils.translation import gettext
 
 from common.widget_renderer import _as_string, _text
 
-# The inline templates written here; any other inline keeps its template.
-TABULAR_TEMPLATES = frozenset({"admin/edit_inline/tabular.html", "admin/edit_inline/tabular_readonly.html"})
+# The inline template written here; any other inline keeps its template.
+TABULAR_TEMPLATES = frozenset({"admin/edit_inline/tabular.html"})
 
 
 def _errors(error_list) -> str:

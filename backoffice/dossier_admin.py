@@ -170,7 +170,6 @@ class EnrolmentInline(admin.TabularInline):
 class DossierReadOnlyInline(ReadOnlyInline):
     """A read-only list of the dossier's page, written by backoffice.change_form_html."""
 
-    template = "admin/edit_inline/tabular_readonly.html"
     formset = OneEmptyFormInlineFormSet
     _formset_classes: ClassVar[dict] = {}  # per inline class: see get_formset
 

@@ -39,7 +39,7 @@ def assert_written_as_django_writes(context):
     inlines = context["inline_admin_formsets"]
     assert inlines
     for index, inline in enumerate(inlines):
-        assert inline.opts.template in change_form_html.TABULAR_TEMPLATES
+        assert inline.opts.template in change_form_html.TABULAR_TEMPLATES  # all written in Python
         last = index == len(inlines) - 1
         djangos = render_to_string(
             "admin/edit_inline/tabular.html", {"inline_admin_formset": inline, "forloop": {"last": last}}
