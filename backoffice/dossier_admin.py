@@ -477,16 +477,16 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
         fields = super().get_readonly_fields(request, obj)
         return [*self.fixed_after_creation, *fields] if obj is not None else fields
 
-    _fields_by_readonly: ClassVar[dict] = {}
+    _fields_by_exclusions: ClassVar[dict] = {}
 
     def get_fields(self, request, obj=None):
         """Django builds a whole form (widgets, the case managers' queryset, permission checks for the related
         links) only to read its field names, then builds it again: the names depend only on which fields are
-        read-only, so they are kept per process."""
-        readonly = tuple(self.get_readonly_fields(request, obj))
-        fields = self._fields_by_readonly.get(readonly)
+        read-only or excluded, so they are kept per process."""
+        key = (tuple(self.get_readonly_fields(request, obj)), tuple(self.get_exclude(request, obj) or ()))
+        fields = self._fields_by_exclusions.get(key)
         if fields is None:
-            fields = self._fields_by_readonly[readonly] = tuple(super().get_fields(request, obj))
+            fields = self._fields_by_exclusions[key] = tuple(super().get_fields(request, obj))
         return list(fields)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
