@@ -76,6 +76,15 @@ def _column(cl, index, name, link, tag):
             def represent(result):
                 return labels.get(_blank_to_empty(getattr(result, name)), empty)
 
+        elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            shown = {}  # a date reads the same all page long (a list sorted by date repeats it)
+
+            def represent(result):
+                value = getattr(result, name)
+                if value not in shown:
+                    shown[value] = admin_list.display_for_field(value, field, empty, avoid_link=link)
+                return shown[value]
+
         else:
 
             def represent(result):
@@ -125,17 +134,27 @@ def _cell(cl, tag, row_class, represent, link):
 def _wrap(cl, tag, row_class, shown, link, result):
     if link:
         try:
-            url = cl.url_for_result(result)
+            url = _linked_url(cl, result)
         except NoReverseMatch:
             pass
         else:
-            url = add_preserved_filters({"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url)
             popup = ""
             if cl.is_popup:
                 value = result.serializable_value(str(cl.to_field) if cl.to_field else cl.lookup_opts.pk.attname)
                 popup = format_html(' data-popup-opener="{}"', value)
             shown = format_html('<a href="{}"{}>{}</a>', url, popup, shown)
     return mark_safe(f"<{tag}{row_class}>{conditional_escape(shown)}</{tag}>")
+
+
+def _linked_url(cl, result):
+    """The row's link with the list's filters kept; a ChangeList may work it out once per page
+    (`linked_url_for_result`, backoffice.dossier_admin.DossierChangeList)."""
+    linked = getattr(cl, "linked_url_for_result", None)
+    if linked is not None:
+        return linked(result)
+    return add_preserved_filters(
+        {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, cl.url_for_result(result)
+    )
 
 
 def _class_attribute(classes):

@@ -5,18 +5,24 @@ It lives in backoffice/ (registered by backoffice/admin.py) because it uses the 
 access rules, messaging and payments: dossiers/ sits below all of them and imports none."""
 
 import datetime
+from typing import ClassVar
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet, ModelChoiceIterator
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.functional import cached_property
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
@@ -28,6 +34,7 @@ from common.downloads import document_response
 from common.formats import counted
 from common.forms import CleanTextFormMixin
 from common.paginators import EstimatedCountPaginator
+from common.prepared import PreparedQuery
 from common.uploads import check_upload
 from deadlines.selectors import (
     DECISION_SOON_DAYS,
@@ -45,13 +52,110 @@ from messaging.services import mark_company_messages_read
 from payments.models import PaymentLine
 
 MINE = "moi"
+# What the list's columns (DossierAdmin.list_display, the rows' links and checkboxes: Dossier.__str__) read.
+LIST_COLUMNS = (
+    "pk",
+    "number",
+    "request_number",
+    "scheme",
+    "status",
+    "title",
+    "start_date",
+    "has_unread_company_messages",
+    "employer_establishment__name",
+    "case_manager__first_name",
+    "case_manager__last_name",
+    "case_manager__email",
+)
+# Read with the dossier on its page (one join each), shown as the autocomplete selects' selected options.
+READ_WITH_THE_DOSSIER = ("employer_establishment", "provider_establishment")
+# What a case manager's name in the filter and the select is made of (User.__str__): the rest of the row is not read.
+CASE_MANAGER_LABEL = ("pk", "first_name", "last_name", "email")
+# The case managers offered by the list's filter and the dossier's select, read on every view of either: the SQL is
+# built once per process (common.prepared), the rows are read each time.
+CASE_MANAGERS_OFFERED = PreparedQuery(
+    lambda: instruction.case_manager_candidates().only(*CASE_MANAGER_LABEL), name="case managers offered"
+)
+
+
+class ReadAutocomplete(AutocompleteSelect):
+    """An autocomplete select whose selected option may come from an object already read with the dossier
+    (`known`, set by DossierForm) instead of a query per field. Anything else (a posted value that is not the
+    dossier's, a queryset that filters) goes through Django's query."""
+
+    known = None
+
+    def optgroups(self, name, value, attr=None):
+        selected_choices = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        known = self.known or {}
+        remote = self.field.remote_field
+        by_pk = remote.field_name == remote.model._meta.pk.name
+        if not (by_pk and selected_choices <= known.keys()) or self.choices.queryset.query.has_filters():
+            return super().optgroups(name, value, attr)
+        # Django's AutocompleteMixin.optgroups, with its query's rows taken from `known` (primary keys only).
+        default = (None, [], 0)
+        has_selected = False
+        if not self.is_required and not self.allow_multiple_selected:
+            default[1].append(self.create_option(name, "", "", False, 0))
+        for key in sorted(selected_choices, key=int):
+            obj = known[key]
+            option_value, option_label = obj.pk, self.choices.field.label_from_instance(obj)
+            selected = str(option_value) in value and (has_selected is False or self.allow_multiple_selected)
+            has_selected |= selected
+            default[1].append(self.create_option(name, option_value, option_label, selected_choices, len(default[1])))
+        return [default]
+
+
+class DossierForm(forms.ModelForm):
+    """The dossier's page: its establishments, read with the dossier, are the selects' selected options."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in READ_WITH_THE_DOSSIER:
+            field = self.fields.get(name)
+            descriptor = getattr(Dossier, name).field
+            if field is None or not descriptor.is_cached(self.instance):
+                continue
+            widget = getattr(field.widget, "widget", field.widget)  # inside the related links' wrapper
+            related = descriptor.get_cached_value(self.instance)
+            if isinstance(widget, ReadAutocomplete) and related is not None:
+                widget.known = {str(related.pk): related}
+
+
+class CaseManagerChoices(ModelChoiceIterator):
+    """The select's options from CASE_MANAGERS_OFFERED: the same users as the field's queryset (the same
+    builder), which still validates what is posted."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for user in CASE_MANAGERS_OFFERED():
+            yield self.choice(user)
+
+    def __len__(self):
+        return len(CASE_MANAGERS_OFFERED()) + (self.field.empty_label is not None)
+
+
 # A company-name search matching more establishments than this is narrowed to the first ones.
 MAX_SEARCHED_ESTABLISHMENTS = 500
 
 
+class OneEmptyFormInlineFormSet(BaseInlineFormSet):
+    """Django builds the "add another" empty form anew each time it is read: for the header of the inline's table,
+    its media, the page's media and its hidden row, on every view. It depends on nothing that changes during the
+    request, so it is built once per formset."""
+
+    @cached_property
+    def empty_form(self):
+        return super().empty_form
+
+
 class EnrolmentInline(admin.TabularInline):
     model = Enrolment
+    formset = OneEmptyFormInlineFormSet
     extra = 0
+    # What Django would read from a form built for the purpose, on every request: its editable fields.
+    fields = ["dossier", "person"]
     autocomplete_fields = ["person"]
     verbose_name = "stagiaire"
     verbose_name_plural = "stagiaires"
@@ -64,9 +168,21 @@ class EnrolmentInline(admin.TabularInline):
 
 
 class DossierReadOnlyInline(ReadOnlyInline):
-    """A read-only list of the dossier's page, rendered without a template per hidden input."""
+    """A read-only list of the dossier's page, written by backoffice.change_form_html."""
 
-    template = "admin/edit_inline/tabular_readonly.html"
+    formset = OneEmptyFormInlineFormSet
+    _formset_classes: ClassVar[dict] = {}  # per inline class: see get_formset
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """Built once per process: no field to edit, no line to add or delete, so nothing of the request or the
+        dossier goes into the class (every field is read-only: no form field is built, so no callback is kept)."""
+        if kwargs:
+            return super().get_formset(request, obj, **kwargs)
+        formset = self._formset_classes.get(type(self))
+        if formset is None:
+            formset = super().get_formset(request, obj, formfield_callback=None)
+            self._formset_classes[type(self)] = formset
+        return formset
 
 
 class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
@@ -131,6 +247,7 @@ class IssueDocumentInline(admin.TabularInline):
 
     model = Document
     form = IssuedDocumentForm
+    formset = OneEmptyFormInlineFormSet
     fk_name = "dossier"
     extra = 0
     fields = ["kind", "name", "file"]
@@ -199,7 +316,7 @@ class CaseManagerFilter(admin.SimpleListFilter):
     parameter_name = "gestionnaire"
 
     def lookups(self, request, model_admin):
-        staff = instruction.case_manager_candidates()
+        staff = CASE_MANAGERS_OFFERED()
         return [(MINE, "Mes dossiers"), ("aucun", "Sans gestionnaire")] + [
             (str(user.pk), user.get_full_name() or user.email) for user in staff
         ]
@@ -260,18 +377,44 @@ class DecisionDeadlineFilter(admin.SimpleListFilter):
 
 
 class DossierChangeList(ChangeList):
-    """The list's links to the dossiers' pages: the URL is reversed once per page, not once per row."""
+    """The list's links to the dossiers' pages: the URL is reversed once per page, not once per row; its rows read
+    only the columns the list shows."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        # The rows shown, not what an action receives (response_action reads cl.get_queryset() itself).
+        self.result_list = self.result_list.only(*LIST_COLUMNS)
 
     def url_for_result(self, result):
-        if not hasattr(self, "_change_url_prefix"):
-            marker = "0"  # a dossier's page is <prefix><pk>/change/
-            url = reverse(
-                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                args=(marker,),
-                current_app=self.model_admin.admin_site.name,
-            )
-            self._change_url_prefix, self._change_url_suffix = url.rsplit(f"/{marker}/", 1)
-        return f"{self._change_url_prefix}/{quote(result.pk)}/{self._change_url_suffix}"
+        prefix, suffix = self._change_url_around_pk()
+        return f"{prefix}{quote(result.pk)}{suffix}"
+
+    def linked_url_for_result(self, result):
+        """url_for_result with the list's filters to come back to (add_preserved_filters, which resolves the URL
+        each time): only the dossier's id differs from one row's link to the next (backoffice.changelist_rows)."""
+        if not hasattr(self, "_linked_url"):
+            context = {"preserved_filters": self.preserved_filters, "opts": self.opts}
+            self._linked_url = self._around_marker(add_preserved_filters(context, self._change_url(self.MARKER)))
+        prefix, suffix = self._linked_url
+        return f"{prefix}{quote(result.pk)}{suffix}"
+
+    MARKER = "0"  # a dossier's page is <prefix>/<pk>/change/; a query string has no "/" left (urlencode)
+
+    def _change_url(self, pk):
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=(pk,),
+            current_app=self.model_admin.admin_site.name,
+        )
+
+    def _around_marker(self, url):
+        prefix, suffix = url.rsplit(f"/{self.MARKER}/", 1)
+        return f"{prefix}/", f"/{suffix}"
+
+    def _change_url_around_pk(self):
+        if not hasattr(self, "_change_url_parts"):
+            self._change_url_parts = self._around_marker(self._change_url(self.MARKER))
+        return self._change_url_parts
 
 
 @admin.register(Dossier)
@@ -296,6 +439,7 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
     search_fields = ["number"]  # shows the search box; get_search_results does the indexed search
     search_help_text = "N° de dossier ou de demande, SIRET, raison sociale de l'entreprise ou nom du stagiaire."
     list_select_related = ["employer_establishment", "case_manager"]
+    form = DossierForm
     autocomplete_fields = ["employer_establishment", "provider_establishment", "created_by"]
     readonly_fields = ["status", "created_by", "created_at", "updated_at"]
     # What the company's request and the transmission fixed: shown on a dossier's page, never edited there.
@@ -322,21 +466,38 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
     def action_checkbox(self, obj):
         """The row's checkbox of the bulk actions, as Django's CheckboxInput renders it, without a template per row
         (a third of the list's rendering time)."""
-        label = format_html(gettext("Select this object for an action - {}"), str(obj))
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            label,
+        # format_html's escaping, in one string: the translated sentence as it is, the dossier's name escaped.
+        label = gettext("Select this object for an action - {}").format(escape(str(obj)))
+        return mark_safe(  # noqa: S308
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{escape(obj.pk)}" '
+            f'class="action-select" aria-label="{label}">'
         )
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         return [*self.fixed_after_creation, *fields] if obj is not None else fields
 
+    _fields_by_exclusions: ClassVar[dict] = {}
+
+    def get_fields(self, request, obj=None):
+        """Django builds a whole form (widgets, the case managers' queryset, permission checks for the related
+        links) only to read its field names, then builds it again: the names depend only on which fields are
+        read-only or excluded, so they are kept per process."""
+        key = (tuple(self.get_readonly_fields(request, obj)), tuple(self.get_exclude(request, obj) or ()))
+        fields = self._fields_by_exclusions.get(key)
+        if fields is None:
+            fields = self._fields_by_exclusions[key] = tuple(super().get_fields(request, obj))
+        return list(fields)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in READ_WITH_THE_DOSSIER and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ReadAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
         if db_field.name == "case_manager":
-            kwargs["queryset"] = instruction.case_manager_candidates()
+            kwargs["queryset"] = instruction.case_manager_candidates().only(*CASE_MANAGER_LABEL)
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.iterator = CaseManagerChoices
+            field.widget.choices = field.choices
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_ordering(self, request):
@@ -449,9 +610,18 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
         cached = getattr(request, "_dossier_admin_object", None)
         if cached is not None and cached[0] == key:
             return cached[1]
-        dossier = super().get_object(request, object_id, from_field)
+        dossier = self._get_object_with_establishments(request, object_id, from_field)
         request._dossier_admin_object = (key, dossier)
         return dossier
+
+    def _get_object_with_establishments(self, request, object_id, from_field):
+        """Django's get_object, with the establishments the page shows read in the same query."""
+        queryset = self.get_queryset(request).select_related(*READ_WITH_THE_DOSSIER)
+        field = Dossier._meta.pk if from_field is None else Dossier._meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (Dossier.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         dossier = self.get_object(request, unquote(object_id))

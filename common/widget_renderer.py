@@ -2,8 +2,9 @@
 widget templates give, without the template engine (issue 18).
 
 A filter form of a list renders each field through three to five nested templates, and a select one more per
-option: on the dossier list that was about as long as the SQL of the page. Every other template (forms, error
-lists, radio buttons, the admin's widgets...) still goes through Django's templates.
+option: on the dossier list that was about as long as the SQL of the page. A field's <label> (label_tag, two
+templates) is written here too. Every other template (forms, error lists, radio buttons, the admin's widgets...)
+still goes through Django's templates.
 tests/common/test_widget_renderer.py compares the two renderings and checks that Django's templates are still the
 ones reproduced here.
 """
@@ -76,6 +77,19 @@ def _textarea(widget) -> str:
     return f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
 
 
+LABEL = "django/forms/label.html"
+_LABEL_CONTEXT = frozenset({"label", "attrs", "use_tag", "tag"})
+
+
+def _label(context) -> str:
+    """django/forms/label.html (BoundField.label_tag and legend_tag): django/forms/attrs.html is the widgets'
+    attrs.html for the label's own attributes."""
+    if not context["use_tag"]:
+        return _text(context["label"])
+    tag = _text(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'] or {})}>{_text(context['label'])}</{tag}>"
+
+
 RENDERERS = dict.fromkeys(INPUT_TEMPLATES, _input)
 RENDERERS[f"{WIDGETS}select.html"] = _select
 RENDERERS[f"{WIDGETS}textarea.html"] = _textarea
@@ -85,6 +99,8 @@ class WidgetRenderer(DjangoTemplates):
     """settings.FORM_RENDERER: the widgets above in Python, everything else with Django's templates."""
 
     def render(self, template_name, context, request=None):
+        if template_name == LABEL and context.keys() >= _LABEL_CONTEXT:
+            return _label(context).strip()
         render = RENDERERS.get(template_name)
         html = render(context["widget"]) if render is not None and "widget" in context else None
         if html is None:

@@ -103,6 +103,32 @@ def test_a_widget_of_another_template_still_goes_through_djangos_templates():
     assert 'type="radio"' in ours and ours == djangos
 
 
+@pytest.mark.parametrize(
+    "arguments",
+    [{}, {"data": BOUND}, {"auto_id": False}, {"label_suffix": ""}],
+    ids=["unbound", "bound", "no-id", "no-suffix"],
+)
+def test_labels_give_the_html_of_djangos_templates(arguments):
+    """label_tag and legend_tag: the `for` of the field's id, the required class, attributes, escaping, suffix."""
+
+    class Labelled(EveryWidget):
+        required_css_class = "required"
+        quoted = forms.CharField(label='Nom & "prénom" <b>', required=False)
+        safe = forms.CharField(label=mark_safe("<i>Déjà sûr</i>"), required=False)
+        choice_radio = forms.ChoiceField(choices=[("a", "A")], widget=forms.RadioSelect)
+
+    ours, djangos = Labelled(**arguments), Labelled(renderer=DjangoTemplates(), **arguments)
+    for field in ours:
+        other = djangos[field.name]
+        assert field.label_tag() == other.label_tag(), field.name
+        assert field.legend_tag() == other.legend_tag(), field.name
+        attrs = {"class": "inline", "data-x": True, "hidden": False}
+        assert field.label_tag(attrs=dict(attrs), label_suffix=" :") == other.label_tag(
+            attrs=dict(attrs), label_suffix=" :"
+        ), field.name
+        assert field.label_tag(contents=mark_safe("<b>x</b>")) == other.label_tag(contents=mark_safe("<b>x</b>"))
+
+
 def test_the_reproduced_templates_are_still_djangos():
     """A Django upgrade that changes these templates fails here instead of changing the portal's HTML unseen."""
     widgets = Path(django.__file__).parent / "forms" / "templates" / "django" / "forms" / "widgets"
@@ -128,6 +154,14 @@ def test_the_reproduced_templates_are_still_djangos():
         '  <optgroup label="{{ group_name }}">{% endif %}{% for option in group_choices %}\n'
         "  {% include option.template_name with widget=option %}{% endfor %}{% if group_name %}\n"
         "  </optgroup>{% endif %}{% endfor %}\n</select>\n"
+    )
+    forms_templates = widgets.parent
+    assert (forms_templates / "label.html").read_text() == (
+        "{% if use_tag %}<{{ tag }}{% include 'django/forms/attrs.html' %}>{{ label }}</{{ tag }}>"
+        "{% else %}{{ label }}{% endif %}\n"
+    )
+    assert (forms_templates / "attrs.html").read_text() == (widgets / "attrs.html").read_text().replace(
+        "widget.attrs.items", "attrs.items"
     )
     assert (widgets / "textarea.html").read_text() == (
         '<textarea name="{{ widget.name }}"{% include "django/forms/widgets/attrs.html" %}>\n'
