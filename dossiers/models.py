@@ -44,6 +44,15 @@ SCHEDULED_DOSSIERS = Q(
     scheme=Scheme.ALTE, status__in=(DossierStatus.ACCEPTED, DossierStatus.TERMINATED, DossierStatus.CLOSED)
 )
 
+
+def status_label(status: str, end_date) -> str:
+    """The status as the portals show it: "Rompu le 14/02/2027" for a broken contract (its end date is the
+    rupture's), the status's label otherwise."""
+    if status == DossierStatus.TERMINATED:
+        return f"Rompu le {end_date:%d/%m/%Y}"
+    return str(DossierStatus(status).label) if status in DossierStatus.values else status
+
+
 # A finished dossier stays visible to the company for 6 years after the end of the training, then disappears from
 # every eGestion page (list, page, documents, messages, counts): DossierQuerySet.for_company_user is the one place.
 HISTORY_YEARS = 6
@@ -255,11 +264,7 @@ class Dossier(models.Model):
 
     @property
     def status_label(self) -> str:
-        """The status as the portals show it: "Rompu le 14/02/2027" for a broken contract (its end date is the
-        rupture's), the status's label otherwise."""
-        if self.status == DossierStatus.TERMINATED:
-            return f"Rompu le {self.end_date:%d/%m/%Y}"
-        return self.get_status_display()
+        return status_label(self.status, self.end_date)
 
 
 class Enrolment(models.Model):

@@ -32,29 +32,28 @@ def _start_of(text: str, ellipsis: str) -> str:
     return text[: MESSAGE_START - len(ellipsis)] + ellipsis
 
 
-def dossier_row(dossier, dossier_url) -> str:
-    """One row of the dossier list; `dossier_url` is url_pattern("egestion:dossier")."""
-    employer = dossier.employer_establishment
-    provider = dossier.provider_establishment
+def dossier_row(row, dossier_url) -> str:
+    """One row of the dossier list (dossiers.selectors.CompanyListRow); `dossier_url` is
+    url_pattern("egestion:dossier")."""
     return (
-        f'<tr><th scope="row" class="mono"><a href="{escape(fill(dossier_url, dossier.number))}">'
-        f"{_text(dossier.number)}</a></th>"
-        f'<td class="mono" data-label="N° de demande">{_text(dossier.request_number)}</td>'
-        f'<td data-label="Dispo formation">{_text(dossier.scheme)}</td>'
-        f'<td class="mono" data-label="SIRET">{_text(employer.siret)}</td>'
-        f'<td data-label="CP">{_text(employer.postal_code)}</td>'
-        f'<td data-label="Ville">{_text(employer.city)}</td>'
-        f'<td data-label="Du">{_date(dossier.start_date)}</td>'
-        f'<td data-label="Au">{_date(dossier.end_date)}</td>'
-        f'<td data-label="État">{_text(dossier.status_label)}</td>'
-        f'<td data-label="Organisme de formation">{_text((provider and provider.name) or "—")}</td></tr>'
+        f'<tr><th scope="row" class="mono"><a href="{escape(fill(dossier_url, row.number))}">'
+        f"{_text(row.number)}</a></th>"
+        f'<td class="mono" data-label="N° de demande">{_text(row.request_number)}</td>'
+        f'<td data-label="Dispo formation">{_text(row.scheme)}</td>'
+        f'<td class="mono" data-label="SIRET">{_text(row.siret)}</td>'
+        f'<td data-label="CP">{_text(row.postal_code)}</td>'
+        f'<td data-label="Ville">{_text(row.city)}</td>'
+        f'<td data-label="Du">{_date(row.start_date)}</td>'
+        f'<td data-label="Au">{_date(row.end_date)}</td>'
+        f'<td data-label="État">{_text(row.status_label)}</td>'
+        f'<td data-label="Organisme de formation">{_text(row.provider_name or "—")}</td></tr>'
     )
 
 
-def dossier_rows(dossiers):
-    """The <tr> of each dossier of the list's page."""
+def dossier_rows(rows):
+    """The <tr> of each row of the list's page (dossiers.selectors.CompanyListRow)."""
     dossier_url = url_pattern("egestion:dossier")
-    return mark_safe("".join(dossier_row(dossier, dossier_url) for dossier in dossiers))  # noqa: S308 (escaped)
+    return mark_safe("".join(dossier_row(row, dossier_url) for row in rows))  # noqa: S308 (escaped)
 
 
 def message_row(message, show_dossier, tab_url, message_url, ellipsis) -> str:
