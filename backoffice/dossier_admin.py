@@ -106,7 +106,7 @@ class ReadAutocomplete(AutocompleteSelect):
         return [default]
 
 
-class DossierForm(forms.ModelForm):
+class DossierForm(CleanTextFormMixin, forms.ModelForm):
     """The dossier's page: its establishments, read with the dossier, are the selects' selected options."""
 
     def __init__(self, *args, **kwargs):
