@@ -293,6 +293,11 @@ class PreparedAggregate:
     def unprepared(self, *args) -> dict:
         return self.build(*_unwrapped(args)).aggregate(**self.aggregates)
 
+    def sql_with_params(self, *args, using: str = DEFAULT_DB_ALIAS) -> tuple[str, tuple]:
+        """The one-row statement's SQL (its columns: the aggregates, in their order) and this call's parameters,
+        e.g. to read several aggregates in one statement as scalar subqueries."""
+        return self._row.sql_with_params(*args, using=using)
+
 
 class PreparedListing:
     """What django.core.paginator.Paginator needs of a list (count() and slicing) from a prepared count and prepared

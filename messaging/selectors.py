@@ -3,6 +3,7 @@ counts and the staff's read state. Writes (sending, answering, marking read) are
 
 import datetime
 
+from django.db import connection
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -71,11 +72,17 @@ _COMPANY_SEEN = PreparedAggregate(
 
 def _company_totals(user, establishment_ids) -> tuple[int, int]:
     """(messages, seen by `user`) of every dossier the company user sees, in the scope of
-    Dossier.objects.for_company_user, read from the count rows' covering indexes (no dossier, no message read)."""
-    cutoff = history_cutoff()
-    return _COMPANY_MESSAGES(user.pk, establishment_ids, cutoff)["n"], _COMPANY_SEEN(
-        user.pk, establishment_ids, cutoff
-    )["n"]
+    Dossier.objects.for_company_user, read from the count rows' covering indexes (no dossier, no message read):
+    the two sums in one statement (one round trip on every eGestion home)."""
+    args = (user.pk, establishment_ids, history_cutoff())
+    messages_sql, messages_params = _COMPANY_MESSAGES.sql_with_params(*args)
+    seen_sql, seen_params = _COMPANY_SEEN.sql_with_params(*args)
+    if not (messages_sql and seen_sql):  # no establishment at all: nothing to count
+        return _COMPANY_MESSAGES(*args)["n"], _COMPANY_SEEN(*args)["n"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({messages_sql}), ({seen_sql})", (*messages_params, *seen_params))
+        messages, seen = cursor.fetchone()
+    return messages, seen
 
 
 def _company_messages(user, establishment_ids) -> int:

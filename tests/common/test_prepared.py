@@ -178,3 +178,24 @@ def test_a_builder_may_branch_on_a_falsy_argument():
     assert query(establishment.pk, dossier.number) == [dossier.pk]
     assert query(establishment.pk, "autre") == []
     assert query(establishment.pk, 0) == [dossier.pk]
+
+
+def test_prepared_sql_read_in_one_statement_gives_what_each_query_gives():
+    """sql_with_params: the kept SQL with a call's values, for a statement written around it (several aggregates as
+    scalar subqueries of one round trip, a sum over a prepared scope)."""
+    establishment = EstablishmentFactory()
+    DossierFactory.create_batch(3, employer_establishment=establishment, agreed_amount=100)
+    DossierFactory(agreed_amount=7)  # another establishment's
+    counted = PreparedAggregate(
+        lambda establishment_id: Dossier.objects.filter(employer_establishment_id=establishment_id), n=Count("id")
+    )
+    summed = PreparedAggregate(
+        lambda establishment_id: Dossier.objects.filter(employer_establishment_id=establishment_id),
+        total=Sum("agreed_amount"),
+    )
+    count_sql, count_params = counted.sql_with_params(establishment.pk)
+    sum_sql, sum_params = summed.sql_with_params(establishment.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({count_sql}), ({sum_sql})", (*count_params, *sum_params))
+        assert cursor.fetchone() == (counted(establishment.pk)["n"], summed(establishment.pk)["total"]) == (3, 300)
+    assert PreparedQuery(lambda ids: Dossier.objects.filter(pk__in=ids)).sql_with_params([]) == ("", ())
