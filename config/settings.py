@@ -144,6 +144,14 @@ _server_settings = [_DB_OPTIONS.get("options", ""), "-c jit=off"]
 if DATABASE_STATEMENT_TIMEOUT_MS:
     _server_settings.append(f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}")
 _DB_OPTIONS["options"] = " ".join(filter(None, _server_settings))
+# Statements prepared on the server: a query the connection has run twice is parsed and planned by PostgreSQL once,
+# then only executed (planning was up to half of a portal page's SQL time: bench/README.md, issue 18). It needs
+# parameters bound on the server and persistent connections; set 0 behind a pooler that shares server connections
+# between clients (PgBouncer in transaction mode), which does not keep a connection's prepared statements.
+DATABASE_PREPARE_THRESHOLD = env_int("DATABASE_PREPARE_THRESHOLD", 2)
+if DATABASE_PREPARE_THRESHOLD:
+    _DB_OPTIONS["server_side_binding"] = True
+    _DB_OPTIONS["prepare_threshold"] = DATABASE_PREPARE_THRESHOLD
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6380/0")

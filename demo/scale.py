@@ -234,13 +234,18 @@ WHERE i.id >= %(first)s AND i.id < %(last)s
 """
 
 # The unread counters of the benchmark dossiers' messages and reads when COPY ran without the triggers: the
-# backfill of messaging/migrations/0002_unread_counters.py, for the dossiers of ids %(first)s to %(last)s only.
-MESSAGE_COUNTERS_SQL = """
+# backfill of messaging/migrations/0002_unread_counters.py, for the dossiers of ids %(first)s to %(last)s only. Two
+# statements, run one by one: parameters are bound on the server (settings.DATABASE_PREPARE_THRESHOLD), which takes
+# one statement per call.
+MESSAGE_COUNTERS_SQL = (
+    """
 INSERT INTO messaging_threadcount (dossier_id, establishment_id, finished_on, messages, last_message_at)
     SELECT d.id, d.employer_establishment_id, messaging_finished_on(d.status, d.end_date), m.n, m.latest
     FROM (SELECT dossier_id, count(*) AS n, max(created_at) AS latest FROM messaging_message
           WHERE dossier_id BETWEEN %(first)s AND %(last)s GROUP BY dossier_id) m
-    JOIN dossiers_dossier d ON d.id = m.dossier_id;
+    JOIN dossiers_dossier d ON d.id = m.dossier_id
+""",
+    """
 INSERT INTO messaging_seencount (user_id, dossier_id, establishment_id, finished_on, seen)
     SELECT s.user_id, d.id, d.employer_establishment_id, messaging_finished_on(d.status, d.end_date), s.n
     FROM (
@@ -252,8 +257,9 @@ INSERT INTO messaging_seencount (user_id, dossier_id, establishment_id, finished
             WHERE m.author_id IS DISTINCT FROM r.user_id AND m.dossier_id BETWEEN %(first)s AND %(last)s
         ) seen GROUP BY user_id, dossier_id
     ) s
-    JOIN dossiers_dossier d ON d.id = s.dossier_id;
-"""
+    JOIN dossiers_dossier d ON d.id = s.dossier_id
+""",
+)
 
 # The training funded per employer establishment and year of the benchmark payment lines when COPY ran without the
 # triggers: the backfill of contributions/migrations/0002_training_funded_totals.py for the lines of ids
@@ -961,7 +967,8 @@ class ScaleGenerator:
             if not _can_skip_triggers(cursor):
                 return None  # the triggers counted them
             first = self.dossier_first_id
-            cursor.execute(MESSAGE_COUNTERS_SQL, {"first": first, "last": first + self.n - 1})
+            for statement in MESSAGE_COUNTERS_SQL:
+                cursor.execute(statement, {"first": first, "last": first + self.n - 1})
         return ThreadCount.objects.filter(dossier_id__gte=first, dossier_id__lt=first + self.n).count()
 
     def unread_company_messages(self):
