@@ -37,8 +37,14 @@ settings.configure(
     MIDDLEWARE=[],
     INSTALLED_APPS=[],
     USE_TZ=True,
-    # The portal's production connection settings: persistent connections with health checks.
-    DATABASES={"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)},
+    # The portal's production connection settings: persistent connections with health checks, statements prepared
+    # on the server once run twice (config/settings.py, DATABASE_PREPARE_THRESHOLD).
+    DATABASES={
+        "default": {
+            **dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True),
+            "OPTIONS": {"server_side_binding": True, "prepare_threshold": 2},
+        }
+    },
     TEMPLATES=[
         {
             "BACKEND": "django.template.backends.django.DjangoTemplates",
