@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
 from common.prepared import PreparedQuery
-from dossiers.models import SCHEDULED_DOSSIERS, Dossier
+from dossiers.models import SCHEDULED_DOSSIERS, SCHEDULED_DOSSIERS_WRITTEN, Dossier
 from invoicing import schedule
 from invoicing.models import COUNTED_STATUSES, ContractPlan, ContractTerms, NpecAmount, PaymentRule, regimes
 from referentials.models import RncpCertification
@@ -60,7 +60,7 @@ def invoiced_dossiers(user, establishment_ids):
     plan once read, an empty one when it has no schedule (no terms, no NPEC): what is missing is an anti-join, no
     more. The other schemes are invoiced by subrogation, never on an NPEC schedule (FACTURATION,
     invoicing.selectors), so they are not read at all (the partial index dossier_provider_scheduled)."""
-    return Dossier.objects.for_provider_user(user, establishment_ids).filter(SCHEDULED_DOSSIERS)
+    return Dossier.objects.for_provider_user(user, establishment_ids).filter(SCHEDULED_DOSSIERS_WRITTEN)
 
 
 # The scope the plan sum reads, its SQL built once (common.prepared): the money view is on every référent's home.

@@ -199,3 +199,17 @@ def test_prepared_sql_read_in_one_statement_gives_what_each_query_gives():
         cursor.execute(f"SELECT ({count_sql}), ({sum_sql})", (*count_params, *sum_params))
         assert cursor.fetchone() == (counted(establishment.pk)["n"], summed(establishment.pk)["total"]) == (3, 300)
     assert PreparedQuery(lambda ids: Dossier.objects.filter(pk__in=ids)).sql_with_params([]) == ("", ())
+
+
+def test_among_writes_its_values_into_the_sql_and_filters_like_in():
+    """common.expressions.Among: the same rows as `__in`, its values in the statement (a partial index then serves
+    the statement PostgreSQL keeps prepared), quotes doubled."""
+    from common.expressions import Among
+
+    kept = DossierFactory(status="closed")
+    DossierFactory(status="accepted")
+    among = Dossier.objects.filter(Among("status", ["closed", "cancelled", "it's"]))
+    assert list(among) == list(Dossier.objects.filter(status__in=["closed", "cancelled", "it's"])) == [kept]
+    sql, params = among.query.sql_with_params()
+    assert "IN ('closed', 'cancelled', 'it''s')" in sql and "closed" not in [str(p) for p in params]
+    assert list(Dossier.objects.exclude(Among("status", ["closed"]))) == list(Dossier.objects.exclude(pk=kept.pk))
