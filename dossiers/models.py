@@ -95,11 +95,7 @@ class DossierQuerySet(models.QuerySet):
         """What a company user sees: dossiers of the employer establishments they are attached to (only those of
         `establishments`, ids, when the view is narrowed to some entities), finished ones for HISTORY_YEARS only.
         Every company-side read of a dossier, its documents and its messages goes through here."""
-        scoped = self.filter(company_scope(user, establishments, cutoff=cutoff))
-        # Read by messaging.selectors.company_inbox to count from the kept unread counts (lost by any further
-        # filter, which then counts the dossiers' rows).
-        scoped.company_scope = (user, establishments)
-        return scoped
+        return self.filter(company_scope(user, establishments, cutoff=cutoff))
 
     def for_provider_user(self, user, establishments=None):
         """What a provider user sees: dossiers trained by the provider establishments they are attached to (only

@@ -8,10 +8,9 @@ from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery, Su
 from django.db.models.functions import Coalesce
 
 from accounts.models import Portal
-from common.paginators import KnownCountMixin
 from common.prepared import PreparedAggregate, PreparedListing, PreparedQuery
 from dossiers.models import Dossier, company_scope, history_cutoff, visible_establishment_ids
-from messaging.models import Message, MessageQuerySet, MessageRead, SeenCount, ThreadCount
+from messaging.models import Message, MessageRead, SeenCount, ThreadCount
 
 
 def dossier_thread(dossier, user):
@@ -41,12 +40,6 @@ THREAD_TOTALS = {"messages": Coalesce(Sum("thread_count__messages"), 0), "seen":
 
 def _with_users_seen(dossiers, user):
     return dossiers.annotate(users_seen=FilteredRelation("seen_counts", condition=Q(seen_counts__user=user)))
-
-
-def _dossier_totals(dossiers, user) -> tuple[int, int]:
-    """(messages, seen by `user`) of the threads of `dossiers` (any queryset)."""
-    totals = _with_users_seen(dossiers, user).aggregate(**THREAD_TOTALS)
-    return totals["messages"], totals["seen"]
 
 
 def _company_establishments(user, establishment_ids):
@@ -110,11 +103,6 @@ def dossier_thread_rows(dossier, user) -> list[Message]:
     return _DOSSIER_THREAD(dossier.pk, user.pk)
 
 
-class _CountedMessages(KnownCountMixin, MessageQuerySet):
-    """The messages of dossiers given as a queryset (not from Dossier.objects.for_company_user), latest first, whose
-    count comes from the kept counts of those dossiers."""
-
-
 # What a row of the Messagerie shows (egestion.dossiers.rows.message_row): the rest is read when a message is opened.
 INBOX_FIELDS = ["dossier__number", "sender_side", "title", "body", "created_at"]
 
@@ -146,27 +134,15 @@ def _inbox_page(user_id, establishment_ids, cutoff, unread_only, earliest, windo
 _INBOX_PAGE = PreparedQuery(_inbox_page, name="Messagerie: page")
 
 
-def company_inbox(user, dossiers, unread_only=False):
-    """The Messagerie: the messages of `dossiers` (the user's, already scoped), latest first, with `is_read`: what a
-    Paginator reads (a count and slices)."""
-    # `dossiers` straight from Dossier.objects.for_company_user knows its scope: counts from the kept counts' indexes,
-    # pages through a prepared query.
-    scope = getattr(dossiers, "company_scope", None)
-    if scope:
-        company_user, establishment_ids = scope
-        messages, seen = _company_totals(*scope) if unread_only else (_company_messages(*scope), 0)
-        cutoff, earliest = history_cutoff(), None if unread_only else EARLIEST  # what the SQL reads
-        return PreparedListing(
-            _INBOX_PAGE, messages - seen, company_user.pk, establishment_ids, cutoff, unread_only, earliest
-        )
-    thread = Message.objects.filter(dossier__in=dossiers)
-    if unread_only:
-        thread = thread.unread_by(user)
-    thread = thread.with_read_state(user).select_related("dossier").only(*INBOX_FIELDS).order_by("-created_at", "-id")
-    counted = _CountedMessages(model=Message, query=thread.query)
-    messages, seen = _dossier_totals(dossiers, user)
-    counted.known_count = messages - seen if unread_only else messages
-    return counted
+def company_inbox(user, establishment_ids, unread_only=False):
+    """The Messagerie: the messages of every dossier the company user sees (Dossier.objects.for_company_user's scope,
+    narrowed to `establishment_ids` when given), latest first, with `is_read`: what a Paginator reads (a count from
+    the kept counts' indexes, pages through a prepared query)."""
+    messages, seen = (
+        _company_totals(user, establishment_ids) if unread_only else (_company_messages(user, establishment_ids), 0)
+    )
+    cutoff, earliest = history_cutoff(), None if unread_only else EARLIEST  # what the SQL reads
+    return PreparedListing(_INBOX_PAGE, messages - seen, user.pk, establishment_ids, cutoff, unread_only, earliest)
 
 
 def company_unread_count(user, establishment_ids) -> int:

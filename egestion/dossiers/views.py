@@ -25,7 +25,7 @@ from common.forms import text_problem
 from common.uploads import check_uploads
 from deadlines import selectors as deadline_selectors
 from dossiers import exports, selectors
-from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
+from dossiers.models import Document, DocumentDirection, DocumentKind
 from egestion.access import egestion_required
 from funding.contracts import contract_state
 from invoicing import selectors as invoicing_selectors
@@ -265,9 +265,8 @@ def message_new(request, number):
 @egestion_required
 @require_GET
 def messages_list(request):
-    dossiers = Dossier.objects.for_company_user(request.user, request.establishment_ids)
     unread_only = request.GET.get("filtre") == "non-lus"
-    thread = messaging_selectors.company_inbox(request.user, dossiers, unread_only)
+    thread = messaging_selectors.company_inbox(request.user, request.establishment_ids, unread_only)
     page = Paginator(thread, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from dossiers.models import Dossier
 from messaging import selectors, services
 from messaging.models import Message, SeenCount, ThreadCount
 from tests.factories import DossierFactory, MembershipFactory, MessageFactory, MessageReadFactory, UserFactory
@@ -125,8 +124,7 @@ def test_the_messagerie_lists_only_the_messages_of_the_company_scope(company):
     MessageFactory(dossier=long_closed)
 
     def listed(establishments, unread_only=False):
-        dossiers = Dossier.objects.for_company_user(manager, establishments)
-        inbox = selectors.company_inbox(manager, dossiers, unread_only=unread_only)
+        inbox = selectors.company_inbox(manager, establishments, unread_only=unread_only)
         return {message.pk for message in inbox[:25]}, inbox.count()
 
     everything = {message.pk for message in [*here, there]}
