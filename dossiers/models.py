@@ -39,6 +39,9 @@ class DossierStatus(models.TextChoices):
 
 # "HISTORIQUE" holds the dossiers nothing more will happen to; the rest is "EN COURS".
 FINISHED_STATUSES = (DossierStatus.REFUSED, DossierStatus.CLOSED, DossierStatus.CANCELLED)
+# Written into the SQL (common.expressions.Among): the partial indexes of the tabs (dossier_employer_open / _finished,
+# dossier_provider_open / _finished) then serve the statements PostgreSQL keeps prepared.
+FINISHED = Q(Among("status", FINISHED_STATUSES))
 # The dossiers an NPEC schedule may be invoiced on: apprenticeship contracts accepted, broken or settled (the other
 # schemes are invoiced by subrogation). invoicing.plans keeps their schedules; the index below reads them.
 SCHEDULED_STATUSES = (DossierStatus.ACCEPTED, DossierStatus.TERMINATED, DossierStatus.CLOSED)
@@ -103,10 +106,10 @@ class DossierQuerySet(models.QuerySet):
         return self.filter(provider_establishment__in=visible_establishment_ids(user, Portal.OGESTION, establishments))
 
     def open(self):
-        return self.exclude(status__in=FINISHED_STATUSES)
+        return self.exclude(FINISHED)
 
     def finished(self):
-        return self.filter(status__in=FINISHED_STATUSES)
+        return self.filter(FINISHED)
 
 
 # Filtered or sorted on by the company list (dossiers.selectors.COMPANY_SORTS, _apply_common_filters), covered by

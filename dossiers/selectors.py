@@ -12,11 +12,10 @@ from django import forms
 from django.db.models import Count, Q
 
 from accounts.models import Person
-from common.expressions import Among
 from common.forms import CleanTextFormMixin
 from common.prepared import PreparedAggregate, PreparedQuery, Shape
 from dossiers.models import (
-    FINISHED_STATUSES,
+    FINISHED,
     Document,
     DocumentDirection,
     DocumentKind,
@@ -132,9 +131,6 @@ def order_by_sort(queryset, sort: str, allowed: dict):
 # a text filter (whose LIKE pattern is derived from the text), the counters and the page's ids run prepared queries
 # (common.prepared): their SQL is built once per process and shape of the filters, not on every request.
 
-# Written into the SQL (common.expressions.Among): the partial indexes of the tabs (dossier_employer_open /
-# _finished, dossier_provider_open / _finished) then serve the statements PostgreSQL keeps prepared.
-FINISHED = Q(Among("status", FINISHED_STATUSES))
 # Counted on `status` (never null), a column of the index, not on the primary key: the counters read the index
 # alone (dossier_employer_counts, dossier_provider_list).
 COMPANY_COUNTS = {"en-cours": Count("status", filter=~FINISHED), "historique": Count("status", filter=FINISHED)}
@@ -149,9 +145,9 @@ PROVIDER_TABS = {"en-cours": "En cours", "soldes": "Soldés", "total": "Total"}
 
 def _of_tab(queryset, tab):
     if tab == "en-cours":
-        return queryset.exclude(FINISHED)
+        return queryset.open()
     if tab in ("historique", "soldes"):
-        return queryset.filter(FINISHED)
+        return queryset.finished()
     return queryset  # "total"
 
 
