@@ -41,6 +41,18 @@ def test_the_cache_stores_in_redis_when_it_answers():
     assert cache.is_available
 
 
+def test_the_kept_redis_client_survives_redis_dropping_its_connections():
+    cache.set("answer", 42)
+    kept = cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is kept  # one client for every call, not one per call
+
+    # What a Redis restart does to the pool's open connections: the next read reconnects instead of failing.
+    kept.client_kill_filter(_type="normal", skipme=False)
+
+    assert cache.get("answer") == 42
+    assert cache.is_available
+
+
 def test_reads_are_misses_and_writes_are_skipped_when_redis_is_unreachable(unreachable_cache):
     assert unreachable_cache.get("answer", "défaut") == "défaut"
     assert unreachable_cache.get_many(["a", "b"]) == {}
