@@ -1,8 +1,9 @@
 """A Redis cache that the portal can live without.
 
 The cache only ever holds what can be recomputed (the RGPD/CGU versions in force, allauth's rate-limit counters, the
-worker's heartbeat). When Redis is unreachable, `ResilientRedisCache` answers reads as misses and makes writes
-no-ops instead of raising, so pages and logins keep working on the database alone. After a failure it stops
+worker's heartbeat, the home pages' announcements and help resources as rendered). When Redis is unreachable,
+`ResilientRedisCache` answers reads as misses and makes writes no-ops instead of raising, so pages and logins keep
+working on the database alone. After a failure it stops
 trying for `RETRY_AFTER` seconds (a circuit breaker, shared by the threads of a process), so a page does not pay a
 connection attempt for every cache call; short socket timeouts bound what a hanging Redis can cost.
 

@@ -1,6 +1,8 @@
 """What staff write for the portals' home pages: the "INFORMATIONS" announcements and the "Mes Contacts"
 advisors."""
 
+import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -24,6 +26,12 @@ class AnnouncementQuerySet(models.QuerySet):
             is_active=True,
             published_from__lte=now,
         ).filter(Q(published_until__isnull=True) | Q(published_until__gt=now))
+
+    def not_ended(self, portal: str, now):
+        """What the home page of `portal` shows now or will show later (published() and the ones to come)."""
+        return self.filter(Q(portal=AudiencePortal.ALL) | Q(portal=portal), is_active=True).filter(
+            Q(published_until__isnull=True) | Q(published_until__gt=now)
+        )
 
 
 class Announcement(models.Model):
@@ -212,15 +220,19 @@ def _line_kind(line: str) -> tuple[str, str]:
 _PUBLISHED_HELP = PreparedQuery(
     lambda portal: HelpResource.objects.published(portal).defer("body"), name="home: help resources"
 )
-_PUBLISHED_ANNOUNCEMENTS = PreparedQuery(
-    lambda portal, now: Announcement.objects.published(portal, now), name="home: announcements"
+_NOT_ENDED_ANNOUNCEMENTS = PreparedQuery(
+    lambda portal, now: Announcement.objects.not_ended(portal, now), name="home: announcements"
 )
 _ADVISORS = PreparedQuery(lambda establishment_ids: Advisor.objects.for_establishments(establishment_ids))
 
 
-def published_announcements(portal: str) -> list[Announcement]:
-    """The "INFORMATIONS" of a portal's home page now (AnnouncementQuerySet.published)."""
-    return _PUBLISHED_ANNOUNCEMENTS(str(portal), timezone.now())
+def upcoming_announcements(portal: str, now) -> tuple[list[Announcement], datetime.datetime | None]:
+    """The "INFORMATIONS" of a portal's home page at `now` (AnnouncementQuerySet.published), and when that list
+    changes next by the announcements' dates (None: not by their dates)."""
+    announcements = _NOT_ENDED_ANNOUNCEMENTS(str(portal), now)
+    changes = [a.published_from for a in announcements if a.published_from > now]
+    changes += [a.published_until for a in announcements if a.published_until]
+    return [a for a in announcements if a.published_from <= now], min(changes, default=None)
 
 
 def advisors_for_establishments(establishment_ids) -> list["Advisor"]:

@@ -12,7 +12,8 @@ from accounts.access import set_current_entity
 from accounts.login_limits import LoginLimitMixin
 from accounts.models import Portal
 from common.redirects import safe_path
-from content.models import advisors_for_establishments, help_resources_by_section, published_announcements
+from content.home import home_content
+from content.models import advisors_for_establishments
 from deadlines.selectors import home_panel_for_company_user
 from egestion.access import egestion_required
 from funding.deadlines import draft_transmission_deadlines
@@ -32,8 +33,7 @@ def home(request):
         "egestion/home.html",
         {
             "unread_messages": unread_messages,
-            "announcements": published_announcements(Portal.EGESTION),
-            "help_sections": help_resources_by_section(Portal.EGESTION),
+            "home_content": home_content(Portal.EGESTION),
             "advisors": advisors_for_establishments(request.establishment_ids),
             "drafts_due": draft_transmission_deadlines(request.user, request.establishment_ids, timezone.localdate()),
             "upcoming": home_panel_for_company_user(request.user, request.establishment_ids, timezone.localdate()),

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.login_limits import LoginLimitMixin
 from accounts.models import Portal
-from content.models import help_resources_by_section, published_announcements
+from content.home import home_content
 from deadlines.selectors import home_panel_for_provider_user
 from invoicing.money import referent_money_view
 from ogestion.access import ogestion_required
@@ -29,8 +29,7 @@ def home(request):
             "establishments_missing_iban": missing_iban,
             # Mon tableau de bord financier: the référents' (their establishments' invoices and payments).
             "money": referent_money_view(request.user, request.memberships, timezone.localdate()),
-            "announcements": published_announcements(Portal.OGESTION),
+            "home_content": home_content(Portal.OGESTION),
             "upcoming": home_panel_for_provider_user(request.user, request.establishment_ids, timezone.localdate()),
-            "help_sections": help_resources_by_section(Portal.OGESTION),
         },
     )

@@ -174,6 +174,7 @@ def test_the_home_runs_a_constant_number_of_queries_when_narrowed(client, two_co
         for _ in range(3):
             MembershipFactory(user=user, establishment=EstablishmentFactory(), role=Role.COMPANY_USER)
 
-    # Session, user, memberships, unread count, announcements, advisors, help resources, drafts due, "À venir", and
-    # one for the entity switcher: one query per panel, whatever the number of establishments.
-    assert_constant_queries(lambda: client.get("/egestion/"), grow=more_establishments, at_most=10)
+    # Session, user, memberships, unread count, advisors, drafts due, "À venir", and one for the entity switcher: one
+    # query per panel, whatever the number of establishments (the announcements and help resources, read by the
+    # first visit above, are kept rendered in the cache: content.home).
+    assert_constant_queries(lambda: client.get("/egestion/"), grow=more_establishments, at_most=8)
