@@ -176,9 +176,10 @@ CACHES = {
 SESSION_ENGINE = "common.sessions"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's, the user of each request read by a prepared query (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AllauthBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.passwords.ComplexityValidator"},
