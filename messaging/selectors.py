@@ -4,7 +4,7 @@ counts and the staff's read state. Writes (sending, answering, marking read) are
 import datetime
 
 from django.db import connection
-from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import Portal
@@ -121,10 +121,17 @@ def _inbox_page(user_id, establishment_ids, cutoff, unread_only, earliest, windo
     if unread_only:
         thread = thread.unread_by(user_id)
     else:
-        threads = ThreadCount.visible_to_companies(_company_establishments(user_id, establishment_ids), cutoff)
-        nth_latest = threads.order_by("-last_message_at").values("last_message_at")[stop - 1 : stop]
-        # Fewer dossiers than `stop`: all of them (`earliest`, an argument: no date is built into a prepared query).
-        since = Coalesce(Subquery(nth_latest), Value(earliest))
+        establishments = _company_establishments(user_id, establishment_ids)
+        threads = ThreadCount.visible_to_companies(establishments, cutoff)
+        # The `stop`-th latest thread of each establishment (its index read down to there, not every thread): the
+        # `stop`-th latest of them all is at least as recent as the latest of these, so the threads since that one
+        # hold the `stop` latest, with at most `stop` threads of each establishment read.
+        nth_of_each = threads.filter(establishment=OuterRef("establishment_id")).order_by("-last_message_at")
+        nth_of_each = Subquery(nth_of_each.values("last_message_at")[stop - 1 : stop])
+        latest_nth = establishments.annotate(nth=nth_of_each).order_by(F("nth").desc(nulls_last=True))
+        # No establishment has `stop` threads: all of them (`earliest`, an argument: no date is built into a
+        # prepared query).
+        since = Coalesce(Subquery(latest_nth.values("nth")[:1]), Value(earliest))
         thread = thread.filter(dossier__in=threads.filter(last_message_at__gte=since).values("dossier"))
     thread = thread.with_read_state(user_id).select_related("dossier").only(*INBOX_FIELDS)
     return thread.order_by("-created_at", "-id")[start:stop]

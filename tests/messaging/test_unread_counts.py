@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from dossiers.selectors import PAGE_SIZE
 from messaging import selectors, services
 from messaging.models import Message, SeenCount, ThreadCount
 from tests.factories import DossierFactory, MembershipFactory, MessageFactory, MessageReadFactory, UserFactory
@@ -220,4 +221,32 @@ def test_the_messagerie_pages_list_the_latest_messages_in_order_with_ties(client
     for number in (1, 2):
         page = client.get(reverse("egestion:messages"), {"page": number}).context["page"]
         shown += [message.pk for message in page.object_list]
+    assert shown == expected
+
+
+def test_the_messagerie_pages_list_the_latest_messages_of_several_establishments_in_order(client, company):
+    """A company whose establishments hold more dossiers than a page, and one fewer: each page reads at most a page's
+    worth of dossiers per establishment, and lists what reading every message lists."""
+    establishment, manager, _ = company
+    busy, quiet = (MembershipFactory(user=manager, role=Role.COMPANY_MANAGER).establishment for _ in range(2))
+    start = timezone.now() - datetime.timedelta(days=3)
+    sites = [establishment] * 30 + [busy] * 28 + [quiet] * 6
+    for index, site in enumerate(sites):
+        dossier = DossierFactory(employer_establishment=site)
+        # Interleaved in time, some tied, a few dossiers with an older message too.
+        moment = start + datetime.timedelta(minutes=(index * 37) % 64 // 2 * 10)
+        MessageFactory(dossier=dossier, created_at=moment, title=f"Message {index}")
+        if index % 5 == 0:
+            MessageFactory(dossier=dossier, created_at=moment - datetime.timedelta(days=1))
+    expected = list(
+        Message.objects.filter(dossier__employer_establishment__in=[establishment, busy, quiet])
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+    )
+    client.force_login(manager)
+    shown = []
+    for number in (1, 2, 3, 4):
+        page = client.get(reverse("egestion:messages"), {"page": number}).context["page"]
+        shown += [message.pk for message in page.object_list]
+    assert len(expected) > 3 * PAGE_SIZE
     assert shown == expected
