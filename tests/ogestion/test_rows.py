@@ -7,18 +7,22 @@ from django.db.models import Prefetch
 from django.template import engines
 from django.test import RequestFactory
 
+from accounts import services
 from common import rows as common_rows
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier, Enrolment
 from dossiers.selectors import provider_list_rows
 from ogestion.dossiers import rows
 from ogestion.dossiers.views import COLUMNS
+from ogestion.users import rows as users_rows
 from tests.factories import (
     DocumentFactory,
     DossierFactory,
     EnrolmentFactory,
     EstablishmentFactory,
+    MembershipFactory,
     PersonFactory,
     ProviderEstablishmentFactory,
+    UserFactory,
 )
 from tests.harness import reference_sort_headers
 
@@ -82,3 +86,38 @@ def test_the_headers_with_and_without_a_sort_are_the_templates():
         ours = common_rows.sort_headers(COLUMNS, sort, request.GET, "dossier-results")
         assert cells(f"<tr>{ours}</tr>") == cells(f"<tr>{theirs}</tr>")
         assert len(cells(f"<tr>{ours}</tr>")[0]) == len(COLUMNS)
+
+
+# The rows as templates/ogestion/users/list.html wrote them before ogestion.users.rows: the reference.
+USER_ROW_TEMPLATE = """{% load portal %}
+{% url_pattern "ogestion:user" as user_url %}
+{% for account in accounts %}
+  <tr>
+    <th scope="row"><a href="{{ user_url|fill:account.pk }}">{{ account.last_name|upper }} {{ account.first_name }}{% if not account.last_name and not account.first_name %}{{ account.email }}{% endif %}</a></th>
+    <td>
+      {% if account.is_active_here %}
+        <span class="yesno"><span class="yesno__box" aria-hidden="true"></span><span class="visually-hidden">Non</span></span>
+      {% else %}
+        <span class="yesno yesno--yes"><span class="yesno__box" aria-hidden="true">{% icon "check" size=14 %}</span><span class="visually-hidden">Oui</span></span>
+      {% endif %}
+    </td>
+    <td class="mono">{{ account.email }}</td>
+  </tr>
+{% endfor %}"""  # noqa: E501
+
+
+def test_the_user_rows_are_the_templates_cell_for_cell():
+    site = ProviderEstablishmentFactory()
+    MembershipFactory(
+        establishment=site, user=UserFactory(last_name="d'Arc <i>", first_name="Jeanne & Cie", email="j&a@cfa.fr")
+    )
+    MembershipFactory(establishment=site, user=UserFactory(last_name="", first_name="", email="sans.nom@cfa.fr"))
+    MembershipFactory(establishment=site, is_active=False, user=UserFactory(last_name="Ñúñez", first_name="Élodie"))
+    accounts = list(services.users_of_organisations([site.organisation]))
+
+    theirs = engines["django"].from_string(USER_ROW_TEMPLATE).render({"accounts": accounts})
+    ours = users_rows.user_rows(accounts)
+
+    assert cells(ours) == cells(theirs)
+    assert len(cells(ours)) == 3 and "D&#x27;ARC &lt;I&gt; Jeanne &amp; Cie" in ours and ours.count("yesno--yes") == 1
+    assert "> sans.nom@cfa.fr</a>" in ours  # no name: the address
