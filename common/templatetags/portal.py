@@ -7,6 +7,7 @@
 {% portal_url entry.url_name as url %}   ... kept in a variable
 {% support_phone %}  {% regional_contacts_url %}   from settings, on pages outside the portals too
 {% url_pattern "egestion:dossier" as dossier_url %} {{ dossier_url|fill:dossier.number }}   links in long lists
+{% site_url "account_logout" %}  {% asset "css/portal.css" %}   {% url %} and {% static %}, once per process
 {{ amount|amount }}                       87 518,50 € (tables of amounts)
 """
 
@@ -15,6 +16,7 @@ from urllib.parse import quote
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.http import RFC3986_SUBDELIMS
@@ -153,7 +155,13 @@ FALLBACK_ICON = ('<circle cx="12" cy="12" r="8"/>',)
 @register.simple_tag
 def icon(name, size=20, **kwargs):
     """An inline SVG icon; decorative, so hidden from assistive technologies (give the link or button a text)."""
-    css_class = " ".join(filter(None, ["icon", f"icon--{name}", kwargs.get("class", "")]))
+    return _icon(name, size, kwargs.get("class", ""))
+
+
+# A page draws the same few icons many times (twenty on a home page): each one is written once per process.
+@functools.lru_cache(maxsize=1024)
+def _icon(name, size, extra_class):
+    css_class = " ".join(filter(None, ["icon", f"icon--{name}", extra_class]))
     return format_html(
         '<svg class="{}" width="{}" height="{}" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2"'
         ' stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">{}</svg>',
@@ -216,6 +224,24 @@ def _url_pattern(name: str, arity: int, script_prefix: str) -> str:
             pattern = pattern.replace(sample, URL_SLOT, 1)
         return pattern
     raise NoReverseMatch(f"{name} with {arity} argument(s)")
+
+
+@register.simple_tag
+def site_url(name):
+    """{% url name %} of a URL without arguments, reversed once per process: the layout's links on every page."""
+    return _url_pattern(name, 0, get_script_prefix())
+
+
+@register.simple_tag
+def asset(path):
+    """{% static path %}, looked up once per process: the layout's styles and scripts on every page (the production
+    storage reads the hashed name in its manifest each time)."""
+    return _asset(path, settings.STATIC_URL)
+
+
+@functools.lru_cache(maxsize=128)
+def _asset(path, static_url):
+    return static(path)
 
 
 @register.simple_tag

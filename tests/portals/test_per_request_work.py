@@ -215,3 +215,32 @@ def test_the_portal_database_session_runs_without_jit_and_with_a_statement_timeo
         assert cursor.fetchone()[0] == "off"
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "30s"
+
+
+def test_the_layout_links_and_assets_are_what_url_and_static_give(settings):
+    from django.template import engines
+    from django.templatetags.static import static
+
+    render = (
+        engines["django"]
+        .from_string(
+            "{% load portal %}{% site_url 'account_logout' %} {% site_url 'mfa_index' as security %}{{ security }} "
+            "{% asset 'css/portal.css' %}"
+        )
+        .render
+    )
+    assert render({}).split() == [reverse("account_logout"), reverse("mfa_index"), static("css/portal.css")]
+    settings.STATIC_URL = "/ailleurs/"  # looked up once per process, but per STATIC_URL
+    assert render({}).split()[2] == static("css/portal.css") and static("css/portal.css").startswith("/ailleurs/")
+
+
+def test_a_page_reverses_the_layouts_links_and_finds_its_assets_once_per_process(logged_in, monkeypatch):
+    logged_in.get(reverse("egestion:payments"))
+    counter = ReverseCounter(monkeypatch)
+    looked_up = []
+    monkeypatch.setattr("common.templatetags.portal.static", looked_up.append)
+
+    html = logged_in.get(reverse("egestion:payments")).text
+
+    assert counter.calls == 0 and looked_up == []
+    assert f'action="{reverse("account_logout")}"' in html and 'href="/static/css/portal.css' in html
