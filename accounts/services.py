@@ -319,16 +319,12 @@ def require_user_manager(actor, organisation, portal=None) -> None:
         )
 
 
-def administered_organisations(user, portal) -> list[Organisation]:
-    """Organisations in which `user` may manage users (company manager, provider référent)."""
-    admin_roles = [role for role in ADMIN_ROLES if role in PORTAL_ROLES[portal]]
-    return list(
-        Organisation.objects.filter(
-            establishments__memberships__user=user,
-            establishments__memberships__role__in=admin_roles,
-            establishments__memberships__is_active=True,
-        ).distinct()
-    )
+def administered_organisations(memberships) -> list[Organisation]:
+    """Organisations in which the user may manage users (company manager, provider référent), by name: those of
+    the administrator roles among `memberships`, the user's active memberships in a portal with their organisations
+    (accounts.access: `request.all_memberships`, already read for the page)."""
+    organisations = {m.establishment.organisation_id: m.establishment.organisation for m in memberships if m.is_admin}
+    return sorted(organisations.values(), key=lambda organisation: (organisation.name, organisation.pk))
 
 
 def organisation_users(organisation):

@@ -30,7 +30,7 @@ def referent_required(view_func):
     def wrapper(request, *args, **kwargs):
         if not request.is_portal_admin:
             return render(request, "ogestion/users/referent_only.html", {"active_menu": "home"}, status=403)
-        request.admin_organisations = services.administered_organisations(request.user, Portal.OGESTION)
+        request.admin_organisations = services.administered_organisations(request.all_memberships)
         return view_func(request, *args, **kwargs)
 
     return wrapper

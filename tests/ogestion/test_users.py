@@ -544,6 +544,17 @@ def test_a_referent_of_two_providers_manages_both(client, provider_a, provider_b
     assert list(Membership.objects.filter(user=user).values_list("establishment", flat=True)) == [provider_a.a3.pk]
 
 
+def test_a_referent_who_is_a_simple_user_elsewhere_manages_only_where_they_are_referent(client, provider_a, provider_b):
+    # Jing also has access to provider B's site, as a simple user: B's users stay out of reach.
+    MembershipFactory(user=provider_a.referent, establishment=provider_b.b1, role=Role.PROVIDER_USER)
+    client.force_login(provider_a.referent)
+
+    listed = client.get(reverse("ogestion:users"))
+
+    assert provider_a.colleague.email in listed.text and provider_b.referent.email not in listed.text
+    assert client.get(reverse("ogestion:user", args=[provider_b.referent.pk])).status_code == 404
+
+
 def test_a_fresh_establishment_outside_the_referents_scope_is_not_listed(referent_client, provider_a):
     elsewhere = ProviderEstablishmentFactory()
 
