@@ -29,7 +29,7 @@ from demo import data, identifiers
 from demo.world import CASE_MANAGER_GROUP
 from dossiers.models import Dossier, DossierStatus, Enrolment, Scheme
 from invoicing.models import ContractTerms, Invoice, InvoiceStatus
-from messaging.models import Message, MessageRead, SeenCount, SenderSide, ThreadCount
+from messaging.models import Message, MessageRead, SeenCount, SeenTotal, SenderSide, ThreadCount, ThreadTotal
 from messaging.services import refresh_unread_company_messages
 from payments.models import Payment, PaymentLine, PaymentMode
 
@@ -236,7 +236,8 @@ WHERE i.id >= %(first)s AND i.id < %(last)s
 # The unread counters of the benchmark dossiers' messages and reads when COPY ran without the triggers: the
 # backfill of messaging/migrations/0002_unread_counters.py, for the dossiers of ids %(first)s to %(last)s only. Two
 # statements, run one by one: parameters are bound on the server (settings.DATABASE_PREPARE_THRESHOLD), which takes
-# one statement per call.
+# one statement per call. The triggers are on again by then: ThreadTotal and SeenTotal follow these rows
+# (messaging/migrations/0003_scope_totals.py).
 MESSAGE_COUNTERS_SQL = (
     """
 INSERT INTO messaging_threadcount (dossier_id, establishment_id, finished_on, messages, last_message_at)
@@ -977,7 +978,8 @@ class ScaleGenerator:
 
     def analyze(self):
         tables = [Organisation, Establishment, User, Membership, Person, Dossier, Enrolment, Message, MessageRead]
-        tables += [Payment, PaymentLine, TrainingFunded, ThreadCount, SeenCount, ContractTerms, Invoice]
+        tables += [Payment, PaymentLine, TrainingFunded, ThreadCount, SeenCount, ThreadTotal, SeenTotal]
+        tables += [ContractTerms, Invoice]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE " + ", ".join(m._meta.db_table for m in tables))
         return None

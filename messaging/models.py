@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -126,7 +128,9 @@ class ThreadCount(CountedScope):
                 fields=["establishment", "-last_message_at"],
                 include=["finished_on", "messages"],
                 name="thread_count_establishment",
-            )
+            ),
+            # The dossiers of the cutoff's month (selectors._company_totals): those finished since the cutoff.
+            models.Index(fields=["establishment", "finished_on"], include=["messages"], name="thread_count_finished"),
         ]
 
     def __str__(self):
@@ -145,10 +149,83 @@ class SeenCount(CountedScope):
         constraints = [models.UniqueConstraint(fields=["user", "dossier"], name="seen_count_once_per_user_dossier")]
         indexes = [
             models.Index(fields=["dossier"], name="seen_count_dossier"),
+            # The user's dossiers of the cutoff's month (selectors._company_totals): those finished since the cutoff.
             models.Index(
-                fields=["user", "establishment"], include=["finished_on", "seen"], name="seen_count_user_scope"
+                fields=["user", "establishment", "finished_on"], include=["seen"], name="seen_count_user_finished"
             ),
         ]
 
     def __str__(self):
         return f"{self.user_id} / {self.dossier_id}: {self.seen}"
+
+
+# --- the counts of a company's scope, a few rows per establishment --------------------------------------------------
+#
+# A company user's counter sums, over their establishments, the counts of every dossier they still see (open, or
+# finished within the 6 years of history_cutoff): one ThreadCount and one SeenCount row per dossier, thousands for a
+# large company. ThreadTotal and SeenTotal keep those sums per establishment and per *month* the dossiers finished in
+# (OPEN_MONTH for those not finished), by triggers on ThreadCount and SeenCount (migration 0003), so a counter adds
+# up the months after the cutoff's month (a few dozen rows per establishment) and reads the dossier rows of the
+# cutoff's own month only (messaging.selectors._company_totals).
+
+# The month of the dossiers not finished: after every month a dossier can finish in.
+OPEN_MONTH = datetime.date.max
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    """The first day of `day`'s month: the month a dossier finished on `day` is counted under."""
+    return day.replace(day=1)
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    """The first day of the month after `day`'s."""
+    return (month_of(day) + datetime.timedelta(days=32)).replace(day=1)
+
+
+class CountedMonth(models.Model):
+    """The establishment, and the month its dossiers finished in (OPEN_MONTH: not finished), a total is kept for."""
+
+    establishment = models.ForeignKey(
+        "accounts.Establishment", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    month = models.DateField("mois de fin des dossiers")
+
+    class Meta:
+        abstract = True
+
+
+class ThreadTotal(CountedMonth):
+    """How many messages the threads of an establishment's dossiers finished in `month` hold: ThreadCount summed
+    (written by the triggers only)."""
+
+    messages = models.IntegerField("messages", default=0)
+
+    class Meta:
+        verbose_name = "nombre de messages d'un établissement par mois de fin"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment", "month"], include=["messages"], name="thread_total_once_per_month"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.establishment_id} / {self.month}: {self.messages}"
+
+
+class SeenTotal(CountedMonth):
+    """How many messages of an establishment's dossiers finished in `month` one user wrote or opened: SeenCount
+    summed (written by the triggers only)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    seen = models.IntegerField("messages écrits ou lus", default=0)
+
+    class Meta:
+        verbose_name = "messages lus d'un établissement par un utilisateur, par mois de fin"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "establishment", "month"], include=["seen"], name="seen_total_once_per_month"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} / {self.establishment_id} / {self.month}: {self.seen}"

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Portal
 from common.prepared import PreparedAggregate, PreparedListing, PreparedQuery
 from dossiers.models import Dossier, company_scope, history_cutoff, visible_establishment_ids
-from messaging.models import Message, MessageRead, SeenCount, ThreadCount
+from messaging.models import Message, MessageRead, SeenCount, SeenTotal, ThreadCount, ThreadTotal, month_of, next_month
 
 
 def dossier_thread(dossier, user):
@@ -46,41 +46,73 @@ def _company_establishments(user, establishment_ids):
     return visible_establishment_ids(user, Portal.EGESTION, establishment_ids)
 
 
-# Every eGestion home page and Messagerie page reads these counts: their SQL is built once (common.prepared).
+# Every eGestion home page and Messagerie page reads these counts: their SQL is built once (common.prepared). Each
+# figure is the totals of the months after the cutoff's month (messaging.models.ThreadTotal, SeenTotal: a few rows per
+# establishment) plus the dossiers of the cutoff's month finished since the cutoff (ThreadCount, SeenCount).
 _COMPANY_MESSAGES = PreparedAggregate(
-    lambda user_id, establishment_ids, cutoff: ThreadCount.visible_to_companies(
-        _company_establishments(user_id, establishment_ids), cutoff
+    lambda user_id, establishment_ids, month: ThreadTotal.objects.filter(
+        establishment__in=_company_establishments(user_id, establishment_ids), month__gt=month
     ),
     name="company messages",
     n=Coalesce(Sum("messages"), 0),
 )
+_COMPANY_MESSAGES_OF_THE_MONTH = PreparedAggregate(
+    lambda user_id, establishment_ids, cutoff, month_after: ThreadCount.objects.filter(
+        establishment__in=_company_establishments(user_id, establishment_ids),
+        finished_on__gte=cutoff,
+        finished_on__lt=month_after,
+    ),
+    name="company messages of the cutoff's month",
+    n=Coalesce(Sum("messages"), 0),
+)
 _COMPANY_SEEN = PreparedAggregate(
-    lambda user_id, establishment_ids, cutoff: SeenCount.visible_to_companies(
-        _company_establishments(user_id, establishment_ids), cutoff
-    ).filter(user=user_id),
+    lambda user_id, establishment_ids, month: SeenTotal.objects.filter(
+        user=user_id, establishment__in=_company_establishments(user_id, establishment_ids), month__gt=month
+    ),
     name="company messages seen",
+    n=Coalesce(Sum("seen"), 0),
+)
+_COMPANY_SEEN_OF_THE_MONTH = PreparedAggregate(
+    lambda user_id, establishment_ids, cutoff, month_after: SeenCount.objects.filter(
+        user=user_id,
+        establishment__in=_company_establishments(user_id, establishment_ids),
+        finished_on__gte=cutoff,
+        finished_on__lt=month_after,
+    ),
+    name="company messages seen of the cutoff's month",
     n=Coalesce(Sum("seen"), 0),
 )
 
 
-def _company_totals(user, establishment_ids) -> tuple[int, int]:
-    """(messages, seen by `user`) of every dossier the company user sees, in the scope of
-    Dossier.objects.for_company_user, read from the count rows' covering indexes (no dossier, no message read):
-    the two sums in one statement (one round trip on every eGestion home)."""
-    args = (user.pk, establishment_ids, history_cutoff())
-    messages_sql, messages_params = _COMPANY_MESSAGES.sql_with_params(*args)
-    seen_sql, seen_params = _COMPANY_SEEN.sql_with_params(*args)
-    if not (messages_sql and seen_sql):  # no establishment at all: nothing to count
-        return _COMPANY_MESSAGES(*args)["n"], _COMPANY_SEEN(*args)["n"]
+def _sums(user, establishment_ids, *figures) -> list[int]:
+    """Each figure, a pair of (totals, cutoff's month) aggregates, for every dossier the company user sees (the
+    scope of Dossier.objects.for_company_user), in one statement (one round trip on every eGestion home)."""
+    cutoff = history_cutoff()
+    by_month = (user.pk, establishment_ids, month_of(cutoff))
+    of_the_month = (user.pk, establishment_ids, cutoff, next_month(cutoff))
+    parts = [(totals.sql_with_params(*by_month), month.sql_with_params(*of_the_month)) for totals, month in figures]
+    if not all(sql for pair in parts for sql, _ in pair):  # no establishment at all: nothing to count
+        return [totals(*by_month)["n"] + month(*of_the_month)["n"] for totals, month in figures]
+    columns = ", ".join(f"({totals_sql}) + ({month_sql})" for (totals_sql, _), (month_sql, _) in parts)
+    params = [param for pair in parts for _, part_params in pair for param in part_params]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT ({messages_sql}), ({seen_sql})", (*messages_params, *seen_params))
-        messages, seen = cursor.fetchone()
+        cursor.execute(f"SELECT {columns}", params)
+        return list(cursor.fetchone())
+
+
+_MESSAGES = (_COMPANY_MESSAGES, _COMPANY_MESSAGES_OF_THE_MONTH)
+_SEEN = (_COMPANY_SEEN, _COMPANY_SEEN_OF_THE_MONTH)
+
+
+def _company_totals(user, establishment_ids) -> tuple[int, int]:
+    """(messages, seen by `user`) of every dossier the company user sees."""
+    messages, seen = _sums(user, establishment_ids, _MESSAGES, _SEEN)
     return messages, seen
 
 
 def _company_messages(user, establishment_ids) -> int:
-    """The messages alone (the Messagerie's TOUS tab: what the user has seen is not counted, one query less)."""
-    return _COMPANY_MESSAGES(user.pk, establishment_ids, history_cutoff())["n"]
+    """The messages alone (the Messagerie's TOUS tab: what the user has seen is not counted)."""
+    return _sums(user, establishment_ids, _MESSAGES)[0]
 
 
 # The dossier page's counter and its messages tab: their SQL is built once (common.prepared).

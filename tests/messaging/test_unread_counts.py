@@ -2,6 +2,7 @@
 opened, marked unread or deleted moves them in the same transaction, they always equal a count of the messages
 themselves, and the pages that show them run as many queries with many messages as with few."""
 
+import collections
 import datetime
 
 import pytest
@@ -9,9 +10,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from dossiers.models import DossierStatus, history_cutoff
 from dossiers.selectors import PAGE_SIZE
 from messaging import selectors, services
-from messaging.models import Message, SeenCount, ThreadCount
+from messaging.models import (
+    OPEN_MONTH,
+    Message,
+    MessageRead,
+    SeenCount,
+    SeenTotal,
+    ThreadCount,
+    ThreadTotal,
+    month_of,
+    next_month,
+)
 from tests.factories import DossierFactory, MembershipFactory, MessageFactory, MessageReadFactory, UserFactory
 from tests.harness import assert_constant_queries, page_of
 
@@ -250,3 +262,79 @@ def test_the_messagerie_pages_list_the_latest_messages_of_several_establishments
         shown += [message.pk for message in page.object_list]
     assert len(expected) > 3 * PAGE_SIZE
     assert shown == expected
+
+
+def totals_match_the_counts():
+    """ThreadTotal and SeenTotal are ThreadCount and SeenCount summed per establishment (and user) and end month."""
+
+    def summed(model, keys, figure):
+        sums = collections.Counter()
+        for *key, finished_on, n in model.objects.values_list(*keys, "finished_on", figure):
+            sums[(*key, month_of(finished_on) if finished_on else OPEN_MONTH)] += n
+        return {key: n for key, n in sums.items() if n}
+
+    threads = summed(ThreadCount, ["establishment"], "messages")
+    seen = summed(SeenCount, ["user", "establishment"], "seen")
+    assert {(t.establishment_id, t.month): t.messages for t in ThreadTotal.objects.exclude(messages=0)} == threads
+    assert {(t.user_id, t.establishment_id, t.month): t.seen for t in SeenTotal.objects.exclude(seen=0)} == seen
+
+
+def test_the_counters_of_dossiers_finished_around_the_cutoff_are_those_of_a_scan(company):
+    """The totals of the months after the cutoff's month, and the dossiers of that month one by one: every dossier
+    finished on or after the cutoff counts, none finished before, whatever the day of the month."""
+    establishment, manager, colleague = company
+    other_site = MembershipFactory(role=Role.COMPANY_USER, user=manager).establishment
+    cutoff = history_cutoff()
+    ends = [
+        cutoff - datetime.timedelta(days=40),
+        cutoff - datetime.timedelta(days=1),
+        cutoff,
+        cutoff + datetime.timedelta(days=1),
+        next_month(cutoff) - datetime.timedelta(days=1),
+        next_month(cutoff),
+        timezone.localdate() - datetime.timedelta(days=3),
+    ]
+    dossiers = [DossierFactory(employer_establishment=establishment)]  # open
+    for index, end in enumerate(ends):
+        site = other_site if index % 2 else establishment
+        dossiers.append(
+            DossierFactory(
+                employer_establishment=site, closed=True, start_date=end.replace(year=end.year - 1), end_date=end
+            )
+        )
+    for index, dossier in enumerate(dossiers):
+        for number in range(index % 3 + 1):
+            message = MessageFactory(dossier=dossier, title=f"{dossier.pk}-{number}")
+            if number == 0:
+                services.mark_read(message, manager)
+
+    def assert_scan_agrees():
+        for user in (manager, colleague):
+            assert selectors.company_unread_count(user, None) == scanned_unread(user)
+            assert selectors._company_messages(user, None) == Message.objects.for_company_user(user).count()
+        assert selectors.company_unread_count(manager, [other_site.pk]) == scanned_unread_in(manager, other_site)
+        totals_match_the_counts()
+
+    assert_scan_agrees()
+    assert selectors._company_messages(manager, None) == sum(
+        index % 3 + 1 for index in range(len(dossiers)) if index != 1 and index != 2
+    )
+
+    # A dossier closed now, one reopened, one moved to the other site, one closed long ago: the totals follow.
+    dossiers[0].status, dossiers[0].start_date = DossierStatus.CLOSED, cutoff - datetime.timedelta(days=300)
+    dossiers[0].end_date = cutoff - datetime.timedelta(days=2)
+    dossiers[0].save()
+    dossiers[2].status = DossierStatus.ACCEPTED
+    dossiers[2].save()
+    dossiers[4].employer_establishment = other_site
+    dossiers[4].save()
+    assert_scan_agrees()
+
+    Message.objects.filter(dossier=dossiers[5]).delete()
+    MessageRead.objects.filter(user=manager).delete()
+    dossiers[6].delete()
+    assert_scan_agrees()
+
+
+def scanned_unread_in(user, establishment):
+    return Message.objects.for_company_user(user, [establishment.pk]).unread_by(user).count()
