@@ -67,6 +67,7 @@ def test_the_scale_data_counts_its_unread_messages_like_the_triggers():
     from django.db import connection
 
     from messaging.models import SeenCount, ThreadCount
+    from tests.messaging.test_unread_counts import totals_match_the_counts
 
     seed(scale=40)
     bench = Dossier.objects.filter(number__startswith="77")
@@ -84,6 +85,7 @@ def test_the_scale_data_counts_its_unread_messages_like_the_triggers():
             .count()
         )
         assert seen.seen == written + read
+    totals_match_the_counts()  # the totals per establishment and month followed the counters (their triggers)
     with connection.cursor() as cursor:  # the triggers are back on for what follows
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"
