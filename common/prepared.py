@@ -316,3 +316,22 @@ class PreparedListing:
         if window.stop is not None and window.stop <= (window.start or 0):
             return []  # an empty list's only page: nothing to read
         return self.rows(*self.args, Shape((window.start, window.stop)))
+
+
+def read_together(*columns, using: str = DEFAULT_DB_ALIAS) -> list:
+    """The value of each column, read in one statement (one round trip): a column is a list of (aggregate, args),
+    PreparedAggregates of one aggregate each with their arguments, whose values are added up."""
+    parts = [
+        [(aggregate, args, aggregate.sql_with_params(*args, using=using)) for aggregate, args in column]
+        for column in columns
+    ]
+    if not all(sql for column in parts for _, _, (sql, _) in column):
+        # A shape Django answers without a query (e.g. no establishment at all): each aggregate on its own.
+        return [
+            sum(next(iter(aggregate(*args, using=using).values())) for aggregate, args, _ in column) for column in parts
+        ]
+    select = ", ".join(" + ".join(f"({sql})" for _, _, (sql, _) in column) for column in parts)
+    params = [param for column in parts for _, _, (_, column_params) in column for param in column_params]
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT {select}", params)
+        return list(cursor.fetchone())

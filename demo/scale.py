@@ -16,6 +16,7 @@ import datetime
 import random
 import time
 from decimal import Decimal
+from importlib import import_module
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -27,7 +28,7 @@ from accounts.models import Establishment, Membership, Organisation, Organisatio
 from contributions.models import TrainingFunded
 from demo import data, identifiers
 from demo.world import CASE_MANAGER_GROUP
-from dossiers.models import Dossier, DossierStatus, Enrolment, Scheme
+from dossiers.models import Dossier, DossierStatus, DossierTotal, Enrolment, Scheme
 from invoicing.models import ContractTerms, Invoice, InvoiceStatus
 from messaging.models import Message, MessageRead, SeenCount, SeenTotal, SenderSide, ThreadCount, ThreadTotal
 from messaging.services import refresh_unread_company_messages
@@ -220,6 +221,10 @@ def _can_skip_triggers(cursor) -> bool:
     cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
     return bool(cursor.fetchone()[0])
 
+
+# The lists' counters of the benchmark dossiers when COPY ran without the triggers that keep them: the backfill of
+# dossiers/migrations/0017_dossier_totals.py for the dossiers of ids %(first)s to %(last)s, added to the totals.
+DOSSIER_TOTALS_SQL = import_module("dossiers.migrations.0017_dossier_totals").SCALE_BACKFILL
 
 # Each benchmark invoice's payment when COPY ran without the triggers: the backfill of
 # invoicing/migrations/0006_invoice_settlement.py for the invoices of ids %(first)s to %(last)s only.
@@ -745,6 +750,10 @@ class ScaleGenerator:
             "updated_at",
         ]
         written = _copy(Dossier, fields, rows())
+        with connection.cursor() as cursor:
+            if _can_skip_triggers(cursor):  # COPY ran without the triggers that count the dossiers
+                first = self.dossier_first_id
+                cursor.execute(DOSSIER_TOTALS_SQL, {"first": first, "last": first + self.n - 1})
         self.payable = payable
         return written
 
@@ -979,7 +988,7 @@ class ScaleGenerator:
     def analyze(self):
         tables = [Organisation, Establishment, User, Membership, Person, Dossier, Enrolment, Message, MessageRead]
         tables += [Payment, PaymentLine, TrainingFunded, ThreadCount, SeenCount, ThreadTotal, SeenTotal]
-        tables += [ContractTerms, Invoice]
+        tables += [ContractTerms, Invoice, DossierTotal]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE " + ", ".join(m._meta.db_table for m in tables))
         return None

@@ -93,6 +93,27 @@ def company_scope(user, establishments=None, dossier="", cutoff=None) -> Q:
     return Q(**{f"{dossier}employer_establishment__in": employers}) & ~finished_long_ago
 
 
+# --- counts kept per establishment and per month the dossiers finished in --------------------------------------
+#
+# A count over every dossier a company sees (the lists' tab counters, the unread messages) is kept per establishment
+# and per month its dossiers finished in, by triggers: the dossiers still seen are those not finished (OPEN_MONTH)
+# and those finished since history_cutoff(), i.e. the months after the cutoff's month, whole, and the dossiers of
+# the cutoff's month finished on or after it, read one by one (DossierTotal below, messaging.models.ThreadTotal).
+
+# The month of the dossiers not finished: after every month a dossier can finish in.
+OPEN_MONTH = datetime.date.max
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    """The first day of `day`'s month: the month a dossier finished on `day` is counted under."""
+    return day.replace(day=1)
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    """The first day of the month after `day`'s."""
+    return (month_of(day) + datetime.timedelta(days=32)).replace(day=1)
+
+
 class DossierQuerySet(models.QuerySet):
     def for_company_user(self, user, establishments=None, cutoff=None):
         """What a company user sees: dossiers of the employer establishments they are attached to (only those of
@@ -475,3 +496,33 @@ class DossierStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.dossier.number} : {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class DossierSide(models.TextChoices):
+    """Which of a dossier's establishments a DossierTotal counts it for."""
+
+    EMPLOYER = "employer", "entreprise"
+    PROVIDER = "provider", "organisme de formation"
+
+
+class DossierTotal(models.Model):
+    """How many dossiers of an establishment, as employer or as provider, finished in `month` (OPEN_MONTH: not
+    finished): the lists' tab counters read these (dossiers.selectors), a few dozen rows per establishment rather
+    than one per dossier. Written by the triggers of migration 0017 only, in the transaction that writes a
+    dossier."""
+
+    side = models.CharField("côté", max_length=8, choices=DossierSide.choices)
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField("mois de fin des dossiers")
+    dossiers = models.IntegerField("dossiers", default=0)
+
+    class Meta:
+        verbose_name = "nombre de dossiers d'un établissement par mois de fin"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["side", "establishment", "month"], include=["dossiers"], name="dossier_total_once_per_month"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.side} {self.establishment_id} / {self.month}: {self.dossiers}"

@@ -9,21 +9,28 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 
-from accounts.models import Person
+from accounts.models import Person, Portal
 from common.forms import CleanTextFormMixin
-from common.prepared import PreparedAggregate, PreparedQuery, Shape
+from common.prepared import PreparedAggregate, PreparedQuery, Shape, read_together
 from dossiers.models import (
     FINISHED,
+    OPEN_MONTH,
     Document,
     DocumentDirection,
     DocumentKind,
     Dossier,
+    DossierSide,
+    DossierTotal,
     Enrolment,
     Scheme,
     history_cutoff,
+    month_of,
+    next_month,
     status_label,
+    visible_establishment_ids,
 )
 
 PAGE_SIZE = 25
@@ -217,6 +224,14 @@ class _Audience:
     sorts: dict
     establishment_field: str
     rows: object  # ids -> the page's rows, in that order
+    kept_counts: object  # (user_id, establishment_ids, *rest of the filters) -> the counts, read from DossierTotal
+    first_filter: int  # the filters from this one on narrow the list (scheme, number...): kept counts do not apply
+
+    def counts_of(self, filters) -> dict:
+        """The tab counters: kept ones when nothing but the establishments narrows the list, else counted."""
+        if any(filters[self.first_filter :]):
+            return _PREPARED_COUNTS[self](*filters)
+        return self.kept_counts(*filters[: self.first_filter])
 
     def sorted_tab(self, tab, sort, *filters):
         queryset = _of_tab(self.filtered(*filters), tab).select_related(
@@ -353,11 +368,82 @@ def provider_list_rows(pks) -> list[ProviderListRow]:
     return _in_order(rows, pks)
 
 
+# --- the tab counters of a list narrowed by nothing but the establishments: kept per establishment and month -------
+#
+# DossierTotal (kept by triggers) counts the dossiers per establishment and month they finished in (OPEN_MONTH: not
+# finished): "en cours" is the open month; the company's "historique" the months after the cutoff's month, plus the
+# dossiers of that month finished since the cutoff, counted one by one; the provider's "soldés" every other month.
+
+
+def _kept(side, portal, months):
+    """A PreparedAggregate of DossierTotal: the dossiers of the user's establishments of `portal` on `side`, in the
+    months `months(*dates)` chooses (dates: arguments, as a prepared query's must be)."""
+    return PreparedAggregate(
+        lambda user_id, establishment_ids, *dates: DossierTotal.objects.filter(
+            months(*dates),
+            side=side,
+            establishment__in=visible_establishment_ids(user_id, portal, establishment_ids),
+        ),
+        name=f"{side} list: kept counter",
+        n=Coalesce(Sum("dossiers"), 0),
+    )
+
+
+_EMPLOYER_OPEN = _kept(DossierSide.EMPLOYER, Portal.EGESTION, lambda open_month: Q(month=open_month))
+_EMPLOYER_SINCE_CUTOFF_MONTH = _kept(
+    DossierSide.EMPLOYER, Portal.EGESTION, lambda month, open_month: Q(month__gt=month, month__lt=open_month)
+)
+_EMPLOYER_OF_CUTOFF_MONTH = PreparedAggregate(
+    lambda user_id, establishment_ids, cutoff, month_after: Dossier.objects.filter(
+        FINISHED,
+        employer_establishment__in=visible_establishment_ids(user_id, Portal.EGESTION, establishment_ids),
+        end_date__gte=cutoff,
+        end_date__lt=month_after,
+    ),
+    name="company list: finished in the cutoff's month",
+    n=Count("id"),
+)
+_PROVIDER_OPEN = _kept(DossierSide.PROVIDER, Portal.OGESTION, lambda open_month: Q(month=open_month))
+_PROVIDER_FINISHED = _kept(DossierSide.PROVIDER, Portal.OGESTION, lambda open_month: Q(month__lt=open_month))
+
+
+def _company_kept_counts(user_id, establishment_ids, cutoff) -> dict:
+    scope = (user_id, establishment_ids)
+    open_, history = read_together(
+        [(_EMPLOYER_OPEN, (*scope, OPEN_MONTH))],
+        [
+            (_EMPLOYER_SINCE_CUTOFF_MONTH, (*scope, month_of(cutoff), OPEN_MONTH)),
+            (_EMPLOYER_OF_CUTOFF_MONTH, (*scope, cutoff, next_month(cutoff))),
+        ],
+    )
+    return {"en-cours": open_, "historique": history}
+
+
+def _provider_kept_counts(user_id, establishment_ids) -> dict:
+    scope = (user_id, establishment_ids, OPEN_MONTH)
+    open_, finished = read_together([(_PROVIDER_OPEN, scope)], [(_PROVIDER_FINISHED, scope)])
+    return {"en-cours": open_, "soldes": finished, "total": open_ + finished}
+
+
 COMPANY = _Audience(
-    _company_filtered, COMPANY_COUNTS, COMPANY_TABS, COMPANY_SORTS, "employer_establishment_id", company_list_rows
+    _company_filtered,
+    COMPANY_COUNTS,
+    COMPANY_TABS,
+    COMPANY_SORTS,
+    "employer_establishment_id",
+    company_list_rows,
+    _company_kept_counts,
+    first_filter=3,
 )
 PROVIDER = _Audience(
-    _provider_filtered, PROVIDER_COUNTS, PROVIDER_TABS, PROVIDER_SORTS, "provider_establishment_id", provider_list_rows
+    _provider_filtered,
+    PROVIDER_COUNTS,
+    PROVIDER_TABS,
+    PROVIDER_SORTS,
+    "provider_establishment_id",
+    provider_list_rows,
+    _provider_kept_counts,
+    first_filter=2,
 )
 _PREPARED_COUNTS = {
     COMPANY: PreparedAggregate(COMPANY.filtered, name="company list: counters", **COMPANY_COUNTS),
@@ -398,7 +484,7 @@ def _dossier_list(audience: _Audience, filters: tuple, texts: tuple, form, param
     establishment_ids = filters[1]
     prepared = bool(establishment_ids) and all(text is None for text in texts)
     if prepared:
-        counts = _PREPARED_COUNTS[audience](*filters)
+        counts = audience.counts_of(filters)
         ids_of = _PREPARED_FIRST_ROWS[audience]
         pages = _Pages(
             counts[tab], lambda window: ids_of(Shape(window), Shape(tab), Shape(sort), *filters), audience.rows

@@ -1,5 +1,3 @@
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -167,19 +165,6 @@ class SeenCount(CountedScope):
 # (OPEN_MONTH for those not finished), by triggers on ThreadCount and SeenCount (migration 0003), so a counter adds
 # up the months after the cutoff's month (a few dozen rows per establishment) and reads the dossier rows of the
 # cutoff's own month only (messaging.selectors._company_totals).
-
-# The month of the dossiers not finished: after every month a dossier can finish in.
-OPEN_MONTH = datetime.date.max
-
-
-def month_of(day: datetime.date) -> datetime.date:
-    """The first day of `day`'s month: the month a dossier finished on `day` is counted under."""
-    return day.replace(day=1)
-
-
-def next_month(day: datetime.date) -> datetime.date:
-    """The first day of the month after `day`'s."""
-    return (month_of(day) + datetime.timedelta(days=32)).replace(day=1)
 
 
 class CountedMonth(models.Model):

@@ -3,14 +3,13 @@ counts and the staff's read state. Writes (sending, answering, marking read) are
 
 import datetime
 
-from django.db import connection
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import Portal
-from common.prepared import PreparedAggregate, PreparedListing, PreparedQuery
-from dossiers.models import Dossier, company_scope, history_cutoff, visible_establishment_ids
-from messaging.models import Message, MessageRead, SeenCount, SeenTotal, ThreadCount, ThreadTotal, month_of, next_month
+from common.prepared import PreparedAggregate, PreparedListing, PreparedQuery, read_together
+from dossiers.models import Dossier, company_scope, history_cutoff, month_of, next_month, visible_establishment_ids
+from messaging.models import Message, MessageRead, SeenCount, SeenTotal, ThreadCount, ThreadTotal
 
 
 def dossier_thread(dossier, user):
@@ -90,14 +89,7 @@ def _sums(user, establishment_ids, *figures) -> list[int]:
     cutoff = history_cutoff()
     by_month = (user.pk, establishment_ids, month_of(cutoff))
     of_the_month = (user.pk, establishment_ids, cutoff, next_month(cutoff))
-    parts = [(totals.sql_with_params(*by_month), month.sql_with_params(*of_the_month)) for totals, month in figures]
-    if not all(sql for pair in parts for sql, _ in pair):  # no establishment at all: nothing to count
-        return [totals(*by_month)["n"] + month(*of_the_month)["n"] for totals, month in figures]
-    columns = ", ".join(f"({totals_sql}) + ({month_sql})" for (totals_sql, _), (month_sql, _) in parts)
-    params = [param for pair in parts for _, part_params in pair for param in part_params]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns}", params)
-        return list(cursor.fetchone())
+    return read_together(*[[(totals, by_month), (month, of_the_month)] for totals, month in figures])
 
 
 _MESSAGES = (_COMPANY_MESSAGES, _COMPANY_MESSAGES_OF_THE_MONTH)

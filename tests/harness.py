@@ -89,3 +89,25 @@ def reference_sort_headers(columns, sort, request, target) -> str:
 
     context = {"columns": columns, "sort": sort, "target": target}
     return engines["django"].from_string(SORT_HEADER_REFERENCE).render(context, request=request)
+
+
+def end_dates_around_the_cutoff():
+    """End dates of finished dossiers on each side of dossiers.models.history_cutoff() (the 6-year rule): two before
+    it, the cutoff itself, the rest of its month, the next month's first day, and a recent one. The counts kept per
+    end month must count the cutoff's month day by day."""
+    import datetime
+
+    from django.utils import timezone
+
+    from dossiers.models import history_cutoff, next_month
+
+    cutoff = history_cutoff()
+    return [
+        cutoff - datetime.timedelta(days=40),
+        cutoff - datetime.timedelta(days=1),
+        cutoff,
+        cutoff + datetime.timedelta(days=1),
+        next_month(cutoff) - datetime.timedelta(days=1),
+        next_month(cutoff),
+        timezone.localdate() - datetime.timedelta(days=3),
+    ]

@@ -67,6 +67,7 @@ def test_the_scale_data_counts_its_unread_messages_like_the_triggers():
     from django.db import connection
 
     from messaging.models import SeenCount, ThreadCount
+    from tests.dossiers.test_totals import totals_match_the_dossiers
     from tests.messaging.test_unread_counts import totals_match_the_counts
 
     seed(scale=40)
@@ -86,6 +87,7 @@ def test_the_scale_data_counts_its_unread_messages_like_the_triggers():
         )
         assert seen.seen == written + read
     totals_match_the_counts()  # the totals per establishment and month followed the counters (their triggers)
+    totals_match_the_dossiers()  # the lists' counters, computed after the dossiers' COPY
     with connection.cursor() as cursor:  # the triggers are back on for what follows
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"

@@ -1,4 +1,4 @@
-"""The dossier lists count their scope once: the page's count is the current tab's counter."""
+"""The dossier lists count their scope once (one statement): the page's count is the current tab's counter."""
 
 import datetime
 import re
@@ -19,7 +19,8 @@ def dossier_counts(client, url, params):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params)
     assert response.status_code == 200
-    counting = [q["sql"] for q in queries if re.search(r"COUNT\(", q["sql"]) and '"dossiers_dossier"' in q["sql"]]
+    # Counted from the dossiers, or summed from the counts kept per establishment and month (dossiers.DossierTotal).
+    counting = [q["sql"] for q in queries if re.search(r'COUNT\(|SUM\("dossiers_dossiertotal"', q["sql"])]
     page_ids = [q["sql"] for q in queries if re.match(r'\(?SELECT "dossiers_dossier"\."id" AS "pk"', q["sql"])]
     rows = [
         q["sql"] for q in queries if q["sql"].startswith('SELECT "dossiers_dossier"."id"') and q["sql"] not in page_ids

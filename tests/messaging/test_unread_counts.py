@@ -10,22 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from dossiers.models import DossierStatus, history_cutoff
+from dossiers.models import OPEN_MONTH, DossierStatus, history_cutoff, month_of
 from dossiers.selectors import PAGE_SIZE
 from messaging import selectors, services
 from messaging.models import (
-    OPEN_MONTH,
     Message,
     MessageRead,
     SeenCount,
     SeenTotal,
     ThreadCount,
     ThreadTotal,
-    month_of,
-    next_month,
 )
 from tests.factories import DossierFactory, MembershipFactory, MessageFactory, MessageReadFactory, UserFactory
-from tests.harness import assert_constant_queries, page_of
+from tests.harness import assert_constant_queries, end_dates_around_the_cutoff, page_of
 
 
 @pytest.fixture
@@ -285,15 +282,7 @@ def test_the_counters_of_dossiers_finished_around_the_cutoff_are_those_of_a_scan
     establishment, manager, colleague = company
     other_site = MembershipFactory(role=Role.COMPANY_USER, user=manager).establishment
     cutoff = history_cutoff()
-    ends = [
-        cutoff - datetime.timedelta(days=40),
-        cutoff - datetime.timedelta(days=1),
-        cutoff,
-        cutoff + datetime.timedelta(days=1),
-        next_month(cutoff) - datetime.timedelta(days=1),
-        next_month(cutoff),
-        timezone.localdate() - datetime.timedelta(days=3),
-    ]
+    ends = end_dates_around_the_cutoff()
     dossiers = [DossierFactory(employer_establishment=establishment)]  # open
     for index, end in enumerate(ends):
         site = other_site if index % 2 else establishment
