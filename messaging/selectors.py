@@ -113,7 +113,14 @@ _DOSSIER_TOTALS = PreparedAggregate(
     name="dossier messages and seen",
     **THREAD_TOTALS,
 )
-_DOSSIER_THREAD = PreparedQuery(dossier_thread, name="dossier thread")
+# What a row of the Messagerie shows (egestion.dossiers.rows.message_row): the rest is read when a message is opened.
+INBOX_FIELDS = ["dossier__number", "sender_side", "title", "body", "created_at"]
+
+
+# What the messages tab shows of each message (egestion.dossiers.rows.message_row), as the Messagerie does.
+_DOSSIER_THREAD = PreparedQuery(
+    lambda dossier_id, user_id: dossier_thread(dossier_id, user_id).only(*INBOX_FIELDS), name="dossier thread"
+)
 
 
 def unread_count(dossier, user) -> int:
@@ -125,10 +132,6 @@ def unread_count(dossier, user) -> int:
 def dossier_thread_rows(dossier, user) -> list[Message]:
     """dossier_thread as a list (the dossier page's messages tab)."""
     return _DOSSIER_THREAD(dossier.pk, user.pk)
-
-
-# What a row of the Messagerie shows (egestion.dossiers.rows.message_row): the rest is read when a message is opened.
-INBOX_FIELDS = ["dossier__number", "sender_side", "title", "body", "created_at"]
 
 
 # Before every message: the date the latest dossiers are read since when a company has fewer than n dossiers.
