@@ -113,10 +113,9 @@ _DOSSIER_TOTALS = PreparedAggregate(
     name="dossier messages and seen",
     **THREAD_TOTALS,
 )
+
 # What a row of the Messagerie shows (egestion.dossiers.rows.message_row): the rest is read when a message is opened.
 INBOX_FIELDS = ["dossier__number", "sender_side", "title", "body", "created_at"]
-
-
 # What the messages tab shows of each message (egestion.dossiers.rows.message_row), as the Messagerie does.
 _DOSSIER_THREAD = PreparedQuery(
     lambda dossier_id, user_id: dossier_thread(dossier_id, user_id).only(*INBOX_FIELDS), name="dossier thread"
