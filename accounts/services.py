@@ -34,6 +34,7 @@ from accounts.models import (
     User,
 )
 from common.emails import send_email_on_commit
+from common.prepared import PreparedAggregate, PreparedListing, PreparedQuery
 
 TOKEN_LIFETIME = timedelta(hours=settings.ACCOUNT_TOKEN_HOURS)
 
@@ -342,6 +343,19 @@ def users_of_organisations(organisations):
         .annotate(is_active_here=Exists(here.filter(is_active=True, user__is_active=True)))
         .order_by("last_name", "first_name", "email")
     )
+
+
+# The users list of a référent without a filter (oGestion "Gérer les utilisateurs"): its SQL built once per process.
+_USERS_PAGE = PreparedQuery(
+    lambda organisation_ids, window: users_of_organisations(organisation_ids)[window[0] : window[1]],
+    name="users list: page",
+)
+_USERS_COUNT = PreparedAggregate(users_of_organisations, name="users list: count", n=Count("id"))
+
+
+def users_of_organisations_pages(organisations) -> PreparedListing:
+    """users_of_organisations as a Paginator reads it (its count, the rows of a page), from prepared queries."""
+    return PreparedListing(_USERS_PAGE, _USERS_COUNT, sorted(organisation.pk for organisation in organisations))
 
 
 def _check_establishments(organisation, establishments):

@@ -79,9 +79,11 @@ def _establishment_table(request, form, assigned_ids, shown_ids=None):
 @require_GET
 def users(request):
     form = UserFilterForm(request.GET)
-    page = Paginator(
-        form.filter(services.users_of_organisations(request.admin_organisations)), USERS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    if form.is_filtered:
+        accounts = form.filter(services.users_of_organisations(request.admin_organisations))
+    else:
+        accounts = services.users_of_organisations_pages(request.admin_organisations)
+    page = Paginator(accounts, USERS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page}
     if request.htmx:
         return _render(request, "ogestion/users/list.html#results", context)

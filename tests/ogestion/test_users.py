@@ -106,6 +106,19 @@ def test_list_is_paginated_and_keeps_the_filters(referent_client, provider_a):
     assert len(rows(second)) == 5
 
 
+def test_the_unfiltered_pages_list_every_user_once_in_name_order(referent_client, provider_a, provider_b):
+    for n in range(22):
+        user = UserFactory(email=f"f{n:02d}@cfa-btp.fr", last_name=f"Formateur {n % 7}", first_name=f"N{n:02d}")
+        MembershipFactory(user=user, establishment=provider_a.a2, role=Role.PROVIDER_USER, is_active=n % 5 > 0)
+    url = reverse("ogestion:users")
+
+    listed = [row[1] for number in (1, 2) for row in rows(referent_client.get(url, {"page": number}))]
+
+    expected = services.users_of_organisations([provider_a.organisation]).values_list("email", flat=True)
+    assert listed == list(expected) and len(listed) == 24  # the référent, the colleague, 22 more, no one of B
+    assert "1 à 20 sur 24 utilisateurs" in referent_client.get(url).text
+
+
 def test_list_filters_with_htmx_answer_the_results_only(referent_client, provider_a):
     response = referent_client.get(reverse("ogestion:users"), {"nom": "tian"}, headers={"HX-Request": "true"})
 
