@@ -21,11 +21,7 @@ class AnnouncementQuerySet(models.QuerySet):
     def published(self, portal: str, now=None):
         """What the home page of `portal` ("egestion" or "ogestion") shows now, the first in order first."""
         now = now or timezone.now()
-        return self.filter(
-            Q(portal=AudiencePortal.ALL) | Q(portal=portal),
-            is_active=True,
-            published_from__lte=now,
-        ).filter(Q(published_until__isnull=True) | Q(published_until__gt=now))
+        return self.not_ended(portal, now).filter(published_from__lte=now)
 
     def not_ended(self, portal: str, now):
         """What the home page of `portal` shows now or will show later (published() and the ones to come)."""
