@@ -29,7 +29,7 @@ from contributions.models import TrainingFunded
 from demo import data, identifiers
 from demo.world import CASE_MANAGER_GROUP
 from dossiers.models import Dossier, DossierStatus, DossierTotal, Enrolment, Scheme
-from invoicing.models import ContractTerms, Invoice, InvoiceStatus
+from invoicing.models import ContractTerms, Invoice, InvoiceStatus, MoneyVersion
 from messaging.models import Message, MessageRead, SeenCount, SeenTotal, SenderSide, ThreadCount, ThreadTotal
 from messaging.services import refresh_unread_company_messages
 from payments.models import Payment, PaymentLine, PaymentMode
@@ -236,6 +236,14 @@ UPDATE invoicing_invoice i SET (paid_reference, paid_on) = (
     ORDER BY p.paid_on, l.id LIMIT 1
 )
 WHERE i.id >= %(first)s AND i.id < %(last)s
+"""
+
+# A new version of the money figures of the benchmark dossiers' provider establishments when COPY wrote their
+# dossiers and invoices without the triggers that set one (invoicing/migrations/0007_money_versions.py).
+MONEY_VERSIONS_SQL = """
+SELECT invoicing_touch_money(ARRAY(
+    SELECT DISTINCT provider_establishment_id FROM dossiers_dossier WHERE id BETWEEN %(first)s AND %(last)s
+))
 """
 
 # The unread counters of the benchmark dossiers' messages and reads when COPY ran without the triggers: the
@@ -969,6 +977,8 @@ class ScaleGenerator:
         with connection.cursor() as cursor:
             if _can_skip_triggers(cursor):  # COPY ran without the trigger that copies each invoice's payment
                 cursor.execute(INVOICE_SETTLEMENTS_SQL, {"first": first_invoice, "last": first_invoice + len(invoices)})
+                first = self.dossier_first_id
+                cursor.execute(MONEY_VERSIONS_SQL, {"first": first, "last": first + self.n - 1})
         return written
 
     def message_counters(self):
@@ -988,7 +998,7 @@ class ScaleGenerator:
     def analyze(self):
         tables = [Organisation, Establishment, User, Membership, Person, Dossier, Enrolment, Message, MessageRead]
         tables += [Payment, PaymentLine, TrainingFunded, ThreadCount, SeenCount, ThreadTotal, SeenTotal]
-        tables += [ContractTerms, Invoice, DossierTotal]
+        tables += [ContractTerms, Invoice, DossierTotal, MoneyVersion]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE " + ", ".join(m._meta.db_table for m in tables))
         return None

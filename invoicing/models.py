@@ -375,6 +375,24 @@ class ContractPlan(models.Model):
         return f"Échéancier du dossier {self.dossier_id}"
 
 
+class MoneyVersion(models.Model):
+    """The version of a provider establishment's money figures (invoicing.money): PostgreSQL triggers set a new one
+    in the transaction of every write to its invoices, its dossiers (establishment, scheme, status) and their kept
+    schedules (migration 0007_money_versions). The money view is cached under it, so a figure is never read from
+    the cache after a write it does not include. Only the triggers write it; in no admin."""
+
+    establishment = models.OneToOneField(
+        "accounts.Establishment", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "version des chiffres financiers d'un établissement"
+
+    def __str__(self):
+        return f"Chiffres financiers de l'établissement {self.establishment_id}, version {self.version}"
+
+
 class InvoiceStatus(models.TextChoices):
     DEPOSITED = "deposited", "Déposée"
     IN_REVIEW = "in_review", "En contrôle"

@@ -5,7 +5,8 @@ establishment and per month over the last 12 months.
 Every figure comes from aggregate queries over the provider's scope (`Invoice.objects.for_provider_user`, the
 oGestion memberships): the number of queries is the same for 10 invoices or 100 000. "Payé" is the payment the
 database keeps on each invoice from the payments (`Invoice.paid_on`, like the status "Payée (VIR… du …)"); "À
-facturer ce mois" sums the NPEC schedules kept per dossier (invoicing.plans).
+facturer ce mois" sums the NPEC schedules kept per dossier (invoicing.plans). Each establishment's figures of the day
+are then kept in the cache until a write changes them (MoneyVersion, below): most pages read no invoice at all.
 """
 
 import calendar
@@ -13,12 +14,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from common.prepared import PreparedQuery
 from invoicing import plans
-from invoicing.models import COUNTED_STATUSES, Invoice, InvoiceStatus
+from invoicing.models import COUNTED_STATUSES, Invoice, InvoiceStatus, MoneyVersion
 from invoicing.services import ZERO
 
 MONTHS_SHOWN = 12
@@ -94,7 +96,8 @@ def _month_key(value) -> datetime.date:
 
 
 def money_view(user, establishments, today: datetime.date) -> MoneyView:
-    """The money view of `establishments` (Establishment objects, those the user looks at in oGestion). PostgreSQL's
+    """The money view of `establishments` (Establishment objects the user may see, those they look at in oGestion: the
+    figures kept in the cache are an establishment's, whoever reads them). PostgreSQL's
     JIT, which cost more than these aggregates over a large CFA's invoices, is off on the portal's connections
     (config/settings.py)."""
     return _money_view(user, establishments, today)
@@ -154,6 +157,61 @@ _SETTLED_PER_MONTH = PreparedQuery(_settled_per_month, name="money view: settled
 
 def _money_view(user, establishments, today: datetime.date) -> MoneyView:
     starts = last_months(today)
+    per_establishment = _figures_of(user, establishments, today)
+    view = MoneyView(today, [Month(start) for start in starts], [])
+    for establishment in establishments:
+        figures, months = per_establishment[establishment.pk]
+        view.establishments.append(EstablishmentFigures(establishment, figures, months))
+        view.total.add(figures)
+        for total, month in zip(view.months, months, strict=True):
+            total.invoiced += month.invoiced
+            total.paid += month.paid
+    return view
+
+
+# Each establishment's figures of the day are kept in the cache under its MoneyVersion, which the triggers change in
+# the transaction of every write the figures read (migration 0007_money_versions). The version is read before the
+# figures are, so figures are never kept under a version older than what they include; a write committed since then
+# has set a new version, under which they are computed again. The day is in the key too ("En retard", the 12 months,
+# "À facturer ce mois" change with it), and the organisation (the invoices are read through it). An establishment
+# without a version (nothing written since the migration) is computed on each page. Without Redis, every page
+# computes them.
+CACHE_KEY = "invoicing:money:v1:{establishment}:{organisation}:{version}:{today}"
+KEPT_FOR = 24 * 3600  # the day is in the key: beyond, nobody reads it again
+
+_VERSIONS = PreparedQuery(
+    lambda ids: MoneyVersion.objects.filter(establishment__in=ids).values_list("establishment_id", "version"),
+    name="money view: versions",
+)
+
+
+def _figures_of(user, establishments, today) -> dict:
+    """Establishment id -> (Figures, its 12 Months), from the cache or computed."""
+    versions = dict(_VERSIONS([establishment.pk for establishment in establishments]))
+    keys = {
+        establishment.pk: CACHE_KEY.format(
+            establishment=establishment.pk,
+            organisation=establishment.organisation_id,
+            version=versions[establishment.pk],
+            today=today.isoformat(),
+        )
+        for establishment in establishments
+        if establishment.pk in versions
+    }
+    kept = cache.get_many(list(keys.values())) if keys else {}
+    found = {pk: kept[key] for pk, key in keys.items() if key in kept}
+    missing = [establishment for establishment in establishments if establishment.pk not in found]
+    if missing:
+        computed = computed_figures(user, missing, today)
+        cache.set_many({keys[pk]: value for pk, value in computed.items() if pk in keys}, timeout=KEPT_FOR)
+        found.update(computed)
+    return found
+
+
+def computed_figures(user, establishments, today) -> dict:
+    """Establishment id -> (Figures, its 12 Months), from the invoices and the kept schedules: four queries whatever
+    the number of establishments and invoices."""
+    starts = last_months(today)
     ids = [establishment.pk for establishment in establishments]
     organisations = {establishment.organisation_id for establishment in establishments}
     per_month = {pk: {start: Month(start) for start in starts} for pk in ids}
@@ -171,21 +229,17 @@ def _money_view(user, establishments, today: datetime.date) -> MoneyView:
             day[name] += row[name] or 0
     to_invoice = plans.to_invoice_by(user, ids, end_of_month(today))  # the schedules kept per dossier
 
-    view = MoneyView(today, [Month(start) for start in starts], [])
-    for establishment in establishments:
-        months = list(per_month[establishment.pk].values())
-        row = snapshot.get(establishment.pk, {})
+    computed = {}
+    for pk in ids:
+        months = list(per_month[pk].values())
+        row = snapshot.get(pk, {})
         figures = Figures(
             invoiced=sum((m.invoiced for m in months), ZERO),
             paid=sum((m.paid for m in months), ZERO),
             validated_unpaid=row.get("validated_unpaid") or ZERO,
-            to_invoice_this_month=to_invoice.get(establishment.pk, ZERO),
+            to_invoice_this_month=to_invoice.get(pk, ZERO),
             late=row.get("late") or ZERO,
             late_count=row.get("late_count") or 0,
         )
-        view.establishments.append(EstablishmentFigures(establishment, figures, months))
-        view.total.add(figures)
-        for total, month in zip(view.months, months, strict=True):
-            total.invoiced += month.invoiced
-            total.paid += month.paid
-    return view
+        computed[pk] = (figures, months)
+    return computed

@@ -8,7 +8,8 @@ money view, the oGestion home) is one SQL sum instead of hundreds of schedules c
 A plan depends only on the contract terms in force (saved terms or the CERFA, accepted avenants, the rupture), the
 NPEC referential, the certification's level and the payment rules: the signals below drop it when one of them is
 saved or deleted (in the transaction, and again once it commits). `load_npec` forgets the plans of the codes it
-loads. What the dossier's status and establishment are, and what was invoiced, is read live on each page.
+loads. What the dossier's status and establishment are, and what was invoiced, is read live whenever the money
+view computes its figures (invoicing.money keeps them under a version its triggers change).
 """
 
 from __future__ import annotations

@@ -66,6 +66,7 @@ def test_the_scale_data_counts_its_unread_messages_like_the_triggers():
     """The benchmark volumes are written by COPY without triggers (faster): their counters are computed after."""
     from django.db import connection
 
+    from invoicing.models import MoneyVersion
     from messaging.models import SeenCount, ThreadCount
     from tests.dossiers.test_totals import totals_match_the_dossiers
     from tests.messaging.test_unread_counts import totals_match_the_counts
@@ -88,6 +89,9 @@ def test_the_scale_data_counts_its_unread_messages_like_the_triggers():
         assert seen.seen == written + read
     totals_match_the_counts()  # the totals per establishment and month followed the counters (their triggers)
     totals_match_the_dossiers()  # the lists' counters, computed after the dossiers' COPY
+    sites = set(bench.exclude(provider_establishment=None).values_list("provider_establishment_id", flat=True))
+    versioned = set(MoneyVersion.objects.values_list("establishment_id", flat=True))
+    assert sites and sites <= versioned  # their money figures may be kept in the cache (invoicing.money)
     with connection.cursor() as cursor:  # the triggers are back on for what follows
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"

@@ -25,7 +25,8 @@ from accounts.models import Role
 from common.cache import reset_circuit_breakers
 from common.tasks import HEARTBEAT_CACHE_KEY, record_heartbeat
 from tests.digests.test_celery_integration import wait_for
-from tests.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
+from tests.factories import DEFAULT_PASSWORD, MembershipFactory, ProviderEstablishmentFactory, UserFactory
+from tests.invoicing.helpers import apprenticeship
 
 ROOT = Path(__file__).resolve().parents[2]
 RETRY_AFTER = 1  # seconds without trying Redis after a failure, shortened so the tests can watch it come back
@@ -288,3 +289,15 @@ def test_the_worker_reconnects_after_a_redis_outage_and_runs_new_tasks(own_redis
     assert beat_time > first.get(timeout=5)
     assert cache.get(HEARTBEAT_CACHE_KEY) == pytest.approx(beat_time)
     print(f"task run {time.monotonic() - restarted_at:.1f} s after Redis came back")
+
+
+def test_the_money_view_of_the_ogestion_home_is_computed_while_redis_is_down(client, own_redis):
+    referent = MembershipFactory(role=Role.PROVIDER_REFERENT, establishment=ProviderEstablishmentFactory(cfa=True)).user
+    apprenticeship(referent)
+    client.force_login(referent)
+    own_redis.stop()
+
+    response, seconds = timed_get(client, "/ogestion/")
+    page = response.content.decode()
+    assert response.status_code == 200 and seconds < PAGE_SECONDS
+    assert "Mon tableau de bord financier" in page and "3\u00a0200,00&nbsp;€" in page  # à facturer ce mois
