@@ -139,7 +139,7 @@ def order_by_sort(queryset, sort: str, allowed: dict):
 # (common.prepared): their SQL is built once per process and shape of the filters, not on every request.
 
 # Counted on `status` (never null), a column of the index, not on the primary key: the counters read the index
-# alone (dossier_employer_counts, dossier_provider_list).
+# alone (dossier_employer_scheme_counts, dossier_provider_list).
 COMPANY_COUNTS = {"en-cours": Count("status", filter=~FINISHED), "historique": Count("status", filter=FINISHED)}
 PROVIDER_COUNTS = {
     "en-cours": Count("status", filter=~FINISHED),
@@ -199,19 +199,16 @@ def _provider_filtered(user_id, establishment_ids, scheme, number, establishment
     return queryset
 
 
-def _first_rows(queryset, establishment_field, establishment_ids, window):
-    """(pk, *sort keys) of the rows of `window` (start, stop) of the sorted `queryset`: the union of each
-    establishment's first `stop` rows, sorted again (one query)."""
+def _first_rows(heads, window):
+    """(pk, *sort keys) of the rows of `window` (start, stop) of the union of `heads` (each establishment's dossiers,
+    sorted alike), sorted: the union of each head's first `stop` rows, sorted again (one query)."""
     start, stop = window
-    keys = [field.lstrip("-") for field in queryset.query.order_by]
-    heads = [
-        queryset.filter(**{establishment_field: establishment_id}).values_list("pk", *keys)
-        for establishment_id in establishment_ids
-    ]
+    order = heads[0].query.order_by
+    heads = [head.values_list("pk", *(field.lstrip("-") for field in order)) for head in heads]
     if len(heads) == 1:
         return heads[0][start:stop]
     firsts = [head[:stop] for head in heads]
-    return firsts[0].union(*firsts[1:], all=True).order_by(*queryset.query.order_by)[start:stop]
+    return firsts[0].union(*firsts[1:], all=True).order_by(*order)[start:stop]
 
 
 @dataclass(frozen=True, eq=False)
@@ -222,7 +219,6 @@ class _Audience:
     counts: dict
     tabs: dict
     sorts: dict
-    establishment_field: str
     rows: object  # ids -> the page's rows, in that order
     kept_counts: object  # (user_id, establishment_ids, *rest of the filters) -> the counts, read from DossierTotal
     first_filter: int  # the filters from this one on narrow the list (scheme, number...): kept counts do not apply
@@ -239,9 +235,13 @@ class _Audience:
         )
         return order_by_sort(queryset, sort, self.sorts)[0]
 
+    def heads(self, tab, sort, user_id, establishment_ids, *rest):
+        """The tab's sorted dossiers of each establishment, each scoped to that establishment alone
+        (dossiers.models.attached_scope)."""
+        return [self.sorted_tab(tab, sort, user_id, [pk], *rest) for pk in establishment_ids]
+
     def first_rows(self, window, tab, sort, *filters):
-        # filters[1]: the establishment ids, whose first rows are read.
-        return _first_rows(self.sorted_tab(tab, sort, *filters), self.establishment_field, filters[1], window)
+        return _first_rows(self.heads(tab, sort, *filters), window)
 
 
 class _Pages:
@@ -430,7 +430,6 @@ COMPANY = _Audience(
     COMPANY_COUNTS,
     COMPANY_TABS,
     COMPANY_SORTS,
-    "employer_establishment_id",
     company_list_rows,
     _company_kept_counts,
     first_filter=3,
@@ -440,7 +439,6 @@ PROVIDER = _Audience(
     PROVIDER_COUNTS,
     PROVIDER_TABS,
     PROVIDER_SORTS,
-    "provider_establishment_id",
     provider_list_rows,
     _provider_kept_counts,
     first_filter=2,
@@ -491,12 +489,11 @@ def _dossier_list(audience: _Audience, filters: tuple, texts: tuple, form, param
         )
     else:
         counts = audience.filtered(*filters).aggregate(**audience.counts)
-        queryset = audience.sorted_tab(tab, sort, *filters)
 
         def first_rows(window):
             if not establishment_ids:  # every establishment of the user (the API without a filter): as it comes
-                return queryset.values_list("pk")[window[0] : window[1]]
-            return _first_rows(queryset, audience.establishment_field, establishment_ids, window)
+                return audience.sorted_tab(tab, sort, *filters).values_list("pk")[window[0] : window[1]]
+            return _first_rows(audience.heads(tab, sort, *filters), window)
 
         pages = _Pages(counts[tab], first_rows, audience.rows)
     return DossierList(form, tab, counts, sort, audience.tabs, pages, lambda: audience.sorted_tab(tab, sort, *filters))

@@ -37,5 +37,20 @@ def test_each_establishments_first_rows_are_read_from_the_index_for_every_filter
     assert wanted <= index_columns(index)
 
 
+def key_columns(name):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef(%s::regclass)", [name])
+        keys = cursor.fetchone()[0].partition(" INCLUDE ")[0]
+    return [column.strip().split(" ")[0] for column in re.findall(r"\((.*?)\)", keys)[0].split(",")]
+
+
 def test_the_tab_counters_of_a_filtered_list_are_read_from_the_index():
-    assert {"employer_establishment_id", "status", "end_date", "scheme"} <= index_columns("dossier_employer_counts")
+    assert {"employer_establishment_id", "status", "end_date", "scheme"} <= index_columns(
+        "dossier_employer_scheme_counts"
+    )
+    # Filtered by "Dispositif", they read that scheme's entries only.
+    assert key_columns("dossier_employer_scheme_counts")[:2] == ["employer_establishment_id", "scheme"]
+
+
+def test_the_kept_counters_read_the_dossiers_of_the_cutoffs_month_by_their_end_date():
+    assert key_columns("dossier_employer_finished_on") == ["employer_establishment_id", "end_date"]

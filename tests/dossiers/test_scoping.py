@@ -52,6 +52,27 @@ def test_deactivated_membership_or_user_sees_nothing():
     assert Dossier.objects.for_company_user(user).count() == 0
 
 
+def test_narrowed_to_one_establishment_the_scope_still_checks_the_membership():
+    """One establishment named is read by its id with the membership checked once (dossiers.models.attached_scope):
+    the same rules as the list of them."""
+    company_site, provider_site = EstablishmentFactory(), ProviderEstablishmentFactory()
+    user = UserFactory()
+    employed = MembershipFactory(user=user, establishment=company_site, role=Role.COMPANY_USER)
+    trained = MembershipFactory(user=user, establishment=provider_site, role=Role.PROVIDER_USER)
+    dossier = DossierFactory(employer_establishment=company_site, provider_establishment=provider_site)
+    assert list(Dossier.objects.for_company_user(user, [company_site.pk])) == [dossier]
+    assert list(Dossier.objects.for_provider_user(user, [provider_site.pk])) == [dossier]
+    # Each portal's role only: the provider membership does not open the company side, nor the reverse.
+    DossierFactory(employer_establishment=provider_site, provider_establishment=company_site)
+    assert not Dossier.objects.for_company_user(user, [provider_site.pk]).exists()
+    assert not Dossier.objects.for_provider_user(user, [company_site.pk]).exists()
+    assert not Message.objects.for_company_user(user, [provider_site.pk]).exists()
+
+    Membership.include_inactive.filter(pk__in=[employed.pk, trained.pk]).update(is_active=False)
+    assert not Dossier.objects.for_company_user(user, [company_site.pk]).exists()
+    assert not Dossier.objects.for_provider_user(user, [provider_site.pk]).exists()
+
+
 def test_open_and_finished_dossiers_split_en_cours_and_historique():
     DossierFactory(status=DossierStatus.ACCEPTED)
     DossierFactory(status=DossierStatus.SUBMITTED)
