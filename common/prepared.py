@@ -21,6 +21,7 @@ in tests.
 
 import copy
 import datetime
+import functools
 import threading
 from dataclasses import dataclass
 
@@ -174,7 +175,20 @@ class _PinnedQuery(Query):
         compiler.connection = connection or connections[using]
         compiler.using = using or compiler.using
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        compiler.get_converters = functools.partial(_kept_converters, kept, compiler.get_converters)
         return compiler
+
+
+def _kept_converters(kept, get_converters, expressions):
+    """The row converters of the kept compiler's select list, worked out once: they are functions of its fields (the
+    backend adds none on PostgreSQL), the same on every call. Any other list is worked out as usual."""
+    select = kept.select[: kept.col_count]
+    if len(expressions) != len(select) or any(e is not s[0] for e, s in zip(expressions, select, strict=False)):
+        return get_converters(expressions)
+    converters = kept.__dict__.get("_kept_converters")
+    if converters is None:
+        converters = kept._kept_converters = get_converters(expressions)
+    return converters
 
 
 @dataclass

@@ -5,6 +5,7 @@ import datetime
 import threading
 
 import pytest
+from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.db import connection
@@ -213,3 +214,26 @@ def test_among_writes_its_values_into_the_sql_and_filters_like_in():
     sql, params = among.query.sql_with_params()
     assert "IN ('closed', 'cancelled', 'it''s')" in sql and "closed" not in [str(p) for p in params]
     assert list(Dossier.objects.exclude(Among("status", ["closed"]))) == list(Dossier.objects.exclude(pk=kept.pk))
+
+
+def test_each_call_converts_its_rows_as_the_orm_does():
+    """The converters of a kept select list are worked out once (JSON decoded here on every call); an aggregate over
+    the same rows, whose converters are not the select list's, still gets its own."""
+    from outbox.models import OutgoingEmail
+
+    for index in range(2):
+        OutgoingEmail.objects.create(
+            message_id=f"<{index}@test>", from_email="a@b.fr", to=["c@d.fr"], subject="s", body="b",
+            headers={"X-Index": str(index)},
+        )  # fmt: skip
+    headers = PreparedQuery(
+        lambda subject: OutgoingEmail.objects.filter(subject=subject).order_by("message_id").values_list("headers"),
+        name="test headers",
+    )
+    together = PreparedAggregate(
+        lambda subject: OutgoingEmail.objects.filter(subject=subject), all=JSONBAgg("headers", order_by="message_id")
+    )
+    for _ in range(3):
+        assert headers("s") == [({"X-Index": "0"},), ({"X-Index": "1"},)] == headers.unprepared("s")
+        assert together("s") == {"all": [{"X-Index": "0"}, {"X-Index": "1"}]} == together.unprepared("s")
+    assert headers("autre") == []
