@@ -31,11 +31,16 @@ def test_the_warm_up_loads_weasyprint_and_leaves_the_collector_on():
     assert gc.isenabled()
 
 
-def test_each_gunicorn_worker_warms_weasyprint_up():
+def test_each_gunicorn_worker_warms_weasyprint_up_and_freezes_what_it_loaded():
     import sys
 
     from config.gunicorn import post_worker_init
 
-    post_worker_init(worker=None)
+    try:
+        post_worker_init(worker=None)
 
-    assert "weasyprint" in sys.modules
+        assert "weasyprint" in sys.modules
+        assert gc.get_freeze_count() > 100_000  # out of the full collections' walk
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
