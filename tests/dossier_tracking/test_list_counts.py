@@ -53,7 +53,7 @@ def test_the_provider_list_counts_its_dossiers_once(client, provider_user, provi
     assert response.context["page"].paginator.count == {"en-cours": 27, "soldes": 2, "total": 29}[tab]
 
 
-@pytest.mark.parametrize("sort", ["-du", "du", "numero", "-ville", "etat"])
+@pytest.mark.parametrize("sort", ["-du", "du", "numero", "-ville", "siret", "etat", "organisme"])
 @pytest.mark.parametrize("tab", ["en-cours", "historique"])
 def test_the_company_list_pages_of_several_establishments_are_in_order(client, company_user, establishment, tab, sort):
     """The pages read only each establishment's first rows: the same rows, in the same order, as sorting them all."""
