@@ -204,14 +204,14 @@ def _establishment_keys_once(head, side, establishment_id):
     uncorrelated subquery, evaluated once, under the same names in every head (what the union sorts on)."""
     prefix = f"{side}__"
     order, keys = [], {}
-    for field in head.query.order_by:
-        path = field.lstrip("-")
+    for key in head.query.order_by:
+        path = key.lstrip("-")
         if path.startswith(prefix):
             name = f"head_{path}"
             column = Establishment.objects.filter(pk=establishment_id).order_by().values(path[len(prefix) :])
             keys[name] = Subquery(column)
-            field = field.replace(path, name)
-        order.append(field)
+            key = key.replace(path, name)
+        order.append(key)
     return head.annotate(**keys).order_by(*order) if keys else head
 
 
