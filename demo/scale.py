@@ -28,7 +28,7 @@ from accounts.models import Establishment, Membership, Organisation, Organisatio
 from contributions.models import TrainingFunded
 from demo import data, identifiers
 from demo.world import CASE_MANAGER_GROUP
-from dossiers.models import Dossier, DossierStatus, DossierTotal, Enrolment, Scheme
+from dossiers.models import Dossier, DossierSchemeTotal, DossierStatus, DossierTotal, Enrolment, Scheme
 from invoicing.models import ContractTerms, Invoice, InvoiceStatus, MoneyVersion
 from messaging.models import Message, MessageRead, SeenCount, SeenTotal, SenderSide, ThreadCount, ThreadTotal
 from messaging.services import refresh_unread_company_messages
@@ -223,8 +223,10 @@ def _can_skip_triggers(cursor) -> bool:
 
 
 # The lists' counters of the benchmark dossiers when COPY ran without the triggers that keep them: the backfill of
-# dossiers/migrations/0017_dossier_totals.py for the dossiers of ids %(first)s to %(last)s, added to the totals.
+# dossiers/migrations/0017_dossier_totals.py and 0019_scheme_totals.py for the dossiers of ids %(first)s to %(last)s,
+# added to the totals.
 DOSSIER_TOTALS_SQL = import_module("dossiers.migrations.0017_dossier_totals").SCALE_BACKFILL
+SCHEME_TOTALS_SQL = import_module("dossiers.migrations.0019_scheme_totals").SCALE_BACKFILL
 
 # Each benchmark invoice's payment when COPY ran without the triggers: the backfill of
 # invoicing/migrations/0006_invoice_settlement.py for the invoices of ids %(first)s to %(last)s only.
@@ -762,6 +764,7 @@ class ScaleGenerator:
             if _can_skip_triggers(cursor):  # COPY ran without the triggers that count the dossiers
                 first = self.dossier_first_id
                 cursor.execute(DOSSIER_TOTALS_SQL, {"first": first, "last": first + self.n - 1})
+                cursor.execute(SCHEME_TOTALS_SQL, {"first": first, "last": first + self.n - 1})
         self.payable = payable
         return written
 
@@ -998,7 +1001,7 @@ class ScaleGenerator:
     def analyze(self):
         tables = [Organisation, Establishment, User, Membership, Person, Dossier, Enrolment, Message, MessageRead]
         tables += [Payment, PaymentLine, TrainingFunded, ThreadCount, SeenCount, ThreadTotal, SeenTotal]
-        tables += [ContractTerms, Invoice, DossierTotal, MoneyVersion]
+        tables += [ContractTerms, Invoice, DossierTotal, DossierSchemeTotal, MoneyVersion]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE " + ", ".join(m._meta.db_table for m in tables))
         return None

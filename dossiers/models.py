@@ -523,16 +523,24 @@ class DossierSide(models.TextChoices):
     PROVIDER = "provider", "organisme de formation"
 
 
-class DossierTotal(models.Model):
-    """How many dossiers of an establishment, as employer or as provider, finished in `month` (OPEN_MONTH: not
-    finished): the lists' tab counters read these (dossiers.selectors), a few dozen rows per establishment rather
-    than one per dossier. Written by the triggers of migration 0017 only, in the transaction that writes a
-    dossier."""
+class _KeptTotal(models.Model):
+    """Dossiers counted by PostgreSQL triggers, never by Python, per establishment on one side and month they
+    finished in (OPEN_MONTH: not finished)."""
 
     side = models.CharField("côté", max_length=8, choices=DossierSide.choices)
     establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="+", db_index=False)
     month = models.DateField("mois de fin des dossiers")
     dossiers = models.IntegerField("dossiers", default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DossierTotal(_KeptTotal):
+    """How many dossiers of an establishment, as employer or as provider, finished in `month` (OPEN_MONTH: not
+    finished): the lists' tab counters read these (dossiers.selectors), a few dozen rows per establishment rather
+    than one per dossier. Written by the triggers of migration 0017 only, in the transaction that writes a
+    dossier."""
 
     class Meta:
         verbose_name = "nombre de dossiers d'un établissement par mois de fin"
@@ -544,3 +552,23 @@ class DossierTotal(models.Model):
 
     def __str__(self):
         return f"{self.side} {self.establishment_id} / {self.month}: {self.dossiers}"
+
+
+class DossierSchemeTotal(_KeptTotal):
+    """DossierTotal per scheme too: the counters of a list filtered by "Dispositif" read these. Written by the
+    triggers of migration 0019 only, in the transaction that writes a dossier."""
+
+    scheme = models.CharField("dispositif", max_length=4)
+
+    class Meta:
+        verbose_name = "nombre de dossiers d'un établissement par dispositif et mois de fin"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["side", "establishment", "scheme", "month"],
+                include=["dossiers"],
+                name="dossier_scheme_total_once_per_month",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.side} {self.establishment_id} {self.scheme} / {self.month}: {self.dossiers}"

@@ -22,6 +22,7 @@ from dossiers.models import (
     DocumentDirection,
     DocumentKind,
     Dossier,
+    DossierSchemeTotal,
     DossierSide,
     DossierTotal,
     Enrolment,
@@ -237,14 +238,15 @@ class _Audience:
     sorts: dict
     side: str  # the establishment foreign key the list is scoped on: each head is one of its establishments
     rows: object  # ids -> the page's rows, in that order
-    kept_counts: object  # (user_id, establishment_ids, *rest of the filters) -> the counts, read from DossierTotal
-    first_filter: int  # the filters from this one on narrow the list (scheme, number...): kept counts do not apply
+    kept_counts: object  # (*the filters up to the scheme) -> the counts, read from the kept totals
+    scheme_filter: int  # the scheme's position among the filters: those after it narrow the list otherwise
 
     def counts_of(self, filters) -> dict:
-        """The tab counters: kept ones when nothing but the establishments narrows the list, else counted."""
-        if any(filters[self.first_filter :]):
+        """The tab counters: kept ones when nothing but the establishments and the scheme narrows the list, else
+        counted."""
+        if any(filters[self.scheme_filter + 1 :]):
             return _PREPARED_COUNTS[self](*filters)
-        return self.kept_counts(*filters[: self.first_filter])
+        return self.kept_counts(*filters[: self.scheme_filter + 1])
 
     def sorted_tab(self, tab, sort, *filters):
         queryset = _of_tab(self.filtered(*filters), tab).select_related(
@@ -392,15 +394,20 @@ def provider_list_rows(pks) -> list[ProviderListRow]:
 # --- the tab counters of a list narrowed by nothing but the establishments: kept per establishment and month -------
 #
 # DossierTotal (kept by triggers) counts the dossiers per establishment and month they finished in (OPEN_MONTH: not
-# finished): "en cours" is the open month; the company's "historique" the months after the cutoff's month, plus the
-# dossiers of that month finished since the cutoff, counted one by one; the provider's "soldés" every other month.
+# finished), and DossierSchemeTotal per scheme too (a list filtered by "Dispositif"): "en cours" is the open month;
+# the company's "historique" the months after the cutoff's month, plus the dossiers of that month finished since the
+# cutoff, counted one by one; the provider's "soldés" every other month.
+
+
+def _totals(scheme):
+    return DossierSchemeTotal.objects.filter(scheme=scheme) if scheme else DossierTotal.objects.all()
 
 
 def _kept(side, portal, months):
-    """A PreparedAggregate of DossierTotal: the dossiers of the user's establishments of `portal` on `side`, in the
-    months `months(*dates)` chooses (dates: arguments, as a prepared query's must be)."""
+    """A PreparedAggregate of the kept totals: the dossiers of the user's establishments of `portal` on `side` (of
+    `scheme`, when given), in the months `months(*dates)` chooses (dates: arguments, as a prepared query's must be)."""
     return PreparedAggregate(
-        lambda user_id, establishment_ids, *dates: DossierTotal.objects.filter(
+        lambda user_id, establishment_ids, scheme, *dates: _totals(scheme).filter(
             months(*dates),
             side=side,
             establishment__in=visible_establishment_ids(user_id, portal, establishment_ids),
@@ -415,11 +422,12 @@ _EMPLOYER_SINCE_CUTOFF_MONTH = _kept(
     DossierSide.EMPLOYER, Portal.EGESTION, lambda month, open_month: Q(month__gt=month, month__lt=open_month)
 )
 _EMPLOYER_OF_CUTOFF_MONTH = PreparedAggregate(
-    lambda user_id, establishment_ids, cutoff, month_after: Dossier.objects.filter(
+    lambda user_id, establishment_ids, scheme, cutoff, month_after: Dossier.objects.filter(
         FINISHED,
         employer_establishment__in=visible_establishment_ids(user_id, Portal.EGESTION, establishment_ids),
         end_date__gte=cutoff,
         end_date__lt=month_after,
+        **({"scheme": scheme} if scheme else {}),
     ),
     name="company list: finished in the cutoff's month",
     n=Count("id"),
@@ -428,8 +436,8 @@ _PROVIDER_OPEN = _kept(DossierSide.PROVIDER, Portal.OGESTION, lambda open_month:
 _PROVIDER_FINISHED = _kept(DossierSide.PROVIDER, Portal.OGESTION, lambda open_month: Q(month__lt=open_month))
 
 
-def _company_kept_counts(user_id, establishment_ids, cutoff) -> dict:
-    scope = (user_id, establishment_ids)
+def _company_kept_counts(user_id, establishment_ids, cutoff, scheme=None) -> dict:
+    scope = (user_id, establishment_ids, scheme)
     open_, history = read_together(
         [(_EMPLOYER_OPEN, (*scope, OPEN_MONTH))],
         [
@@ -440,8 +448,8 @@ def _company_kept_counts(user_id, establishment_ids, cutoff) -> dict:
     return {"en-cours": open_, "historique": history}
 
 
-def _provider_kept_counts(user_id, establishment_ids) -> dict:
-    scope = (user_id, establishment_ids, OPEN_MONTH)
+def _provider_kept_counts(user_id, establishment_ids, scheme=None) -> dict:
+    scope = (user_id, establishment_ids, scheme, OPEN_MONTH)
     open_, finished = read_together([(_PROVIDER_OPEN, scope)], [(_PROVIDER_FINISHED, scope)])
     return {"en-cours": open_, "soldes": finished, "total": open_ + finished}
 
@@ -454,7 +462,7 @@ COMPANY = _Audience(
     "employer_establishment",
     company_list_rows,
     _company_kept_counts,
-    first_filter=3,
+    scheme_filter=3,
 )
 PROVIDER = _Audience(
     _provider_filtered,
@@ -464,7 +472,7 @@ PROVIDER = _Audience(
     "provider_establishment",
     provider_list_rows,
     _provider_kept_counts,
-    first_filter=2,
+    scheme_filter=2,
 )
 _PREPARED_COUNTS = {
     COMPANY: PreparedAggregate(COMPANY.filtered, name="company list: counters", **COMPANY_COUNTS),
