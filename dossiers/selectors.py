@@ -573,16 +573,18 @@ def provider_dossier_list(user, establishment_ids, establishments, params) -> Do
 # --- one dossier --------------------------------------------------------------------------------------------------
 
 
-# The dossier page and each of its tabs start with this query: its SQL is built once (common.prepared).
-_COMPANY_DOSSIER = PreparedQuery(
-    lambda user_id, establishment_ids, number, cutoff: (
+def company_dossier_queryset(user_id, establishment_ids, number, cutoff):
+    """The dossier of that number among the company user's (at most one row), with its establishments."""
+    return (
         Dossier.objects.for_company_user(user_id, establishment_ids, cutoff)
         .select_related("employer_establishment", "provider_establishment")
         .filter(number=number)
         .order_by("pk")[:1]
-    ),
-    name="company dossier",
-)
+    )
+
+
+# Every page of a dossier starts with this query: its SQL is built once (common.prepared).
+_COMPANY_DOSSIER = PreparedQuery(company_dossier_queryset, name="company dossier")
 
 
 # The dossier page's tabs, their SQL built once (common.prepared).

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Portal
 from common.prepared import PreparedAggregate, PreparedListing, PreparedQuery, read_together
 from dossiers.models import Dossier, company_scope, history_cutoff, month_of, next_month, visible_establishment_ids
+from dossiers.selectors import company_dossier_queryset
 from messaging.models import Message, MessageRead, SeenCount, SeenTotal, ThreadCount, ThreadTotal
 
 
@@ -126,6 +127,25 @@ def unread_count(dossier, user) -> int:
     """Messages of the dossier the user did not write and has not opened."""
     totals = _DOSSIER_TOTALS(dossier.pk, user.pk)
     return totals["messages"] - totals["seen"]
+
+
+# The dossier page and its tabs: the dossier among the company user's and its unread count (as unread_count counts
+# it: the thread's messages less those the user wrote or opened), in one statement.
+_COMPANY_DOSSIER_WITH_UNREAD = PreparedQuery(
+    lambda user_id, establishment_ids, number, cutoff: company_dossier_queryset(
+        user_id, establishment_ids, number, cutoff
+    ).annotate(
+        unread=Coalesce(Subquery(ThreadCount.objects.filter(dossier=OuterRef("pk")).values("messages")), 0)
+        - Coalesce(Subquery(SeenCount.objects.filter(dossier=OuterRef("pk"), user=user_id).values("seen")), 0)
+    ),
+    name="company dossier with its unread messages",
+)
+
+
+def company_dossier_with_unread(user, establishment_ids, number):
+    """dossiers.selectors.company_dossier, with `unread` (unread_count) read in the same statement; None if the user
+    does not see it."""
+    return _COMPANY_DOSSIER_WITH_UNREAD.first(user.pk, establishment_ids, str(number), history_cutoff())
 
 
 def dossier_thread_rows(dossier, user) -> list[Message]:

@@ -49,8 +49,8 @@ def _establishments(request):
     return [m.establishment for m in request.memberships]
 
 
-def _dossier_or_404(request, number):
-    dossier = selectors.company_dossier(request.user, request.establishment_ids, number)
+def _dossier_or_404(request, number, find=selectors.company_dossier):
+    dossier = find(request.user, request.establishment_ids, number)
     if dossier is None:
         raise Http404("Aucun dossier ne correspond à ce numéro.")
     return dossier
@@ -128,7 +128,10 @@ def _render_dossier(request, dossier, tab, status=200, **extra):
         "dossier": dossier,
         "tab": tab,
         "tabs": TABS,
-        "unread": messaging_selectors.unread_count(dossier, request.user),
+        # Read with the dossier on its page (company_dossier_with_unread), else counted.
+        "unread": dossier.unread
+        if hasattr(dossier, "unread")
+        else messaging_selectors.unread_count(dossier, request.user),
         "contract": contract_state(dossier),
         **_tab_context(request, dossier, tab),
         **extra,
@@ -144,7 +147,7 @@ def _render_dossier(request, dossier, tab, status=200, **extra):
 def dossier_detail(request, number, tab=DEFAULT_TAB):
     if tab not in TABS:
         raise Http404
-    dossier = _dossier_or_404(request, number)
+    dossier = _dossier_or_404(request, number, messaging_selectors.company_dossier_with_unread)
     return _render_dossier(request, dossier, tab)
 
 

@@ -141,6 +141,26 @@ def test_the_dossier_page_shows_its_facts_and_the_unread_badge(client, company_u
         assert tab_url(dossier, tab) in html
 
 
+def test_the_dossier_page_reads_its_unread_badge_with_the_dossier(client, company_user, dossier):
+    """The dossier and its unread count come from one statement (messaging.selectors.company_dossier_with_unread):
+    the count unread_count gives, as messages arrive, are written by the user or opened."""
+    from messaging.selectors import unread_count
+    from tests.factories import MessageReadFactory
+
+    client.force_login(company_user)
+
+    def badge():
+        return client.get(tab_url(dossier, "reglements")).context["unread"]
+
+    assert badge() == unread_count(dossier, company_user) == 1
+    arrived = MessageFactory.create_batch(2, dossier=dossier)
+    MessageFactory(dossier=dossier, from_company=True, author=company_user)  # the user's own: never unread
+    assert badge() == unread_count(dossier, company_user) == 3
+    MessageReadFactory(message=arrived[0], user=company_user)
+    MessageReadFactory(message=arrived[1], user=MessageFactory().author)  # someone else's read changes nothing
+    assert badge() == unread_count(dossier, company_user) == 2
+
+
 def test_every_tab_has_its_own_url_and_htmx_swaps_it(client, company_user, dossier):
     client.force_login(company_user)
     expected = {
