@@ -95,14 +95,6 @@ def _month_key(value) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def money_view(user, establishments, today: datetime.date) -> MoneyView:
-    """The money view of `establishments` (Establishment objects the user may see, those they look at in oGestion: the
-    figures kept in the cache are an establishment's, whoever reads them). PostgreSQL's
-    JIT, which cost more than these aggregates over a large CFA's invoices, is off on the portal's connections
-    (config/settings.py)."""
-    return _money_view(user, establishments, today)
-
-
 def referent_money_view(user, memberships, today: datetime.date) -> MoneyView | None:
     """The money view of the establishments the user is référent of among `memberships` (oGestion, those looked at),
     None if none: référent of one site and simple user of another, the user sees the money of the first only."""
@@ -155,7 +147,11 @@ _INVOICED_PER_MONTH = PreparedQuery(_invoiced_per_month, name="money view: invoi
 _SETTLED_PER_MONTH = PreparedQuery(_settled_per_month, name="money view: settled per month")
 
 
-def _money_view(user, establishments, today: datetime.date) -> MoneyView:
+def money_view(user, establishments, today: datetime.date) -> MoneyView:
+    """The money view of `establishments` (Establishment objects the user may see, those they look at in oGestion: the
+    figures kept in the cache are an establishment's, whoever reads them). PostgreSQL's
+    JIT, which cost more than these aggregates over a large CFA's invoices, is off on the portal's connections
+    (config/settings.py)."""
     starts = last_months(today)
     per_establishment = _figures_of(user, establishments, today)
     view = MoneyView(today, [Month(start) for start in starts], [])

@@ -6,76 +6,87 @@ from django.db import migrations, models
 # date of a finished dossier (dossiers.models.OPEN_MONTH for the others), in the transaction that writes the
 # dossiers. The finished statuses are dossiers.models.FINISHED_STATUSES (tests/dossiers/test_totals.py checks they
 # agree). Deletions only UPDATE: a total is never recreated for an establishment being deleted.
-SIDES = """
-    SELECT 'employer' AS side, employer_establishment_id AS establishment_id,
-           dossiers_month(status, end_date) AS month, {sign} AS n FROM {table}
-    UNION ALL
-    SELECT 'provider', provider_establishment_id, dossiers_month(status, end_date), {sign} FROM {table}
-    WHERE provider_establishment_id IS NOT NULL
-"""
-UPSERT = """
-    INSERT INTO dossiers_dossiertotal (side, establishment_id, month, dossiers)
-        SELECT side, establishment_id, month, sum(n) FROM ({rows}) change GROUP BY 1, 2, 3 HAVING sum(n) <> 0
-        ON CONFLICT (side, establishment_id, month) DO UPDATE SET dossiers = dossiers_dossiertotal.dossiers + EXCLUDED.dossiers;
-"""
-TRIGGERS = f"""
+# `kept_totals` writes the SQL of such a table for any extra key columns: migration 0019 keeps them per scheme too.
+MONTH_FUNCTION = """
 CREATE FUNCTION dossiers_month(status varchar, end_date date) RETURNS date
     LANGUAGE sql IMMUTABLE
     AS $$ SELECT CASE WHEN status IN ('refused', 'closed', 'cancelled')
                       THEN end_date - (EXTRACT(DAY FROM end_date)::integer - 1) ELSE DATE '9999-12-31' END $$;
+"""
 
-CREATE FUNCTION dossiers_total_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+
+def kept_totals(table, functions, triggers, keys=()):
+    """(TRIGGERS, DROP_TRIGGERS, BACKFILL, SCALE_BACKFILL) of a totals table keyed by side, establishment, `keys`
+    (dossier columns of the same name) and month; its trigger functions are named `functions`_inserted...,
+    its triggers `triggers`_counted..."""
+    extra = "".join(f"{key}, " for key in keys)
+    sides = f"""
+    SELECT 'employer' AS side, employer_establishment_id AS establishment_id,{"".join(f" {key}," for key in keys)}
+           dossiers_month(status, end_date) AS month, {{sign}} AS n FROM {{table}}
+    UNION ALL
+    SELECT 'provider', provider_establishment_id, {extra}dossiers_month(status, end_date), {{sign}} FROM {{table}}
+    WHERE provider_establishment_id IS NOT NULL
+"""
+    columns = f"side, establishment_id, {extra}month"
+    groups = ", ".join(str(position) for position in range(1, len(keys) + 4))
+    upsert = f"""
+    INSERT INTO {table} ({columns}, dossiers)
+        SELECT {columns}, sum(n) FROM ({{rows}}) change GROUP BY {groups} HAVING sum(n) <> 0
+        ON CONFLICT ({columns}) DO UPDATE SET dossiers = {table}.dossiers + EXCLUDED.dossiers;
+"""
+    matched = " AND ".join(f"t.{column} = gone.{column}" for column in columns.split(", "))
+    created = f"""
+CREATE FUNCTION {functions}_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    {UPSERT.format(rows=SIDES.format(sign=1, table="new_dossiers"))}
+    {upsert.format(rows=sides.format(sign=1, table="new_dossiers"))}
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION dossiers_total_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION {functions}_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    {UPSERT.format(rows=SIDES.format(sign=1, table="new_dossiers") + " UNION ALL " + SIDES.format(sign=-1, table="old_dossiers"))}
+    {upsert.format(rows=sides.format(sign=1, table="new_dossiers") + " UNION ALL " + sides.format(sign=-1, table="old_dossiers"))}
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION dossiers_total_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION {functions}_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE dossiers_dossiertotal t SET dossiers = t.dossiers - gone.n
-        FROM (SELECT side, establishment_id, month, sum(n) AS n
-              FROM ({SIDES.format(sign=1, table="old_dossiers")}) d GROUP BY 1, 2, 3) gone
-        WHERE t.side = gone.side AND t.establishment_id = gone.establishment_id AND t.month = gone.month;
+    UPDATE {table} t SET dossiers = t.dossiers - gone.n
+        FROM (SELECT {columns}, sum(n) AS n
+              FROM ({sides.format(sign=1, table="old_dossiers")}) d GROUP BY {groups}) gone
+        WHERE {matched};
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER dossiers_dossier_counted AFTER INSERT ON dossiers_dossier
-    REFERENCING NEW TABLE AS new_dossiers FOR EACH STATEMENT EXECUTE FUNCTION dossiers_total_inserted();
-CREATE TRIGGER dossiers_dossier_recounted AFTER UPDATE ON dossiers_dossier
+CREATE TRIGGER {triggers}_counted AFTER INSERT ON dossiers_dossier
+    REFERENCING NEW TABLE AS new_dossiers FOR EACH STATEMENT EXECUTE FUNCTION {functions}_inserted();
+CREATE TRIGGER {triggers}_recounted AFTER UPDATE ON dossiers_dossier
     REFERENCING OLD TABLE AS old_dossiers NEW TABLE AS new_dossiers
-    FOR EACH STATEMENT EXECUTE FUNCTION dossiers_total_updated();
-CREATE TRIGGER dossiers_dossier_uncounted AFTER DELETE ON dossiers_dossier
-    REFERENCING OLD TABLE AS old_dossiers FOR EACH STATEMENT EXECUTE FUNCTION dossiers_total_deleted();
+    FOR EACH STATEMENT EXECUTE FUNCTION {functions}_updated();
+CREATE TRIGGER {triggers}_uncounted AFTER DELETE ON dossiers_dossier
+    REFERENCING OLD TABLE AS old_dossiers FOR EACH STATEMENT EXECUTE FUNCTION {functions}_deleted();
 """
+    dropped = "\n" + "".join(f"DROP TRIGGER {triggers}_{event} ON dossiers_dossier;\n" for event in ("counted", "recounted", "uncounted"))
+    dropped += "".join(f"DROP FUNCTION {functions}_{event}();\n" for event in ("inserted", "updated", "deleted"))
+    # The totals of the dossiers written before the triggers (the triggers' table lock keeps writers out meanwhile;
+    # the unique index is built at the end of the migration: a plain INSERT). demo/scale.py adds those of the dossiers
+    # its COPY wrote without the triggers (SCALE_BACKFILL, ids %(first)s to %(last)s).
+    backfill = f"""
+INSERT INTO {table} ({columns}, dossiers)
+    SELECT {columns}, sum(n) FROM ({sides.format(sign=1, table="dossiers_dossier")}) d
+    GROUP BY {groups};
+ANALYZE {table};
+"""
+    scale_backfill = upsert.format(
+        rows=sides.format(sign=1, table="(SELECT * FROM dossiers_dossier WHERE id BETWEEN %(first)s AND %(last)s) AS d")
+    )
+    return created, dropped, backfill, scale_backfill
 
-DROP_TRIGGERS = """
-DROP TRIGGER dossiers_dossier_counted ON dossiers_dossier;
-DROP TRIGGER dossiers_dossier_recounted ON dossiers_dossier;
-DROP TRIGGER dossiers_dossier_uncounted ON dossiers_dossier;
-DROP FUNCTION dossiers_total_inserted();
-DROP FUNCTION dossiers_total_updated();
-DROP FUNCTION dossiers_total_deleted();
-DROP FUNCTION dossiers_month(varchar, date);
-"""
 
-# The totals of the dossiers written before the triggers (the triggers' table lock keeps writers out meanwhile; the
-# unique index is built at the end of the migration: a plain INSERT). demo/scale.py adds those of the dossiers its
-# COPY wrote without the triggers (SCALE_BACKFILL, ids %(first)s to %(last)s).
-BACKFILL = f"""
-INSERT INTO dossiers_dossiertotal (side, establishment_id, month, dossiers)
-    SELECT side, establishment_id, month, sum(n) FROM ({SIDES.format(sign=1, table="dossiers_dossier")}) d
-    GROUP BY 1, 2, 3;
-ANALYZE dossiers_dossiertotal;
-"""
-SCALE_BACKFILL = UPSERT.format(
-    rows=SIDES.format(sign=1, table="(SELECT * FROM dossiers_dossier WHERE id BETWEEN %(first)s AND %(last)s) AS d")
+TRIGGERS, DROP_TRIGGERS, BACKFILL, SCALE_BACKFILL = kept_totals(
+    "dossiers_dossiertotal", "dossiers_total", "dossiers_dossier"
 )
+TRIGGERS = MONTH_FUNCTION + TRIGGERS
+DROP_TRIGGERS += "DROP FUNCTION dossiers_month(varchar, date);\n"
 
 
 class Migration(migrations.Migration):
