@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.html import format_html
 
 from common.formats import masked_iban
+from common.prepared import PreparedQuery
 
 REGIONAL_MANAGER = "Responsable régional"
 # Permissions of backoffice.StaffProfile (granted by backoffice.roles): accounting handles payments and bank details;
@@ -27,10 +28,19 @@ DOWNLOAD_MESSAGE_ATTACHMENT = "backoffice.download_message_attachment"
 # --- regions ---------------------------------------------------------------------------------------------------
 
 
+def _regional_manager_group_of(user_id):
+    from django.contrib.auth.models import Group
+
+    return Group.objects.filter(user__id=user_id, name=REGIONAL_MANAGER).values_list("id")[:1]
+
+
+_REGIONAL_MANAGER = PreparedQuery(_regional_manager_group_of, name="regional manager or not")  # every admin page
+
+
 def limited_regions(user) -> list[str] | None:
     """The regions a staff user is limited to, or None when they see every region. A regional manager without a
     region on their profile sees nothing (rather than everything)."""
-    if user.is_superuser or not user.groups.filter(name=REGIONAL_MANAGER).exists():
+    if user.is_superuser or _REGIONAL_MANAGER.first(user.pk) is None:
         return None
     profile = getattr(user, "staff_profile", None)
     return list(profile.regions) if profile is not None else []

@@ -40,3 +40,44 @@ def test_an_account_deleted_or_never_created_gives_no_user():
 
     assert backend.get_user(user.pk) is None
     assert backend.get_user(10**9) is None
+
+
+def test_permissions_are_djangos_from_the_user_and_their_groups(case_manager):
+    """The prepared permission reads give what Django's ModelBackend gives: the user's own, their groups', all of
+    them for a superuser, none for an inactive account, and a change shows on the next request's user."""
+    from django.contrib.auth import backends
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import User
+
+    def fresh():
+        return User.objects.get(pk=case_manager.pk)
+
+    def both(user):
+        ours, djangos = ModelBackend(), backends.ModelBackend()
+        return (
+            (ours.get_user_permissions(user), ours.get_group_permissions(user)),
+            (djangos.get_user_permissions(fresh_copy(user)), djangos.get_group_permissions(fresh_copy(user))),
+        )
+
+    def fresh_copy(user):
+        copy = User.objects.get(pk=user.pk)
+        copy.is_superuser, copy.is_active = user.is_superuser, user.is_active
+        return copy
+
+    ours, djangos = both(fresh())
+    assert ours == djangos and ours[1] and not ours[0]  # a case manager's rights come from their role (group)
+
+    granted = Permission.objects.get(codename="view_contenttype")
+    case_manager.user_permissions.add(granted)
+    ours, djangos = both(fresh())
+    assert ours == djangos and ours[0] == {"contenttypes.view_contenttype"}
+
+    superuser = fresh()
+    superuser.is_superuser = True
+    ours, djangos = both(superuser)
+    assert ours == djangos and len(ours[0]) == Permission.objects.count()
+
+    inactive = fresh()
+    inactive.is_active = False
+    assert ModelBackend().get_all_permissions(inactive) == set()
