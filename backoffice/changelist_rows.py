@@ -22,6 +22,8 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
 
+from common.admin_display import shown_as_written
+
 
 def result_list(cl):
     """The context of admin/change_list_results.html, as admin_list.result_list builds it; each cell is its HTML,
@@ -152,6 +154,14 @@ def _column(cl, index, name, link, tag):
                 if value not in shown:
                     shown[value] = admin_list.display_for_field(value, field, empty, avoid_link=link)
                 return shown[value]
+
+        elif shown_as_written(field):
+
+            def represent(result):
+                value = getattr(result, name)
+                if isinstance(value, str) and value.strip():
+                    return value
+                return admin_list.display_for_field(_blank_to_empty(value), field, empty, avoid_link=link)
 
         else:
 

@@ -43,6 +43,12 @@ def display_for_field(value, field, empty_value_display, avoid_link=False):
     return _django_display_for_field(value, field, empty_value_display, avoid_link)
 
 
+def shown_as_written(field) -> bool:
+    """Whether display_for_field shows a non-empty text value of `field` exactly as it is (a long list may then skip
+    the call for every cell): a text field without choices or a format of its own."""
+    return type(field) in (models.CharField, models.TextField) and not field.choices and field.name != "phone"
+
+
 def install() -> None:
     for module in (utils, helpers, admin_list):
         module.display_for_field = display_for_field
