@@ -1,6 +1,8 @@
-"""The rows of "Consulter les règlements" (both portals), written in Python once per row (common.rows): the HTML of
-the template they replace (tests/payments_portal/test_rows.py compares them cell for cell)."""
+"""The rows of "Consulter les règlements" and of a dossier's tab "Règlement(s)" (both portals), written in Python once
+per row (common.rows): the HTML of the templates they replace (tests/payments_portal/test_rows.py compares them cell
+for cell)."""
 
+from django.template.defaultfilters import floatformat
 from django.utils.safestring import mark_safe
 
 from common.rows import date_cell, text
@@ -29,3 +31,29 @@ def payment_rows(payments, portal: str):
     payment_url = url_pattern(f"{portal}:payment")
     advice_url = url_pattern(f"{portal}:payment_advice")
     return mark_safe("".join(payment_row(p, payment_url, advice_url) for p in payments))  # noqa: S308 (escaped)
+
+
+def dossier_line_row(line) -> str:
+    """One payment line of a dossier: the payment, its beneficiary, the invoice, the amount, the IBAN's end."""
+    payment = line.payment
+    beneficiary = payment.beneficiary
+    iban = "—"
+    if payment.iban_paid:
+        end = text(payment.iban_paid[-4:])
+        iban = f'<span aria-label="IBAN se terminant par {end}">•••• {end}</span>'
+    return (
+        f'<tr><th scope="row" class="mono">{text(payment.reference)}</th>'
+        f"<td>{text(beneficiary.name)} ({text(beneficiary.siret)}) - {text(beneficiary.postal_code)} / "
+        f"{text(beneficiary.city)}</td>"
+        f'<td class="mono">{text(line.invoice_number)}</td>'
+        f"<td>{date_cell(line.period_start)}</td><td>{date_cell(line.period_end)}</td>"
+        f"<td>{text(line.get_scheme_display())}</td><td>{date_cell(payment.paid_on)}</td>"
+        f'<td class="amount">{floatformat(line.amount, "2g")}&nbsp;€</td>'
+        f"<td>{text(payment.get_mode_display())}</td>"
+        f'<td class="mono">{iban}</td></tr>'
+    )
+
+
+def dossier_line_rows(lines):
+    """The <tr> of each payment line of a dossier's tab (payments.selectors.dossier_payment_lines)."""
+    return mark_safe("".join(dossier_line_row(line) for line in lines))  # noqa: S308 (escaped)

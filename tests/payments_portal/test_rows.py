@@ -44,3 +44,46 @@ def test_the_payment_rows_are_the_templates_cell_for_cell(portal):
     assert cells(ours) == cells(theirs)
     assert len(cells(ours)) == 2 and f"/{'egestion' if portal == 'egestion' else 'ogestion'}/" in ours
     assert "VIR&lt;&amp;&gt;&#x27;1" in ours and "&lt;b&gt;" in ours
+
+
+# A dossier's payment lines as templates/portal/dossier_payments.html wrote them before payments.rows.
+DOSSIER_LINE_TEMPLATE = """{% for line in payment_lines %}
+  <tr>
+    <th scope="row" class="mono">{{ line.payment.reference }}</th>
+    {% with beneficiary=line.payment.beneficiary %}<td>{{ beneficiary.name }} ({{ beneficiary.siret }}) - {{ beneficiary.postal_code }} / {{ beneficiary.city }}</td>{% endwith %}
+    <td class="mono">{{ line.invoice_number }}</td>
+    <td>{{ line.period_start|date:"d/m/Y" }}</td>
+    <td>{{ line.period_end|date:"d/m/Y" }}</td>
+    <td>{{ line.get_scheme_display }}</td>
+    <td>{{ line.payment.paid_on|date:"d/m/Y" }}</td>
+    <td class="amount">{{ line.amount|floatformat:"2g" }}&nbsp;€</td>
+    <td>{{ line.payment.get_mode_display }}</td>
+    <td class="mono">{% include "portal/masked_iban.html" with iban=line.payment.iban_paid empty="—" %}</td>
+  </tr>
+{% endfor %}"""  # noqa: E501
+
+
+def test_a_dossiers_payment_lines_are_the_templates_cell_for_cell():
+    """Escaping, dates, amounts with thousands, the scheme and the mode's labels, the IBAN's end or a dash."""
+    from decimal import Decimal
+
+    from payments import selectors
+    from tests.factories import PaymentLineFactory
+
+    establishment = ProviderEstablishmentFactory(name=HOSTILE, city="Saint-Jean-d'Angély <Sud>")
+    first = PaymentLineFactory(
+        payment=PaymentFactory(beneficiary=establishment, reference="VIR<&>'1"), amount=Decimal("12345.60")
+    )
+    PaymentLineFactory(
+        payment=PaymentFactory(beneficiary=establishment, iban_paid=""), dossier=first.dossier, amount=Decimal("7")
+    )
+    lines = selectors.dossier_payment_lines(first.dossier)
+
+    # The included IBAN template ended with a line break inside its cell (no space a browser shows).
+    theirs = engines["django"].from_string(DOSSIER_LINE_TEMPLATE).render({"payment_lines": lines})
+    theirs = re.sub(r"\s+</td>", "</td>", theirs)
+    ours = rows.dossier_line_rows(lines)
+
+    assert len(lines) == 2 and cells(ours) == cells(theirs)
+    assert "VIR&lt;&amp;&gt;&#x27;1" in ours and "&lt;b&gt;" in ours and "—" in ours and "•••• " in ours
+    assert "12\xa0345,60" in ours or "12 345,60" in ours or "12\u202f345,60" in ours
