@@ -9,7 +9,6 @@ from typing import ClassVar
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.views.main import ChangeList
@@ -21,10 +20,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.translation import gettext
 
 from accounts.models import Establishment, Region
 from accounts.staff_access import RegionScopedAdminMixin
@@ -462,16 +459,6 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
 
     def get_changelist(self, request, **kwargs):
         return DossierChangeList
-
-    def action_checkbox(self, obj):
-        """The row's checkbox of the bulk actions, as Django's CheckboxInput renders it, without a template per row
-        (a third of the list's rendering time)."""
-        # format_html's escaping, in one string: the translated sentence as it is, the dossier's name escaped.
-        label = gettext("Select this object for an action - {}").format(escape(str(obj)))
-        return mark_safe(  # noqa: S308
-            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{escape(obj.pk)}" '
-            f'class="action-select" aria-label="{label}">'
-        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
