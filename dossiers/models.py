@@ -51,12 +51,16 @@ SCHEDULED_DOSSIERS = Q(scheme=Scheme.ALTE, status__in=SCHEDULED_STATUSES)
 SCHEDULED_DOSSIERS_WRITTEN = Q(Among("scheme", [Scheme.ALTE]), Among("status", SCHEDULED_STATUSES))
 
 
+# The labels are plain French strings (no translation to follow): read once, not through the enum for every row.
+_STATUS_LABELS = {status.value: str(status.label) for status in DossierStatus}
+
+
 def status_label(status: str, end_date) -> str:
     """The status as the portals show it: "Rompu le 14/02/2027" for a broken contract (its end date is the
     rupture's), the status's label otherwise."""
     if status == DossierStatus.TERMINATED:
         return f"Rompu le {end_date:%d/%m/%Y}"
-    return str(DossierStatus(status).label) if status in DossierStatus.values else status
+    return _STATUS_LABELS.get(status, status)
 
 
 # A finished dossier stays visible to the company for 6 years after the end of the training, then disappears from
