@@ -11,6 +11,7 @@ Uses the benchmark users of throughput.py (the company closest to 5 000 benchmar
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import sys
 import time
@@ -35,12 +36,18 @@ def main():
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime...")
     args = parser.parse_args()
+    # The production settings, read as gunicorn reads them: settings read with DEBUG on and switched off afterwards
+    # kept the template engine's debug mode and plain static URLs, and measured other costs than production's.
+    os.environ.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="bench-profile-secret-key-not-used-anywhere-else-0123456789",
+        DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
+    )
     setup_django()
-    from django.conf import settings
+    from django.core.management import call_command
     from django.db import connection
 
-    settings.DEBUG = False  # no query log, as in production (the settings were read with DEBUG on: no https redirect)
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    call_command("collectstatic", interactive=False, verbosity=0)  # the hashed names of production's static tags
     from dossier_pages import closest, user_of
 
     from accounts.models import Role
@@ -81,14 +88,14 @@ def main():
     started, cpu_started = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(timed):
         for _ in range(args.runs):
-            client.get(args.url)
+            client.get(args.url, secure=True)
     plain_ms = (time.perf_counter() - started) / args.runs * 1000
     cpu_ms = (time.process_time() - cpu_started) / args.runs * 1000  # this process only: not PostgreSQL's
     sql_ms = sql["seconds"] / args.runs * 1000
     profile = cProfile.Profile()
     profile.enable()
     for _ in range(args.runs):
-        client.get(args.url)
+        client.get(args.url, secure=True)
     profile.disable()
     stats = pstats.Stats(profile)
     total = stats.total_tt
