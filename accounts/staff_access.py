@@ -12,6 +12,7 @@ import them: backoffice.roles grants these permissions and group, backoffice.Sta
 """
 
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.utils.html import format_html
 
@@ -29,8 +30,6 @@ DOWNLOAD_MESSAGE_ATTACHMENT = "backoffice.download_message_attachment"
 
 
 def _regional_manager_group_of(user_id):
-    from django.contrib.auth.models import Group
-
     return Group.objects.filter(user__id=user_id, name=REGIONAL_MANAGER).values_list("id")[:1]
 
 

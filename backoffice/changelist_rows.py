@@ -7,7 +7,6 @@ choices through the template engine were a fifth of the page. A list with editab
 Django's own rows, and a filter with a template of its own keeps it."""
 
 import datetime
-import html
 
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -25,13 +24,12 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext
 
 from common.admin_display import shown_as_written
+from common.rows import text
 
 
 def result_list(cl):
-    """The context of admin/change_list_results.html, as admin_list.result_list builds it; each cell is its HTML,
-    escaped but not marked safe (results_html marks the table once)."""
-    if cl.formset:
-        return admin_list.result_list(cl)
+    """The context of admin/change_list_results.html, as admin_list.result_list builds it for a list without
+    editable columns; each cell is its HTML, escaped but not marked safe (results_html marks the table once)."""
     headers = list(admin_list.result_headers(cl))
     columns = _columns(cl)
     return {
@@ -204,8 +202,8 @@ def _column(cl, index, name, link, tag):
         return shown, dated_row_class if isinstance(value, (datetime.date, datetime.time)) else row_class
 
     def cell(result):
-        shown, row_class = represent_other(result)
-        return _wrap(cl, tag if link else "td", row_class, shown, link, result)
+        shown, cell_class = represent_other(result)
+        return _wrap(cl, tag if link else "td", cell_class, shown, link, result)
 
     return cell
 
@@ -222,8 +220,7 @@ def _action_checkbox_cell():
     def cell(result):
         return (
             f'<td class="action-checkbox"><input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" '
-            f'value="{html.escape(str(result.pk))}" class="action-select" '
-            f'aria-label="{label.format(html.escape(str(result)))}"></td>'
+            f'value="{text(result.pk)}" class="action-select" aria-label="{label.format(text(result))}"></td>'
         )
 
     return cell
@@ -257,7 +254,7 @@ def _escaped(value):
     if isinstance(value, SafeData):
         return value
     if isinstance(value, str):
-        return html.escape(value)  # what django.utils.html.escape does
+        return text(value)  # what django.utils.html.escape does, without its lazy-string wrapper
     return conditional_escape(value)
 
 

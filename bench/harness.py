@@ -14,6 +14,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The settings production reads (DEBUG off before Django loads them: the template engine's debug mode and the
+# hashed static names follow it), for gunicorn's environment and for an in-process measurement alike.
+PRODUCTION_SETTINGS = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "bench-throughput-secret-key-not-used-anywhere-else-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+}
+
+
 def setup_django():
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import accept_current_terms, logged_in_client, setup_django  # noqa: E402
+from harness import PRODUCTION_SETTINGS, accept_current_terms, logged_in_client, setup_django  # noqa: E402
 
 GROUPS = {
     "SQL (driver and wait)": ("psycopg/", "django/db/backends/"),
@@ -38,11 +38,7 @@ def main():
     args = parser.parse_args()
     # The production settings, read as gunicorn reads them: settings read with DEBUG on and switched off afterwards
     # kept the template engine's debug mode and plain static URLs, and measured other costs than production's.
-    os.environ.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="bench-profile-secret-key-not-used-anywhere-else-0123456789",
-        DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
-    )
+    os.environ.update(PRODUCTION_SETTINGS)
     setup_django()
     from django.core.management import call_command
     from django.db import connection

@@ -30,9 +30,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness import ROOT, accept_current_terms, logged_in_client, setup_django
+from harness import PRODUCTION_SETTINGS, ROOT, accept_current_terms, logged_in_client, setup_django
 
-SECRET_KEY = "bench-throughput-secret-key-not-used-anywhere-else-0123456789"
 WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 # Behind the production proxy every request arrives as HTTPS (SECURE_PROXY_SSL_HEADER): no redirect to https.
@@ -59,9 +58,7 @@ def free_port():
 def production_environment(sql_log):
     env = dict(os.environ)
     env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=SECRET_KEY,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        **PRODUCTION_SETTINGS,
         DJANGO_SETTINGS_MODULE="config.settings",
         BENCH_SQL_LOG=str(sql_log),
         PYTHONPATH=str(ROOT),
@@ -295,7 +292,7 @@ def main():
     sql_log = Path(work) / "sql.log"
     sql_log.write_text("")
     env = production_environment(sql_log)
-    os.environ.update({k: env[k] for k in ("DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")})
+    os.environ.update(PRODUCTION_SETTINGS)
     setup_django()
     # The bare page reads the portal's database, also when DATABASE_URL is left to the settings' default.
     env.setdefault("DATABASE_URL", database_url())
@@ -359,15 +356,13 @@ def main():
 GROWTH_TARGET = 0.20  # issue 18: a page may take at most 20 % longer on five times the data
 
 
-def scaled_growth(a, b, small, large) -> float:
+def scaled_growth(a, b) -> float:
     """A page's p50 growth from the small run (a) to the large one (b), judged against the machine: each p50 is scaled
-    by the bare page's throughput in the runs just around that page (the whole run's average for results written
-    before it was kept), so that a machine slower during one of the two runs is not read as the data's cost."""
+    by the bare page's throughput in the runs just around that page, so that a machine slower during one of the two
+    runs is not read as the data's cost."""
     if not a["p50"]:
         return 0.0
-    before = a.get("bare_rps") or small["bare_rps"]
-    after = b.get("bare_rps") or large["bare_rps"]
-    return (b["p50"] * after) / (a["p50"] * before) - 1
+    return (b["p50"] * b["bare_rps"]) / (a["p50"] * a["bare_rps"]) - 1
 
 
 def compare_scales(args) -> int:
@@ -400,7 +395,7 @@ def compare_scales(args) -> int:
         if b is None:
             continue
         growth = b["p50"] / a["p50"] - 1 if a["p50"] else 0.0
-        scaled = scaled_growth(a, b, small, large)
+        scaled = scaled_growth(a, b)
         over = scaled > GROWTH_TARGET
         failed += over
         print(

@@ -15,6 +15,15 @@ def text(value) -> str:
     return escape(str(value))
 
 
+def iban_end(iban: str, empty: str = "") -> str:
+    """An IBAN as lists show it: only its last four characters (a bank detail in full never reaches a list);
+    `empty` (escaped) when there is none."""
+    if not iban:
+        return text(empty)
+    end = text(iban[-4:])
+    return f'<span aria-label="IBAN se terminant par {end}">•••• {end}</span>'
+
+
 def date_cell(value) -> str:
     """A date as the template's |date:"d/m/Y" writes it (a datetime in the current time zone first)."""
     if hasattr(value, "tzinfo") and timezone.is_aware(value):

@@ -5,7 +5,7 @@ for cell)."""
 from django.template.defaultfilters import floatformat
 from django.utils.safestring import mark_safe
 
-from common.rows import date_cell, text
+from common.rows import date_cell, iban_end, text
 from common.templatetags.portal import fill, url_pattern
 
 
@@ -37,10 +37,6 @@ def dossier_line_row(line) -> str:
     """One payment line of a dossier: the payment, its beneficiary, the invoice, the amount, the IBAN's end."""
     payment = line.payment
     beneficiary = payment.beneficiary
-    iban = "—"
-    if payment.iban_paid:
-        end = text(payment.iban_paid[-4:])
-        iban = f'<span aria-label="IBAN se terminant par {end}">•••• {end}</span>'
     return (
         f'<tr><th scope="row" class="mono">{text(payment.reference)}</th>'
         f"<td>{text(beneficiary.name)} ({text(beneficiary.siret)}) - {text(beneficiary.postal_code)} / "
@@ -50,7 +46,7 @@ def dossier_line_row(line) -> str:
         f"<td>{text(line.get_scheme_display())}</td><td>{date_cell(payment.paid_on)}</td>"
         f'<td class="amount">{floatformat(line.amount, "2g")}&nbsp;€</td>'
         f"<td>{text(payment.get_mode_display())}</td>"
-        f'<td class="mono">{iban}</td></tr>'
+        f'<td class="mono">{iban_end(payment.iban_paid, "—")}</td></tr>'
     )
 
 

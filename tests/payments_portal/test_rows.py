@@ -58,7 +58,7 @@ DOSSIER_LINE_TEMPLATE = """{% for line in payment_lines %}
     <td>{{ line.payment.paid_on|date:"d/m/Y" }}</td>
     <td class="amount">{{ line.amount|floatformat:"2g" }}&nbsp;€</td>
     <td>{{ line.payment.get_mode_display }}</td>
-    <td class="mono">{% include "portal/masked_iban.html" with iban=line.payment.iban_paid empty="—" %}</td>
+    <td class="mono">{% if line.payment.iban_paid %}{% with end=line.payment.iban_paid|slice:"-4:" %}<span aria-label="IBAN se terminant par {{ end }}">•••• {{ end }}</span>{% endwith %}{% else %}—{% endif %}</td>
   </tr>
 {% endfor %}"""  # noqa: E501
 
@@ -79,11 +79,9 @@ def test_a_dossiers_payment_lines_are_the_templates_cell_for_cell():
     )
     lines = selectors.dossier_payment_lines(first.dossier)
 
-    # The included IBAN template ended with a line break inside its cell (no space a browser shows).
     theirs = engines["django"].from_string(DOSSIER_LINE_TEMPLATE).render({"payment_lines": lines})
-    theirs = re.sub(r"\s+</td>", "</td>", theirs)
     ours = rows.dossier_line_rows(lines)
 
     assert len(lines) == 2 and cells(ours) == cells(theirs)
     assert "VIR&lt;&amp;&gt;&#x27;1" in ours and "&lt;b&gt;" in ours and "—" in ours and "•••• " in ours
-    assert "12\xa0345,60" in ours or "12 345,60" in ours or "12\u202f345,60" in ours
+    assert "12\xa0345,60&nbsp;€" in ours
