@@ -45,7 +45,8 @@ def limited_regions(user) -> list[str] | None:
     return list(profile.regions) if profile is not None else []
 
 
-def _cached_limited_regions(request) -> list[str] | None:
+def request_limited_regions(request) -> list[str] | None:
+    """limited_regions of the request's user, read once per request."""
     if not hasattr(request, "_limited_regions"):
         request._limited_regions = limited_regions(request.user)
     return request._limited_regions
@@ -59,14 +60,17 @@ class RegionScopedAdminMixin:
     region_lookups: tuple[str, ...] = ()
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        regions = _cached_limited_regions(request)
+        return self.in_regions(super().get_queryset(request), request_limited_regions(request))
+
+    @classmethod
+    def in_regions(cls, queryset, regions: list[str] | None):
+        """`queryset` narrowed to what lies in `regions` (None: every region)."""
         if regions is None:
             return queryset
         query = Q(pk__in=[])
-        for lookup in self.region_lookups:
+        for lookup in cls.region_lookups:
             query |= Q(**{f"{lookup}__in": regions})
-        if any("__" in lookup and _is_many(queryset.model, lookup) for lookup in self.region_lookups):
+        if any("__" in lookup and _is_many(queryset.model, lookup) for lookup in cls.region_lookups):
             # Through a one-to-many relation (an organisation's establishments): no duplicated rows.
             return queryset.filter(pk__in=queryset.model._default_manager.filter(query).values("pk"))
         return queryset.filter(query)
@@ -74,13 +78,13 @@ class RegionScopedAdminMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # What a regional manager links to (an organisation, an establishment, a dossier) is in their regions too.
         related = self.admin_site._registry.get(db_field.related_model)
-        if _cached_limited_regions(request) is not None and isinstance(related, RegionScopedAdminMixin):
+        if request_limited_regions(request) is not None and isinstance(related, RegionScopedAdminMixin):
             kwargs.setdefault("queryset", related.get_queryset(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         # ...and an establishment they edit stays in one of their regions.
-        regions = _cached_limited_regions(request)
+        regions = request_limited_regions(request)
         if regions is not None and db_field.name == "region":
             kwargs["choices"] = [(value, label) for value, label in db_field.choices if value in regions]
         return super().formfield_for_choice_field(db_field, request, **kwargs)

@@ -21,12 +21,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.text import Truncator
 
 from accounts.models import Establishment, Region
-from accounts.staff_access import RegionScopedAdminMixin
+from accounts.staff_access import RegionScopedAdminMixin, request_limited_regions
 from backoffice import instruction
-from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, admin_page, decision_page
+from backoffice.dossier_panels import DossierPanels
+from backoffice.site import KeptFormMixin, KeptFormSetMixin
+from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, admin_page, decision_page
 from common.downloads import document_response
 from common.formats import counted
 from common.forms import CleanTextFormMixin
@@ -43,10 +44,7 @@ from deadlines.selectors import (
 from deadlines.services import refresh_deadlines
 from dossiers.models import Document, DocumentDirection, Dossier, DossierStatusChange, Enrolment
 from messaging.admin import reply_url
-from messaging.models import Message, SenderSide
-from messaging.selectors import staff_have_read
 from messaging.services import mark_company_messages_read
-from payments.models import PaymentLine
 
 MINE = "moi"
 # What the list's columns (DossierAdmin.list_display, the rows' links and checkboxes: Dossier.__str__) read.
@@ -147,7 +145,10 @@ class OneEmptyFormInlineFormSet(BaseInlineFormSet):
         return super().empty_form
 
 
-class EnrolmentInline(admin.TabularInline):
+class EnrolmentInline(KeptFormSetMixin, admin.TabularInline):
+    """ "Inscrire un stagiaire": new lines only; the enrolled trainees are a list above it
+    (backoffice.dossier_panels)."""
+
     model = Enrolment
     formset = OneEmptyFormInlineFormSet
     extra = 0
@@ -155,31 +156,13 @@ class EnrolmentInline(admin.TabularInline):
     fields = ["dossier", "person"]
     autocomplete_fields = ["person"]
     verbose_name = "stagiaire"
-    verbose_name_plural = "stagiaires"
+    verbose_name_plural = "inscrire un stagiaire"
 
     def has_change_permission(self, request, obj=None):
-        return False  # enrolled trainees are shown read-only (one query for all); new lines add trainees
+        return False  # an enrolment is added, never changed here
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person", "dossier")
-
-
-class DossierReadOnlyInline(ReadOnlyInline):
-    """A read-only list of the dossier's page, written by backoffice.change_form_html."""
-
-    formset = OneEmptyFormInlineFormSet
-    _formset_classes: ClassVar[dict] = {}  # per inline class: see get_formset
-
-    def get_formset(self, request, obj=None, **kwargs):
-        """Built once per process: no field to edit, no line to add or delete, so nothing of the request or the
-        dossier goes into the class (every field is read-only: no form field is built, so no callback is kept)."""
-        if kwargs:
-            return super().get_formset(request, obj, **kwargs)
-        formset = self._formset_classes.get(type(self))
-        if formset is None:
-            formset = super().get_formset(request, obj, formfield_callback=None)
-            self._formset_classes[type(self)] = formset
-        return formset
+        return super().get_queryset(request).none()
 
 
 class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
@@ -219,32 +202,18 @@ class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
         return super().save(commit)
 
 
-class DocumentInline(DossierReadOnlyInline):
-    """The dossier's documents, read-only, each with a download link (never the storage's own URL)."""
-
-    model = Document
-    fk_name = "dossier"
-    fields = ["name", "kind", "direction", "size", "uploaded_by", "uploaded_at", "download"]
-    readonly_fields = fields
-    verbose_name_plural = "documents (émis par Constructys et reçus de l'entreprise)"
-
-    def get_queryset(self, request):
-        # Only what this staff user may open (no RIB, no message attachment for accounting…).
-        return super().get_queryset(request).select_related("uploaded_by").for_staff_user(request.user)
-
-    @admin.display(description="télécharger")
-    def download(self, document):
-        return format_html(
-            '<a href="{}">Télécharger</a>', reverse("admin:dossiers_document_download", args=[document.pk])
-        )
+class IssueDocumentFormSet(OneEmptyFormInlineFormSet):
+    @classmethod
+    def get_default_prefix(cls):
+        return "issued_documents"  # "documents" is the list of the dossier's documents (backoffice.dossier_panels)
 
 
-class IssueDocumentInline(admin.TabularInline):
+class IssueDocumentInline(KeptFormSetMixin, admin.TabularInline):
     """ "Émettre un document": new lines only; the file goes through the portals' upload checks."""
 
     model = Document
     form = IssuedDocumentForm
-    formset = OneEmptyFormInlineFormSet
+    formset = IssueDocumentFormSet
     fk_name = "dossier"
     extra = 0
     fields = ["kind", "name", "file"]
@@ -253,59 +222,6 @@ class IssueDocumentInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).none()
-
-
-class MessageInline(DossierReadOnlyInline):
-    model = Message
-    fields = ["created_at", "sender_side", "author", "state", "title", "excerpt"]
-    readonly_fields = fields
-    verbose_name_plural = "messages"
-    ordering = ["-created_at"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author").annotate(staff_read=staff_have_read())
-
-    @admin.display(description="lecture")
-    def state(self, message):
-        if message.sender_side == SenderSide.COMPANY and not message.staff_read:
-            return format_html('<span class="badge-unread">{}</span>', "Non lu")
-        return ""
-
-    @admin.display(description="contenu")
-    def excerpt(self, message):
-        return Truncator(message.body).chars(300)
-
-
-class PaymentLineInline(DossierReadOnlyInline):
-    model = PaymentLine
-    fields = ["reference", "paid_on", "beneficiary", "invoice_number", "period_start", "period_end", "amount"]
-    readonly_fields = fields
-    verbose_name_plural = "règlements"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("payment__beneficiary")
-
-    @admin.display(description="n° virement")
-    def reference(self, line):
-        return line.payment.reference
-
-    @admin.display(description="date de règlement")
-    def paid_on(self, line):
-        return line.payment.paid_on
-
-    @admin.display(description="bénéficiaire")
-    def beneficiary(self, line):
-        return line.payment.beneficiary.name
-
-
-class StatusChangeInline(DossierReadOnlyInline):
-    model = DossierStatusChange
-    fields = ["changed_at", "from_status", "to_status", "changed_by", "note"]
-    readonly_fields = fields
-    verbose_name_plural = "historique des changements d'état"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
 
 
 class CaseManagerFilter(admin.SimpleListFilter):
@@ -415,7 +331,7 @@ class DossierChangeList(ChangeList):
 
 
 @admin.register(Dossier)
-class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
+class DossierAdmin(KeptFormMixin, RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmin):
     """Filters by status, scheme, region, case manager and unread company messages; "Mes dossiers" is the case
     manager's own queue, dossiers with unread company messages first. The status changes only through the
     instruction actions (buttons of the dossier page, and bulk actions of the list)."""
@@ -441,14 +357,8 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
     readonly_fields = ["status", "created_by", "created_at", "updated_at"]
     # What the company's request and the transmission fixed: shown on a dossier's page, never edited there.
     fixed_after_creation = ["number", "request_number", "start_date", "end_date"]
-    inlines = [
-        EnrolmentInline,
-        DocumentInline,
-        IssueDocumentInline,
-        MessageInline,
-        PaymentLineInline,
-        StatusChangeInline,
-    ]
+    # Its documents, messages, payment lines and history are read-only lists (backoffice.dossier_panels).
+    inlines = [EnrolmentInline, IssueDocumentInline]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_per_page = 50
@@ -602,13 +512,17 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
         return dossier
 
     def _get_object_with_establishments(self, request, object_id, from_field):
-        """Django's get_object, with the establishments the page shows read in the same query."""
-        queryset = self.get_queryset(request).select_related(*READ_WITH_THE_DOSSIER)
+        """Django's get_object, with the establishments the page shows read in the same query (prepared: the SQL
+        is built once per process) and without the list's columns."""
         field = Dossier._meta.pk if from_field is None else Dossier._meta.get_field(from_field)
         try:
-            return queryset.get(**{field.name: field.to_python(object_id)})
-        except (Dossier.DoesNotExist, ValidationError, ValueError):
+            value = field.to_python(object_id)
+        except (ValidationError, ValueError):
             return None
+        if from_field is None:
+            return _PAGE_DOSSIER.first(value, request_limited_regions(request))
+        queryset = self.get_queryset(request).select_related(*READ_WITH_THE_DOSSIER)
+        return queryset.filter(**{field.name: value}).first()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         dossier = self.get_object(request, unquote(object_id))
@@ -620,6 +534,7 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
             ]
             if request.user.has_perm("messaging.add_message"):
                 extra_context["reply_url"] = reply_url(dossier.pk)
+            extra_context["dossier_panels"] = DossierPanels(dossier.pk, request.user)
         response = super().change_view(request, object_id, form_url, extra_context)
         if dossier is not None and request.method == "GET" and response.status_code == 200:
             # Rendered first, so that this visit still shows which messages were new.
@@ -668,6 +583,15 @@ class DossierAdmin(RegionScopedAdminMixin, KeptRecordAdminMixin, admin.ModelAdmi
             title=f"{transition.label} — dossier {dossier.number}",
             transition=transition,
         )
+
+
+# The dossier of a page of the back office, in the staff user's regions (None: all of them).
+_PAGE_DOSSIER = PreparedQuery(
+    lambda pk, regions: DossierAdmin.in_regions(
+        Dossier.objects.select_related(*READ_WITH_THE_DOSSIER).filter(pk=pk).order_by(), regions
+    ),
+    name="admin dossier page",
+)
 
 
 @admin.register(Document)

@@ -31,6 +31,13 @@ def date_cell(value) -> str:
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
+def datetime_cell(value) -> str:
+    """A datetime as the back office prints it (config/formats: "d/m/Y H:i"), in the current time zone."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{date_cell(value)} {value.hour:02d}:{value.minute:02d}"
+
+
 def _querystring(params, **changes) -> str:
     """What {% querystring params key=value key=None %} writes (single values, or None to drop the key), without
     copying the QueryDict for each link: that deep copy was most of a sortable header's time."""

@@ -423,12 +423,20 @@ class DocumentQuerySet(models.QuerySet):
         the IBAN paid) only with the full-IBAN one, message attachments only with the attachment permission."""
         from accounts.staff_access import DOWNLOAD_MESSAGE_ATTACHMENT, DOWNLOAD_RIB, FULL_IBAN
 
+        return self.for_staff_rights(
+            full_iban=user.has_perm(FULL_IBAN),
+            rib=user.has_perm(DOWNLOAD_RIB),
+            message_attachments=user.has_perm(DOWNLOAD_MESSAGE_ATTACHMENT),
+        )
+
+    def for_staff_rights(self, *, full_iban: bool, rib: bool, message_attachments: bool):
+        """for_staff_user with the user's three rights already read (a prepared query branches on booleans)."""
         documents = self
-        if not user.has_perm(FULL_IBAN):
+        if not full_iban:
             documents = documents.exclude(kind=DocumentKind.REMITTANCE_ADVICE)
-        if not user.has_perm(DOWNLOAD_RIB):
+        if not rib:
             documents = documents.filter(bank_details_request__isnull=True)
-        if not user.has_perm(DOWNLOAD_MESSAGE_ATTACHMENT):
+        if not message_attachments:
             documents = documents.filter(message__isnull=True)
         return documents
 

@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.dispatch import Signal
 
 from common.forms import check_text
+from common.prepared import PreparedQuery
 from dossiers.models import Document, DocumentDirection, DocumentKind, Dossier
 from messaging.models import Message, MessageRead, SenderSide
 from messaging.selectors import staff_have_read
@@ -73,11 +74,21 @@ def mark_unread(message, user) -> None:
     MessageRead.objects.filter(message=message, user=user).delete()
 
 
+# Read on every view of a dossier in the back office (common.prepared: the SQL is built once per process).
+_COMPANY_MESSAGES_UNREAD_BY = PreparedQuery(
+    lambda dossier_id, user_id: (
+        Message.objects.filter(dossier_id=dossier_id, sender_side=SenderSide.COMPANY)
+        .unread_by(user_id)
+        .values_list("pk", flat=True)
+    ),
+    name="company messages unread by a case manager",
+)
+
+
 def mark_company_messages_read(dossier, user) -> None:
     """A case manager opened the dossier in the back office: its company messages are read by them. When none was
     new to them (most visits), nothing is written and the dossier's unread flag cannot have changed."""
-    unread = Message.objects.filter(dossier=dossier, sender_side=SenderSide.COMPANY).unread_by(user)
-    reads = [MessageRead(message_id=pk, user=user) for pk in unread.values_list("pk", flat=True)]
+    reads = [MessageRead(message_id=pk, user=user) for pk in _COMPANY_MESSAGES_UNREAD_BY(dossier.pk, user.pk)]
     if not reads:
         return
     MessageRead.objects.bulk_create(reads, ignore_conflicts=True)

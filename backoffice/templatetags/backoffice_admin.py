@@ -1,5 +1,6 @@
 """Less work per row on the back office's busiest pages: a list's rows built by backoffice.changelist_rows, the
-sidebar by backoffice.nav_sidebar, a dossier page's fieldsets and tabular inlines by backoffice.change_form_html."""
+sidebar by backoffice.nav_sidebar, a dossier page's fieldsets and tabular inlines by backoffice.change_form_html,
+its lists by backoffice.dossier_panels."""
 
 from django import template
 
@@ -39,6 +40,12 @@ def fast_fieldset(fieldset, id_suffix):
 def is_tabular(inline_admin_formset):
     """Whether backoffice.change_form_html writes this inline (Django's tabular template or its read-only one)."""
     return inline_admin_formset.opts.template in change_form_html.TABULAR_TEMPLATES
+
+
+@register.simple_tag
+def dossier_sections(dossier_panels, inline_admin_formsets):
+    """A dossier page's lists and the inlines that add to them (backoffice.dossier_panels)."""
+    return dossier_panels.sections(inline_admin_formsets)
 
 
 @register.simple_tag

@@ -73,9 +73,9 @@ def test_errors_are_written_as_djangos_templates_write_them(staff_client, case_m
             "title": "",  # required
             "scheme": "inconnu",
             "employer_establishment": dossier.employer_establishment_id,
-            "enrolments-TOTAL_FORMS": "3",  # a new line with no trainee
-            "documents-2-TOTAL_FORMS": "1",
-            "documents-2-0-kind": "inconnu",
+            "enrolments-TOTAL_FORMS": "1",  # a new line with no trainee
+            "issued_documents-TOTAL_FORMS": "1",
+            "issued_documents-0-kind": "inconnu",
         }
     )
 
@@ -94,7 +94,7 @@ def test_the_page_written_in_python_is_the_page_served(staff_client, case_manage
     text = normalised(response.text)
     for inline in response.context["inline_admin_formsets"]:
         assert normalised(change_form_html.tabular_inline(inline)).split('<div class="tabular', 1)[0] in text
-    assert 'id="enrolments-empty"' in response.text and 'id="documents-2-empty"' in response.text
+    assert 'id="enrolments-empty"' in response.text and 'id="issued_documents-empty"' in response.text
 
 
 @pytest.mark.parametrize("persona", ["case_manager", "accountant"])
