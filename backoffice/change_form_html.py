@@ -1,50 +1,19 @@
-"""A change page's fieldsets and tabular inlines, as Django's admin/includes/fieldset.html and
-admin/edit_inline/tabular.html write them, in Python (issue 18).
+"""A change page's fieldsets, as Django's admin/includes/fieldset.html writes them, in Python (issue 18).
 
-On a dossier's page these two templates were half of the rendering: a dozen template variables and tags per field,
-per cell and per hidden input. The form machinery stays Django's (bound fields, widgets, labels, readonly contents,
-errors); only the templates' own markup is written here, with the same values escaped the same way.
-tests/backoffice/test_change_form_html.py compares both ways (whitespace between tags aside) on the dossier page
-as a case manager, a regional manager and an accountant see it, and with errors.
+On a dossier's page this template was a large part of the rendering: a dozen template variables and tags per field.
+The form machinery stays Django's (bound fields, widgets, labels, readonly contents, errors); only the template's own
+markup is written here, with the same values escaped the same way. tests/backoffice/test_change_form_html.py compares
+both ways (whitespace between tags aside) on the dossier page as each back-office role sees it, and with errors.
 """
 
-from django.contrib.admin.templatetags.admin_modify import cell_count
-from django.contrib.admin.utils import quote
-from django.forms import HiddenInput
-from django.template.defaultfilters import capfirst
-from django.templatetags.static import static
-from django.urls import reverse
-from django.utils.html import strip_tags
-from django.utils.safestring import SafeData, mark_safe
-from django.utils.translation import gettext
+from django.utils.safestring import mark_safe
 
-from common.widget_renderer import _as_string, _text
-
-# The inline template written here; any other inline keeps its template.
-TABULAR_TEMPLATES = frozenset({"admin/edit_inline/tabular.html"})
+from common.widget_renderer import _text
 
 
 def _errors(error_list) -> str:
     """`{{ errors.as_ul }}`: nothing for no error (the template would still be rendered)."""
     return error_list.as_ul() if error_list else ""
-
-
-def _hidden(bound_field) -> str:
-    """`{{ bound_field }}` of a hidden input: written directly when Django would add no attribute of its own."""
-    field = bound_field.field
-    widget = field.widget
-    if (
-        type(widget) is not HiddenInput
-        or widget.attrs
-        or field.disabled
-        or field.help_text
-        or bound_field.errors
-        or not bound_field.auto_id
-    ):
-        return str(bound_field)
-    value = widget.format_value(bound_field.value())
-    value = "" if value is None else f' value="{_as_string(value)}"'
-    return f'<input type="hidden" name="{_text(bound_field.html_name)}"{value} id="{_text(bound_field.auto_id)}">'
 
 
 # --- admin/includes/fieldset.html -----------------------------------------------------------------------------------
@@ -128,115 +97,3 @@ def _field(field, single) -> str:
         parts.append(f'<div class="help{hidden}"{described}>\n<div>{help_text}</div>\n</div>')
     parts.append("</div>")
     return "\n".join(parts)
-
-
-# --- admin/edit_inline/tabular.html ---------------------------------------------------------------------------------
-
-
-def tabular_inline(inline_admin_formset, *, last=False) -> str:
-    formset = inline_admin_formset.formset
-    prefix = _text(formset.prefix)
-    management = formset.management_form
-    collapsible = inline_admin_formset.is_collapsible
-    opts = inline_admin_formset.opts
-    title = opts.verbose_name if formset.max_num == 1 else opts.verbose_name_plural
-    can_delete = formset.can_delete and inline_admin_formset.has_delete_permission
-    parts = [
-        f'<div class="js-inline-admin-formset inline-group" id="{prefix}-group"\n'
-        f'     data-inline-type="tabular"\n'
-        f'     data-inline-formset="{_text(inline_admin_formset.inline_formset_data())}">',
-        f'<div class="tabular inline-related {"last-related" if last else ""}">',
-        str(management) if management.errors else "".join(_hidden(field) for field in management),
-        f'<fieldset class="module {_text(inline_admin_formset.classes)}" aria-labelledby="{prefix}-heading">',
-        "<details><summary>" if collapsible else "",
-        f'<h2 id="{prefix}-heading" class="inline-heading">\n{_text(capfirst(title))}\n</h2>',
-        "</summary>" if collapsible else "",
-        _errors(formset.non_form_errors()),
-        '<table>\n<thead><tr>\n<th class="original"></th>',
-        *(_header(field) for field in inline_admin_formset.fields()),
-        f"<th>{gettext('Delete?') if can_delete else ''}</th>",
-        "</tr></thead>\n<tbody>",
-        *_rows(inline_admin_formset, prefix, can_delete),
-        "</tbody>\n</table>",
-        "</details>" if collapsible else "",
-        "</fieldset>\n</div>\n</div>",
-    ]
-    return mark_safe("\n".join(parts))  # noqa: S308 (every value escaped as the template escapes it)
-
-
-def _header(field) -> str:
-    classes = f"column-{_text(field['name'])}"
-    if field["required"]:
-        classes += " required"
-    widget = field["widget"]
-    if widget["is_hidden"] if isinstance(widget, dict) else widget.is_hidden:
-        classes += " hidden"
-    help_text = field["help_text"]
-    tooltip = ""
-    if help_text:
-        text = strip_tags(str(help_text))
-        text = _text(mark_safe(text) if isinstance(help_text, SafeData) else text)  # noqa: S308 (striptags keeps safe)
-        tooltip = (
-            f'<img src="{_text(static("admin/img/icon-unknown.svg"))}" class="help help-tooltip" width="10" '
-            f'height="10" alt="({text})" title="{text}">'
-        )
-    return f'<th class="{classes}">{_text(capfirst(field["label"]))}\n{tooltip}\n</th>'
-
-
-def _rows(inline_admin_formset, prefix, can_delete):
-    forms = list(inline_admin_formset)
-    adds = inline_admin_formset.has_add_permission
-    for index, inline_admin_form in enumerate(forms):
-        empty = adds and index == len(forms) - 1
-        form = inline_admin_form.form
-        if form.non_field_errors():
-            yield (
-                f'<tr class="row-form-errors"><td colspan="{_text(cell_count(inline_admin_form))}">'
-                f"{form.non_field_errors()}</td></tr>"
-            )
-        original = inline_admin_form.original
-        has_original = bool(original or inline_admin_form.show_url)
-        classes = "form-row " + ("has_original" if has_original else "") + (" empty-form" if empty else "")
-        row_id = f"{prefix}-{'empty' if empty else index}"
-        yield f'<tr class="{classes}"\n     id="{row_id}">\n<td class="original">'
-        if has_original:
-            yield f"<p>\n{_original(inline_admin_formset, inline_admin_form)}\n</p>"
-        if inline_admin_form.needs_explicit_pk_field():
-            yield _hidden(inline_admin_form.pk_field().field)
-        fk_field = inline_admin_form.fk_field()
-        if fk_field:
-            yield _hidden(fk_field.field)
-        yield "</td>"
-        for fieldset in inline_admin_form:
-            for line in fieldset:
-                for field in line:
-                    yield _cell(field)
-        deletion = can_delete and original
-        yield f'<td class="delete">{inline_admin_form.deletion_field().field if deletion else ""}</td>\n</tr>'
-
-
-def _original(inline_admin_formset, inline_admin_form) -> str:
-    parts = []
-    original = inline_admin_form.original
-    if original:
-        parts.append(_text(original))
-        inline = inline_admin_form.model_admin
-        if inline.show_change_link and inline.has_registered_model:
-            changes = inline_admin_formset.has_change_permission
-            opts = inline.opts
-            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(original.pk)])
-            parts.append(
-                f'<a href="{_text(url)}" class="{"inlinechangelink" if changes else "inlineviewlink"}">'
-                f"{gettext('Change') if changes else gettext('View')}</a>"
-            )
-    if inline_admin_form.show_url:
-        parts.append(f'<a href="{_text(inline_admin_form.absolute_url)}">{gettext("View on site")}</a>')
-    return "\n".join(parts)
-
-
-def _cell(field) -> str:
-    name = _name(field)
-    classes = (f"field-{_text(name)}" if name else "") + (" hidden" if _attribute(field, "is_hidden") else "")
-    if field.is_readonly:
-        return f'<td class="{classes}">\n<p>{field.contents()}</p>\n</td>'
-    return f'<td class="{classes}">\n{_errors(field.field.errors)}\n{field.field}\n</td>'

@@ -5,6 +5,8 @@ It lives in backoffice/ (registered by backoffice/admin.py) because it uses the 
 access rules, messaging and payments: dossiers/ sits below all of them and imports none."""
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from django import forms
@@ -12,21 +14,23 @@ from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.forms.models import BaseInlineFormSet, ModelChoiceIterator
+from django.forms.models import ModelChoiceIterator
 from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from accounts.models import Establishment, Region
 from accounts.staff_access import RegionScopedAdminMixin, request_limited_regions
 from backoffice import instruction
 from backoffice.dossier_panels import DossierPanels
-from backoffice.site import KeptFormMixin, KeptFormSetMixin
+from backoffice.site import KeptFormMixin
 from common.admin_helpers import KeptRecordAdminMixin, ReadOnlyAdminMixin, admin_page, decision_page
 from common.downloads import document_response
 from common.formats import counted
@@ -135,34 +139,37 @@ class CaseManagerChoices(ModelChoiceIterator):
 MAX_SEARCHED_ESTABLISHMENTS = 500
 
 
-class OneEmptyFormInlineFormSet(BaseInlineFormSet):
-    """Django builds the "add another" empty form anew each time it is read: for the header of the inline's table,
-    its media, the page's media and its hidden row, on every view. It depends on nothing that changes during the
-    request, so it is built once per formset."""
+class EnrolmentForm(CleanTextFormMixin, forms.ModelForm):
+    """ "Inscrire un stagiaire": a person Constructys knows (searched by name), once per dossier."""
 
-    @cached_property
-    def empty_form(self):
-        return super().empty_form
+    class Meta:
+        model = Enrolment
+        fields = ["person"]
+        error_messages = {"person": {"required": "Choisissez le stagiaire à inscrire."}}
+
+    def __init__(self, *args, admin_site, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        person, field = Enrolment._meta.get_field("person"), self.fields["person"]
+        # As the admin builds it (formfield_for_foreignkey): the select given its choices, then wrapped.
+        field.widget = AutocompleteSelect(person, admin_site)
+        field.widget.choices = field.choices
+        field.widget = RelatedFieldWidgetWrapper(
+            field.widget,
+            person.remote_field,
+            admin_site,
+            can_add_related=user.has_perm("accounts.add_person"),
+            can_change_related=False,
+            can_view_related=False,
+        )
+
+    def clean_person(self):
+        person = self.cleaned_data["person"]
+        if Enrolment.objects.filter(dossier=self.instance.dossier, person=person).exists():
+            raise ValidationError(ALREADY_ENROLLED)
+        return person
 
 
-class EnrolmentInline(KeptFormSetMixin, admin.TabularInline):
-    """ "Inscrire un stagiaire": new lines only; the enrolled trainees are a list above it
-    (backoffice.dossier_panels)."""
-
-    model = Enrolment
-    formset = OneEmptyFormInlineFormSet
-    extra = 0
-    # What Django would read from a form built for the purpose, on every request: its editable fields.
-    fields = ["dossier", "person"]
-    autocomplete_fields = ["person"]
-    verbose_name = "stagiaire"
-    verbose_name_plural = "inscrire un stagiaire"
-
-    def has_change_permission(self, request, obj=None):
-        return False  # an enrolment is added, never changed here
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).none()
+ALREADY_ENROLLED = "Ce stagiaire est déjà inscrit sur ce dossier."
 
 
 class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
@@ -172,10 +179,11 @@ class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
         model = Document
         fields = ["kind", "name", "file"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, admin_site=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = False
         self.fields["name"].help_text = "Le nom du fichier si vide."
+        self.fields["file"].error_messages["required"] = "Choisissez le fichier à émettre."
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -202,26 +210,53 @@ class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
         return super().save(commit)
 
 
-class IssueDocumentFormSet(OneEmptyFormInlineFormSet):
-    @classmethod
-    def get_default_prefix(cls):
-        return "issued_documents"  # "documents" is the list of the dossier's documents (backoffice.dossier_panels)
+def _enrol(form, user):
+    return form.save()
 
 
-class IssueDocumentInline(KeptFormSetMixin, admin.TabularInline):
-    """ "Émettre un document": new lines only; the file goes through the portals' upload checks."""
+def _issue(form, user):
+    form.instance.uploaded_by = user
+    return form.save()
 
-    model = Document
-    form = IssuedDocumentForm
-    formset = IssueDocumentFormSet
-    fk_name = "dossier"
-    extra = 0
-    fields = ["kind", "name", "file"]
-    verbose_name = "document à émettre"
-    verbose_name_plural = "émettre un document à l'entreprise"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).none()
+@dataclass(frozen=True)
+class LineToAdd:
+    """A line a case manager adds to a dossier on a page of its own (DossierAdmin.add_line_view)."""
+
+    panel: str  # the list it goes to (backoffice.dossier_panels), which links to the page
+    label: str
+    permission: str
+    form: type
+    legend: str
+    save: Callable  # (valid form, user) -> the saved line
+    done: Callable  # the saved line -> the message shown back on the dossier's page
+    multipart: bool = False
+
+
+LINES_TO_ADD = {
+    "stagiaire": LineToAdd(
+        "trainees",
+        "Inscrire un stagiaire",
+        "dossiers.add_enrolment",
+        EnrolmentForm,
+        "Stagiaire à inscrire",
+        _enrol,
+        lambda enrolment: f"{enrolment.person} est inscrit sur le dossier {enrolment.dossier.number}.",
+    ),
+    "document": LineToAdd(
+        "documents",
+        "Émettre un document",
+        "dossiers.add_document",
+        IssuedDocumentForm,
+        "Document à émettre à l'entreprise",
+        _issue,
+        lambda document: (
+            f"« {document.name} » est émis sur le dossier {document.dossier.number} : l'entreprise le trouve dans "
+            "ses documents émis."
+        ),
+        multipart=True,
+    ),
+}
 
 
 class CaseManagerFilter(admin.SimpleListFilter):
@@ -357,8 +392,8 @@ class DossierAdmin(KeptFormMixin, RegionScopedAdminMixin, KeptRecordAdminMixin, 
     readonly_fields = ["status", "created_by", "created_at", "updated_at"]
     # What the company's request and the transmission fixed: shown on a dossier's page, never edited there.
     fixed_after_creation = ["number", "request_number", "start_date", "end_date"]
-    # Its documents, messages, payment lines and history are read-only lists (backoffice.dossier_panels).
-    inlines = [EnrolmentInline, IssueDocumentInline]
+    # No inline: its trainees, documents, messages, payment lines and history are read-only lists
+    # (backoffice.dossier_panels), and a trainee or a document is added on a page of its own (add_line_view).
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     list_per_page = 50
@@ -498,6 +533,7 @@ class DossierAdmin(KeptFormMixin, RegionScopedAdminMixin, KeptRecordAdminMixin, 
     def get_urls(self):
         return [
             admin_page(self, "<path:object_id>/etat/<str:code>/", self.transition_view, "dossiers_dossier_transition"),
+            admin_page(self, "<path:object_id>/ajouter/<str:line>/", self.add_line_view, "dossiers_dossier_add_line"),
             *super().get_urls(),
         ]
 
@@ -534,7 +570,7 @@ class DossierAdmin(KeptFormMixin, RegionScopedAdminMixin, KeptRecordAdminMixin, 
             ]
             if request.user.has_perm("messaging.add_message"):
                 extra_context["reply_url"] = reply_url(dossier.pk)
-            extra_context["dossier_panels"] = DossierPanels(dossier.pk, request.user)
+            extra_context["dossier_panels"] = DossierPanels(dossier.pk, request.user, self.add_links(request, dossier))
         response = super().change_view(request, object_id, form_url, extra_context)
         if dossier is not None and request.method == "GET" and response.status_code == 200:
             # Rendered first, so that this visit still shows which messages were new.
@@ -548,14 +584,62 @@ class DossierAdmin(KeptFormMixin, RegionScopedAdminMixin, KeptRecordAdminMixin, 
         super().save_related(request, form, formsets, change)
         refresh_deadlines(form.instance)
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Document:
-            for document in formset.save(commit=False):
-                document.uploaded_by = request.user
-                document.save()
-            formset.save_m2m()
-            return
-        super().save_formset(request, form, formset, change)
+    def may_add(self, request, dossier, line: "LineToAdd") -> bool:
+        """Adding a trainee or a document changes the dossier: both permissions are needed (as for an inline)."""
+        return self.has_change_permission(request, dossier) and request.user.has_perm(line.permission)
+
+    def add_links(self, request, dossier) -> dict[str, tuple[str, str]]:
+        """{list key: (URL, label)} of the pages that add lines to the dossier's lists, for who may use them."""
+        return {
+            line.panel: (reverse("admin:dossiers_dossier_add_line", args=[dossier.pk, slug]), line.label)
+            for slug, line in LINES_TO_ADD.items()
+            if self.may_add(request, dossier, line)
+        }
+
+    def add_line_view(self, request, object_id, line):
+        """Inscrire un stagiaire, émettre un document: a page of its own, so that a refused file or a trainee
+        already enrolled is shown with nothing else of the dossier's page to lose."""
+        dossier = self.get_object(request, unquote(object_id))
+        to_add = LINES_TO_ADD.get(line)
+        if dossier is None or to_add is None:
+            raise Http404("Aucun dossier ne correspond à cette adresse.")
+        if not self.may_add(request, dossier, to_add):
+            raise PermissionDenied
+        change_url = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
+        posted = request.method == "POST"
+        form = to_add.form(
+            request.POST if posted else None,
+            request.FILES if posted else None,
+            instance=to_add.form._meta.model(dossier=dossier),
+            admin_site=self.admin_site,
+            user=request.user,
+        )
+        if posted and form.is_valid():
+            try:
+                with transaction.atomic():
+                    added = to_add.save(form, request.user)
+                    refresh_deadlines(dossier)
+                    self.log_change(
+                        request, dossier, [{"added": {"name": str(added._meta.verbose_name), "object": str(added)}}]
+                    )
+            except IntegrityError:  # the same trainee enrolled by a double click or a colleague meanwhile
+                form.add_error(None, ALREADY_ENROLLED)
+            except ValidationError as error:  # the documents' storage is down: nothing was saved
+                form.add_error(None, error)
+            else:
+                self.message_user(request, to_add.done(added), messages.SUCCESS)
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{to_add.label} — dossier {dossier.number}",
+            "opts": self.opts,
+            "original": dossier,
+            "form": form,
+            "line": to_add,
+            "change_url": change_url,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/dossiers/dossier/add_line.html", context)
 
     def transition_view(self, request, object_id, code):
         """The confirmation page of a change of status (with the missing documents or the refusal's reason)."""

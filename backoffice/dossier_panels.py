@@ -2,14 +2,15 @@
 
 They were tabular inlines: on every view Django built a formset, a form per line, the hidden inputs of each and a
 queryset per list, for lines nobody edits there (half of the page's time, issue 18). Each list is now one prepared
-query (common.prepared) and a table written in Python; the two forms that add lines (a trainee, a document to issue)
-stay inlines, shown under their list, with no existing line in them. Who sees what is unchanged: a list needs the
-view (or change) permission of its model, as the inline did, and the documents keep
-Document.objects.for_staff_user's rules. Nothing is posted back: the page's form has no input for these lines.
+query (common.prepared) and a table written in Python, with a link to the page that adds a trainee or issues a
+document (DossierAdmin.add_line_view) for who may. Who sees what is unchanged: a list needs the view (or change)
+permission of its model, as the inline did, and the documents keep Document.objects.for_staff_user's rules. Nothing
+is posted back: the page's form has no input for these lines.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.template.defaultfilters import capfirst
 from django.urls import reverse
@@ -17,7 +18,6 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from accounts.staff_access import DOWNLOAD_MESSAGE_ATTACHMENT, DOWNLOAD_RIB, FULL_IBAN
-from backoffice.change_form_html import tabular_inline
 from common.formats import format_amount, format_file_size
 from common.prepared import PreparedQuery
 from common.rows import date_cell, datetime_cell, text
@@ -123,12 +123,11 @@ class Panel:
     empty: str
     rows: Callable
 
-    add_form: str = ""  # the prefix of the inline that adds lines to this list, shown under it
-
     def allowed(self, user) -> bool:
         return may_view(user, self.permission)
 
-    def html(self, dossier_id: int, user) -> str:
+    def html(self, dossier_id: int, user, add_link: tuple[str, str] | None = None) -> str:
+        """The list; `add_link` (URL, label) is the page that adds a line to it."""
         heading = f"{self.key}-heading"
         header = "".join(f'<th class="column-{name}" scope="col">{text(label)}</th>' for name, label in self.columns)
         rows = self.rows(dossier_id, user)
@@ -148,8 +147,16 @@ class Panel:
             f'<div class="inline-group" id="{self.key}-group"><div class="tabular inline-related">'
             f'<fieldset class="module" aria-labelledby="{heading}">'
             f'<h2 id="{heading}" class="inline-heading">{text(self.title)}</h2>'
-            f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table></fieldset></div></div>"
+            f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>{_add(add_link)}"
+            "</fieldset></div></div>"
         )
+
+
+def _add(link: tuple[str, str] | None) -> str:
+    if link is None:
+        return ""
+    url, label = link
+    return f'<p class="add-row"><a href="{text(url)}" class="addlink">{text(label)}</a></p>'
 
 
 def _trainee_rows(dossier_id, user):
@@ -241,7 +248,6 @@ PANELS = (
         (("person", _label(Enrolment, "person")), ("created_at", _label(Enrolment, "created_at"))),
         "Aucun stagiaire inscrit sur ce dossier.",
         _trainee_rows,
-        add_form="enrolments",
     ),
     Panel(
         "documents",
@@ -254,7 +260,6 @@ PANELS = (
         + (("download", "Télécharger"),),
         "Aucun document sur ce dossier.",
         _document_rows,
-        add_form="issued_documents",
     ),
     Panel(
         "messages",
@@ -302,21 +307,16 @@ class DossierPanels:
     """The page's lists for this user, written when the template reads them: the page is rendered before the
     company's messages are marked read (DossierAdmin.change_view), so the list still shows which were new."""
 
-    def __init__(self, dossier_id: int, user):
+    def __init__(self, dossier_id: int, user, add_links: dict[str, tuple[str, str]]):
         self.dossier_id = dossier_id
         self.user = user
+        self.add_links = add_links  # {list key: (URL, label)} of the pages the user may add lines with
 
-    def sections(self, inline_admin_formsets) -> str:
-        """Each list the user may see, each followed by the inline that adds lines to it (as Django's
-        admin/edit_inline/tabular.html writes it); any other inline last."""
-        inlines = {inline.formset.prefix: inline for inline in inline_admin_formsets}
-        parts = []
-        for panel in PANELS:
-            if panel.allowed(self.user):
-                parts.append(panel.html(self.dossier_id, self.user))
-            if panel.add_form in inlines:
-                parts.append(inlines.pop(panel.add_form))
-        parts.extend(inlines.values())
-        last = next((part for part in reversed(parts) if not isinstance(part, str)), None)
-        html = (part if isinstance(part, str) else tabular_inline(part, last=part is last) for part in parts)
-        return mark_safe("\n".join(html))  # noqa: S308 (every value escaped where its cell is written)
+    @cached_property
+    def html(self) -> str:
+        shown = (
+            panel.html(self.dossier_id, self.user, self.add_links.get(panel.key))
+            for panel in PANELS
+            if panel.allowed(self.user)
+        )
+        return mark_safe("\n".join(shown))  # noqa: S308 (every value escaped where its cell is written)

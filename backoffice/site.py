@@ -11,7 +11,6 @@ is a new key: nothing to invalidate.
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.contrib.admin.utils import flatten_fieldsets
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
@@ -87,41 +86,10 @@ class KeptFormMixin:
         return kept(_KEPT_FORMS, key, lambda: self._build_form(request, obj, change, **kwargs))
 
     def _build_form(self, request, obj, change, **kwargs):
-        return _without_callback(super().get_form(request, obj, change, **kwargs))
-
-
-class KeptFormSetMixin:
-    """For an InlineModelAdmin: its formset's class kept per process, as KeptFormMixin keeps a change form's, under
-    everything Django builds it from (the permissions it checks and the numbers of forms included)."""
-
-    def get_formset(self, request, obj=None, **kwargs):
-        if kwargs or not (request.user.is_active and request.user.is_staff):
-            return super().get_formset(request, obj, **kwargs)
-        key = (
-            type(self),
-            rights(request),
-            tuple(flatten_fieldsets(self.get_fieldsets(request, obj))) if self.fields is None else tuple(self.fields),
-            tuple(self.get_readonly_fields(request, obj)),
-            tuple(self.get_exclude(request, obj) or ()),
-            self.can_delete and self.has_delete_permission(request, obj),
-            self.has_change_permission(request, obj),
-            self.has_add_permission(request, obj),
-            self.get_extra(request, obj),
-            self.get_min_num(request, obj),
-            self.get_max_num(request, obj),
-        )
-        return kept(_KEPT_FORMS, key, lambda: self._build_formset(request, obj))
-
-    def _build_formset(self, request, obj):
-        formset = super().get_formset(request, obj)
-        _without_callback(formset.form)
-        return formset
-
-
-def _without_callback(form):
-    # The callback that built the fields holds the request that first built the class: it is not needed afterwards.
-    form.formfield_callback = form._meta.formfield_callback = None
-    return form
+        form = super().get_form(request, obj, change, **kwargs)
+        # The callback that built the fields holds the request that first built the class: not needed afterwards.
+        form.formfield_callback = form._meta.formfield_callback = None
+        return form
 
 
 _KEPT_FORMS: dict = {}

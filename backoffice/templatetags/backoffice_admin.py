@@ -1,6 +1,5 @@
 """Less work per row on the back office's busiest pages: a list's rows built by backoffice.changelist_rows, the
-sidebar by backoffice.nav_sidebar, a dossier page's fieldsets and tabular inlines by backoffice.change_form_html,
-its lists by backoffice.dossier_panels."""
+sidebar by backoffice.nav_sidebar, a dossier page's fieldsets by backoffice.change_form_html."""
 
 from django import template
 
@@ -34,22 +33,3 @@ def fast_fieldset(fieldset, id_suffix):
     """`{% include "admin/includes/fieldset.html" with heading_level=2 prefix="fieldset" id_prefix=0 %}`, written
     by backoffice.change_form_html."""
     return change_form_html.fieldset(fieldset, id_suffix=id_suffix)
-
-
-@register.filter
-def is_tabular(inline_admin_formset):
-    """Whether backoffice.change_form_html writes this inline (Django's tabular template or its read-only one)."""
-    return inline_admin_formset.opts.template in change_form_html.TABULAR_TEMPLATES
-
-
-@register.simple_tag
-def dossier_sections(dossier_panels, inline_admin_formsets):
-    """A dossier page's lists and the inlines that add to them (backoffice.dossier_panels)."""
-    return dossier_panels.sections(inline_admin_formsets)
-
-
-@register.simple_tag
-def fast_tabular_inline(inline_admin_formset, last):
-    """`{% include inline_admin_formset.opts.template %}` of a tabular inline, written by
-    backoffice.change_form_html."""
-    return change_form_html.tabular_inline(inline_admin_formset, last=last)

@@ -1,11 +1,10 @@
-"""The dossier page's form and inline formset classes, kept per set of rights (backoffice.site.KeptFormMixin and
-KeptFormSetMixin): each role gets the form Django would build for it (the same fields, widgets, choices and related
-links), a regional manager's establishments stay in their regions, and a change of rights shows at once."""
+"""The dossier page's form class, kept per set of rights (backoffice.site.KeptFormMixin): each role gets the form
+Django would build for it (the same fields, widgets, choices and related links), a regional manager's establishments
+stay in their regions, and a change of rights shows at once."""
 
 import pytest
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
-from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.auth.models import Permission
 from django.test import RequestFactory
 
@@ -39,25 +38,6 @@ def rendered(form_class, dossier):
     return {name: (type(form.fields[name]).__name__, str(form[name])) for name in form.fields}
 
 
-def formsets(user, dossier, djangos=False):
-    request = visit(user)
-    shown = []
-    for inline in dossier_admin().get_inline_instances(request, dossier):
-        get_formset = InlineModelAdmin.get_formset if djangos else type(inline).get_formset
-        formset_class = get_formset(inline, request, dossier)
-        formset = formset_class(instance=dossier, prefix=formset_class.get_default_prefix())
-        shown.append(
-            (
-                formset.prefix,
-                formset.can_delete,
-                formset.max_num,
-                {name: type(field).__name__ for name, field in formset.empty_form.fields.items()},
-                str(formset.empty_form),
-            )
-        )
-    return shown
-
-
 @pytest.mark.parametrize("persona", ["case_manager", "regional_manager", "accountant", "administrator"])
 def test_each_role_gets_the_form_django_would_build(request, persona):
     user = request.getfixturevalue(persona)
@@ -68,7 +48,6 @@ def test_each_role_gets_the_form_django_would_build(request, persona):
 
     assert again is first  # kept
     assert rendered(first, dossier) == rendered(form_class(user, dossier, djangos=True), dossier)
-    assert formsets(user, dossier) == formsets(user, dossier, djangos=True)
 
 
 def test_a_regional_manager_links_only_to_establishments_of_their_regions(regional_manager):
@@ -110,10 +89,8 @@ def test_a_withdrawn_permission_shows_on_the_next_page(case_manager):
 def test_the_kept_classes_hold_no_request(case_manager):
     dossier = DossierFactory()
     form_class(case_manager, dossier)
-    formsets(case_manager, dossier)
 
     kept = list(site._KEPT_FORMS.values())
     assert kept
-    for cls in kept:
-        form = getattr(cls, "form", cls)
+    for form in kept:
         assert form.formfield_callback is None and form._meta.formfield_callback is None

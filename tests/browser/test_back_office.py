@@ -1,7 +1,7 @@
 """The back office in headless Chromium: a case manager accepts a submitted dossier and answers its message, and
 the company user sees the funding agreement under DOCUMENT(S) ÉMIS and the answer under MESSAGE(S); accounting
 records a payment, and the provider sees it on its dossier (RÈGLEMENTS tab) and under "Consulter mes règlements" with
-its remittance advice."""
+its remittance advice; a case manager enrols a trainee and issues a document from the dossier's lists."""
 
 import re
 
@@ -18,6 +18,7 @@ from tests.factories import (
     DossierFactory,
     EnrolmentFactory,
     MembershipFactory,
+    PersonFactory,
     ProviderEstablishmentFactory,
     staff_user,
 )
@@ -112,6 +113,31 @@ def test_accounting_records_a_payment_and_the_provider_sees_it(page):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Télécharger l'avis de virement").click()
     assert download_info.value.suggested_filename == "Avis de virement VIR550.pdf"
+
+
+def test_a_case_manager_enrols_a_trainee_and_issues_a_document(page):
+    case_manager = staff_user(CASE_MANAGER, email="camille.gestion@constructys.fr", totp=True)
+    dossier = DossierFactory(received=True, number="9935550004.01")
+    PersonFactory(last_name="Kerbrat", first_name="Yanis")
+
+    admin_log_in(page, case_manager)
+    page.goto(f"/admin/dossiers/dossier/{dossier.pk}/change/")
+    expect(page.locator("#trainees-group")).to_contain_text("Aucun stagiaire inscrit sur ce dossier.")
+    page.get_by_role("link", name="Inscrire un stagiaire").click()
+    page.locator("#id_person").locator("xpath=following-sibling::span[1]").click()
+    page.locator(".select2-search__field").fill("Kerbr")
+    page.locator(".select2-results__option", has_text="KERBRAT Yanis").click()
+    page.get_by_role("button", name="Inscrire un stagiaire").click()
+    expect(page.locator(".messagelist")).to_contain_text("KERBRAT Yanis est inscrit sur le dossier 9935550004.01.")
+    expect(page.locator("#trainees-group")).to_contain_text("KERBRAT Yanis")
+
+    page.get_by_role("link", name="Émettre un document").click()
+    page.get_by_label("Fichier").set_input_files(
+        files=[{"name": "convocation.pdf", "mimeType": "application/pdf", "buffer": TINY_PDF}]
+    )
+    page.get_by_role("button", name="Émettre un document").click()
+    expect(page.locator(".messagelist")).to_contain_text("« convocation.pdf » est émis sur le dossier")
+    expect(page.locator("#documents-group")).to_contain_text("convocation.pdf")
 
 
 def test_the_dossier_pages_buttons_never_overlap_its_title(page):
