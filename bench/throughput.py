@@ -7,8 +7,9 @@
 Starts, on free ports, the portal under gunicorn (2 sync workers, DJANGO_DEBUG=0: the production settings; the WSGI
 app is wrapped by the SQL log of bench/sql_log.py) and the bare reference page of bench/bare_app.py (no middleware,
 the newest 50 dossiers in a plain template, same PostgreSQL). Logs in the benchmark users (the company closest to
-5 000 dossiers, the provider closest to 2 000, the busiest case manager), then drives each page with wrk
-(8 connections, 10 s), each page run between two runs of the bare page so that both see the same machine. Prints
+5 000 dossiers, the provider closest to 2 000, the busiest case manager), warms every page up (a second of load),
+then drives each page with wrk (8 connections, 10 s), each page run between two runs of the bare page so that both
+see the same machine. Prints
 requests/s, p50, p95, the ratio to the bare page, and SQL queries and SQL time per request; exits 1 when a page
 misses its target: ratio >= 0.5 (home pages and the dossier page >= 0.7, admin >= 0.25), p95 <= 150 ms and
 SQL <= 5 ms per portal page.
@@ -103,6 +104,9 @@ def get(url, cookie=None):
         return error.code
     except OSError:  # not listening yet, or the connection closed without an answer
         return None
+
+
+WARM_UP_SECONDS = 1
 
 
 def run_wrk(url, cookie, duration, connections):
@@ -321,6 +325,11 @@ def main():
             status = get(portal + page.url, cookies[page.audience])
             if status != 200:
                 raise SystemExit(f"{page.label}: {page.url} answered {status} (expected 200)")
+        # Every page served for a second by both workers before it is measured, as by a production worker that has
+        # been up for a while: a page's first requests in a worker build its prepared queries and templates.
+        run_wrk(bare, None, WARM_UP_SECONDS, args.connections)
+        for page in pages:
+            run_wrk(portal + page.url, cookies[page.audience], WARM_UP_SECONDS, args.connections)
         read_sql_log(sql_log)
         bare_runs = [run_wrk(bare, None, args.duration, args.connections)]
         for page in pages:
