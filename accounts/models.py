@@ -71,6 +71,9 @@ class User(AbstractBaseUser, PermissionsMixin):
             )
         ]
 
+    # What __str__ reads: a list of users that shows their names selects only these.
+    NAME_FIELDS = ("first_name", "last_name", "email")
+
     def __str__(self):
         return self.get_full_name() or self.email
 

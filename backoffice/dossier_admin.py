@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from accounts.models import Establishment, Region
+from accounts.models import Establishment, Region, User
 from accounts.staff_access import RegionScopedAdminMixin, request_limited_regions
 from backoffice import instruction
 from backoffice.dossier_panels import DossierPanels
@@ -69,7 +69,7 @@ LIST_COLUMNS = (
 # Read with the dossier on its page (one join each), shown as the autocomplete selects' selected options.
 READ_WITH_THE_DOSSIER = ("employer_establishment", "provider_establishment")
 # What a case manager's name in the filter and the select is made of (User.__str__): the rest of the row is not read.
-CASE_MANAGER_LABEL = ("pk", "first_name", "last_name", "email")
+CASE_MANAGER_LABEL = ("pk", *User.NAME_FIELDS)
 # The case managers offered by the list's filter and the dossier's select, read on every view of either: the SQL is
 # built once per process (common.prepared), the rows are read each time.
 CASE_MANAGERS_OFFERED = PreparedQuery(
@@ -179,8 +179,10 @@ class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
         model = Document
         fields = ["kind", "name", "file"]
 
-    def __init__(self, *args, admin_site=None, user=None, **kwargs):
+    def __init__(self, *args, admin_site, user, **kwargs):
+        """`user` issues the document; `admin_site` as for EnrolmentForm (add_line_view builds both alike)."""
         super().__init__(*args, **kwargs)
+        self.instance.uploaded_by = user
         self.fields["name"].required = False
         self.fields["name"].help_text = "Le nom du fichier si vide."
         self.fields["file"].error_messages["required"] = "Choisissez le fichier à émettre."
@@ -210,15 +212,6 @@ class IssuedDocumentForm(CleanTextFormMixin, forms.ModelForm):
         return super().save(commit)
 
 
-def _enrol(form, user):
-    return form.save()
-
-
-def _issue(form, user):
-    form.instance.uploaded_by = user
-    return form.save()
-
-
 @dataclass(frozen=True)
 class LineToAdd:
     """A line a case manager adds to a dossier on a page of its own (DossierAdmin.add_line_view)."""
@@ -228,7 +221,6 @@ class LineToAdd:
     permission: str
     form: type
     legend: str
-    save: Callable  # (valid form, user) -> the saved line
     done: Callable  # the saved line -> the message shown back on the dossier's page
     multipart: bool = False
 
@@ -240,7 +232,6 @@ LINES_TO_ADD = {
         "dossiers.add_enrolment",
         EnrolmentForm,
         "Stagiaire à inscrire",
-        _enrol,
         lambda enrolment: f"{enrolment.person} est inscrit sur le dossier {enrolment.dossier.number}.",
     ),
     "document": LineToAdd(
@@ -249,7 +240,6 @@ LINES_TO_ADD = {
         "dossiers.add_document",
         IssuedDocumentForm,
         "Document à émettre à l'entreprise",
-        _issue,
         lambda document: (
             f"« {document.name} » est émis sur le dossier {document.dossier.number} : l'entreprise le trouve dans "
             "ses documents émis."
@@ -617,7 +607,7 @@ class DossierAdmin(KeptFormMixin, RegionScopedAdminMixin, KeptRecordAdminMixin, 
         if posted and form.is_valid():
             try:
                 with transaction.atomic():
-                    added = to_add.save(form, request.user)
+                    added = form.save()
                     refresh_deadlines(dossier)
                     self.log_change(
                         request, dossier, [{"added": {"name": str(added._meta.verbose_name), "object": str(added)}}]

@@ -1,22 +1,24 @@
 """The dossier page's read-only lists: its trainees, documents, messages, payment lines and the history of its status.
 
 They were tabular inlines: on every view Django built a formset, a form per line, the hidden inputs of each and a
-queryset per list, for lines nobody edits there (half of the page's time, issue 18). Each list is now one prepared
-query (common.prepared) and a table written in Python, with a link to the page that adds a trainee or issues a
-document (DossierAdmin.add_line_view) for who may. Who sees what is unchanged: a list needs the view (or change)
-permission of its model, as the inline did, and the documents keep Document.objects.for_staff_user's rules. Nothing
-is posted back: the page's form has no input for these lines.
+queryset per list, for lines nobody edits there (about 13 of its 41 ms of CPU in-process; under load 0.12 → 0.20 of
+the bare page, bench/README.md, issue 18). Each list is now one prepared query (common.prepared) and a table written
+in Python, with a link to the page that adds a trainee or issues a document (DossierAdmin.add_line_view) for who
+may. Who sees what is unchanged: a list needs the view (or change) permission of its model, as the inline did, and
+the documents keep Document.objects.for_staff_user's rules. Nothing is posted back: the page's form has no input for
+these lines.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.template.defaultfilters import capfirst
+from django.template.defaultfilters import capfirst, linebreaksbr
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from accounts.models import User
 from accounts.staff_access import DOWNLOAD_MESSAGE_ATTACHMENT, DOWNLOAD_RIB, FULL_IBAN
 from common.formats import format_amount, format_file_size
 from common.prepared import PreparedQuery
@@ -27,12 +29,11 @@ from messaging.selectors import staff_have_read
 from payments.models import PaymentLine
 
 EMPTY = "-"  # what the admin prints for a value that is not there (ModelAdmin.empty_value_display)
-USER_NAME = ("first_name", "last_name", "email")  # what User.__str__ reads
 MESSAGE_EXCERPT = 300  # characters of a message's body shown in the list
 
 
 def _user_fields(relation: str) -> list[str]:
-    return [f"{relation}__{name}" for name in USER_NAME]
+    return [f"{relation}__{name}" for name in User.NAME_FIELDS]
 
 
 _ENROLMENTS = PreparedQuery(
@@ -100,12 +101,6 @@ def may_view(user, model: str) -> bool:
 
 def _person(user) -> str:
     return text(user) if user is not None else EMPTY
-
-
-def _lines(value: str) -> str:
-    """A text as the admin's read-only fields show it (linebreaksbr): escaped, each line break a <br>."""
-    escaped = text(value).replace("\r\n", "\n").replace("\r", "\n")
-    return escaped.replace("\n", "<br>")
 
 
 def _label(model, name: str) -> str:
@@ -206,7 +201,7 @@ def _message_rows(dossier_id, user):
             if message.sender_side == SenderSide.COMPANY and not message.staff_read
             else "",
             text(message.title),
-            _lines(Truncator(message.body).chars(MESSAGE_EXCERPT)),
+            linebreaksbr(Truncator(message.body).chars(MESSAGE_EXCERPT)),
         )
         for message in _MESSAGES(dossier_id)
     ]
@@ -234,7 +229,7 @@ def _status_change_rows(dossier_id, user):
             text(_STATUSES.get(change.from_status, change.from_status)),
             text(_STATUSES.get(change.to_status, change.to_status)),
             _person(change.changed_by),
-            _lines(change.note) if change.note else EMPTY,
+            linebreaksbr(change.note) if change.note else EMPTY,
         )
         for change in _STATUS_CHANGES(dossier_id)
     ]

@@ -2,9 +2,9 @@
 once per process.
 
 Every `{% static %}` tag and every script or style sheet a form's widgets need asks the storage for a URL: a lookup
-in the manifest, a split and a quote of the name, about 50 µs each and twenty per admin page (issue 18). The manifest
-is read when the process starts and does not change while it runs, so a name's URL does not either. A name missing
-from the manifest still raises each time (nothing is kept for it).
+in the manifest, a split and a quote of the name, about 50 µs each in-process and twenty per admin page (issue 18).
+The manifest is read when the process starts and does not change while it runs, so a name's URL does not either. A
+name missing from the manifest still raises each time (nothing is kept for it).
 """
 
 from whitenoise.storage import CompressedManifestStaticFilesStorage
