@@ -1,12 +1,18 @@
-"""The shared front-end components: one pagination for every list, styled once in the shared stylesheet."""
+"""The shared front-end components: one pagination for every list, styled once in the shared stylesheet; the menu
+and the header's entity switcher (common.components)."""
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.template.loader import render_to_string
+from django.template import RequestContext, Template
 from django.test import RequestFactory
+
+from common import components
+from common.context_processors import MenuLink
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 CSS = Path(settings.BASE_DIR) / "static" / "css"
@@ -16,9 +22,8 @@ def test_every_paginated_list_uses_the_one_pagination_component():
     own_pagers = [
         str(path.relative_to(TEMPLATES))
         for path in TEMPLATES.rglob("*.html")
-        if not path.is_relative_to(TEMPLATES / "components")
-        and not path.is_relative_to(TEMPLATES / "admin")
-        and re.search(r"pager|page\.has_next|includes/pagination", path.read_text())
+        if not path.is_relative_to(TEMPLATES / "admin")
+        and re.search(r'class="pager|page\.has_next|includes/pagination', path.read_text())
     ]
     assert own_pagers == []
 
@@ -32,16 +37,101 @@ def test_the_pager_and_facts_are_styled_in_the_shared_stylesheet_only():
             assert not re.search(r"^\.(pager|facts)\b", sheet.read_text(), re.M), sheet.name
 
 
+def pager_html(page, query="", noun="", target=""):
+    request = RequestFactory().get(f"/liste/?{query}")
+    template = Template("{% load portal_shell %}{% pager page noun=noun target=target %}")
+    return template.render(RequestContext(request, {"page": page, "noun": noun, "target": target}))
+
+
 def test_the_pagination_counts_what_is_listed_and_keeps_the_filters():
     page = Paginator(range(27), 25).get_page(2)
-    request = RequestFactory().get("/liste/", {"statut": "paye", "page": "2"})
-    html = render_to_string("components/pagination.html", {"page": page, "noun": "règlements"}, request=request)
+    html = pager_html(page, "statut=paye&page=2", noun="règlements")
     assert "26 à 27 sur 27 règlements" in html
-    assert "Page 2 sur 2" in html
-    assert "?statut=paye&amp;page=1" in html and "Suivant" not in html
+    assert '<li class="pager__current" aria-current="page">Page 2 sur 2</li>' in html
+    assert 'href="?statut=paye&amp;page=1"' in html and "Précédent" in html and "Suivant" not in html
+    assert "hx-get" not in html  # no target: plain links
+
+
+def test_the_pagination_links_swap_their_target_and_keep_the_order_of_the_parameters():
+    page = Paginator(range(80), 25).get_page(2)
+    html = pager_html(page, "page=2&tri=-ville&onglet=historique", noun="dossiers", target="#dossier-results")
+    previous = "?page=1&amp;tri=-ville&amp;onglet=historique"
+    following = "?page=3&amp;tri=-ville&amp;onglet=historique"
+    assert f'href="{previous}" hx-get="{previous}" hx-target="#dossier-results"' in html
+    assert f'href="{following}" hx-get="{following}" hx-target="#dossier-results"' in html
+    assert "26 à 50 sur 80 dossiers" in html and "Page 2 sur 4" in html
+
+
+def test_the_pagination_escapes_what_the_query_string_brings():
+    page = Paginator(range(60), 25).get_page(1)
+    html = pager_html(page, 'q="><script>alert(1)</script>')
+    assert "<script>" not in html
+    assert 'href="?q=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E&amp;page=2"' in html
 
 
 def test_the_pagination_of_a_list_without_noun_counts_elements():
     page = Paginator(range(3), 25).get_page(1)
-    html = render_to_string("components/pagination.html", {"page": page}, request=RequestFactory().get("/"))
-    assert "1 à 3 sur 3 éléments" in html and "Page 1" not in html
+    html = pager_html(page)
+    assert "1 à 3 sur 3 éléments" in html and "Page 1" not in html and "pager__links" not in html
+
+
+def test_an_empty_list_says_so():
+    assert "Aucun élément" in pager_html(Paginator([], 25).get_page(1), noun="dossiers")
+
+
+# --- The menu -----------------------------------------------------------------------------------------------------
+
+
+def test_the_menu_marks_the_current_page_only_and_escapes_its_labels():
+    links = (
+        MenuLink("home", "Accueil", "/egestion/", components.mark_safe("<svg></svg>")),
+        MenuLink("dossiers", "Dossiers & <suivi>", "/egestion/dossiers/", components.mark_safe("")),
+    )
+    html = components.menu_items(links, "dossiers")
+    assert '<a class="portal-nav__link" href="/egestion/"><svg></svg><span>Accueil</span></a>' in html
+    assert (
+        '<a class="portal-nav__link" href="/egestion/dossiers/" aria-current="page"><span>Dossiers &amp; &lt;suivi&gt;'
+        in html
+    )
+    assert html.count("aria-current") == 1
+    assert "aria-current" not in components.menu_items(links, "messages")
+
+
+# --- The entity switcher ------------------------------------------------------------------------------------------
+
+
+def _establishment(pk, name, city, siret):
+    return SimpleNamespace(pk=pk, name=name, city=city, siret=siret)
+
+
+@pytest.fixture
+def switch_request():
+    request = RequestFactory().get("/egestion/dossiers/", {"page": "2"})
+    first, second = _establishment(1, "Siège <Nord>", "Lille", "11111111100011"), _establishment(2, "Dépôt", "", "22")
+    request.entity_choices = [(SimpleNamespace(name="Bâti & Co"), [first, second])]
+    request.all_memberships = [object(), object()]
+    request.entity_switch_url = "/egestion/entite/"
+    request.current_establishment = None
+    return request, first, second
+
+
+def test_the_switcher_lists_the_establishments_and_comes_back_to_the_page(switch_request):
+    request, first, second = switch_request
+    html = components.entity_switch(request, "TOKEN")
+    assert '<form class="entity-switch" method="post" action="/egestion/entite/">' in html
+    assert '<input type="hidden" name="csrfmiddlewaretoken" value="TOKEN">' in html
+    assert '<input type="hidden" name="next" value="/egestion/dossiers/?page=2">' in html
+    assert '<option value="" selected>Toutes mes entités (2 établissements)</option>' in html
+    assert '<optgroup label="Bâti &amp; Co">' in html
+    assert '<option value="1">Siège &lt;Nord&gt; — Lille (11111111100011)</option>' in html
+    assert '<option value="2">Dépôt (22)</option>' in html
+    assert '<label class="entity-switch__label" for="entity-switch">Entité affichée</label>' in html
+
+
+def test_the_switcher_selects_the_establishment_looked_at(switch_request):
+    request, first, second = switch_request
+    request.current_establishment = second
+    html = components.entity_switch(request, "TOKEN")
+    assert '<option value="">Toutes mes entités' in html
+    assert '<option value="2" selected>Dépôt (22)</option>' in html
+    assert html.count(" selected") == 1

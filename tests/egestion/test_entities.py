@@ -1,6 +1,8 @@
 """Several entities under one login: a user attached to several companies or establishments sees all of their data,
 and can narrow the view to one entity from the header; narrowing never widens what they see."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -178,3 +180,12 @@ def test_the_home_runs_a_constant_number_of_queries_when_narrowed(client, two_co
     # query per panel, whatever the number of establishments (the announcements and help resources, read by the
     # first visit above, are kept rendered in the cache: content.home).
     assert_constant_queries(lambda: client.get("/egestion/"), grow=more_establishments, at_most=8)
+
+
+def test_the_switcher_shares_the_page_s_csrf_token(client, two_companies_user):
+    """One masked token per page: the switcher's form and the logout form post the same one."""
+    user, _ = two_companies_user
+    client.force_login(user)
+    html = client.get("/egestion/").content.decode()
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+    assert len(tokens) == 1 and html.count('name="csrfmiddlewaretoken"') >= 2
