@@ -1,5 +1,5 @@
 """The parts of the portals' shell drawn on every page or every list, written in Python: the pager under each list,
-the left-hand menu and the header's entity switcher.
+a list's tabs and the fields of its filter form, the left-hand menu and the header's entity switcher.
 
 As templates they were among the costliest parts of a portal page (issue 18): the template engine resolves a
 variable, a filter or a tag in some tens of microseconds, and these few lines of HTML went through a hundred of them
@@ -53,6 +53,39 @@ def pager(page, params, noun: str = "", target: str = "") -> SafeString:
             f"<li>{following}</li></ul>"
         )
     return mark_safe(f'<nav class="pager" aria-label="Pagination"><p class="pager__count">{count}</p>{links}</nav>')  # noqa: S308 (escaped)
+
+
+# --- A list's tabs -----------------------------------------------------------------------------------------------
+
+
+def list_tabs(tabs, current: str, params, target: str) -> SafeString:
+    """The <li> of a list's tabs ((key, label, count) triples): a link to each, first page, the other query
+    parameters kept, swapping `target` with htmx; the tab shown is the current page."""
+    items = []
+    for key, label, count in tabs:
+        url = escape(_querystring(params, onglet=key, page=None))
+        selected = ' aria-current="page"' if key == current else ""
+        items.append(
+            f'<li><a href="{url}" hx-get="{url}" hx-target="{escape(target)}" hx-swap="outerHTML" hx-push-url="true"'
+            f'{selected}>{text(label.upper())} <span class="dossier-tabs__count">{text(count)}</span></a></li>'
+        )
+    return mark_safe("".join(items))  # noqa: S308 (escaped)
+
+
+# --- A list's filter form ----------------------------------------------------------------------------------------
+
+
+def filter_fields(form) -> SafeString:
+    """Each field of the filter form of a list (all optional: no "(facultatif)"), with its label and its errors."""
+    parts = []
+    for field in form:
+        errors = "".join(f'<p class="field__error">{text(error)}</p>' for error in field.errors)
+        parts.append(
+            f'<div class="field{" field--invalid" if errors else ""}">'
+            f'<label class="field__label" for="{text(field.id_for_label)}">{text(field.label)}</label>{field}{errors}'
+            "</div>"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 (escaped; the widgets are Django's)
 
 
 # --- The left-hand menu -------------------------------------------------------------------------------------------

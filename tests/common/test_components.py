@@ -6,6 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.template import RequestContext, Template
@@ -77,6 +78,42 @@ def test_the_pagination_of_a_list_without_noun_counts_elements():
 
 def test_an_empty_list_says_so():
     assert "Aucun élément" in pager_html(Paginator([], 25).get_page(1), noun="dossiers")
+
+
+# --- A list's tabs -----------------------------------------------------------------------------------------------
+
+
+def test_the_tabs_keep_the_filters_start_at_the_first_page_and_mark_the_tab_shown():
+    params = RequestFactory().get("/", {"dispositif": "pro&a", "page": "3", "onglet": "en-cours"}).GET
+    html = components.list_tabs(
+        [("en-cours", "En cours", 12), ("historique", "Historique", 4160)], "en-cours", params, "#r"
+    )
+    current, other = html.split("</li>")[:2]
+    assert current == (
+        '<li><a href="?dispositif=pro%26a&amp;onglet=en-cours" hx-get="?dispositif=pro%26a&amp;onglet=en-cours"'
+        ' hx-target="#r" hx-swap="outerHTML" hx-push-url="true" aria-current="page">EN COURS'
+        ' <span class="dossier-tabs__count">12</span></a>'
+    )
+    assert 'href="?dispositif=pro%26a&amp;onglet=historique"' in other and "aria-current" not in other
+    assert 'HISTORIQUE <span class="dossier-tabs__count">4160</span>' in other
+
+
+# --- A list's filter form ----------------------------------------------------------------------------------------
+
+
+class ListFilters(forms.Form):
+    status = forms.ChoiceField(label="État & statut", required=False, choices=[("", "Tous"), ("paye", "Payé")])
+    start = forms.DateField(label="Du", required=False)
+
+
+def test_the_filter_fields_have_their_labels_and_say_what_is_wrong():
+    html = components.filter_fields(ListFilters({"status": "paye", "start": "31/02/2026"}))
+    status, start = html.split("</div>")[:2]
+    assert status.startswith('<div class="field"><label class="field__label" for="id_status">État &amp; statut</label>')
+    assert '<option value="paye" selected>Payé</option>' in status
+    assert start.startswith('<div class="field field--invalid"><label class="field__label" for="id_start">Du</label>')
+    assert '<p class="field__error">Saisissez une date valide.</p>' in start
+    assert 'value="31/02/2026"' in start  # what was typed is kept
 
 
 # --- The menu -----------------------------------------------------------------------------------------------------
