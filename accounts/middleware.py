@@ -19,9 +19,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts import services, staff_mfa
 from accounts.models import ConsentVersion
+from common.cache import ProcessMemo
 
 CURRENT_VERSIONS_CACHE_KEY = "accounts:consent-versions:current"
 CURRENT_VERSIONS_CACHE_SECONDS = 300
+# ...and in each worker's memory for this long: a new version is asked for at most 2 seconds late in the other workers.
+PROCESS_SECONDS = 2
+_kept_in_process = ProcessMemo(PROCESS_SECONDS)
 # The ids of the versions in force when the user was last found up to date: while they are still the current
 # ones, a portal page costs no query at all for the consent check.
 SESSION_KEY = "accounts_consented_versions"
@@ -30,8 +34,13 @@ UNGATED_URL_NAMES = {"login", "terms"}
 
 
 def current_version_ids() -> list[int]:
-    """The ids of the versions in force, cached until the next scheduled publication (at most 5 minutes);
-    saving or deleting a version in the admin forgets the cached answer (accounts.receivers)."""
+    """The ids of the versions in force, cached until the next scheduled publication (at most 5 minutes), and for
+    PROCESS_SECONDS in the process itself; saving or deleting a version in the admin forgets the cached answer
+    (accounts.receivers), in the other workers within PROCESS_SECONDS."""
+    key = cache.make_key(CURRENT_VERSIONS_CACHE_KEY)
+    ids = _kept_in_process.get(key)
+    if ids is not None:
+        return ids
     ids = cache.get(CURRENT_VERSIONS_CACHE_KEY)
     if ids is None:
         now = timezone.now()
@@ -41,10 +50,14 @@ def current_version_ids() -> list[int]:
         if upcoming is not None:
             timeout = max(1, min(timeout, int((upcoming - now).total_seconds()) + 1))
         cache.set(CURRENT_VERSIONS_CACHE_KEY, ids, timeout)
+        if timeout <= PROCESS_SECONDS:
+            return ids  # a publication is due within the memo's life: read again on the next page
+    _kept_in_process.keep(key, ids)
     return ids
 
 
 def forget_current_version_ids() -> None:
+    _kept_in_process.forget()
     cache.delete(CURRENT_VERSIONS_CACHE_KEY)
 
 

@@ -7,6 +7,8 @@ and a rendering of another generation is not used. A home page reads both keys i
 generation before the database, so a rendering it keeps is never newer than its generation claims. Announcements
 also come and go by their dates: a rendering is kept until the next start or end of one of them. Writes that bypass
 `save()` (bulk or SQL) call `forget_home_content()`. Without Redis, each home page reads and renders them again.
+A rendering read from the cache is also kept for 2 seconds in the worker's memory (common.cache.ProcessMemo), so the
+other workers may show a change, or an announcement's start or end, up to 2 seconds late.
 """
 
 import datetime
@@ -20,11 +22,15 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from accounts.models import Portal
+from common.cache import ProcessMemo
 from content.models import help_resources_by_section, upcoming_announcements
 
 GENERATION_KEY = "content:home:generation"
 # Longest a rendering is kept, whatever its dates say: a safety net, not the invalidation.
 MAX_AGE = datetime.timedelta(hours=1)
+# A rendering read from the cache is also kept in the worker's memory this long: a change in the back office shows
+# at once in the worker that saved it, within 2 seconds in the others.
+_kept_in_process = ProcessMemo(seconds=2)
 PORTAL_LABELS = {Portal.EGESTION: "eGestion", Portal.OGESTION: "oGestion"}
 
 
@@ -39,9 +45,16 @@ class HomeContent:
 def home_content(portal: str) -> HomeContent:
     """The announcements and help resources of `portal`'s home page as they are published now, rendered."""
     key = f"content:home:{portal}"
+    process_key = cache.make_key(key)
+    content = _kept_in_process.get(process_key)
+    if content is not None:
+        return content
     kept = cache.get_many([GENERATION_KEY, key])
     generation, content = kept.get(GENERATION_KEY), kept.get(key)
     if content is not None and generation is not None and content.generation == generation:
+        # Only what the shared cache holds of the current generation: a rendering this page made may already be
+        # stale (a change committed while it rendered), the next page reads the generation again.
+        _kept_in_process.keep(process_key, content)
         return content
     if generation is None and cache.add(GENERATION_KEY, token := uuid.uuid4().hex, timeout=None):
         generation = token  # set before the database is read: a change from now on sets another one
@@ -60,6 +73,7 @@ def forget_home_content(**signal_kwargs) -> None:
 
 
 def _new_generation() -> None:
+    _kept_in_process.forget()
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,7 +11,9 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts import services
+from accounts.middleware import CURRENT_VERSIONS_CACHE_KEY, PROCESS_SECONDS
 from accounts.models import AccountEvent, AccountEventKind, Consent, ConsentKind, ConsentVersion, Role
+from common.cache import ResilientRedisCache
 from tests.factories import (
     DEFAULT_PASSWORD,
     EstablishmentFactory,
@@ -233,6 +236,50 @@ def test_an_up_to_date_user_costs_no_consent_query_once_checked(client, versions
         assert client.get("/egestion/").status_code == 200
 
     assert not [q for q in queries.captured_queries if "accounts_consent" in q["sql"]]
+
+
+class Clock:
+    """time.monotonic as common.cache reads it, moved on by hand."""
+
+    def __init__(self, monkeypatch):
+        self.now = 1000.0
+        monkeypatch.setattr("common.cache.time.monotonic", lambda: self.now)
+
+
+def test_the_versions_in_force_are_read_from_the_worker_s_memory_between_pages(client, versions, monkeypatch):
+    user = UserFactory()
+    MembershipFactory(user=user, role=Role.COMPANY_MANAGER)
+    client.force_login(user)
+    Clock(monkeypatch)
+    client.get("/egestion/")
+    reads = []
+    read = ResilientRedisCache.get
+    monkeypatch.setattr(
+        ResilientRedisCache, "get", lambda self, key, *args: reads.append(key) or read(self, key, *args)
+    )
+
+    assert client.get("/egestion/").status_code == 200
+    assert client.get("/egestion/dossiers/").status_code == 200
+
+    assert CURRENT_VERSIONS_CACHE_KEY not in reads
+
+
+def test_a_version_published_by_another_worker_is_asked_within_two_seconds(client, versions, monkeypatch):
+    user = UserFactory()
+    MembershipFactory(user=user, role=Role.COMPANY_MANAGER)
+    client.force_login(user)
+    clock = Clock(monkeypatch)
+    assert client.get("/egestion/").status_code == 200
+
+    # Another worker's save: the version is in the database and the shared cache forgot the versions in force,
+    # but this worker's memory was not told.
+    ConsentVersion.objects.bulk_create([ConsentVersion(kind=ConsentKind.CGU, version="2", title="CGU", body="V2.")])
+    cache.delete(CURRENT_VERSIONS_CACHE_KEY)
+    assert client.get("/egestion/").status_code == 200
+
+    clock.now += PROCESS_SECONDS
+    response = client.get("/egestion/")
+    assert response.status_code == 302 and response["Location"].startswith(CONSENT_URL)
 
 
 def test_the_consent_page_without_anything_to_accept_goes_on(client, versions):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Portal, Role
+from common.cache import ResilientRedisCache
 from content import home
 from content.models import Announcement, AudiencePortal, HelpResource
 from tests.factories import MembershipFactory
@@ -112,3 +113,32 @@ def test_each_portal_keeps_its_own_links_and_announcements():
     assert "Avis de virement" in ogestion.announcements and "Avis de virement" not in egestion.announcements
     assert reverse("egestion:help_page", args=["guide"]) in egestion.help_resources
     assert reverse("ogestion:help_page", args=["guide"]) in ogestion.help_resources
+
+
+def test_a_rendering_read_from_the_cache_is_then_read_from_the_worker_s_memory(monkeypatch):
+    resource(title="Déclarer un arrêt de formation")
+    monkeypatch.setattr("common.cache.time.monotonic", lambda: 1000.0)
+    home.home_content(Portal.EGESTION)  # rendered and kept in the cache
+    home.home_content(Portal.EGESTION)  # read from the cache, kept in memory
+    reads = []
+    monkeypatch.setattr(ResilientRedisCache, "get_many", lambda self, keys, *args: reads.append(keys) or {})
+
+    content = home.home_content(Portal.EGESTION)
+
+    assert reads == [] and "Déclarer un arrêt de formation" in content.help_resources
+
+
+def test_a_change_saved_by_another_worker_shows_within_two_seconds(monkeypatch):
+    kept = resource(title="Ancien titre")
+    clock = [1000.0]
+    monkeypatch.setattr("common.cache.time.monotonic", lambda: clock[0])
+    home.home_content(Portal.EGESTION)
+    assert "Ancien titre" in home.home_content(Portal.EGESTION).help_resources
+
+    # Another worker's save: a new generation in the shared cache; this worker's memory was not told.
+    HelpResource.objects.filter(pk=kept.pk).update(title="Nouveau titre")
+    cache.set(home.GENERATION_KEY, "another-worker", timeout=None)
+    assert "Ancien titre" in home.home_content(Portal.EGESTION).help_resources
+
+    clock[0] += 2
+    assert "Nouveau titre" in home.home_content(Portal.EGESTION).help_resources
