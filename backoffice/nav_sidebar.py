@@ -8,6 +8,28 @@ from django.utils.translation import gettext
 
 
 def app_list(apps, path: str):
+    """The sidebar's HTML; for a list kept per set of rights (backoffice.site.KeptAppList), written once for each
+    entry the page can be in (the current app and model are all that a path changes in it)."""
+    sidebar_html = getattr(apps, "sidebar_html", None)
+    if sidebar_html is None:
+        return _app_list(apps, path)
+    encoded = urlencode(path)
+    current = tuple(url for url in _urls(apps) if url in encoded)
+    html = sidebar_html.get(current)
+    if html is None:
+        html = sidebar_html[current] = _app_list(apps, path)
+    return html
+
+
+def _urls(apps):
+    for app in apps:
+        yield app["app_url"]
+        for model in app["models"]:
+            if model.get("admin_url"):
+                yield model["admin_url"]
+
+
+def _app_list(apps, path: str):
     if not apps:
         return mark_safe(f"<p>{gettext('You don’t have permission to view or edit anything.')}</p>")  # noqa: S308
     path = urlencode(path)

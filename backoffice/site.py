@@ -44,6 +44,15 @@ def kept(store: dict, key, build):
     return value
 
 
+class KeptAppList(list):
+    """A kept list of apps, with the sidebar's HTML written from it (backoffice.nav_sidebar) kept beside it: it is
+    a function of the list and of which of its entries the page is in, nothing else."""
+
+    def __init__(self, apps):
+        super().__init__(apps)
+        self.sidebar_html = {}
+
+
 class BackofficeAdminSite(admin.AdminSite):
     def __init__(self, name="admin"):
         super().__init__(name)
@@ -56,7 +65,7 @@ class BackofficeAdminSite(admin.AdminSite):
             return super().get_app_list(request, app_label)
         key = (app_label, rights(request), get_language(), get_script_prefix())
         djangos = super().get_app_list
-        return kept(self._kept_app_lists, key, lambda: djangos(request, app_label))
+        return kept(self._kept_app_lists, key, lambda: KeptAppList(djangos(request, app_label)))
 
 
 class KeptFormMixin:

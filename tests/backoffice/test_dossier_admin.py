@@ -185,14 +185,18 @@ def normalised_page(html):
         {"gestionnaire": "moi", "status__exact": "submitted"},
         {"o": "-3.2"},  # two sorted columns: their priorities shown
         {"q": "aucun dossier ne porte ce nom"},
+        {"p": "2", "per_page": 2},  # several pages: their links, "Tout afficher", "Sélectionner les 3 dossiers"
+        {"p": "1", "per_page": 1, "gestionnaire": "moi"},
     ],
 )
 def test_the_list_page_is_djangos_page(staff_client, case_manager, params, monkeypatch):
-    """The table and the filters written in Python (backoffice.changelist_rows) make the page Django's templates
-    would: headers and their sort links and priorities, rows, every filter's choices, the one selected, no table for
-    an empty result."""
+    """The table and the filters written in Python (backoffice.changelist_rows), the actions' bar, the search form
+    and the pagination (backoffice.changelist_parts) make the page Django's templates would: headers and their sort
+    links and priorities, rows, every filter's choices, the one selected, no table for an empty result."""
     from backoffice.dossier_admin import DossierAdmin
 
+    params = dict(params)
+    monkeypatch.setattr(DossierAdmin, "list_per_page", params.pop("per_page", DossierAdmin.list_per_page))
     client = staff_client(case_manager)
     DossierFactory(case_manager=case_manager, submitted=True, title="Coffrage & <b>étaiement</b> d'Orléans")
     DossierFactory(case_manager=None, accepted=True)
@@ -204,6 +208,8 @@ def test_the_list_page_is_djangos_page(staff_client, case_manager, params, monke
 
     assert ours.status_code == djangos.status_code == 200
     assert ("result_list" in ours.text) is ("q" not in params)
+    if "p" in params:
+        assert 'class="showall"' in ours.text and "Sélectionner" in ours.text
     assert 'data-filter-title="état"' in ours.text
     assert ("Priorité de tri" in ours.text) is ("o" in params)
     assert normalised_page(ours.text) == normalised_page(djangos.text)
