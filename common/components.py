@@ -13,8 +13,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from common.rows import _querystring, text
-from common.templatetags.portal import _icon
+from common.rows import querystring, text
+from common.templatetags.portal import icon
 
 CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 
@@ -23,12 +23,12 @@ CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 
 
 def _pager_link(params, number: int, target: str, label: str, previous: bool) -> str:
-    url = escape(_querystring(params, page=number))
+    url = escape(querystring(params, page=number))
     htmx = f' hx-get="{url}" hx-target="{escape(target)}" hx-swap="outerHTML" hx-push-url="true"' if target else ""
     if previous:
-        content = f"{_icon('arrow-left', 16, '')}<span>{label}</span>"
+        content = f"{icon('arrow-left', 16)}<span>{label}</span>"
     else:
-        content = f"<span>{label}</span>{_icon('arrow-right', 16, '')}"
+        content = f"<span>{label}</span>{icon('arrow-right', 16)}"
     return f'<a class="btn btn--quiet btn--small" href="{url}"{htmx}>{content}</a>'
 
 
@@ -63,7 +63,7 @@ def list_tabs(tabs, current: str, params, target: str) -> SafeString:
     parameters kept, swapping `target` with htmx; the tab shown is the current page."""
     items = []
     for key, label, count in tabs:
-        url = escape(_querystring(params, onglet=key, page=None))
+        url = escape(querystring(params, onglet=key, page=None))
         selected = ' aria-current="page"' if key == current else ""
         items.append(
             f'<li><a href="{url}" hx-get="{url}" hx-target="{escape(target)}" hx-swap="outerHTML" hx-push-url="true"'

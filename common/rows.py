@@ -38,7 +38,7 @@ def datetime_cell(value) -> str:
     return f"{date_cell(value)} {value.hour:02d}:{value.minute:02d}"
 
 
-def _querystring(params, **changes) -> str:
+def querystring(params, **changes) -> str:
     """What {% querystring params key=value key=None %} writes (single values, or None to drop the key), without
     copying the QueryDict for each link: that deep copy was most of a sortable header's time."""
     pairs, changed = [], set()
@@ -64,7 +64,7 @@ def sort_headers(columns, sort, params, target):
             cells.append(f'<th scope="col">{text(label)}</th>')
             continue
         descending = f"-{key}"
-        url = escape(_querystring(params, tri=descending if sort == key else key, page=None))
+        url = escape(querystring(params, tri=descending if sort == key else key, page=None))
         aria, arrow = "", ""
         if sort == key:
             aria, arrow = ' aria-sort="ascending"', " ▲"

@@ -1,13 +1,13 @@
-"""common.rows._querystring, what the lists' sortable headers link to: the same query string as Django's
+"""common.rows.querystring, what the lists' sortable headers link to: the same query string as Django's
 {% querystring %} for any query (repeated keys, accents, reserved characters), without copying it per link."""
 
 import pytest
 from django.http import QueryDict
-from django.template.defaulttags import querystring
+from django.template import defaulttags
 from hypothesis import given
 from hypothesis import strategies as st
 
-from common.rows import _querystring
+from common.rows import querystring
 
 pytestmark = pytest.mark.no_database
 
@@ -25,4 +25,4 @@ def test_a_sort_link_keeps_the_query_as_querystring_does(pairs, sort, page):
     for key, value in pairs:
         params.appendlist(key, value)
 
-    assert _querystring(params, tri=sort, page=page) == querystring(None, params, tri=sort, page=page)
+    assert querystring(params, tri=sort, page=page) == defaulttags.querystring(None, params, tri=sort, page=page)
