@@ -82,6 +82,9 @@ def test_the_portal_pages_and_htmx_swaps_run_without_violation(watched):
     expect(page).to_have_url(re.compile(r"onglet=historique"))
     page.get_by_role("link", name="99307777.01").click()
     page.get_by_role("link", name=re.compile("INSCRIPTION")).click()
+    # The dossier page opens on this tab already: wait for the swap itself, or its late answer would overwrite the
+    # next tab's (a race seen once under load).
+    expect(page).to_have_url(re.compile(r"/onglet/inscriptions/$"))
     expect(page.locator("#dossier-tabs")).to_contain_text("GARNIER")
     page.get_by_role("link", name=re.compile("MESSAGE")).click()
     expect(page).to_have_url(re.compile(r"/onglet/messages/$"))
