@@ -1,9 +1,9 @@
 """The rest of a back-office list's page around its table, as Django's admin templates write it, in Python: the bulk
 actions' bar (admin/actions.html), the search form (admin/search_form.html) and the pagination
 (admin/pagination.html). Through the template engine, with a form field or a translation per variable, these three
-were about a sixth of the dossier list's time (issue 18). Used by the dossier list's template
-(templates/admin/dossiers/dossier/change_list.html); tests/backoffice/test_dossier_admin.py compares the page with
-the one Django's own templates write.
+were about a sixth of the dossier list's CPU in-process (issue 18; under load, bench/README.md "Eighth pass"). Used
+by the dossier list's template (templates/admin/dossiers/dossier/change_list.html); tests/backoffice/
+test_dossier_admin.py compares the page with the one Django's own templates write.
 
 A `{% translate "literal" %}` of a template is written as the translation itself (a template's literal is trusted);
 every value is escaped as the templates' autoescaping does.

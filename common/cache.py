@@ -203,7 +203,8 @@ def reset_circuit_breakers() -> None:
 class ProcessMemo:
     """Values read through the shared cache, also kept in this process for a few `seconds`: for the small values that
     every page reads (the consent versions in force, the home pages' rendered content), a dictionary look-up instead
-    of a Redis round trip (about 0.3 ms of CPU a page, issue 18).
+    of a Redis round trip (about 0.3 ms of CPU a page in-process; issue 18, bench/README.md for the pages under
+    load).
 
     What forgets a value in the shared cache forgets it here too: at once in the process that made the change, within
     `seconds` in the others (each worker keeps its own copy). Keys are the shared cache's full keys, so a test's own
@@ -216,7 +217,10 @@ class ProcessMemo:
 
     def get(self, key: str):
         kept = self._kept.get(key)
-        if kept is None or kept[0] <= time.monotonic():
+        if kept is None:
+            return None
+        if kept[0] <= time.monotonic():
+            self._kept.pop(key, None)  # a test's own cache prefix is a key of its own: do not keep them all
             return None
         return kept[1]
 

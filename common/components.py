@@ -1,11 +1,11 @@
 """The parts of the portals' shell drawn on every page or every list, written in Python: the pager under each list,
 a list's tabs and the fields of its filter form, the left-hand menu and the header's entity switcher.
 
-As templates they were among the costliest parts of a portal page (issue 18): the template engine resolves a
-variable, a filter or a tag in some tens of microseconds, and these few lines of HTML went through a hundred of them
-(a pager's two {% querystring %} deep-copied the query string; the switcher looped over the user's establishments;
-the menu tested each entry for the active one). What they write is what their templates wrote; every value is
-escaped as autoescaping does (html.escape).
+As templates they were about a fifth of a portal page's rendering in-process (issue 18; under load, bench/README.md
+"Eighth pass"): the template engine resolves a variable, a filter or a tag in some tens of microseconds, and these
+few lines of HTML went through a hundred of them (a pager's two {% querystring %} deep-copied the query string; the
+switcher looped over the user's establishments; the menu tested each entry for the active one). What they write is
+what their templates wrote; every value is escaped as autoescaping does (html.escape).
 """
 
 import functools

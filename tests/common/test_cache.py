@@ -7,7 +7,7 @@ import time
 import pytest
 from django.core.cache import cache
 
-from common.cache import reset_circuit_breakers
+from common.cache import ProcessMemo, reset_circuit_breakers
 
 pytestmark = pytest.mark.no_database  # pure: no database
 
@@ -101,3 +101,18 @@ def test_the_warning_never_shows_the_redis_password(settings, caplog):
     assert "unreachable" in caplog.text
     assert "motdepasse" not in caplog.text
     reset_circuit_breakers()
+
+
+def test_a_process_memo_keeps_a_value_for_its_seconds_then_drops_it(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr("common.cache.time.monotonic", lambda: now[0])
+    memo = ProcessMemo(seconds=2)
+    memo.keep("versions", [3, 4])
+
+    now[0] += 1.9
+    assert memo.get("versions") == [3, 4]
+    now[0] += 0.1
+    assert memo.get("versions") is None and memo._kept == {}  # expired entries do not pile up (a prefix per test)
+    memo.keep("versions", [5])
+    memo.forget()
+    assert memo.get("versions") is None
